@@ -1,0 +1,312 @@
+"""Pydantic models of plans and agencies.
+
+No I/O here: the loader turns YAML into these models, everything else reads them. Unknown keys
+are errors (``extra="forbid"``) so that a typo in a YAML key is caught instead of ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _names(value: object) -> object:
+    """Accept one name where a list is expected, but never a comma-split string guess."""
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+class Period(Strict):
+    start: int = Field(ge=1945, le=2100)
+    end: int = Field(ge=1945, le=2100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"giai đoạn kết thúc ({self.end}) trước khi bắt đầu ({self.start})")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.start} - {self.end}"
+
+
+class DayMonth(Strict):
+    """A recurring calendar day such as "10/11" (10 November every year)."""
+
+    day: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> DayMonth:
+        m = _DAY_MONTH.match(text.strip())
+        if not m:
+            raise ValueError(f"ngày hằng năm phải có dạng dd/mm, nhận được {text!r}")
+        day, month = int(m.group(1)), int(m.group(2))
+        dt.date(2024, month, day)  # raises ValueError on 31/02 etc. (2024: leap year allows 29/02)
+        return cls(day=day, month=month)
+
+    def in_year(self, year: int) -> dt.date:
+        if self.month == 2 and self.day == 29:
+            try:
+                return dt.date(year, 2, 29)
+            except ValueError:
+                return dt.date(year, 2, 28)
+        return dt.date(year, self.month, self.day)
+
+    def __str__(self) -> str:
+        return f"{self.day:02d}/{self.month:02d}"
+
+
+class AnnualReporting(Strict):
+    """Each agency's yearly report: by which day, to whom."""
+
+    due: str
+    to: list[str] = Field(default_factory=list)
+    note: str | None = None
+    source: str | None = None
+
+    _to = field_validator("to", mode="before")(_names)
+
+    @field_validator("due")
+    @classmethod
+    def _due(cls, v: str) -> str:
+        DayMonth.parse(v)
+        return v
+
+    @property
+    def day_month(self) -> DayMonth:
+        return DayMonth.parse(self.due)
+
+
+class ConsolidatedReporting(Strict):
+    """The monitoring agency's yearly consolidation of the agencies' reports."""
+
+    due: str | None = None
+    by: str | None = None
+    to: list[str] = Field(default_factory=list)
+    note: str | None = None
+    source: str | None = None
+
+    _to = field_validator("to", mode="before")(_names)
+
+    @field_validator("due")
+    @classmethod
+    def _due(cls, v: str | None) -> str | None:
+        if v is not None:
+            DayMonth.parse(v)
+        return v
+
+    @property
+    def day_month(self) -> DayMonth | None:
+        return DayMonth.parse(self.due) if self.due else None
+
+
+class Reporting(Strict):
+    annual: AnnualReporting | None = None
+    consolidated: ConsolidatedReporting | None = None
+    semiannual: list[str] = Field(
+        default_factory=list, description="Ngày báo cáo 6 tháng nếu văn bản quy định (dd/mm)."
+    )
+
+
+class Review(Strict):
+    kind: Literal["midterm", "final"]
+    year: int = Field(ge=1945, le=2100)
+    note: str | None = None
+    source: str | None = None
+
+    @property
+    def cycle(self) -> str:
+        return f"{self.kind}-{self.year}"
+
+
+class RelatedDocument(Strict):
+    """A document that forwards or frames the plan (e.g. a ministry's dispatch)."""
+
+    role: str
+    kind: str | None = None
+    number: str | None = None
+    issued: dt.date | None = None
+    issuer: str | None = None
+    signer: str | None = None
+    title: str | None = None
+    reporting: AnnualReporting | None = None
+    note: str | None = None
+
+
+class OtherDeadline(Strict):
+    """The same task stated elsewhere in the document with another deadline."""
+
+    text: str
+    source: str
+    note: str | None = None
+
+
+Inferable = Literal["deadline", "lead", "support", "product", "content", "leader", "value", "year", "unit"]
+
+
+class Task(Strict):
+    id: str
+    content: str = Field(min_length=1)
+    lead: list[str] = Field(default_factory=list)
+    support: list[str] = Field(default_factory=list)
+    product: str | None = None
+    deadline: str | None = None
+    leader: str | None = None
+    source: str | None = None
+    inferred: list[Inferable] = Field(default_factory=list)
+    note: str | None = None
+    other_deadlines: list[OtherDeadline] = Field(default_factory=list)
+    related: list[str] = Field(default_factory=list, description="Ids of related tasks or body sections.")
+
+    _lists = field_validator("lead", "support", mode="before")(_names)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"mã nhiệm vụ {v!r} chỉ được gồm chữ, số, '.', '-', '_'")
+        return v
+
+
+class Section(Strict):
+    id: str
+    title: str
+    source: str | None = None
+    note: str | None = None
+    tasks: list[Task] = Field(default_factory=list)
+
+
+class Target(Strict):
+    id: str
+    name: str = Field(min_length=1)
+    unit: str | None = None
+    value: str | None = None
+    year: int | None = Field(default=None, ge=1945, le=2100)
+    baseline: str | None = None
+    lead: list[str] = Field(default_factory=list)
+    support: list[str] = Field(default_factory=list)
+    group: str | None = None
+    source: str | None = None
+    inferred: list[Inferable] = Field(default_factory=list)
+    note: str | None = None
+
+    _lists = field_validator("lead", "support", mode="before")(_names)
+
+
+class Plan(Strict):
+    id: str
+    kind: str
+    number: str | None = None
+    issued: dt.date | None = None
+    issuer: str
+    signer: str | None = None
+    title: str
+    bases: list[str] = Field(default_factory=list)
+    periods: list[Period] = Field(min_length=1)
+    monitor: str | None = None
+    reporting: Reporting = Field(default_factory=Reporting)
+    reviews: list[Review] = Field(default_factory=list)
+    related: list[RelatedDocument] = Field(default_factory=list)
+    source: str | None = Field(default=None, description="Tệp văn bản gốc.")
+    notes: list[str] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"mã kế hoạch {v!r} chỉ được gồm chữ, số, '.', '-', '_'")
+        return v
+
+    @property
+    def tasks(self) -> list[Task]:
+        return [t for s in self.sections for t in s.tasks]
+
+    @property
+    def start_year(self) -> int:
+        return min(p.start for p in self.periods)
+
+    @property
+    def end_year(self) -> int:
+        return max(p.end for p in self.periods)
+
+    @property
+    def start(self) -> dt.date:
+        """When the plan's work starts: its date of issue, else 1 January of its first year."""
+        return self.issued or dt.date(self.start_year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.end_year, 12, 31)
+
+    @property
+    def label(self) -> str:
+        """How a Vietnamese reader names the plan: "Kế hoạch số 74/QĐ-UBND ngày 07/01/2026"."""
+        text = self.kind
+        if self.number:
+            text += f" số {self.number}"
+        else:
+            text += " (chưa có số)"
+        if self.issued:
+            text += f" ngày {self.issued:%d/%m/%Y}"
+        return text
+
+    def section_of(self, task_id: str) -> Section | None:
+        for s in self.sections:
+            if any(t.id == task_id for t in s.tasks):
+                return s
+        return None
+
+
+AgencyLevel = Literal["central", "province", "commune", "party", "mass", "other", "collective"]
+
+
+class Agency(Strict):
+    id: str
+    name: str
+    short: str | None = Field(default=None, description="Tên viết tắt thường dùng (STC, SCT…).")
+    aliases: list[str] = Field(default_factory=list)
+    level: AgencyLevel
+    replaced_by: list[str] = Field(default_factory=list)
+    replaced_on: dt.date | None = None
+    basis: str | None = Field(default=None, description="Văn bản pháp lý của việc hợp nhất, đổi tên.")
+    covers: list[str] = Field(
+        default_factory=list,
+        description="Với tập thể: các cấp (central, province, commune…) hoặc mã cơ quan được bao gồm.",
+    )
+    note: str | None = None
+
+    _lists = field_validator("aliases", "replaced_by", "covers", mode="before")(_names)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not re.match(r"^[a-z0-9][a-z0-9-]*$", v):
+            raise ValueError(f"mã cơ quan {v!r} phải là chữ thường không dấu, số và '-'")
+        return v
+
+    @property
+    def is_collective(self) -> bool:
+        return self.level == "collective"
+
+    @property
+    def current(self) -> bool:
+        return not self.replaced_by
+
+
+class Registry(Strict):
+    agencies: list[Agency]
