@@ -72,7 +72,7 @@ class DayMonth(Strict):
 class AnnualReporting(Strict):
     """Each agency's yearly report: by which day, to whom."""
 
-    due: str
+    due: str | None = Field(default=None, description="dd/mm; null khi văn bản không nêu ngày.")
     to: list[str] = Field(default_factory=list)
     note: str | None = None
     source: str | None = None
@@ -81,13 +81,15 @@ class AnnualReporting(Strict):
 
     @field_validator("due")
     @classmethod
-    def _due(cls, v: str) -> str:
-        DayMonth.parse(v)
+    def _due(cls, v: str | None) -> str | None:
+        if v is not None:
+            DayMonth.parse(v)
         return v
 
     @property
     def day_month(self) -> DayMonth:
-        return DayMonth.parse(self.due)
+        """The stated day, else 31/12: a year's report cannot be later than the year itself."""
+        return DayMonth.parse(self.due) if self.due else DayMonth(day=31, month=12)
 
 
 class ConsolidatedReporting(Strict):

@@ -1,0 +1,40 @@
+# Two commands do all the set-up: `make demo` and `make test` create .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+AGENCY ?= Sở Tài chính
+
+.PHONY: demo test lint check bench fuzz report-demo clean install
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kehoach plans
+	$(BIN)/kehoach due --agency "$(AGENCY)"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+check: $(STAMP)
+	$(BIN)/kehoach check
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest
+	$(BIN)/kehoach check
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_deadlines.py tests/test_loader_hostile.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,215 @@
+"""What CI asks of the data: every task has a lead and a deadline, every name and deadline resolves.
+
+Errors make ``kehoach check`` fail. Warnings are true statements about the source documents that a
+reader should see (a deadline before the date of issue, two deadlines for one task, a value the
+encoder had to infer) and never change the exit code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from kehoach.agencies import AgencyError
+from kehoach.dataset import DataSet, plan_dates
+from kehoach.deadlines import Deadline, DeadlineError, parse_deadline
+from kehoach.loader import LoadedPlan, PathT, Problem, format_path
+
+_INFERRED_LABELS = {
+    "deadline": "thời hạn",
+    "lead": "cơ quan chủ trì",
+    "support": "cơ quan phối hợp",
+    "product": "sản phẩm",
+    "content": "nội dung",
+    "leader": "lãnh đạo chỉ đạo",
+    "value": "giá trị",
+    "year": "năm",
+    "unit": "đơn vị tính",
+}
+
+
+@dataclass
+class Report:
+    plans: int
+    tasks: int
+    targets: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "plans": self.plans,
+            "tasks": self.tasks,
+            "targets": self.targets,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+
+
+class _Emitter:
+    def __init__(self, lp: LoadedPlan) -> None:
+        self.lp = lp
+        self.out: list[Problem] = []
+
+    def __call__(self, path: PathT, code: str, message: str, severity: str = "error") -> None:
+        line, col = self.lp.where(path)
+        self.out.append(Problem(str(self.lp.path), line, col, format_path(path), code, message, severity))  # type: ignore[arg-type]
+
+
+def check(data: DataSet, extra: Iterable[Problem] = ()) -> Report:
+    problems = list(data.problems)
+    problems += _check_registry(data)
+    for lp in data.plans:
+        problems += _check_plan(data, lp)
+    problems += list(extra)
+    tasks = sum(len(lp.plan.tasks) for lp in data.plans)
+    targets = sum(len(lp.plan.targets) for lp in data.plans)
+    return Report(len(data.plans), tasks, targets, problems)
+
+
+def _check_registry(data: DataSet) -> list[Problem]:
+    out = []
+    path = str(data.registry_path)
+    seen: dict[str, str] = {}
+    ids = Counter(a.id for a in data.registry)
+    for a in data.registry:
+        for other in a.replaced_by:
+            if other not in data.registry.agencies:
+                out.append(
+                    Problem(path, None, None, f"agencies[{a.id}].replaced_by", "registry.unknown-successor",
+                            f"{a.name}: cơ quan kế nhiệm {other!r} không có trong sổ đăng ký")
+                )
+        for name in data.registry.names_of(a):
+            try:
+                found = data.registry.resolve(name)
+            except AgencyError as exc:
+                out.append(Problem(path, None, None, f"agencies[{a.id}]", "registry.ambiguous", str(exc)))
+                continue
+            if found.id != a.id and name not in seen:
+                out.append(
+                    Problem(path, None, None, f"agencies[{a.id}]", "registry.ambiguous",
+                            f"tên {name!r} của {a.name} lại trỏ tới {found.name}")
+                )
+            seen[name] = a.id
+    for aid, n in ids.items():
+        if n > 1:
+            out.append(Problem(path, None, None, "agencies", "registry.duplicate-id", f"mã cơ quan {aid!r} lặp {n} lần"))
+    return out
+
+
+def _names(lp: LoadedPlan) -> Iterator[tuple[PathT, str]]:
+    plan = lp.plan
+    if plan.monitor:
+        yield ("monitor",), plan.monitor
+    rep = plan.reporting
+    if rep.annual:
+        for i, n in enumerate(rep.annual.to):
+            yield ("reporting", "annual", "to", i), n
+    if rep.consolidated:
+        if rep.consolidated.by:
+            yield ("reporting", "consolidated", "by"), rep.consolidated.by
+        for i, n in enumerate(rep.consolidated.to):
+            yield ("reporting", "consolidated", "to", i), n
+    for path, task in lp.task_paths():
+        for field_name in ("lead", "support"):
+            for i, n in enumerate(getattr(task, field_name)):
+                yield (*path, field_name, i), n
+    for ti, target in enumerate(plan.targets):
+        for field_name in ("lead", "support"):
+            for i, n in enumerate(getattr(target, field_name)):
+                yield ("targets", ti, field_name, i), n
+
+
+def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
+    emit = _Emitter(lp)
+    plan = lp.plan
+    if plan.id != lp.path.stem:
+        emit(("id",), "plan.id-mismatch", f"mã kế hoạch {plan.id!r} phải trùng tên tệp {lp.path.stem!r}")
+    for kind, items in (
+        ("section", [(("sections", i), s.id) for i, s in enumerate(plan.sections)]),
+        ("task", [(p, t.id) for p, t in lp.task_paths()]),
+        ("target", [(("targets", i), t.id) for i, t in enumerate(plan.targets)]),
+    ):
+        seen: set[str] = set()
+        for path, item_id in items:
+            if item_id in seen:
+                emit((*path, "id"), "plan.duplicate-id", f"mã {item_id!r} bị lặp ({kind}) trong kế hoạch")
+            seen.add(item_id)
+
+    for path, name in _names(lp):
+        try:
+            data.registry.resolve(name)
+        except AgencyError as exc:
+            emit(path, "agency.unknown", f"cơ quan không có trong sổ đăng ký: {exc}")
+
+    dates = plan_dates(plan)
+    for path, task in lp.task_paths():
+        label = f"nhiệm vụ {task.id}"
+        if not task.lead:
+            emit((*path, "lead"), "task.no-lead", f"{label}: chưa có cơ quan chủ trì (lead)")
+        result = data.deadline_or_error(plan, task)
+        if result is None:
+            emit((*path, "deadline"), "task.no-deadline", f"{label}: chưa có thời hạn (deadline)")
+        elif isinstance(result, DeadlineError):
+            emit((*path, "deadline"), "deadline.unparsed", f"{label}: {result}")
+        else:
+            _deadline_warnings(emit, plan, (*path, "deadline"), label, result)
+        for oi, other in enumerate(task.other_deadlines):
+            opath = (*path, "other_deadlines", oi, "text")
+            try:
+                alt = parse_deadline(other.text, dates)
+            except DeadlineError as exc:
+                emit(opath, "deadline.unparsed", f"{label} ({other.source}): {exc}")
+                continue
+            if isinstance(result, Deadline) and alt.due != result.due:
+                emit(
+                    opath,
+                    "deadline.conflict",
+                    f"{label}: thời hạn {task.deadline!r} ({task.source or 'bảng'}) khác với "
+                    f"{other.text!r} ({other.source})",
+                    "warning",
+                )
+        for name in task.inferred:
+            reason = f": {task.note}" if task.note else ""
+            emit(
+                (*path, name),
+                "inferred",
+                f"{label}: {_INFERRED_LABELS.get(name, name)} không có trong văn bản, do người mã hóa suy ra{reason}",
+                "warning",
+            )
+    for ti, target in enumerate(plan.targets):
+        for name in target.inferred:
+            emit(
+                ("targets", ti, name),
+                "inferred",
+                f"chỉ tiêu {target.id}: {_INFERRED_LABELS.get(name, name)} do người mã hóa suy ra",
+                "warning",
+            )
+    return emit.out
+
+
+def _deadline_warnings(emit: _Emitter, plan, path: PathT, label: str, d: Deadline) -> None:  # type: ignore[no-untyped-def]
+    if d.recurring or d.due is None:
+        return
+    if plan.issued and d.due < plan.issued:
+        emit(
+            path,
+            "deadline.before-issue",
+            f"{label}: thời hạn {d.text!r} ({d.due:%d/%m/%Y}) trước ngày ban hành {plan.issued:%d/%m/%Y}",
+            "warning",
+        )
+    if d.due > plan.end:
+        emit(
+            path,
+            "deadline.after-plan",
+            f"{label}: thời hạn {d.text!r} ({d.due:%d/%m/%Y}) sau khi kết thúc giai đoạn {plan.end:%d/%m/%Y}",
+            "warning",
+        )

@@ -1,0 +1,108 @@
+"""Rows -> table, JSON or CSV. The JSON is the stable "porcelain" form for scripts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+FORMATS = ("table", "json", "csv")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    render: Callable[[Any], str] | None = None
+    width: int | None = None
+    style: Callable[[dict[str, Any]], str | None] | None = None
+
+
+def vn_date(value: dt.date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"không chuyển được {type(value).__name__} sang JSON")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_jsonable)
+
+
+def _cell(value: Any, col: Column) -> str:
+    if col.render:
+        return col.render(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else ""
+    if isinstance(value, dt.date):
+        return vn_date(value)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([c.key for c in columns])
+    for row in rows:
+        out = []
+        for c in columns:
+            v = row.get(c.key)
+            if isinstance(v, dt.date):
+                out.append(v.isoformat())
+            elif isinstance(v, list | tuple):
+                out.append("; ".join(str(x) for x in v))
+            elif v is None:
+                out.append("")
+            else:
+                out.append(str(v))
+        writer.writerow(out)
+    return buf.getvalue()
+
+
+def print_rows(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    fmt: str,
+    *,
+    title: str | None = None,
+    json_rows: Sequence[dict[str, Any]] | None = None,
+    empty: str = "Không có kết quả.",
+    caption: str | None = None,
+) -> None:
+    if fmt == "json":
+        sys.stdout.write(to_json(list(json_rows if json_rows is not None else rows)) + "\n")
+        return
+    if fmt == "csv":
+        sys.stdout.write(to_csv(rows, columns))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    if not rows:
+        if title:
+            console.print(f"[bold]{title}[/bold]")
+        console.print(empty)
+        return
+    table = Table(title=title, title_justify="left", show_lines=False, caption=caption, caption_justify="left")
+    for c in columns:
+        table.add_column(c.label, max_width=c.width, overflow="fold")
+    for row in rows:
+        style = None
+        for c in columns:
+            if c.style:
+                style = c.style(row) or style
+        table.add_row(*(_cell(row.get(c.key), c) for c in columns), style=style)
+    console.print(table)

@@ -1,0 +1,285 @@
+"""Questions analysts ask of the loaded plans: who does what, by when, in which reporting cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from kehoach.agencies import AgencyError, Match, Registry
+from kehoach.dataset import DataSet, plan_dates
+from kehoach.deadlines import Deadline
+from kehoach.model import Agency, Plan, Task
+from kehoach.text import fold, strip_diacritics
+
+Role = Literal["lead", "support", "any"]
+CYCLE_KINDS = ("annual", "midterm", "final")
+_CYCLE = re.compile(r"^(annual|midterm|final)-(\d{4})$")
+
+
+class QueryError(ValueError):
+    """A query that cannot be answered as asked (bad cycle name, unknown plan…)."""
+
+
+@dataclass(frozen=True)
+class TaskHit:
+    plan: Plan
+    task: Task
+    deadline: Deadline | None
+    role: str | None = None  # "lead" | "support" when filtered by agency
+    match: Match | None = None
+
+
+@dataclass(frozen=True)
+class Cycle:
+    kind: str
+    year: int
+    start: dt.date
+    end: dt.date
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}-{self.year}"
+
+
+def canonical(registry: Registry, names: Iterable[str]) -> list[str]:
+    out = []
+    for n in names:
+        try:
+            out.append(registry.resolve(n).name)
+        except AgencyError:
+            out.append(n)
+    return out
+
+
+def agency_role(
+    registry: Registry, task: Task, agency: Agency, role: Role = "any", strict: bool = False
+) -> tuple[str, Match] | None:
+    """The role an agency plays in a task, with how the task's wording reaches it."""
+    if role in ("lead", "any"):
+        m = registry.best_match(task.lead, agency, strict=strict)
+        if m:
+            return "lead", m
+    if role in ("support", "any"):
+        m = registry.best_match(task.support, agency, strict=strict)
+        if m:
+            return "support", m
+    return None
+
+
+def parse_cycle(name: str, plan: Plan) -> Cycle:
+    """``annual-2026``: that year; ``midterm-2028``/``final-2030``: from the start of the period."""
+    m = _CYCLE.match(name.strip().lower())
+    if not m:
+        raise QueryError(f"kỳ báo cáo {name!r} không hợp lệ; dùng annual-YYYY, midterm-YYYY hoặc final-YYYY")
+    kind, year = m.group(1), int(m.group(2))
+    if kind == "annual":
+        return Cycle(kind, year, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    period = next((p for p in plan.periods if p.start <= year <= p.end), None)
+    start_year = period.start if period else plan.start_year
+    start = max(plan.start, dt.date(start_year, 1, 1)) if start_year == plan.start_year else dt.date(start_year, 1, 1)
+    return Cycle(kind, year, start, dt.date(year, 12, 31))
+
+
+def plan_cycles(plan: Plan) -> list[Cycle]:
+    out = [parse_cycle(f"annual-{y}", plan) for y in range(plan.start_year, plan.end_year + 1)]
+    out += [parse_cycle(r.cycle, plan) for r in plan.reviews]
+    return sorted(out, key=lambda c: (c.end, c.kind))
+
+
+def work_span(plan: Plan, d: Deadline | None) -> tuple[dt.date, dt.date]:
+    """When the work of a task happens, for overlap with a reporting window."""
+    if d is None or d.kind == "event":
+        return plan.start, plan.end
+    start = d.start or min(plan.start, d.due or plan.start)
+    return start, d.due or plan.end
+
+
+def in_window(plan: Plan, d: Deadline | None, first: dt.date, last: dt.date) -> bool:
+    s, e = work_span(plan, d)
+    return s <= last and e >= first
+
+
+def _matches_search(task: Task, needle: str) -> bool:
+    hay = fold(" ".join([task.id, task.content, task.product or "", task.note or ""]))
+    return needle in hay or strip_diacritics(needle) in strip_diacritics(hay)
+
+
+def find_tasks(
+    data: DataSet,
+    *,
+    plans: Iterable[str] = (),
+    agency: Agency | None = None,
+    role: Role = "any",
+    strict: bool = False,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
+    cycle: str | None = None,
+    kind: str | None = None,
+    search: str | None = None,
+) -> list[TaskHit]:
+    wanted = set(plans)
+    for pid in wanted:
+        data.plan(pid)  # raises UnknownPlan with the list of known ids
+    needle = fold(search) if search else None
+    hits: list[TaskHit] = []
+    for lp in data.plans:
+        plan = lp.plan
+        if wanted and plan.id not in wanted:
+            continue
+        window = parse_cycle(cycle, plan) if cycle else None
+        if window and not (plan.start_year <= window.year <= plan.end_year):
+            continue
+        for task in plan.tasks:
+            d = data.deadline(plan, task)
+            found = None
+            if agency is not None:
+                found = agency_role(data.registry, task, agency, role, strict)
+                if not found:
+                    continue
+            if kind and (d is None or d.kind != kind):
+                continue
+            if due_from or due_to:
+                if d is None or d.due is None or d.recurring:
+                    continue
+                if due_from and d.due < due_from:
+                    continue
+                if due_to and d.due > due_to:
+                    continue
+            if window and not in_window(plan, d, window.start, window.end):
+                continue
+            if needle and not _matches_search(task, needle):
+                continue
+            hits.append(TaskHit(plan, task, d, found[0] if found else None, found[1] if found else None))
+    return hits
+
+
+@dataclass(frozen=True)
+class DueItem:
+    plan: Plan
+    id: str
+    content: str
+    due: dt.date
+    days_left: int
+    role: str
+    reason: str
+    via: str | None
+    kind: str
+    task: Task | None = None
+    why: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def due(
+    data: DataSet,
+    agency: Agency,
+    today: dt.date,
+    *,
+    until: dt.date | None = None,
+    role: Role = "any",
+    plans: Iterable[str] = (),
+    strict: bool = False,
+    done: Iterable[tuple[str, str]] = (),
+) -> list[DueItem]:
+    """What ``agency`` must deliver by ``until`` (default: 90 days), overdue items first.
+
+    ``done`` holds (plan, task) pairs reported complete: they are never overdue.
+    """
+    until = until or today + dt.timedelta(days=90)
+    finished = set(done)
+    items: list[DueItem] = []
+    for hit in find_tasks(data, plans=plans, agency=agency, role=role, strict=strict):
+        plan, task, d = hit.plan, hit.task, hit.deadline
+        assert hit.match is not None and hit.role is not None
+        via = hit.match.via if hit.match.reason != "direct" else None
+        if d is None or d.kind == "event":
+            continue
+        if d.kind in ("ongoing", "plan"):
+            continue  # reported in the plan's annual report, listed once below
+        if d.recurring:
+            dates = plan_dates(plan)
+            nxt = d.occurrences(dates, today, until)
+            if nxt:
+                why = f"nhiệm vụ {d.label}: kết quả kỳ này"
+                items.append(_item(plan, task, nxt[0], today, hit, via, d.kind, why))
+            continue
+        if d.due is None:
+            continue
+        if today <= d.due <= until:
+            items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"đến hạn ({d.text})"))
+        elif d.due < today and (plan.id, task.id) not in finished:
+            items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"quá hạn, chưa báo cáo hoàn thành ({d.text})"))
+    items += _report_duties(data, agency, today, until, plans, strict)
+    return sorted(items, key=lambda i: (not i.overdue, i.due, i.plan.id, _natural(i.id)))
+
+
+def _natural(text: str) -> list[object]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
+
+
+def _item(plan, task, when, today, hit, via, kind, why) -> DueItem:  # type: ignore[no-untyped-def]
+    return DueItem(
+        plan=plan,
+        id=task.id,
+        content=task.content,
+        due=when,
+        days_left=(when - today).days,
+        role=hit.role,
+        reason=hit.match.reason,
+        via=via,
+        kind=kind,
+        task=task,
+        why=why,
+    )
+
+
+def _report_duties(
+    data: DataSet, agency: Agency, today: dt.date, until: dt.date, plans: Iterable[str], strict: bool
+) -> list[DueItem]:
+    """The annual report every agency with tasks owes the monitoring agency, and the consolidation."""
+    wanted = set(plans)
+    out: list[DueItem] = []
+    for lp in data.plans:
+        plan = lp.plan
+        if wanted and plan.id not in wanted:
+            continue
+        rep = plan.reporting
+        if rep.annual:
+            involved = any(agency_role(data.registry, t, agency, "any", strict) for t in plan.tasks)
+            if involved:
+                for year in range(today.year, until.year + 1):
+                    when = rep.annual.day_month.in_year(year)
+                    if today <= when <= until and plan.start <= when and year <= plan.end_year:
+                        to = ", ".join(canonical(data.registry, rep.annual.to)) or "cơ quan theo dõi"
+                        why = "báo cáo định kỳ hằng năm"
+                        if not rep.annual.due:
+                            why += " (văn bản không nêu ngày; tạm tính 31/12)"
+                        out.append(
+                            DueItem(plan, "BC-HN", f"Báo cáo kết quả thực hiện năm {year} gửi {to}", when,
+                                    (when - today).days, "report", "direct", None, "report", why=why)
+                        )
+                        break
+        cons = rep.consolidated
+        if cons and cons.by and cons.day_month:
+            try:
+                by = data.registry.resolve(cons.by)
+            except AgencyError:
+                continue
+            if by.id != agency.id:
+                continue
+            for year in range(today.year, until.year + 1):
+                when = cons.day_month.in_year(year)
+                if today <= when <= until and plan.start <= when and year <= plan.end_year:
+                    to = ", ".join(canonical(data.registry, cons.to))
+                    out.append(
+                        DueItem(plan, "BC-TH", f"Tổng hợp kết quả thực hiện năm {year}, báo cáo {to}", when,
+                                (when - today).days, "monitor", "direct", None, "report",
+                                why="cơ quan theo dõi, tổng hợp")
+                    )
+                    break
+    return out
