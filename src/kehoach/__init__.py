@@ -1,2 +1,3 @@
 """kehoach: Vietnamese action plans as checked data."""
+
 __version__ = "0.1.0"

@@ -84,8 +84,14 @@ def _check_registry(data: DataSet) -> list[Problem]:
         for other in a.replaced_by:
             if other not in data.registry.agencies:
                 out.append(
-                    Problem(path, None, None, f"agencies[{a.id}].replaced_by", "registry.unknown-successor",
-                            f"{a.name}: cơ quan kế nhiệm {other!r} không có trong sổ đăng ký")
+                    Problem(
+                        path,
+                        None,
+                        None,
+                        f"agencies[{a.id}].replaced_by",
+                        "registry.unknown-successor",
+                        f"{a.name}: cơ quan kế nhiệm {other!r} không có trong sổ đăng ký",
+                    )
                 )
         for name in data.registry.names_of(a):
             try:
@@ -95,13 +101,21 @@ def _check_registry(data: DataSet) -> list[Problem]:
                 continue
             if found.id != a.id and name not in seen:
                 out.append(
-                    Problem(path, None, None, f"agencies[{a.id}]", "registry.ambiguous",
-                            f"tên {name!r} của {a.name} lại trỏ tới {found.name}")
+                    Problem(
+                        path,
+                        None,
+                        None,
+                        f"agencies[{a.id}]",
+                        "registry.ambiguous",
+                        f"tên {name!r} của {a.name} lại trỏ tới {found.name}",
+                    )
                 )
             seen[name] = a.id
     for aid, n in ids.items():
         if n > 1:
-            out.append(Problem(path, None, None, "agencies", "registry.duplicate-id", f"mã cơ quan {aid!r} lặp {n} lần"))
+            out.append(
+                Problem(path, None, None, "agencies", "registry.duplicate-id", f"mã cơ quan {aid!r} lặp {n} lần")
+            )
     return out
 
 

@@ -24,13 +24,15 @@ agencies_app = typer.Typer(help="Sổ đăng ký cơ quan: tên, tên gọi khá
 
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help="Thư mục dữ liệu (mặc định: $KEHOACH_DATA, ./data, rồi dữ liệu kèm gói).",
-                 show_default=False),
+    typer.Option(
+        "--data", help="Thư mục dữ liệu (mặc định: $KEHOACH_DATA, ./data, rồi dữ liệu kèm gói).", show_default=False
+    ),
 ]
 TodayOpt = Annotated[
     str | None,
-    typer.Option("--today", help="Ngày tham chiếu YYYY-MM-DD (mặc định: $KEHOACH_TODAY hoặc hôm nay).",
-                 show_default=False),
+    typer.Option(
+        "--today", help="Ngày tham chiếu YYYY-MM-DD (mặc định: $KEHOACH_TODAY hoặc hôm nay).", show_default=False
+    ),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json | csv")]
 PlanOpt = Annotated[list[str] | None, typer.Option("--plan", help="Mã kế hoạch (lặp lại được).", show_default=False)]
@@ -295,10 +297,13 @@ def tasks_cmd(
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", help="Loại thời hạn: date, month, quarter, year, range, annual, semiannual, "
-                     "ongoing, plan, event."),
+        typer.Option(
+            "--kind", help="Loại thời hạn: date, month, quarter, year, range, annual, semiannual, ongoing, plan, event."
+        ),
     ] = None,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Tìm trong nội dung (có dấu hoặc không).")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Tìm trong nội dung (có dấu hoặc không).")
+    ] = None,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
@@ -319,9 +324,16 @@ def tasks_cmd(
     ref = today(today_)
     try:
         hits = find_tasks(
-            data, plans=plans, agency=ag, role=role, strict=strict,  # type: ignore[arg-type]
-            due_from=_date(due_from, "--due-from"), due_to=_date(due_to, "--due-to"),
-            cycle=cycle, kind=kind, search=search,
+            data,
+            plans=plans,
+            agency=ag,
+            role=role,
+            strict=strict,  # type: ignore[arg-type]
+            due_from=_date(due_from, "--due-from"),
+            due_to=_date(due_to, "--due-to"),
+            cycle=cycle,
+            kind=kind,
+            search=search,
         )
     except QueryError as exc:
         fail(str(exc))
@@ -468,12 +480,11 @@ def agencies_cmd(
     agencies = list(data.registry)
     if search:
         key = ascii_key(search)
-        agencies = [
-            a for a in agencies if any(key in ascii_key(n) for n in data.registry.names_of(a))
-        ]
+        agencies = [a for a in agencies if any(key in ascii_key(n) for n in data.registry.names_of(a))]
     rows = _agency_rows(data, agencies)
     table_rows = [
-        r | {
+        r
+        | {
             "level": LEVEL_VN.get(r["level"], r["level"]),
             "lead": r["tasks"]["lead"],
             "support": r["tasks"]["support"],
@@ -557,24 +568,44 @@ def cycles_cmd(
                 continue
             if rep.annual:
                 rows.append(
-                    {"plan": p.id, "cycle": f"annual-{y}", "kind": "annual", "year": y,
-                     "date": rep.annual.day_month.in_year(y), "by": "Các cơ quan được giao nhiệm vụ",
-                     "to": canonical(data.registry, rep.annual.to), "what": "Báo cáo kết quả thực hiện hằng năm"}
+                    {
+                        "plan": p.id,
+                        "cycle": f"annual-{y}",
+                        "kind": "annual",
+                        "year": y,
+                        "date": rep.annual.day_month.in_year(y),
+                        "by": "Các cơ quan được giao nhiệm vụ",
+                        "to": canonical(data.registry, rep.annual.to),
+                        "what": "Báo cáo kết quả thực hiện hằng năm",
+                    }
                 )
             if rep.consolidated and rep.consolidated.day_month:
                 rows.append(
-                    {"plan": p.id, "cycle": f"annual-{y}", "kind": "consolidated", "year": y,
-                     "date": rep.consolidated.day_month.in_year(y),
-                     "by": _canon_one(data, rep.consolidated.by) or "",
-                     "to": canonical(data.registry, rep.consolidated.to), "what": "Tổng hợp, báo cáo kết quả"}
+                    {
+                        "plan": p.id,
+                        "cycle": f"annual-{y}",
+                        "kind": "consolidated",
+                        "year": y,
+                        "date": rep.consolidated.day_month.in_year(y),
+                        "by": _canon_one(data, rep.consolidated.by) or "",
+                        "to": canonical(data.registry, rep.consolidated.to),
+                        "what": "Tổng hợp, báo cáo kết quả",
+                    }
                 )
         for r in p.reviews:
             if year and r.year != year:
                 continue
             rows.append(
-                {"plan": p.id, "cycle": r.cycle, "kind": r.kind, "year": r.year, "date": None,
-                 "by": _canon_one(data, p.monitor) or "", "to": [],
-                 "what": ("Sơ kết giữa kỳ" if r.kind == "midterm" else "Tổng kết") + f" năm {r.year}"}
+                {
+                    "plan": p.id,
+                    "cycle": r.cycle,
+                    "kind": r.kind,
+                    "year": r.year,
+                    "date": None,
+                    "by": _canon_one(data, p.monitor) or "",
+                    "to": [],
+                    "what": ("Sơ kết giữa kỳ" if r.kind == "midterm" else "Tổng kết") + f" năm {r.year}",
+                }
             )
     rows.sort(key=lambda r: (r["year"], r["date"] or dt.date(r["year"], 12, 31), r["plan"]))
     columns = [

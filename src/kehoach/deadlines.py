@@ -16,9 +16,7 @@ from typing import Literal
 
 from kehoach.text import fold
 
-Kind = Literal[
-    "date", "month", "quarter", "year", "range", "annual", "semiannual", "ongoing", "plan", "event"
-]
+Kind = Literal["date", "month", "quarter", "year", "range", "annual", "semiannual", "ongoing", "plan", "event"]
 Recurrence = Literal["annual", "semiannual"]
 
 KIND_LABELS: dict[str, str] = {

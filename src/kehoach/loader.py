@@ -8,7 +8,6 @@ aliases would expand to, before the composer ever sees it.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -133,111 +132,112 @@ def _mark(exc: Exception) -> tuple[int | None, int | None]:
     return (mark.line + 1, mark.column + 1)
 
 
-def _yaml_message(exc: Exception) -> str:
+def _yaml_message(exc: Exception, text: str = "") -> str:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
-    text = f"lỗi cú pháp YAML: {problem}"
+    message = f"lỗi cú pháp YAML: {problem}"
     if context:
-        text += f" ({context})"
-    if "\t" in str(exc) or "tab" in str(problem).lower():
-        text += "; YAML không cho phép thụt lề bằng ký tự tab, hãy dùng dấu cách"
-    return text
+        message += f" ({context})"
+    line, _ = _mark(exc)
+    lines = text.splitlines()
+    if line and 0 < line <= len(lines) and "\t" in lines[line - 1]:
+        message += "; YAML không cho phép thụt lề bằng ký tự tab, hãy dùng dấu cách"
+    return message
 
 
-def _prescan(path: Path, text: str) -> None:
-    """Walk the event stream: refuse foreign tags, deep nesting and alias expansion bombs."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.events import (
-        AliasEvent,
-        CollectionEndEvent,
-        CollectionStartEvent,
-        NodeEvent,
-        ScalarEvent,
-    )
+class _Walker:
+    """Composed YAML nodes -> plain Python, with positions, a node budget and a depth limit.
 
-    anchors: dict[str, int] = {}
-    stack: list[list[Any]] = [[None, 0]]  # [anchor, node count]
-    depth = 0
-    total = 0
-    for event in YAML(typ="rt").parse(text):
+    Composing never expands aliases (an alias is a second reference to the same node), so a
+    "billion laughs" file composes cheaply; the expansion would happen here, against the budget.
+    """
+
+    def __init__(self, path: Path, constructor: Any) -> None:
+        self.path = path
+        self.constructor = constructor
+        self.positions = Positions()
+        self.visited = 0
+        self.seen: set[int] = set()
+        self.aliased = False
+
+    def walk(self, node: Any, path: PathT, depth: int) -> Any:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.visited += 1
+        if id(node) in self.seen:
+            self.aliased = True
+        self.seen.add(id(node))
+        if self.visited > MAX_NODES:
+            why = (
+                "bí danh (alias) nhân bản dữ liệu quá mức, có thể là “bom bí danh”"
+                if self.aliased
+                else "tệp kế hoạch không cần nhiều như vậy"
+            )
+            raise _fail(self.path, "too-large", f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc", line, col)
+        if depth > MAX_DEPTH:
+            raise _fail(
+                self.path, "too-deep", f"lồng nhau quá {MAX_DEPTH} cấp: tệp kế hoạch không cần sâu như vậy", line, col
+            )
+        tag = node.tag if isinstance(node.tag, str) or node.tag is None else getattr(node.tag, "value", node.tag)
+        if tag not in _STANDARD_TAGS:
+            raise _fail(self.path, "yaml-tag", f"thẻ YAML {tag!r} không được phép (chỉ dữ liệu thuần)", line, col)
+        if isinstance(node, MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                if not isinstance(key_node, ScalarNode):
+                    raise _fail(self.path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", kline, kcol)
+                key = str(self.walk(key_node, path, depth + 1))
+                if key in out:
+                    first = self.positions.where.get((*path, key), (None,))[0]
+                    raise _fail(
+                        self.path,
+                        "duplicate-key",
+                        f"khóa {key!r} bị lặp lại trong cùng một bảng (dòng {first} và dòng {kline})",
+                        kline,
+                        kcol,
+                    )
+                self.positions.where[(*path, key)] = (kline, kcol)
+                out[key] = self.walk(value_node, (*path, key), depth + 1)
+            return out
+        if isinstance(node, SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.positions.where[(*path, i)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                items.append(self.walk(item, (*path, i), depth + 1))
+            return items
+        return self.constructor.construct_object(node, deep=True)
+
+
+def _count_events(path: Path, yaml: Any, text: str) -> None:
+    """Refuse huge or deeply nested input from the event stream, before composing builds anything."""
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
+
+    nodes = depth = 0
+    for event in yaml.parse(text):
         if isinstance(event, NodeEvent):
-            tag = getattr(event, "tag", None)
-            tag = getattr(tag, "value", tag)
-            line, col = event.start_mark.line + 1, event.start_mark.column + 1
-            if tag not in _STANDARD_TAGS:
-                raise _fail(path, "yaml-tag", f"thẻ YAML {tag!r} không được phép (chỉ dữ liệu thuần)", line, col)
-        if isinstance(event, AliasEvent):
-            size = anchors.get(event.anchor, 1)
-            stack[-1][1] += size
-            total += size
-        elif isinstance(event, ScalarEvent):
-            if event.anchor:
-                anchors[event.anchor] = 1
-            stack[-1][1] += 1
-            total += 1
-        elif isinstance(event, CollectionStartEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _fail(
+                    path,
+                    "too-large",
+                    f"tệp có quá {MAX_NODES:,} nút dữ liệu (tệp kế hoạch không cần nhiều như vậy); từ chối đọc",
+                    event.start_mark.line + 1,
+                    event.start_mark.column + 1,
+                )
+        if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise _fail(
-                    path, "too-deep", f"lồng nhau quá {MAX_DEPTH} cấp: tệp kế hoạch không cần sâu như vậy", line, col
+                    path,
+                    "too-deep",
+                    f"lồng nhau quá {MAX_DEPTH} cấp: tệp kế hoạch không cần sâu như vậy",
+                    event.start_mark.line + 1,
+                    event.start_mark.column + 1,
                 )
-            stack.append([event.anchor, 1])
-            total += 1
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
-            anchor, size = stack.pop()
-            if anchor:
-                anchors[anchor] = size
-            stack[-1][1] += size
-        if total > MAX_NODES:
-            line = event.start_mark.line + 1
-            raise _fail(
-                path,
-                "too-large",
-                f"tệp có quá {MAX_NODES:,} nút dữ liệu (kể cả khi mở rộng bí danh/alias) — "
-                "có thể là “bom bí danh”; từ chối đọc",
-                line,
-                None,
-            )
-
-
-def _plain(node: Any, path: PathT, positions: Positions) -> Any:
-    """Round-trip nodes -> plain Python, recording where each key and item stands."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    if isinstance(node, CommentedMap):
-        out: dict[Any, Any] = {}
-        for key, value in node.items():
-            try:
-                line, col = node.lc.key(key)
-                positions.where[(*path, str(key))] = (line + 1, col + 1)
-            except (KeyError, TypeError):
-                pass
-            out[str(key) if not isinstance(key, str) else key] = _plain(value, (*path, str(key)), positions)
-        return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for i, value in enumerate(node):
-            try:
-                line, col = node.lc.item(i)
-                positions.where[(*path, i)] = (line + 1, col + 1)
-            except (KeyError, TypeError, IndexError):
-                pass
-            items.append(_plain(value, (*path, i), positions))
-        return items
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, dt.datetime):
-        return node
-    if isinstance(node, dt.date):
-        return dt.date(node.year, node.month, node.day)
-    if isinstance(node, str):
-        return str(node)
-    return node
 
 
 def read_yaml(path: Path) -> Document:
@@ -258,30 +258,25 @@ def read_yaml(path: Path) -> Document:
     text = _decode(path, raw)
     if not text.strip():
         raise _fail(path, "empty", "tệp rỗng: cần một bảng (mapping) YAML", 1, 1)
+    yaml = YAML(typ="safe")  # libyaml's C parser when ruamel.yaml.clib is installed
     try:
-        _prescan(path, text)
-        yaml = YAML(typ="rt")
-        data = yaml.load(text)
+        _count_events(path, yaml, text)
+        node = yaml.compose(text)
+        if node is None:
+            raise _fail(path, "empty", "tệp không có dữ liệu: cần một bảng (mapping) YAML", 1, 1)
+        walker = _Walker(path, yaml.constructor)
+        data = walker.walk(node, (), 0)
     except LoadError:
         raise
-    except MarkedYAMLError as exc:
+    except RecursionError:
+        raise _fail(path, "too-deep", f"lồng nhau quá {MAX_DEPTH} cấp: tệp kế hoạch không cần sâu như vậy") from None
+    except (MarkedYAMLError, YAMLError, ValueError, TypeError) as exc:
         line, col = _mark(exc)
-        code = "duplicate-key" if "duplicate key" in str(exc) else "yaml-syntax"
-        msg = "khóa bị lặp lại trong cùng một bảng: " + str(getattr(exc, "problem", "") or "") if (
-            code == "duplicate-key"
-        ) else _yaml_message(exc)
-        raise _fail(path, code, msg, line, col) from None
-    except (YAMLError, ValueError, RecursionError) as exc:
-        line, col = _mark(exc)
-        raise _fail(path, "yaml-syntax", _yaml_message(exc), line, col) from None
-    if data is None:
-        raise _fail(path, "empty", "tệp không có dữ liệu: cần một bảng (mapping) YAML", 1, 1)
+        raise _fail(path, "yaml-syntax", _yaml_message(exc, text), line, col) from None
     if not isinstance(data, dict):
         kind = "danh sách" if isinstance(data, list) else type(data).__name__
         raise _fail(path, "not-mapping", f"cấp cao nhất phải là một bảng (mapping) YAML, không phải {kind}", 1, 1)
-    positions = Positions()
-    plain = _plain(data, (), positions)
-    return Document(path, plain, positions)
+    return Document(path, data, walker.positions)
 
 
 _PYDANTIC_MESSAGES = {

@@ -213,7 +213,9 @@ def due(
         if today <= d.due <= until:
             items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"đến hạn ({d.text})"))
         elif d.due < today and (plan.id, task.id) not in finished:
-            items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"quá hạn, chưa báo cáo hoàn thành ({d.text})"))
+            items.append(
+                _item(plan, task, d.due, today, hit, via, d.kind, f"quá hạn, chưa báo cáo hoàn thành ({d.text})")
+            )
     items += _report_duties(data, agency, today, until, plans, strict)
     return sorted(items, key=lambda i: (not i.overdue, i.due, i.plan.id, _natural(i.id)))
 
@@ -260,8 +262,18 @@ def _report_duties(
                         if not rep.annual.due:
                             why += " (văn bản không nêu ngày; tạm tính 31/12)"
                         out.append(
-                            DueItem(plan, "BC-HN", f"Báo cáo kết quả thực hiện năm {year} gửi {to}", when,
-                                    (when - today).days, "report", "direct", None, "report", why=why)
+                            DueItem(
+                                plan,
+                                "BC-HN",
+                                f"Báo cáo kết quả thực hiện năm {year} gửi {to}",
+                                when,
+                                (when - today).days,
+                                "report",
+                                "direct",
+                                None,
+                                "report",
+                                why=why,
+                            )
                         )
                         break
         cons = rep.consolidated
@@ -277,9 +289,18 @@ def _report_duties(
                 if today <= when <= until and plan.start <= when and year <= plan.end_year:
                     to = ", ".join(canonical(data.registry, cons.to))
                     out.append(
-                        DueItem(plan, "BC-TH", f"Tổng hợp kết quả thực hiện năm {year}, báo cáo {to}", when,
-                                (when - today).days, "monitor", "direct", None, "report",
-                                why="cơ quan theo dõi, tổng hợp")
+                        DueItem(
+                            plan,
+                            "BC-TH",
+                            f"Tổng hợp kết quả thực hiện năm {year}, báo cáo {to}",
+                            when,
+                            (when - today).days,
+                            "monitor",
+                            "direct",
+                            None,
+                            "report",
+                            why="cơ quan theo dõi, tổng hợp",
+                        )
                     )
                     break
     return out
