@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+from typer.testing import CliRunner
+
+from kehoach.dataset import DataSet, load_data
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+settings.register_profile("default", max_examples=200, deadline=None)
+settings.register_profile("deep", max_examples=20_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session")
+def data() -> DataSet:
+    return load_data(DATA)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled data, for tests that break or change files."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("progress"))
+    return target
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI in-process; returns the result with stdout and stderr apart."""
+    from kehoach.cli import app
+
+    monkeypatch.delenv("KEHOACH_DATA", raising=False)
+    monkeypatch.delenv("KEHOACH_TODAY", raising=False)
+
+    def _run(*args: str):
+        return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+    return _run

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kehoach.check import check
+
+
+def test_bundled_data_has_no_errors(data):
+    report = check(data)
+    assert report.errors == [], "\n".join(f"{p.file}:{p.line} {p.message}" for p in report.errors)
+    assert report.plans == 5
+
+
+def test_check_exits_0_on_bundled_data(run):
+    result = run("check", "--data", str(Path(__file__).resolve().parent.parent / "data"))
+    assert result.exit_code == 0, result.stdout
+    assert "0 lỗi" in result.stdout
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_deleting_a_lead_gives_one_error_naming_file_line_and_field(run, data_copy: Path):
+    path = data_copy / "plans" / "aec-2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    task_line = _line_of(text, "- id: IV.2.2")
+    lead_line = _line_of(text[text.index("- id: IV.2.2") :], "lead:") + task_line - 1
+    lines = text.splitlines(keepends=True)
+    del lines[lead_line - 1]
+    path.write_text("".join(lines), encoding="utf-8")
+
+    result = run("check", "--data", str(data_copy), "--format", "json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert len(errors) == 1
+    (err,) = errors
+    assert err["file"] == str(path)
+    assert err["line"] == task_line
+    assert err["path"].endswith(".lead")
+    assert err["code"] == "task.no-lead"
+    assert "IV.2.2" in err["message"]
+
+
+def test_github_format_prints_annotations(run, data_copy: Path):
+    path = data_copy / "plans" / "aec-2026.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Sở Dân tộc và Tôn giáo", "Sở Dân Tộc Tôn Giáo"))
+    result = run("check", "--data", str(data_copy), "--format", "github")
+    assert result.exit_code == 1
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"::error file={path},line=")
+    assert "Sở Dân tộc và Tôn giáo" in errors[0]  # the suggestion
+
+
+def test_plan_id_must_equal_file_stem(run, data_copy: Path):
+    src = data_copy / "plans" / "aec-2026.yaml"
+    src.rename(data_copy / "plans" / "aec.yaml")
+    result = run("check", "--data", str(data_copy), "--format", "json")
+    assert result.exit_code == 1
+    assert [e["code"] for e in json.loads(result.stdout)["errors"]] == ["plan.id-mismatch"]
+
+
+def test_unknown_key_is_a_schema_error_with_its_line(run, data_copy: Path):
+    path = data_copy / "plans" / "aec-2026.yaml"
+    text = path.read_text(encoding="utf-8").replace("        source: Mục IV.1.2\n", "        sourse: Mục IV.1.2\n")
+    path.write_text(text, encoding="utf-8")
+    result = run("check", "--data", str(data_copy), "--format", "json")
+    (err,) = json.loads(result.stdout)["errors"]
+    assert err["code"] == "schema.extra_forbidden"
+    assert err["path"] == "sections[0].tasks[1].sourse"
+    assert err["line"] == _line_of(text, "sourse:")
+
+
+def test_unparseable_deadline_is_an_error_quoting_it(run, data_copy: Path):
+    path = data_copy / "plans" / "aec-2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("deadline: Từ khi ban hành kế hoạch đến năm 2035\n        source: Mục IV.3.1",
+                        "deadline: Sớm nhất có thể\n        source: Mục IV.3.1")
+    path.write_text(text, encoding="utf-8")
+    result = run("check", "--data", str(data_copy), "--format", "json")
+    (err,) = json.loads(result.stdout)["errors"]
+    assert err["code"] == "deadline.unparsed" and "Sớm nhất có thể" in err["message"]
+
+
+def test_warnings_are_true_statements_about_qd74(data):
+    report = check(data)
+    conflicts = [p for p in report.warnings if p.code == "deadline.conflict"]
+    assert len(conflicts) == 1 and "I.14" in conflicts[0].message and "Quý III/2026" in conflicts[0].message
+    before = [p for p in report.warnings if p.code == "deadline.before-issue"]
+    assert before and all("qd74-dai-hoi-xx" in p.file for p in before)
