@@ -188,7 +188,8 @@ class _Walker:
                 kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
                 if not isinstance(key_node, ScalarNode):
                     raise _fail(self.path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", kline, kcol)
-                key = str(self.walk(key_node, path, depth + 1))
+                self.walk(key_node, path, depth + 1)  # tag and budget checks
+                key = str(key_node.value)  # as written: an unquoted "2.10" stays "2.10", not 2.1
                 if key in out:
                     first = self.positions.where.get((*path, key), (None,))[0]
                     raise _fail(

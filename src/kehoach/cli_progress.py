@@ -1,0 +1,175 @@
+"""``kehoach progress set|show`` and ``kehoach status``: what was done, and the status classes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from kehoach.cli import DataOpt, FormatOpt, PlanOpt, TodayOpt, _date, _format, _plans_or_fail, fail, load, today
+
+progress_app = typer.Typer(help="Tiến độ: ghi và xem kết quả thực hiện từng nhiệm vụ theo năm.", no_args_is_help=True)
+
+
+@progress_app.command("set")
+def progress_set_cmd(
+    ref: Annotated[str, typer.Argument(help="KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")],
+    status: Annotated[str, typer.Option("--status", help="done | in-progress | not-started")],
+    date: Annotated[str | None, typer.Option("--date", help="Ngày hoàn thành YYYY-MM-DD (với done).")] = None,
+    result: Annotated[str | None, typer.Option("--result", help="Kết quả ngắn gọn.")] = None,
+    evidence: Annotated[str | None, typer.Option("--evidence", help="Văn bản chứng minh (số, ngày).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Cơ quan báo cáo.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Năm báo cáo (mặc định: năm của --date hoặc hôm nay).")
+    ] = None,
+    data_dir: DataOpt = None,
+    today_: TodayOpt = None,
+) -> None:
+    """Ghi tiến độ một nhiệm vụ; chỉ mục được cập nhật thay đổi, phần còn lại của tệp giữ nguyên."""
+    from kehoach.progress import ProgressError, Update, apply_update
+
+    if "/" not in ref:
+        fail("cần dạng KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")
+    plan_id, task_id = ref.split("/", 1)
+    ref_day = today(today_)
+    completed = _date(date, "--date")
+    data = load(data_dir)
+    upd = Update(
+        plan=plan_id,
+        task=task_id,
+        status=status,  # type: ignore[arg-type]
+        year=year or (completed or ref_day).year,
+        completed=completed,
+        result=result,
+        evidence=evidence,
+        reported_by=data.registry.resolve(by).name if by and _resolves(data, by) else by,
+        reported_on=ref_day,
+    )
+    try:
+        path = apply_update(data, upd, ref_day)
+    except ProgressError as exc:
+        fail(str(exc), 1)
+    typer.echo(f"Đã ghi {plan_id}/{task_id}: {status} vào {path}")
+
+
+def _resolves(data: Any, name: str) -> bool:
+    from kehoach.agencies import AgencyError
+
+    try:
+        data.registry.resolve(name)
+    except AgencyError:
+        return False
+    return True
+
+
+@progress_app.command("show")
+def progress_show_cmd(
+    plan: PlanOpt = None,
+    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Chỉ nhiệm vụ cơ quan này chủ trì.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Năm báo cáo.")] = None,
+    data_dir: DataOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Xem tiến độ đã báo cáo, theo kế hoạch, cơ quan, năm."""
+    from kehoach.output import Column, print_rows
+    from kehoach.progress import STATUS_VN, progress_of
+    from kehoach.query import agency_role
+    from kehoach.text import shorten
+
+    fmt = _format(fmt)
+    data = load(data_dir)
+    plans = set(_plans_or_fail(data, plan))
+    ag = _agency(data, agency)
+    rows = []
+    for (plan_id, y), pf in sorted(progress_of(data).files.items()):
+        if (plans and plan_id not in plans) or (year and y != year):
+            continue
+        tasks = {t.id: t for t in data.plan(plan_id).plan.tasks}
+        for tid, rec in pf.tasks.items():
+            task = tasks.get(tid)
+            if ag and (task is None or not agency_role(data.registry, task, ag, "lead")):
+                continue
+            rows.append(
+                {
+                    "plan": plan_id,
+                    "year": y,
+                    "id": tid,
+                    "content": task.content if task else "",
+                    "status": rec.status,
+                    "completed": rec.completed,
+                    "result": rec.result,
+                    "evidence": rec.evidence,
+                    "reported_by": rec.reported_by,
+                    "reported_on": rec.reported_on,
+                }
+            )
+    columns = [
+        Column("plan", "Kế hoạch"),
+        Column("year", "Năm"),
+        Column("id", "Mã"),
+        Column("content", "Nội dung", render=lambda v: shorten(v, 60), width=40),
+        Column("status", "Trạng thái", render=lambda v: STATUS_VN.get(v, v)),
+        Column("completed", "Hoàn thành"),
+        Column("result", "Kết quả", width=40),
+        Column("evidence", "Văn bản", width=24),
+    ]
+    print_rows(rows, columns, fmt, title=f"{len(rows)} mục tiến độ", empty="Chưa có tiến độ nào được ghi.")
+
+
+def _agency(data: Any, name: str | None) -> Any:
+    from kehoach.cli import resolve_agency
+
+    return resolve_agency(data, name) if name else None
+
+
+def status_cmd(
+    plan: PlanOpt = None,
+    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Chỉ nhiệm vụ cơ quan này chủ trì.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Kỳ báo cáo (năm); mặc định năm của --today.")] = None,
+    data_dir: DataOpt = None,
+    today_: TodayOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Tổng hợp tình trạng: số nhiệm vụ theo từng loại (đúng hạn, quá hạn…), theo kế hoạch và cơ quan."""
+    from kehoach.output import Column, print_rows
+    from kehoach.query import find_tasks
+    from kehoach.status import STATUS_LABELS, STATUS_ORDER, summarize
+
+    fmt = _format(fmt)
+    data = load(data_dir)
+    plans = _plans_or_fail(data, plan)
+    ag = _agency(data, agency)
+    ref = today(today_)
+    if year and year > ref.year:
+        fail(f"--year {year} sau ngày tham chiếu {ref:%d/%m/%Y}")
+    as_of = min(ref, dt.date(year, 12, 31)) if year else ref
+    hits = find_tasks(data, plans=plans, agency=ag, role="lead", cycle=f"annual-{year}" if year else None)
+    summary = summarize(data, [(h.plan, h.task) for h in hits], as_of, year or as_of.year)
+
+    def row(scope: str, name: str, counts: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"scope": scope, "name": name, "total": sum(counts.values())}
+        out.update({code: counts.get(code, 0) for code in STATUS_ORDER})
+        return out
+
+    rows = [row("total", "Tổng cộng", summary.total)]
+    rows += [row("plan", pid, c) for pid, c in sorted(summary.by_plan.items())]
+    rows += [row("agency", name, c) for name, c in sorted(summary.by_agency.items())]
+    short = {
+        "done_on_time": "HT đúng hạn",
+        "done_late": "HT quá hạn",
+        "in_time": "Chưa HT, trong hạn",
+        "overdue": "Chưa HT, quá hạn",
+        "ongoing": "Thường xuyên",
+        "no_report": "Chưa báo cáo",
+    }
+    columns = [Column("name", "Phạm vi", width=44), Column("total", "Tổng")]
+    columns += [Column(code, short[code]) for code in STATUS_ORDER]
+    title = f"Tình trạng thực hiện tính đến {as_of:%d/%m/%Y}" + (f" (kỳ năm {year})" if year else "")
+    legend = "; ".join(f"{short[c]} = {STATUS_LABELS[c]}" for c in STATUS_ORDER)
+    print_rows(rows, columns, fmt, title=title, caption=legend)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(progress_app, name="progress")
+    app.command("status")(status_cmd)

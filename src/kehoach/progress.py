@@ -1,0 +1,366 @@
+"""Progress files: what each lead agency reported, per plan and year.
+
+``data/progress/<plan-id>/<year>.yaml`` holds, per task, the status reported (done, in progress,
+not started), the completion date, a short result and evidence; per target, the actual value.
+Writes go through a ruamel.yaml round trip so that comments, key order and formatting of what was
+not changed stay byte for byte; they are atomic (temporary file, then rename) and serialised
+between processes by a lock file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from kehoach.loader import LoadError, Problem, format_path, parse_model, read_yaml
+from kehoach.model import Strict
+
+Status = Literal["done", "in-progress", "not-started"]
+STATUSES: tuple[str, ...] = ("done", "in-progress", "not-started")
+STATUS_VN = {"done": "đã hoàn thành", "in-progress": "đang thực hiện", "not-started": "chưa triển khai"}
+_YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
+
+
+class TaskProgress(Strict):
+    status: Status
+    completed: dt.date | None = None
+    result: str | None = None
+    evidence: str | None = None
+    reported_by: str | None = None
+    reported_on: dt.date | None = None
+    note: str | None = None
+
+
+class TargetProgress(Strict):
+    actual: str
+    source: str | None = None
+    note: str | None = None
+
+    @field_validator("actual", mode="before")
+    @classmethod
+    def _text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+
+class ProgressFile(Strict):
+    plan: str
+    year: int = Field(ge=1945, le=2100)
+    tasks: dict[str, TaskProgress] = Field(default_factory=dict)
+    targets: dict[str, TargetProgress] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One task's progress as reported in one year's file."""
+
+    plan: str
+    task: str
+    year: int
+    progress: TaskProgress
+
+
+class ProgressError(ValueError):
+    """An update that cannot be applied; nothing was written."""
+
+
+def progress_dir(root: Path) -> Path:
+    return root / "progress"
+
+
+def progress_path(root: Path, plan_id: str, year: int) -> Path:
+    return progress_dir(root) / plan_id / f"{year}.yaml"
+
+
+def _files(root: Path) -> Iterator[tuple[str, int, Path]]:
+    base = progress_dir(root)
+    if not base.is_dir():
+        return
+    for plan_dir in sorted(p for p in base.iterdir() if p.is_dir()):
+        for f in sorted(plan_dir.iterdir()):
+            m = _YEAR_FILE.match(f.name)
+            if m:
+                yield plan_dir.name, int(m.group(1)), f
+
+
+@dataclass
+class Progress:
+    files: dict[tuple[str, int], ProgressFile]
+    problems: list[Problem]
+
+    def records(self, plan_id: str, task_id: str) -> list[Record]:
+        """All years' records of a task, oldest first."""
+        out = []
+        for (pid, year), pf in sorted(self.files.items()):
+            if pid == plan_id and task_id in pf.tasks:
+                out.append(Record(pid, task_id, year, pf.tasks[task_id]))
+        return out
+
+    def latest(self, plan_id: str, task_id: str, up_to: int | None = None) -> Record | None:
+        recs = [r for r in self.records(plan_id, task_id) if up_to is None or r.year <= up_to]
+        return recs[-1] if recs else None
+
+    def in_year(self, plan_id: str, task_id: str, year: int) -> Record | None:
+        pf = self.files.get((plan_id, year))
+        if pf and task_id in pf.tasks:
+            return Record(plan_id, task_id, year, pf.tasks[task_id])
+        return None
+
+    def target_actual(
+        self, plan_id: str, target_id: str, up_to: int | None = None
+    ) -> tuple[int, TargetProgress] | None:
+        best = None
+        for (pid, year), pf in sorted(self.files.items()):
+            if pid == plan_id and target_id in pf.targets and (up_to is None or year <= up_to):
+                best = (year, pf.targets[target_id])
+        return best
+
+
+def load_progress(root: Path) -> Progress:
+    files: dict[tuple[str, int], ProgressFile] = {}
+    problems: list[Problem] = []
+    for plan_id, year, path in _files(root):
+        try:
+            doc = read_yaml(path)
+        except LoadError as exc:
+            problems.append(exc.problem)
+            continue
+        pf, probs = parse_model(doc, ProgressFile)
+        problems += probs
+        if pf is None:
+            continue
+        if pf.plan != plan_id or pf.year != year:
+            line, col = doc.positions.of(("plan",))
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    col,
+                    "plan",
+                    "progress.misplaced",
+                    f"tệp ghi plan={pf.plan!r}, year={pf.year} nhưng nằm ở {plan_id}/{year}.yaml",
+                )
+            )
+            continue
+        files[(plan_id, year)] = pf
+        _positions[str(path)] = doc.positions
+    return Progress(files, problems)
+
+
+_positions: dict[str, Any] = {}
+_cache: dict[Path, tuple[tuple[tuple[str, float, int], ...], Progress]] = {}
+
+
+def progress_of(data: Any) -> Progress:
+    """Progress for a loaded data set, cached while the files are unchanged."""
+    root = Path(data.root)
+    stamp = tuple((str(p), p.stat().st_mtime, p.stat().st_size) for _, _, p in _files(root))
+    cached = _cache.get(root)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    prog = load_progress(root)
+    _cache[root] = (stamp, prog)
+    return prog
+
+
+def check_progress(data: Any, today: dt.date | None = None) -> list[Problem]:
+    """Task and target ids exist, dates are sane, the reporting agency resolves."""
+    from kehoach.agencies import AgencyError
+    from kehoach.dataset import UnknownPlan
+
+    today = today or dt.date.today()
+    prog = progress_of(data)
+    problems = list(prog.problems)
+    for (plan_id, year), pf in prog.files.items():
+        path = progress_path(Path(data.root), plan_id, year)
+        pos = _positions.get(str(path))
+
+        def emit(where: tuple[Any, ...], code: str, message: str, severity: str = "error") -> None:
+            line, col = pos.of(where) if pos else (None, None)
+            problems.append(Problem(str(path), line, col, format_path(where), code, message, severity))  # type: ignore[arg-type]  # noqa: B023
+
+        try:
+            plan = data.plan(plan_id).plan
+        except UnknownPlan:
+            emit(("plan",), "progress.unknown-plan", f"không có kế hoạch {plan_id!r}")
+            continue
+        task_ids = {t.id for t in plan.tasks}
+        target_ids = {t.id for t in plan.targets}
+        for tid, rec in pf.tasks.items():
+            where = ("tasks", tid)
+            if tid not in task_ids:
+                emit(where, "progress.unknown-task", f"kế hoạch {plan_id} không có nhiệm vụ {tid!r}")
+            for field in ("completed", "reported_on"):
+                value = getattr(rec, field)
+                if value and value > today:
+                    emit((*where, field), "progress.future-date", f"{tid}: ngày {value:%d/%m/%Y} ở tương lai")
+                if value and value.year > year + 1:
+                    emit((*where, field), "progress.wrong-year", f"{tid}: ngày {value:%d/%m/%Y} không thuộc kỳ {year}")
+            if rec.status == "done" and rec.completed is None:
+                emit(
+                    (*where, "completed"),
+                    "progress.no-date",
+                    f"{tid}: đã hoàn thành nhưng thiếu ngày hoàn thành",
+                    "warning",
+                )
+            if rec.status != "done" and rec.completed is not None:
+                emit(
+                    (*where, "completed"),
+                    "progress.date-not-done",
+                    f"{tid}: có ngày hoàn thành nhưng trạng thái là {STATUS_VN[rec.status]!r}",
+                )
+            if rec.reported_by:
+                try:
+                    data.registry.resolve(rec.reported_by)
+                except AgencyError as exc:
+                    emit((*where, "reported_by"), "agency.unknown", str(exc))
+        for tid in pf.targets:
+            if tid not in target_ids:
+                emit(("targets", tid), "progress.unknown-target", f"kế hoạch {plan_id} không có chỉ tiêu {tid!r}")
+    return problems
+
+
+def completed_tasks(data: Any, today: dt.date) -> set[tuple[str, str]]:
+    """(plan, task) pairs reported done on or before ``today``."""
+    out = set()
+    for (plan_id, _), pf in progress_of(data).files.items():
+        for tid, rec in pf.tasks.items():
+            if rec.status == "done" and (rec.completed is None or rec.completed <= today):
+                out.add((plan_id, tid))
+    return out
+
+
+# ----------------------------------------------------------------------------------------- writes
+
+_HEADER = "# Tiến độ thực hiện {plan} năm {year}: mỗi nhiệm vụ một mục, do cơ quan chủ trì báo cáo.\n"
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def atomic_write(path: Path, content: bytes) -> None:
+    """Write next to the target, fsync, then rename: readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass(frozen=True)
+class Update:
+    plan: str
+    task: str
+    status: Status
+    year: int
+    completed: dt.date | None = None
+    result: str | None = None
+    evidence: str | None = None
+    reported_by: str | None = None
+    reported_on: dt.date | None = None
+
+
+def validate_update(data: Any, upd: Update, today: dt.date) -> None:
+    from kehoach.agencies import AgencyError
+    from kehoach.dataset import UnknownPlan
+
+    if upd.status not in STATUSES:
+        raise ProgressError(f"trạng thái {upd.status!r} không hợp lệ; dùng: {', '.join(STATUSES)}")
+    try:
+        plan = data.plan(upd.plan).plan
+    except UnknownPlan as exc:
+        raise ProgressError(str(exc)) from None
+    if upd.task not in {t.id for t in plan.tasks}:
+        raise ProgressError(f"kế hoạch {upd.plan} không có nhiệm vụ {upd.task!r}")
+    for label, value in (("ngày hoàn thành", upd.completed), ("ngày báo cáo", upd.reported_on)):
+        if value and value > today:
+            raise ProgressError(f"{label} {value:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y})")
+    if upd.completed and upd.status != "done":
+        raise ProgressError("--date chỉ dùng với --status done")
+    if not plan.start_year - 1 <= upd.year <= plan.end_year + 1:
+        raise ProgressError(f"năm {upd.year} ngoài thời gian của kế hoạch ({plan.start_year}-{plan.end_year})")
+    if upd.reported_by:
+        try:
+            data.registry.resolve(upd.reported_by)
+        except AgencyError as exc:
+            raise ProgressError(str(exc)) from None
+
+
+def apply_update(data: Any, upd: Update, today: dt.date) -> Path:
+    """Record one task's progress. Only the touched entry changes; the rest of the file stays as it was."""
+    from filelock import FileLock
+
+    validate_update(data, upd, today)
+    path = progress_path(Path(data.root), upd.plan, upd.year)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock", timeout=30):
+        yaml = _yaml()
+        if path.exists():
+            read_yaml(path)  # refuse to rewrite a file that is not safe, plain YAML
+            doc = yaml.load(path.read_text(encoding="utf-8-sig"))
+        else:
+            doc = yaml.load(_HEADER.format(plan=upd.plan, year=upd.year) + f"plan: {upd.plan}\nyear: {upd.year}\n")
+        from ruamel.yaml.comments import CommentedMap
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        if doc.get("tasks") is None:
+            doc["tasks"] = CommentedMap()
+        tasks = doc["tasks"]
+        key = next((k for k in tasks if str(k) == upd.task), None)
+        if key is None:
+            key = DoubleQuotedScalarString(upd.task)
+            tasks[key] = CommentedMap()
+        entry = tasks[key]
+        values: dict[str, Any] = {"status": upd.status}
+        if upd.status == "done":
+            values["completed"] = upd.completed or today
+        elif "completed" in entry:
+            del entry["completed"]
+        for name in ("result", "evidence", "reported_by", "reported_on"):
+            value = getattr(upd, name)
+            if value is not None:
+                values[name] = value
+        for name, value in values.items():
+            entry[name] = value
+        buf = io.StringIO()
+        yaml.dump(doc, buf)
+        text = buf.getvalue()
+        # Validate what would be written before it replaces anything.
+        check = _yaml().load(text)
+        ProgressFile.model_validate(_plain(check))
+        atomic_write(path, text.encode("utf-8"))
+    return path
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, dt.datetime):
+        return node.date()
+    return node
