@@ -124,14 +124,9 @@ def check_cmd(
 
     fmt = _format(fmt, ("text", "json", "github"))
     data = load(data_dir)
-    extra = []
-    try:
-        from kehoach.progress import check_progress
-    except ImportError:  # pragma: no cover - progress tracking not installed
-        check_progress = None
-    if check_progress is not None:
-        extra = check_progress(data)
-    report = check(data, extra)
+    from kehoach.progress import check_progress
+
+    report = check(data, check_progress(data, today(None)))
     if fmt == "json":
         typer.echo(to_json(report.as_dict()))
     elif fmt == "github":
@@ -186,8 +181,7 @@ def due_cmd(
     end = _date(until, "--until") or ref + dt.timedelta(days=within if within is not None else 90)
     if end < ref:
         fail("--until phải sau --today")
-    done = _done_pairs(data, ref)
-    items = due(data, ag, ref, until=end, role=role, plans=plans, strict=strict, done=done)  # type: ignore[arg-type]
+    items = due(data, ag, ref, until=end, role=role, plans=plans, strict=strict)  # type: ignore[arg-type]
     statuses = _statuses(data, [(i.plan, i.task) for i in items if i.task is not None], ref)
     rows = []
     for i in items:
@@ -238,19 +232,9 @@ def due_cmd(
     )
 
 
-def _done_pairs(data: Any, ref: dt.date) -> set[tuple[str, str]]:
-    try:
-        from kehoach.progress import completed_tasks
-    except ImportError:  # pragma: no cover
-        return set()
-    return completed_tasks(data, ref)
-
-
 def _statuses(data: Any, pairs: list[tuple[Any, Any]], ref: dt.date) -> dict[tuple[str, str], str]:
-    try:
-        from kehoach.status import status_labels
-    except ImportError:  # pragma: no cover
-        return {}
+    from kehoach.status import status_labels
+
     return status_labels(data, pairs, ref)
 
 

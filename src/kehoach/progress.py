@@ -183,9 +183,9 @@ def check_progress(data: Any, today: dt.date | None = None) -> list[Problem]:
         path = progress_path(Path(data.root), plan_id, year)
         pos = _positions.get(str(path))
 
-        def emit(where: tuple[Any, ...], code: str, message: str, severity: str = "error") -> None:
+        def emit(where: tuple[Any, ...], code: str, message: str, severity: str = "error", pos=pos, path=path) -> None:  # type: ignore[no-untyped-def]
             line, col = pos.of(where) if pos else (None, None)
-            problems.append(Problem(str(path), line, col, format_path(where), code, message, severity))  # type: ignore[arg-type]  # noqa: B023
+            problems.append(Problem(str(path), line, col, format_path(where), code, message, severity))  # type: ignore[arg-type]
 
         try:
             plan = data.plan(plan_id).plan

@@ -184,13 +184,21 @@ def due(
     role: Role = "any",
     plans: Iterable[str] = (),
     strict: bool = False,
-    done: Iterable[tuple[str, str]] = (),
+    done: Iterable[tuple[str, str]] | None = None,
 ) -> list[DueItem]:
     """What ``agency`` must deliver by ``until`` (default: 90 days), overdue items first.
 
-    ``done`` holds (plan, task) pairs reported complete: they are never overdue.
+    Items: tasks due in the window (lead or support); tasks the agency leads that are past due and
+    not reported done (``done`` holds the (plan, task) pairs reported complete); the next occurrence
+    of "Hằng năm" / "Định kỳ 6 tháng" tasks; the annual report each involved agency owes the
+    monitoring agency, and the monitoring agency's consolidation. Ongoing tasks ("Thường xuyên")
+    are reported through the annual report and are not listed one by one.
     """
     until = until or today + dt.timedelta(days=90)
+    if done is None:
+        from kehoach.progress import completed_tasks
+
+        done = completed_tasks(data, today)
     finished = set(done)
     items: list[DueItem] = []
     for hit in find_tasks(data, plans=plans, agency=agency, role=role, strict=strict):
@@ -212,7 +220,8 @@ def due(
             continue
         if today <= d.due <= until:
             items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"đến hạn ({d.text})"))
-        elif d.due < today and (plan.id, task.id) not in finished:
+        elif d.due < today and hit.role == "lead" and (plan.id, task.id) not in finished:
+            # Overdue is the lead's to answer for; a supporting agency sees a task only while it is upcoming.
             items.append(
                 _item(plan, task, d.due, today, hit, via, d.kind, f"quá hạn, chưa báo cáo hoàn thành ({d.text})")
             )
@@ -240,6 +249,12 @@ def _item(plan, task, when, today, hit, via, kind, why) -> DueItem:  # type: ign
     )
 
 
+def _owes_report(registry: Registry, task: Task, agency: Agency, strict: bool) -> bool:
+    """Leads report; so do agencies named as support, but not those reached only through a collective."""
+    found = agency_role(registry, task, agency, "any", strict)
+    return bool(found) and (found[0] == "lead" or found[1].reason != "collective")
+
+
 def _report_duties(
     data: DataSet, agency: Agency, today: dt.date, until: dt.date, plans: Iterable[str], strict: bool
 ) -> list[DueItem]:
@@ -252,7 +267,7 @@ def _report_duties(
             continue
         rep = plan.reporting
         if rep.annual:
-            involved = any(agency_role(data.registry, t, agency, "any", strict) for t in plan.tasks)
+            involved = any(_owes_report(data.registry, t, agency, strict) for t in plan.tasks)
             if involved:
                 for year in range(today.year, until.year + 1):
                     when = rep.annual.day_month.in_year(year)

@@ -1,0 +1,154 @@
+"""Queries on the encoded seeds: concrete task ids for concrete agencies and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from kehoach.query import due, find_tasks, parse_cycle
+
+D = dt.date
+
+
+def _due(data, name, today, **kw):
+    return [(i.plan.id, i.id) for i in due(data, data.registry.resolve(name), today, **kw)]
+
+
+def test_due_for_so_tai_chinh_lists_overdue_first_then_by_date(data):
+    items = due(data, data.registry.resolve("Sở Tài chính"), D(2026, 1, 15))
+    first = items[0]
+    assert (first.plan.id, first.id, first.overdue, first.days_left) == ("qd74-dai-hoi-xx", "I.13", True, -46)
+    assert first.reason == "direct" and first.role == "lead"
+    ids = [(i.plan.id, i.id) for i in items]
+    assert ("qd74-dai-hoi-xx", "I.5") in ids  # Tháng 02/2026, led directly
+    dues = [i.due for i in items if not i.overdue]
+    assert dues == sorted(dues)
+    assert all(i.due <= D(2026, 4, 15) for i in items)
+
+
+def test_due_includes_tasks_of_predecessor_agency(data):
+    # Bộ Kế hoạch và Đầu tư merged into Bộ Tài chính (2025): its NQ 13 tasks are now Bộ Tài chính's.
+    items = due(data, data.registry.resolve("Bộ Tài chính"), D(2026, 1, 15))
+    pred = {(i.plan.id, i.id): i for i in items if i.reason == "predecessor"}
+    assert {("nq13-thanh-hoa", "2.5"), ("nq13-thanh-hoa", "9.2")} <= set(pred)
+    assert pred[("nq13-thanh-hoa", "2.5")].via == "Bộ Kế hoạch và Đầu tư"
+    assert pred[("nq13-thanh-hoa", "2.5")].overdue
+    # 2.6 was reported done in the 2021 progress file: never overdue.
+    assert ("nq13-thanh-hoa", "2.6") not in {(i.plan.id, i.id) for i in items}
+
+
+def test_strict_keeps_direct_assignments_only(data):
+    strict = due(data, data.registry.resolve("Bộ Tài chính"), D(2026, 1, 15), strict=True)
+    assert all(i.reason == "direct" for i in strict)
+    assert ("nq13-thanh-hoa", "2.5") not in {(i.plan.id, i.id) for i in strict}
+
+
+def test_due_includes_collective_assignments_with_their_reason(data):
+    items = due(data, data.registry.resolve("Sở Tài chính"), D(2026, 1, 15))
+    collective = {i.id: i for i in items if i.reason == "collective"}
+    assert "I.6" in collective  # Quý I/2026, support "Các sở, ban, ngành, đơn vị cấp tỉnh"
+    assert collective["I.6"].role == "support"
+    assert collective["I.6"].via == "Các sở, ban, ngành, đơn vị cấp tỉnh"
+
+
+def test_recurring_duties_annual_report_and_consolidation(data):
+    items = due(data, data.registry.resolve("Sở Công Thương"), D(2026, 10, 1))
+    reports = {(i.plan.id, i.id): i.due for i in items if i.kind == "report"}
+    assert reports[("aec-2026", "BC-HN")] == D(2026, 11, 10)  # trước ngày 10/11 hằng năm
+    assert reports[("aec-2026", "BC-TH")] == D(2026, 11, 20)  # Sở Công Thương tổng hợp trước 20/11
+    later = due(data, data.registry.resolve("Sở Công Thương"), D(2026, 12, 1), until=D(2026, 12, 31))
+    annual = {i.id for i in later if i.plan.id == "hoi-nhap-quoc-te" and i.kind == "annual"}
+    assert {"II.1", "II.4"} <= annual  # "Hàng năm" tasks led by Sở Công Thương
+
+
+def test_semiannual_task_falls_on_30_june(data):
+    items = due(data, data.registry.resolve("Sở Tài chính"), D(2026, 6, 1), until=D(2026, 7, 1))
+    semi = [i for i in items if i.kind == "semiannual"]
+    assert [(i.plan.id, i.id, i.due) for i in semi] == [("hoi-nhap-quoc-te", "II.6", D(2026, 6, 30))]
+
+
+def test_tasks_filter_by_cycle(data):
+    midterm = parse_cycle("midterm-2028", data.plan("aec-2026").plan)
+    assert (midterm.start, midterm.end) == (D(2026, 1, 1), D(2028, 12, 31))
+    late = parse_cycle("midterm-2032", data.plan("aec-2026").plan)
+    assert (late.start, late.end) == (D(2031, 1, 1), D(2032, 12, 31))
+    hits = find_tasks(data, plans=["qd74-dai-hoi-xx"], cycle="annual-2025")
+    assert {"I.13", "II.1", "IV.1"} <= {h.task.id for h in hits}
+    assert "I.5" not in {h.task.id for h in hits}  # Tháng 02/2026
+
+
+def test_tasks_search_ignores_diacritics(data):
+    hits = find_tasks(data, search="dao me")
+    assert [(h.plan.id, h.task.id) for h in hits] == [("qd74-dai-hoi-xx", "I.14")]
+
+
+@pytest.mark.parametrize("spelling", ["Sở Tài chính", "so tai chinh", "SỞ TÀI CHÍNH", "STC"])
+def test_agency_spellings_give_the_same_answer(run, spelling):
+    result = run("due", "--agency", spelling, "--today", "2026-01-15", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["id"] == "I.13"
+
+
+def test_unknown_agency_exits_2_with_suggestions_and_nothing_on_stdout(run):
+    result = run("due", "--agency", "Sở Tài chánh", "--today", "2026-01-15")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Sở Tài chính" in result.stderr
+
+
+def test_due_json_fields_are_the_documented_porcelain(run):
+    result = run("due", "-a", "Bộ Tài chính", "--today", "2026-01-15", "-f", "json")
+    item = next(i for i in json.loads(result.stdout) if i["id"] == "2.5")
+    assert {"plan", "id", "content", "due", "days_left", "overdue", "role", "reason", "via", "kind", "status"} <= set(
+        item
+    )
+    assert item["due"] == "2021-12-31" and item["reason"] == "predecessor" and item["via"] == "Bộ Kế hoạch và Đầu tư"
+
+
+def test_tasks_json_has_canonical_lead_names(run):
+    result = run("tasks", "--plan", "qd1992-cong-nghiep-hoa", "--agency", "Sở Tài chính", "--role", "lead",
+                 "--format", "json")
+    items = json.loads(result.stdout)
+    old_name = [i for i in items if i["lead"] == ["Sở Kế hoạch và Đầu tư"]]
+    assert old_name and all(i["reason"] == "predecessor" for i in old_name)
+    assert {i["reason"] for i in items} <= {"direct", "predecessor", "collective"}
+    assert set(items[0]["deadline"]) == {"text", "kind", "start", "due"}
+
+
+def test_plans_json(run):
+    plans = {p["id"]: p for p in json.loads(run("plans", "--format", "json").stdout)}
+    assert plans["qd74-dai-hoi-xx"]["number"] == "74/QĐ-UBND"
+    assert plans["qd74-dai-hoi-xx"]["issued"] == "2026-01-07"
+    assert plans["aec-2026"]["reviews"] == [
+        {"kind": "midterm", "year": 2028},
+        {"kind": "final", "year": 2030},
+        {"kind": "midterm", "year": 2032},
+        {"kind": "final", "year": 2035},
+    ]
+    assert plans["hoi-nhap-quoc-te"]["number"] is None
+
+
+def test_agencies_show_names_successor(run):
+    result = run("agencies", "show", "so ke hoach va dau tu", "--format", "json")
+    row = json.loads(result.stdout)
+    assert row["replaced_by"] == ["Sở Tài chính"]
+    result = run("agencies", "show", "Sở Tài chính", "--format", "json")
+    assert "Sở Kế hoạch và Đầu tư" in json.loads(result.stdout)["predecessors"]
+
+
+def test_cycles_lists_reviews_and_report_days(run):
+    rows = json.loads(run("cycles", "--plan", "aec-2026", "--year", "2028", "--format", "json").stdout)
+    assert {(r["kind"], r["date"]) for r in rows} == {
+        ("annual", "2028-11-10"),
+        ("consolidated", "2028-11-20"),
+        ("midterm", None),
+    }
+
+
+def test_csv_output_has_a_header_and_one_row_per_item(run):
+    result = run("tasks", "--plan", "aec-2026", "--format", "csv")
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("plan,id,")
+    assert len(lines) == 1 + 16
