@@ -28,7 +28,7 @@ def data() -> DataSet:
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled data, for tests that break or change files."""
     target = tmp_path / "data"
-    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("progress"))
+    shutil.copytree(DATA, target)
     return target
 
 

@@ -340,10 +340,11 @@ def apply_update(data: Any, upd: Update, today: dt.date) -> Path:
             values["completed"] = upd.completed or today
         elif "completed" in entry:
             del entry["completed"]
-        for name in ("result", "evidence", "reported_by", "reported_on"):
+        for name in ("result", "evidence", "reported_by"):
             value = getattr(upd, name)
             if value is not None:
                 values[name] = value
+        values["reported_on"] = upd.reported_on or today
         for name, value in values.items():
             entry[name] = value
         buf = io.StringIO()
