@@ -203,28 +203,27 @@ def due_cmd(
             }
         )
     role_vn = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
-    reason_vn = {"direct": "", "predecessor": "kế thừa", "collective": "giao chung"}
+    reason_vn = {"predecessor": "kế thừa", "collective": "giao chung"}
+    for r in rows:
+        r["role_text"] = role_vn.get(r["role"], r["role"])
+        if r["via"]:
+            r["role_text"] += f" ({reason_vn[r['reason']]}: {r['via']})"
     columns = [
+        Column("due", "Hạn", style=lambda r: "bold red" if r["overdue"] else None),
+        Column("days_left", "Còn ngày"),
         Column("plan", "Kế hoạch"),
         Column("id", "Mã"),
-        Column("content", "Nội dung", render=lambda v: shorten(v, 70), width=50),
-        Column("due", "Hạn"),
-        Column("days_left", "Còn (ngày)"),
-        Column("role", "Vai trò", render=lambda v: role_vn.get(v, v)),
-        Column("why", "Lý do", width=34),
-        Column("via", "Qua", render=lambda v: v or "", width=24),
+        Column("content", "Nội dung", render=lambda v: shorten(v, 90), width=46),
+        Column("role_text", "Vai trò", width=30),
+        Column("why", "Thời hạn, lý do", width=30),
     ]
-    for r in rows:
-        extra = reason_vn[r["reason"]]
-        if extra:
-            r["why"] = f"{r['why']} — {extra}"
     title = f"Việc của {ag.name} đến {end:%d/%m/%Y} (tính đến {ref:%d/%m/%Y})"
     print_rows(
         rows,
         columns,
         fmt,
         title=title,
-        json_rows=[{k: v for k, v in r.items() if k != "why"} | {"note": r["why"]} for r in rows],
+        json_rows=[{k: v for k, v in r.items() if k not in ("why", "role_text")} | {"note": r["why"]} for r in rows],
         empty=f"{ag.name}: không có việc đến hạn hoặc quá hạn từ {ref:%d/%m/%Y} đến {end:%d/%m/%Y}.",
         caption=f"{sum(r['overdue'] for r in rows)} việc quá hạn, {sum(not r['overdue'] for r in rows)} việc đến hạn."
         if rows

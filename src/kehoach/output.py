@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -90,7 +91,9 @@ def print_rows(
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    # Piped output has no terminal width: use $COLUMNS when set, else a width that fits a report.
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS")
+    console = Console(width=None if wide else 150)
     if not rows:
         if title:
             console.print(f"[bold]{title}[/bold]")

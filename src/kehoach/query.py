@@ -213,17 +213,17 @@ def due(
             dates = plan_dates(plan)
             nxt = d.occurrences(dates, today, until)
             if nxt:
-                why = f"nhiệm vụ {d.label}: kết quả kỳ này"
+                why = f"{d.text}: báo cáo kết quả kỳ này"
                 items.append(_item(plan, task, nxt[0], today, hit, via, d.kind, why))
             continue
         if d.due is None:
             continue
         if today <= d.due <= until:
-            items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"đến hạn ({d.text})"))
+            items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"đến hạn: {d.text}"))
         elif d.due < today and hit.role == "lead" and (plan.id, task.id) not in finished:
             # Overdue is the lead's to answer for; a supporting agency sees a task only while it is upcoming.
             items.append(
-                _item(plan, task, d.due, today, hit, via, d.kind, f"quá hạn, chưa báo cáo hoàn thành ({d.text})")
+                _item(plan, task, d.due, today, hit, via, d.kind, f"quá hạn: {d.text}, chưa báo cáo hoàn thành")
             )
     items += _report_duties(data, agency, today, until, plans, strict)
     return sorted(items, key=lambda i: (not i.overdue, i.due, i.plan.id, _natural(i.id)))
