@@ -1,0 +1,66 @@
+"""The README is the manual: every command is in it, has help, and the shown output is real."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from kehoach.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands(group, prefix=()):
+    click_group = typer.main.get_command(group) if not hasattr(group, "commands") else group
+    for name, cmd in sorted(click_group.commands.items()):
+        yield (*prefix, name), cmd
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, (*prefix, name))
+
+
+COMMANDS = list(_commands(app))
+
+
+def test_the_command_list_is_complete():
+    names = {" ".join(n) for n, _ in COMMANDS}
+    assert {"check", "due", "tasks", "plans", "agencies", "agencies show", "cycles", "progress set",
+            "progress show", "status"} <= names
+
+
+@pytest.mark.parametrize("name", [" ".join(n) for n, _ in COMMANDS])
+def test_every_command_is_in_the_readme_and_has_help(name):
+    cmd = dict((" ".join(n), c) for n, c in COMMANDS)[name]
+    assert f"kehoach {name}" in README, f"`kehoach {name}` is missing from README.md"
+    assert (cmd.help or "").strip(), f"`kehoach {name}` has no help text"
+
+
+def test_readme_due_output_is_what_the_command_prints():
+    block = re.search(r"```text\n(.*?)\n```", README, re.S).group(1)
+    env = {**os.environ, "COLUMNS": "150", "PYTHONIOENCODING": "utf-8"}
+    env.pop("KEHOACH_DATA", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "kehoach", "due", "--agency", "Sở Tài chính", "--today", "2026-01-15"],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+    ).stdout
+    shown = "\n".join(line.rstrip() for line in out.rstrip().splitlines())
+    assert shown == block
+
+
+def test_query_commands_do_not_import_docx_jinja2_or_openpyxl():
+    code = (
+        "import sys\n"
+        "from kehoach.cli import main\n"
+        "sys.argv = ['kehoach', 'due', '--agency', 'Sở Tài chính', '--today', '2026-01-15', '--format', 'json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('docx', 'docxtpl', 'jinja2', 'openpyxl') if m in sys.modules]\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
