@@ -387,7 +387,7 @@ def default_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get("KEHOACH_DATA")
     if env:
         return Path(env)
-    local = Path.cwd() / "data"
+    local = Path("data")  # relative, so messages and GitHub annotations name repository paths
     if has_plans(local):
         return local
     return bundled_data_dir()

@@ -19,7 +19,7 @@ from typing import Any
 
 from kehoach.agencies import AgencyError, Registry
 from kehoach.dataset import DataSet
-from kehoach.model import Agency, Plan, Task
+from kehoach.model import Agency, Plan
 from kehoach.progress import progress_of
 from kehoach.query import Cycle, QueryError, find_tasks, parse_cycle
 from kehoach.status import STATUS_LABELS, STATUS_ORDER, task_status
@@ -32,7 +32,7 @@ CONTENT_WIDTH = 220  # characters of a task's content shown in the tables
 CHART_ROWS = 15  # bars in the chart; the rest are grouped as "Các cơ quan khác"
 BAR_MM = 86.0  # length of the longest bar, to fit the chart table's middle column
 
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\u00a0]+")  # whitespace, but not the non-breaking spaces of blanks
 
 
 class ReportError(ValueError):
@@ -168,6 +168,14 @@ def plan_reference(plan: Plan) -> str:
     return f"{text} của {plan.issuer}"
 
 
+def called(plan: Plan) -> str:
+    """The short name a report uses after the first mention: "(sau đây gọi tắt là Kế hoạch)"."""
+    for short in ("Kế hoạch", "Chương trình", "Nghị quyết", "Quyết định", "Đề án", "Chỉ thị"):
+        if ascii_key(plan.kind).startswith(ascii_key(short)):
+            return short
+    return plan.kind
+
+
 def _period_label(cycle: Cycle) -> str:
     if cycle.start.year == cycle.end.year:
         return f"năm {cycle.year}"
@@ -264,7 +272,11 @@ def report_issuer(data: DataSet, plan: Plan) -> Agency:
     raise ReportError(f"kế hoạch {plan.id}: không xác định được cơ quan theo dõi, tổng hợp trong sổ đăng ký cơ quan")
 
 
-def _recipients(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool) -> list[str]:
+def _recipients(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool) -> tuple[list[str], str]:
+    """Where the report goes: an agency's report to the monitoring agency, the consolidated one upwards.
+
+    Returns the "Nơi nhận" lines and the names for the closing sentence.
+    """
     rep = plan.reporting
     names: list[str] = []
     purpose = "để báo cáo"
@@ -275,14 +287,14 @@ def _recipients(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool) -
     if consolidated or issuer.id in own:
         names = list(rep.consolidated.to) if rep.consolidated and rep.consolidated.to else [plan.issuer]
         purpose = "để báo cáo"
-    out = []
+    labels: list[str] = []
     for n in names:
         current = _current(data.registry, n)
-        label = current[0].name if current else n
         if current and current[0].id == issuer.id:
             continue
-        out.append(f"{label} ({purpose});")
-    return list(dict.fromkeys(out))
+        labels.append(current[0].name if current else n)
+    labels = list(dict.fromkeys(labels))
+    return [f"{label} ({purpose});" for label in labels], ", ".join(labels)
 
 
 # --------------------------------------------------------------------------------------- context
@@ -326,24 +338,24 @@ def _result_text(record: Any, year: int) -> str:
     return text
 
 
-def _deadline_text(data: DataSet, plan: Plan, task: Task) -> str:
-    if not task.deadline:
-        return "Không nêu"
-    return task.deadline
-
-
-def _chart_rows(groups: dict[str, Counter[str]]) -> list[dict[str, Any]]:
+def _chart_rows(groups: dict[str, Counter[str]], by_size: bool) -> list[dict[str, Any]]:
+    """Bars per agency, largest first (``by_size``), or per task group in the plan's order."""
     rows = [
         {"label": label, "counts": {c: counts.get(c, 0) for c in STATUS_ORDER}, "total": sum(counts.values())}
         for label, counts in groups.items()
     ]
     rows = [r for r in rows if r["total"]]
-    rows.sort(key=lambda r: (-r["total"], ascii_key(r["label"])))
+    if by_size:
+        rows.sort(key=lambda r: (-r["total"], ascii_key(r["label"])))
     if len(rows) > CHART_ROWS:
         rest = rows[CHART_ROWS - 1 :]
         merged = {c: sum(r["counts"][c] for r in rest) for c in STATUS_ORDER}
         rows = rows[: CHART_ROWS - 1] + [
-            {"label": f"Các cơ quan khác ({len(rest)} cơ quan)", "counts": merged, "total": sum(merged.values())}
+            {
+                "label": f"Các cơ quan khác ({len(rest)} cơ quan)" if by_size else f"Các nhóm khác ({len(rest)} nhóm)",
+                "counts": merged,
+                "total": sum(merged.values()),
+            }
         ]
     top = max((r["total"] for r in rows), default=0)
     for r in rows:
@@ -382,6 +394,9 @@ def build_context(
     if kind != "annual" and plan.reviews and not any(r.kind == kind and r.year == year for r in plan.reviews):
         planned = ", ".join(f"{KIND_VN[r.kind]} {r.year}" for r in plan.reviews) or "không có"
         warnings.append(f"kế hoạch {plan.id} không quy định {KIND_VN[kind]} năm {year} (các kỳ quy định: {planned})")
+    if ag is not None and ag.replaced_by:
+        heirs = ", ".join(a.name for a in data.registry.successors(ag.id))
+        warnings.append(f"{ag.name} đã được sắp xếp lại, nay là {heirs}: báo cáo nên do cơ quan này gửi")
     if ag is not None and ag.is_collective:
         warnings.append(f"{ag.name} là nhóm cơ quan (giao chung), không phải một cơ quan gửi báo cáo")
 
@@ -403,7 +418,7 @@ def build_context(
             "id": task.id,
             "content": shorten(task.content, CONTENT_WIDTH),
             "lead": lead,
-            "deadline": _deadline_text(data, plan, task),
+            "deadline": task.deadline or "Không nêu",
             "due": vn_date(st.due) if st.due else "",
             "status": st.label,
             "status_code": st.code,
@@ -475,9 +490,9 @@ def build_context(
         for i, (name, counts_) in enumerate(sorted(by_agency.items(), key=lambda kv: ascii_key(kv[0])), 1)
     ]
     issuer = _issuer(registry, issuer_agency)
-    sign_year = max(year if kind == "annual" else cycle.end.year, today.year)
-    if kind != "annual":
-        sign_year = max(cycle.end.year, today.year)
+    recipients, send_to = _recipients(data, plan, issuer_agency, consolidated)
+    sign_year = signed.year if signed else max(cycle.end.year, today.year)
+    date_line = signing_line(issuer["place"], signed, sign_year)
     context: dict[str, Any] = {
         "kind": kind,
         "kind_vn": KIND_VN[kind],
@@ -491,6 +506,8 @@ def build_context(
             "label": plan.label,
             "title": plan.title,
             "reference": plan_reference(plan),
+            "full": f"{plan_reference(plan)} về {_lower_first(plan.title)}",
+            "called": called(plan),
             "issuer": plan.issuer,
             "number": plan.number or "",
             "period": ", ".join(p.label for p in plan.periods),
@@ -505,8 +522,8 @@ def build_context(
         },
         "subject": _subject(kind, plan, cycle),
         "issuer": issuer,
-        "number": f"Số:{chr(0xA0) * 6}/BC-{issuer['abbr']}",
-        "place_date": signing_line(issuer["place"], signed, signed.year if signed else sign_year),
+        "place_date": date_line,
+        "signed_on": date_line.split(", ", 1)[1],
         "as_of": vn_date(ref),
         "tasks": tasks,
         "total": n_tasks,
@@ -522,11 +539,12 @@ def build_context(
         "status_labels": [STATUS_LABELS[c] for c in STATUS_ORDER],
         "chart": {
             "by": "Cơ quan chủ trì" if consolidated else "Nhóm nhiệm vụ",
-            "rows": _chart_rows(by_group) if kind != "annual" else [],
+            "rows": _chart_rows(by_group, by_size=consolidated) if kind != "annual" else [],
         },
         "next": _next_phrase(kind, plan, year),
         "next_upper": _next_phrase(kind, plan, year).upper(),
-        "recipients": _recipients(data, plan, issuer_agency, consolidated),
+        "recipients": recipients,
+        "send_to": send_to,
         "warnings": warnings,
     }
     return _clean(context)
@@ -572,6 +590,25 @@ class TemplateProblem(ReportError):
     """The template itself is broken (Jinja syntax, unknown variable): a message, not a traceback."""
 
 
+def _template_error(exc: Exception) -> str:
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.sandbox import SecurityError
+
+    if isinstance(exc, SecurityError):
+        kind = "thẻ Jinja truy cập thuộc tính không được phép"
+    elif isinstance(exc, UndefinedError):
+        kind = "biến không có trong dữ liệu báo cáo (xem docs/templates.md)"
+    elif isinstance(exc, TemplateSyntaxError):
+        kind = "lỗi cú pháp Jinja"
+    else:
+        kind = "lỗi khi điền mẫu"
+    text = f"{kind}: {getattr(exc, 'message', None) or exc}"
+    near = " ".join(x.strip() for x in getattr(exc, "docx_context", None) or [] if x.strip())
+    if near:  # docxtpl gives the text around the tag, which the user can search for in Word
+        text += f" (gần: {shorten(near, 80)!r})"
+    return text
+
+
 def render(context: dict[str, Any], template_path: Path) -> bytes:
     """Fill the template; returns the .docx bytes. Nothing is written here."""
     import copy
@@ -599,8 +636,7 @@ def render(context: dict[str, Any], template_path: Path) -> bytes:
     try:
         tpl.render(ctx, jinja_env=env, autoescape=True)
     except TemplateError as exc:
-        where = f" (dòng {exc.lineno})" if getattr(exc, "lineno", None) else ""
-        raise TemplateProblem(f"mẫu {template_path.name}: {exc.message or exc}{where}") from None
+        raise TemplateProblem(f"mẫu {template_path.name}: {_template_error(exc)}") from None
     props = tpl.docx.core_properties
     props.title = context["subject"][:250]
     props.subject = context["plan"]["id"]

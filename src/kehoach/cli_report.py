@@ -1,0 +1,189 @@
+"""The ``kehoach report`` command: options in, kehoach.report out, files written atomically.
+
+Nothing heavy is imported at module level: ``import kehoach.cli`` must stay free of docx and jinja2,
+so they are loaded only when a report is actually drafted.
+"""
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+KIND_HELP = "annual (báo cáo năm) | midterm (sơ kết giữa kỳ) | final (tổng kết)"
+
+
+def register(app: typer.Typer) -> None:
+    from kehoach.cli import DataOpt, TodayOpt
+
+    @app.command("report")
+    def report_cmd(
+        kind: Annotated[str, typer.Argument(help=KIND_HELP, show_default=False)],
+        plan: Annotated[str, typer.Option("--plan", help="Mã kế hoạch (xem `kehoach plans`).", show_default=False)],
+        year: Annotated[
+            int | None,
+            typer.Option(
+                "--year",
+                help="Năm báo cáo (mặc định: năm nay; với sơ kết, tổng kết: kỳ tiếp theo của kế hoạch).",
+                show_default=False,
+            ),
+        ] = None,
+        agency: Annotated[
+            str | None,
+            typer.Option(
+                "--agency", "-a", help="Báo cáo của cơ quan này (bỏ trống: báo cáo tổng hợp của cơ quan theo dõi)."
+            ),
+        ] = None,
+        all_agencies: Annotated[
+            bool, typer.Option("--all-agencies", help="Mỗi cơ quan chủ trì nhiệm vụ một dự thảo, ghi vào thư mục -o.")
+        ] = False,
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output", "-o", help="Tệp .docx, hoặc thư mục (mặc định: thư mục hiện tại).", show_default=False
+            ),
+        ] = None,
+        force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
+        template: Annotated[
+            Path | None,
+            typer.Option(
+                "--template", help="Mẫu .docx (mặc định: templates/<loại>.docx cạnh thư mục dữ liệu, rồi mẫu kèm gói)."
+            ),
+        ] = None,
+        signed: Annotated[
+            str | None, typer.Option("--date", help="Ngày ký YYYY-MM-DD (mặc định để trống ngày, tháng).")
+        ] = None,
+        data_dir: DataOpt = None,
+        today_: TodayOpt = None,
+    ) -> None:
+        """Soạn dự thảo báo cáo năm, sơ kết, tổng kết (.docx, thể thức Nghị định 30/2020/NĐ-CP)."""
+        from kehoach.cli import fail, load, resolve_agency, today
+        from kehoach.dataset import UnknownPlan
+        from kehoach.report import KINDS, ReportError, build_context, default_year, find_template
+
+        kind = kind.strip().lower()
+        if kind not in KINDS:
+            fail(f"loại báo cáo {kind!r} không hợp lệ; dùng: {KIND_HELP}")
+        if agency and all_agencies:
+            fail("chỉ dùng một trong --agency hoặc --all-agencies")
+        sign_date = None
+        if signed:
+            try:
+                sign_date = dt.date.fromisoformat(signed.strip())
+            except ValueError:
+                fail(f"--date: ngày {signed!r} không hợp lệ, cần dạng YYYY-MM-DD")
+        data = load(data_dir)
+        try:
+            the_plan = data.plan(plan).plan
+        except UnknownPlan as exc:
+            fail(str(exc))
+        ref = today(today_)
+        try:
+            year = year or default_year(the_plan, kind, ref)
+            template_path = find_template(kind, data.root, template)
+        except ReportError as exc:
+            fail(str(exc))
+        if all_agencies:
+            _all_agencies(data, the_plan.id, kind, year, ref, sign_date, template_path, output, force)
+            return
+        ag = resolve_agency(data, agency) if agency else None
+        try:
+            context = build_context(data, the_plan.id, kind, year, ag, today=ref, signed=sign_date)
+        except ReportError as exc:
+            fail(str(exc))
+        target = _target(output, the_plan.id, kind, year, ag)
+        if target.exists() and not force:
+            fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
+        _warn(context["warnings"])
+        _write(target, _render(context, template_path))
+        typer.echo(str(target))
+
+
+def _target(output: Path | None, plan_id: str, kind: str, year: int, agency: Any) -> Path:
+    from kehoach.report import default_filename
+
+    name = default_filename(plan_id, kind, year, agency)
+    if output is None:
+        return Path.cwd() / name
+    if output.is_dir():
+        return output / name
+    return output
+
+
+def _render(context: dict[str, Any], template_path: Path) -> bytes:
+    from kehoach.cli import fail
+    from kehoach.report import TemplateProblem, render
+
+    try:
+        return render(context, template_path)
+    except TemplateProblem as exc:
+        fail(str(exc), 1)
+
+
+def _write(target: Path, content: bytes) -> None:
+    from kehoach.cli import fail
+    from kehoach.progress import atomic_write
+
+    try:
+        atomic_write(target, content)
+    except OSError as exc:
+        fail(f"không ghi được {str(target)!r}: {exc.strerror or exc}", 1)
+
+
+def _warn(messages: list[str]) -> None:
+    for m in dict.fromkeys(messages):
+        typer.echo(f"kehoach: cảnh báo: {m}", err=True)
+
+
+def _all_agencies(
+    data: Any,
+    plan_id: str,
+    kind: str,
+    year: int,
+    ref: dt.date,
+    sign_date: dt.date | None,
+    template_path: Path,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """One draft per lead agency; nothing is written unless every draft renders and may be written."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kehoach.cli import fail
+    from kehoach.report import ReportError, build_context, default_filename, report_agencies
+
+    folder = output or Path.cwd()
+    if folder.exists() and not folder.is_dir():
+        fail(f"--all-agencies cần -o là thư mục; {str(folder)!r} là một tệp")
+    try:
+        agencies = report_agencies(data, plan_id, kind, year)
+    except ReportError as exc:
+        fail(str(exc))
+    if not agencies:
+        fail(f"kế hoạch {plan_id} không có cơ quan chủ trì nhiệm vụ nào trong kỳ {kind}-{year}", 1)
+    targets = [(a, folder / default_filename(plan_id, kind, year, a)) for a in agencies]
+    existing = [str(t) for _, t in targets if t.exists()]
+    if existing and not force:
+        more = f" và {len(existing) - 3} tệp khác" if len(existing) > 3 else ""
+        fail(f"đã có {', '.join(existing[:3])}{more}; dùng --force để ghi đè", 1)
+    console = Console(stderr=True)
+    rendered: list[tuple[Path, bytes]] = []
+    warnings: list[str] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        job = bar.add_task("Soạn báo cáo", total=len(targets))
+        for agency, target in targets:
+            bar.update(job, description=f"Soạn báo cáo: {agency.name}")
+            try:
+                context = build_context(data, plan_id, kind, year, agency, today=ref, signed=sign_date)
+            except ReportError as exc:
+                fail(str(exc))
+            warnings += context["warnings"]
+            rendered.append((target, _render(context, template_path)))
+            bar.advance(job)
+    _warn(warnings)
+    for target, content in rendered:
+        _write(target, content)
+        typer.echo(str(target))
+    typer.echo(f"kehoach: đã ghi {len(rendered)} báo cáo vào {folder}", err=True)
