@@ -518,10 +518,14 @@ def body(doc: DocumentObject, kind: str) -> None:
     placeholder(doc, "[Đơn vị bổ sung: nhiệm vụ, giải pháp trọng tâm {{ next }}.]")
     para(doc, "V. ĐỀ XUẤT, KIẾN NGHỊ", "KH Mục")
     placeholder(doc, "[Đơn vị bổ sung: đề xuất, kiến nghị với UBND tỉnh, các bộ, ngành Trung ương (nếu có).]")
-    what = {"annual": "kết quả thực hiện năm {{ year }}", "midterm": "sơ kết giữa kỳ", "final": "tổng kết"}[kind]
+    what = {
+        "annual": "kết quả thực hiện {{ plan.called }} năm {{ year }}",
+        "midterm": "sơ kết giữa kỳ thực hiện {{ plan.called }}",
+        "final": "tổng kết thực hiện {{ plan.called }}",
+    }[kind]
     para(
         doc,
-        f"Trên đây là báo cáo {what} thực hiện {{{{ plan.called }}}} của {{{{ issuer.name }}}}"
+        f"Trên đây là báo cáo {what} của {{{{ issuer.name }}}}"
         "{% if send_to %}, kính gửi {{ send_to }} "
         "{% if consolidated %}xem xét, chỉ đạo{% else %}tổng hợp, báo cáo theo quy định{% endif %}{% endif %}./.",
     )

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("report")
     def report_cmd(
-        kind: Annotated[str, typer.Argument(help=KIND_HELP, show_default=False)],
+        kind: Annotated[str, typer.Argument(help=KIND_HELP, metavar="annual|midterm|final", show_default=False)],
         plan: Annotated[str, typer.Option("--plan", help="Mã kế hoạch (xem `kehoach plans`).", show_default=False)],
         year: Annotated[
             int | None,

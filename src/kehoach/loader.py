@@ -125,6 +125,10 @@ def _decode(path: Path, raw: bytes) -> str:
     return text
 
 
+def _too_deep(path: Path, line: int | None = None, col: int | None = None) -> LoadError:
+    return _fail(path, "too-deep", f"lồng nhau quá {MAX_DEPTH} cấp: tệp kế hoạch không cần sâu như vậy", line, col)
+
+
 def _mark(exc: Exception) -> tuple[int | None, int | None]:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is None:
@@ -176,9 +180,7 @@ class _Walker:
             )
             raise _fail(self.path, "too-large", f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc", line, col)
         if depth > MAX_DEPTH:
-            raise _fail(
-                self.path, "too-deep", f"lồng nhau quá {MAX_DEPTH} cấp: tệp kế hoạch không cần sâu như vậy", line, col
-            )
+            raise _too_deep(self.path, line, col)
         tag = node.tag if isinstance(node.tag, str) or node.tag is None else getattr(node.tag, "value", node.tag)
         if tag not in _STANDARD_TAGS:
             raise _fail(self.path, "yaml-tag", f"thẻ YAML {tag!r} không được phép (chỉ dữ liệu thuần)", line, col)
@@ -230,13 +232,7 @@ def _count_events(path: Path, yaml: Any, text: str) -> None:
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _fail(
-                    path,
-                    "too-deep",
-                    f"lồng nhau quá {MAX_DEPTH} cấp: tệp kế hoạch không cần sâu như vậy",
-                    event.start_mark.line + 1,
-                    event.start_mark.column + 1,
-                )
+                raise _too_deep(path, event.start_mark.line + 1, event.start_mark.column + 1)
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
 
@@ -270,7 +266,7 @@ def read_yaml(path: Path) -> Document:
     except LoadError:
         raise
     except RecursionError:
-        raise _fail(path, "too-deep", f"lồng nhau quá {MAX_DEPTH} cấp: tệp kế hoạch không cần sâu như vậy") from None
+        raise _too_deep(path) from None
     except (MarkedYAMLError, YAMLError, ValueError, TypeError) as exc:
         line, col = _mark(exc)
         raise _fail(path, "yaml-syntax", _yaml_message(exc, text), line, col) from None

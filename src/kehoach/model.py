@@ -69,9 +69,7 @@ class DayMonth(Strict):
         return f"{self.day:02d}/{self.month:02d}"
 
 
-class AnnualReporting(Strict):
-    """Each agency's yearly report: by which day, to whom."""
-
+class _Report(Strict):
     due: str | None = Field(default=None, description="dd/mm; null khi văn bản không nêu ngày.")
     to: list[str] = Field(default_factory=list)
     note: str | None = None
@@ -86,29 +84,20 @@ class AnnualReporting(Strict):
             DayMonth.parse(v)
         return v
 
+
+class AnnualReporting(_Report):
+    """Each agency's yearly report: by which day, to whom."""
+
     @property
     def day_month(self) -> DayMonth:
         """The stated day, else 31/12: a year's report cannot be later than the year itself."""
         return DayMonth.parse(self.due) if self.due else DayMonth(day=31, month=12)
 
 
-class ConsolidatedReporting(Strict):
+class ConsolidatedReporting(_Report):
     """The monitoring agency's yearly consolidation of the agencies' reports."""
 
-    due: str | None = None
     by: str | None = None
-    to: list[str] = Field(default_factory=list)
-    note: str | None = None
-    source: str | None = None
-
-    _to = field_validator("to", mode="before")(_names)
-
-    @field_validator("due")
-    @classmethod
-    def _due(cls, v: str | None) -> str | None:
-        if v is not None:
-            DayMonth.parse(v)
-        return v
 
     @property
     def day_month(self) -> DayMonth | None:
