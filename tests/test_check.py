@@ -90,3 +90,9 @@ def test_warnings_are_true_statements_about_qd74(data):
     assert len(conflicts) == 1 and "I.14" in conflicts[0].message and "Quý III/2026" in conflicts[0].message
     before = [p for p in report.warnings if p.code == "deadline.before-issue"]
     assert before and all("qd74-dai-hoi-xx" in p.file for p in before)
+
+
+def test_empty_lead_cell_of_a_target_table_is_warned(data):
+    report = check(data)
+    cells = [p for p in report.warnings if p.code == "target.no-lead" and "PL1.2" in p.message]
+    assert len(cells) == 1 and cells[0].path == "targets[2].lead" and "Giá trị xuất khẩu" in cells[0].message

@@ -15,6 +15,7 @@ from kehoach.agencies import AgencyError
 from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline, DeadlineError, parse_deadline
 from kehoach.loader import LoadedPlan, PathT, Problem, format_path
+from kehoach.model import Target
 
 _INFERRED_LABELS = {
     "deadline": "thời hạn",
@@ -199,6 +200,33 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
                 f"{label}: {_INFERRED_LABELS.get(name, name)} không có trong văn bản, do người mã hóa suy ra{reason}",
                 "warning",
             )
+    # In a target table with a lead column, an empty cell is worth a warning of its own (a target from
+    # the same table or paragraph has a lead). Objectives stated in prose assign no lead: one summary
+    # line says so.
+    def origin(t: Target) -> str:
+        return (t.source or "").split(",")[0].strip()
+
+    led_groups = {origin(t) for t in plan.targets if t.lead}
+    unassigned = 0
+    for ti, target in enumerate(plan.targets):
+        if target.lead:
+            continue
+        if origin(target) in led_groups:
+            emit(
+                ("targets", ti, "lead"),
+                "target.no-lead",
+                f"chỉ tiêu {target.id} ({target.name}): văn bản để trống cơ quan chủ trì",
+                "warning",
+            )
+        else:
+            unassigned += 1
+    if unassigned:
+        emit(
+            ("targets",),
+            "target.no-lead",
+            f"{unassigned} chỉ tiêu nêu trong phần mục tiêu, văn bản không giao cơ quan chủ trì",
+            "warning",
+        )
     for ti, target in enumerate(plan.targets):
         for name in target.inferred:
             emit(
