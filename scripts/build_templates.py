@@ -275,7 +275,13 @@ def shade(cell: _Cell, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tcpr.append(shd)
+    # Schema order of tcPr: … tcBorders, shd, noWrap, tcMar, textDirection, tcFitText, vAlign, hideMark.
+    later = [tcpr.find(qn(f"w:{n}")) for n in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")]
+    later = [el for el in later if el is not None]
+    if later:
+        later[0].addprevious(shd)
+    else:
+        tcpr.append(shd)
 
 
 def header_cells(t: Table, labels: Sequence[str]) -> None:

@@ -152,3 +152,9 @@ def test_csv_output_has_a_header_and_one_row_per_item(run):
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("plan,id,")
     assert len(lines) == 1 + 16
+
+
+def test_final_review_covers_tasks_due_before_the_date_of_issue(data):
+    hits = {h.task.id for h in find_tasks(data, plans=["qd74-dai-hoi-xx"], cycle="final-2030")}
+    assert len(hits) == 35
+    assert {"I.13", "II.1"} <= hits  # Tháng 11/2025, before 07/01/2026

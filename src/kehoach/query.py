@@ -78,9 +78,10 @@ def parse_cycle(name: str, plan: Plan) -> Cycle:
     if kind == "annual":
         return Cycle(kind, year, dt.date(year, 1, 1), dt.date(year, 12, 31))
     period = next((p for p in plan.periods if p.start <= year <= p.end), None)
+    # From the start of the period, not the date of issue: tasks due before the plan was issued (QĐ 74
+    # sets some for 11/2025) belong to the review too, and are the likeliest to be overdue.
     start_year = period.start if period else plan.start_year
-    start = max(plan.start, dt.date(start_year, 1, 1)) if start_year == plan.start_year else dt.date(start_year, 1, 1)
-    return Cycle(kind, year, start, dt.date(year, 12, 31))
+    return Cycle(kind, year, dt.date(start_year, 1, 1), dt.date(year, 12, 31))
 
 
 def plan_cycles(plan: Plan) -> list[Cycle]:

@@ -446,7 +446,7 @@ def build_context(
                     "lead": lead,
                     "deadline": row["deadline"],
                     "due": row["due"],
-                    "days": (ref - st.due).days if st.due else None,
+                    "days": (ref - st.due).days if st.due else "",
                 }
             )
     n_tasks = len(tasks)
