@@ -64,3 +64,28 @@ def test_query_commands_do_not_import_docx_jinja2_or_openpyxl():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def _readme_examples() -> list[str]:
+    blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
+    lines = [line.split("#")[0].strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line.startswith("kehoach ")]
+
+
+def test_readme_shows_examples():
+    assert len(_readme_examples()) >= 10
+
+
+@pytest.mark.parametrize("command", _readme_examples())
+def test_readme_example_runs_as_shown(command: str, tmp_path: Path):
+    import shlex
+    import shutil
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "KEHOACH_TODAY": "2026-11-21"}
+    env.pop("KEHOACH_DATA", None)
+    args = shlex.split(command)[1:]
+    result = subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True, env=env,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
