@@ -1,0 +1,480 @@
+"""Query commands: ``due``, ``tasks``, ``plans``, ``agencies``, ``cycles``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from kehoach.cli import (
+    DataOpt,
+    FormatOpt,
+    PlanOpt,
+    RoleOpt,
+    TodayOpt,
+    _date,
+    _format,
+    _plans_or_fail,
+    _role,
+    fail,
+    load,
+    resolve_agency,
+    today,
+)
+
+agencies_app = typer.Typer(help="Sổ đăng ký cơ quan: tên, tên gọi khác, cơ quan kế nhiệm.", no_args_is_help=False)
+
+
+def due_cmd(
+    agency: Annotated[str, typer.Option("--agency", "-a", help="Tên cơ quan (có dấu hoặc không, tên viết tắt).")],
+    within: Annotated[int | None, typer.Option("--within", help="Số ngày tới (mặc định 90).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Đến ngày YYYY-MM-DD.")] = None,
+    role: RoleOpt = "any",
+    plan: PlanOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Chỉ nhiệm vụ giao đích danh cơ quan.")] = False,
+    data_dir: DataOpt = None,
+    today_: TodayOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Việc cơ quan phải làm: quá hạn, đến hạn trong kỳ, báo cáo định kỳ sắp tới."""
+    from kehoach.output import Column, print_rows
+    from kehoach.query import due
+    from kehoach.text import shorten
+
+    fmt = _format(fmt)
+    role = _role(role)
+    if within is not None and until is not None:
+        fail("chỉ dùng một trong --within hoặc --until")
+    if within is not None and within < 0:
+        fail("--within phải là số ngày không âm")
+    data = load(data_dir)
+    ag = resolve_agency(data, agency)
+    plans = _plans_or_fail(data, plan)
+    ref = today(today_)
+    end = _date(until, "--until") or ref + dt.timedelta(days=within if within is not None else 90)
+    if end < ref:
+        fail("--until phải sau --today")
+    items = due(data, ag, ref, until=end, role=role, plans=plans, strict=strict)  # type: ignore[arg-type]
+    statuses = _statuses(data, [(i.plan, i.task) for i in items if i.task is not None], ref)
+    rows = []
+    for i in items:
+        status = statuses.get((i.plan.id, i.id)) if i.task else None
+        rows.append(
+            {
+                "plan": i.plan.id,
+                "id": i.id,
+                "content": i.content,
+                "due": i.due,
+                "days_left": i.days_left,
+                "overdue": i.overdue,
+                "role": i.role,
+                "reason": i.reason,
+                "via": i.via,
+                "kind": i.kind,
+                "status": status,
+                "why": i.why,
+            }
+        )
+    role_vn = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
+    reason_vn = {"predecessor": "kế thừa", "collective": "giao chung"}
+    for r in rows:
+        r["role_text"] = role_vn.get(r["role"], r["role"])
+        if r["via"]:
+            r["role_text"] += f" ({reason_vn[r['reason']]}: {r['via']})"
+    columns = [
+        Column("due", "Hạn", style=lambda r: "bold red" if r["overdue"] else None),
+        Column("days_left", "Còn ngày"),
+        Column("plan", "Kế hoạch"),
+        Column("id", "Mã"),
+        Column("content", "Nội dung", render=lambda v: shorten(v, 90), width=46),
+        Column("role_text", "Vai trò", width=30),
+        Column("why", "Thời hạn, lý do", width=30),
+    ]
+    title = f"Việc của {ag.name} đến {end:%d/%m/%Y} (tính đến {ref:%d/%m/%Y})"
+    print_rows(
+        rows,
+        columns,
+        fmt,
+        title=title,
+        json_rows=[{k: v for k, v in r.items() if k not in ("why", "role_text")} | {"note": r["why"]} for r in rows],
+        empty=f"{ag.name}: không có việc đến hạn hoặc quá hạn từ {ref:%d/%m/%Y} đến {end:%d/%m/%Y}.",
+        caption=f"{sum(r['overdue'] for r in rows)} việc quá hạn, {sum(not r['overdue'] for r in rows)} việc đến hạn."
+        if rows
+        else None,
+    )
+
+
+def _statuses(data: Any, pairs: list[tuple[Any, Any]], ref: dt.date) -> dict[tuple[str, str], str]:
+    from kehoach.status import status_labels
+
+    return status_labels(data, pairs, ref)
+
+
+def _task_json(data: Any, hit: Any, status: str | None) -> dict[str, Any]:
+    from kehoach.query import canonical
+
+    d = hit.deadline
+    t = hit.task
+    out = {
+        "plan": hit.plan.id,
+        "id": t.id,
+        "content": t.content,
+        "lead": canonical(data.registry, t.lead),
+        "support": canonical(data.registry, t.support),
+        "product": t.product,
+        "deadline": {
+            "text": t.deadline,
+            "kind": d.kind if d else None,
+            "start": d.start if d else None,
+            "due": d.due if d else None,
+        },
+        "leader": t.leader,
+        "source": t.source,
+        "inferred": list(t.inferred),
+        "status": status,
+    }
+    if hit.role:
+        out["role"] = hit.role
+        out["reason"] = hit.match.reason
+        out["via"] = hit.match.via if hit.match.reason != "direct" else None
+    return out
+
+
+def tasks_cmd(
+    plan: PlanOpt = None,
+    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Tên cơ quan.")] = None,
+    role: RoleOpt = "any",
+    strict: Annotated[bool, typer.Option("--strict", help="Chỉ nhiệm vụ giao đích danh cơ quan.")] = False,
+    due_from: Annotated[str | None, typer.Option("--due-from", help="Hạn từ ngày YYYY-MM-DD.")] = None,
+    due_to: Annotated[str | None, typer.Option("--due-to", help="Hạn đến ngày YYYY-MM-DD.")] = None,
+    cycle: Annotated[
+        str | None, typer.Option("--cycle", help="Kỳ báo cáo: annual-2026, midterm-2028, final-2030…")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="Loại thời hạn: date, month, quarter, year, range, annual, semiannual, ongoing, plan, event."
+        ),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Tìm trong nội dung (có dấu hoặc không).")
+    ] = None,
+    data_dir: DataOpt = None,
+    today_: TodayOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Lọc nhiệm vụ theo kế hoạch, cơ quan, thời hạn, kỳ báo cáo, loại thời hạn và từ khóa."""
+    from kehoach.deadlines import KIND_LABELS
+    from kehoach.output import Column, print_rows
+    from kehoach.query import QueryError, canonical, find_tasks
+    from kehoach.text import shorten
+
+    fmt = _format(fmt)
+    role = _role(role)
+    if kind and kind not in KIND_LABELS:
+        fail(f"--kind phải là một trong: {', '.join(KIND_LABELS)}")
+    data = load(data_dir)
+    plans = _plans_or_fail(data, plan)
+    ag = resolve_agency(data, agency) if agency else None
+    ref = today(today_)
+    try:
+        hits = find_tasks(
+            data,
+            plans=plans,
+            agency=ag,
+            role=role,
+            strict=strict,  # type: ignore[arg-type]
+            due_from=_date(due_from, "--due-from"),
+            due_to=_date(due_to, "--due-to"),
+            cycle=cycle,
+            kind=kind,
+            search=search,
+        )
+    except QueryError as exc:
+        fail(str(exc))
+    statuses = _statuses(data, [(h.plan, h.task) for h in hits], ref)
+    json_rows = [_task_json(data, h, statuses.get((h.plan.id, h.task.id))) for h in hits]
+    rows = [
+        {
+            "plan": h.plan.id,
+            "id": h.task.id,
+            "content": h.task.content,
+            "lead": canonical(data.registry, h.task.lead),
+            "deadline": h.task.deadline or "",
+            "due": h.deadline.due if h.deadline and not h.deadline.recurring else None,
+            "status": statuses.get((h.plan.id, h.task.id)),
+            "role": {"lead": "chủ trì", "support": "phối hợp"}.get(h.role or "", ""),
+        }
+        for h in hits
+    ]
+    columns = [
+        Column("plan", "Kế hoạch"),
+        Column("id", "Mã"),
+        Column("content", "Nội dung", render=lambda v: shorten(v, 80), width=50),
+        Column("lead", "Chủ trì", width=30),
+        Column("deadline", "Thời hạn", width=24),
+        Column("due", "Hạn"),
+    ]
+    if any(r["status"] for r in rows):
+        columns.append(Column("status", "Tình trạng", width=22))
+    if ag:
+        columns.append(Column("role", "Vai trò"))
+    print_rows(rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=json_rows)
+
+
+def plans_cmd(data_dir: DataOpt = None, fmt: FormatOpt = "table") -> None:
+    """Danh sách kế hoạch: số hiệu, ngày ban hành, số nhiệm vụ, chỉ tiêu, giai đoạn, kỳ sơ kết/tổng kết."""
+    from kehoach.output import Column, print_rows
+
+    fmt = _format(fmt)
+    data = load(data_dir)
+    json_rows = []
+    for lp in data.plans:
+        p = lp.plan
+        json_rows.append(
+            {
+                "id": p.id,
+                "number": p.number,
+                "kind": p.kind,
+                "title": p.title,
+                "issued": p.issued,
+                "issuer": p.issuer,
+                "tasks": len(p.tasks),
+                "targets": len(p.targets),
+                "periods": [{"start": x.start, "end": x.end} for x in p.periods],
+                "reviews": [{"kind": r.kind, "year": r.year} for r in p.reviews],
+                "monitor": _canon_one(data, p.monitor),
+            }
+        )
+    rows = [
+        r
+        | {
+            "number": r["number"] or "(chưa có số)",
+            "periods": ", ".join(f"{x['start']}-{x['end']}" for x in r["periods"]),
+            "reviews": ", ".join(
+                f"{'sơ kết' if x['kind'] == 'midterm' else 'tổng kết'} {x['year']}" for x in r["reviews"]
+            ),
+        }
+        for r in json_rows
+    ]
+    columns = [
+        Column("id", "Mã"),
+        Column("number", "Số hiệu"),
+        Column("issued", "Ban hành"),
+        Column("title", "Trích yếu", width=48),
+        Column("tasks", "Nhiệm vụ"),
+        Column("targets", "Chỉ tiêu"),
+        Column("periods", "Giai đoạn"),
+        Column("reviews", "Sơ kết / tổng kết", width=24),
+        Column("monitor", "Theo dõi", width=22),
+    ]
+    print_rows(rows, columns, fmt, title=f"{len(rows)} kế hoạch", json_rows=json_rows)
+
+
+def _canon_one(data: Any, name: str | None) -> str | None:
+    from kehoach.query import canonical
+
+    return canonical(data.registry, [name])[0] if name else None
+
+
+def _agency_rows(data: Any, agencies: list[Any]) -> list[dict[str, Any]]:
+    from kehoach.query import agency_role
+
+    counts: dict[str, dict[str, int]] = {a.id: {"lead": 0, "support": 0} for a in agencies}
+    all_tasks = [t for lp in data.plans for t in lp.plan.tasks]
+    for a in agencies:
+        for t in all_tasks:
+            found = agency_role(data.registry, t, a, "any", strict=False)
+            if found:
+                counts[a.id][found[0]] += 1
+    return [
+        {
+            "id": a.id,
+            "name": a.name,
+            "short": a.short,
+            "aliases": list(a.aliases),
+            "level": a.level,
+            "replaced_by": [data.registry.get(x).name for x in a.replaced_by if x in data.registry.agencies],
+            "replaced_on": a.replaced_on,
+            "basis": a.basis,
+            "covers": list(a.covers),
+            "tasks": counts[a.id],
+            "note": a.note,
+        }
+        for a in agencies
+    ]
+
+
+LEVEL_VN = {
+    "central": "Trung ương",
+    "province": "cấp tỉnh",
+    "commune": "cấp xã",
+    "party": "cơ quan Đảng",
+    "mass": "hội, đoàn thể",
+    "other": "khác",
+    "collective": "giao chung",
+}
+
+
+@agencies_app.callback(invoke_without_command=True)
+def agencies_cmd(
+    ctx: typer.Context,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Tìm theo tên (có dấu hoặc không).")] = None,
+    data_dir: DataOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Sổ đăng ký cơ quan, số nhiệm vụ chủ trì / phối hợp của mỗi cơ quan."""
+    if ctx.invoked_subcommand:
+        return
+    from kehoach.output import Column, print_rows
+    from kehoach.text import ascii_key
+
+    fmt = _format(fmt)
+    data = load(data_dir)
+    agencies = list(data.registry)
+    if search:
+        key = ascii_key(search)
+        agencies = [a for a in agencies if any(key in ascii_key(n) for n in data.registry.names_of(a))]
+    rows = _agency_rows(data, agencies)
+    table_rows = [
+        r
+        | {
+            "level": LEVEL_VN.get(r["level"], r["level"]),
+            "lead": r["tasks"]["lead"],
+            "support": r["tasks"]["support"],
+            "replaced_by": ", ".join(r["replaced_by"]),
+        }
+        for r in rows
+    ]
+    columns = [
+        Column("name", "Tên cơ quan", width=44),
+        Column("short", "Viết tắt"),
+        Column("level", "Cấp"),
+        Column("lead", "Chủ trì"),
+        Column("support", "Phối hợp"),
+        Column("replaced_by", "Nay là", width=30),
+    ]
+    print_rows(table_rows, columns, fmt, title=f"{len(rows)} cơ quan", json_rows=rows)
+
+
+@agencies_app.command("show")
+def agencies_show_cmd(
+    name: Annotated[str, typer.Argument(help="Tên, tên viết tắt hoặc tên gọi khác của cơ quan.")],
+    data_dir: DataOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
+) -> None:
+    """Chi tiết một cơ quan: tên gọi khác, cơ quan tiền thân / kế nhiệm, nhiệm vụ."""
+    from kehoach.output import to_json
+
+    fmt = _format(fmt, ("table", "json"))
+    data = load(data_dir)
+    a = resolve_agency(data, name)
+    row = _agency_rows(data, [a])[0]
+    row["predecessors"] = [p.name for p in data.registry.predecessors(a.id)]
+    if fmt == "json":
+        typer.echo(to_json(row))
+        return
+    lines = [f"{a.name}  ({a.id}, {LEVEL_VN.get(a.level, a.level)})"]
+    if a.short:
+        lines.append(f"  Viết tắt: {a.short}")
+    if a.aliases:
+        lines.append("  Tên gọi khác: " + "; ".join(a.aliases))
+    if row["replaced_by"]:
+        when = f" từ {a.replaced_on:%d/%m/%Y}" if a.replaced_on else ""
+        lines.append(f"  Đã sắp xếp{when}, nay là: " + ", ".join(row["replaced_by"]))
+    if a.basis:
+        lines.append(f"  Căn cứ: {a.basis}")
+    if row["predecessors"]:
+        lines.append("  Tiếp nhận nhiệm vụ của: " + ", ".join(row["predecessors"]))
+    if a.covers:
+        lines.append("  Bao gồm: " + ", ".join(LEVEL_VN.get(c, c) for c in a.covers))
+    if a.note:
+        lines.append(f"  Ghi chú: {a.note}")
+    lines.append(f"  Nhiệm vụ: chủ trì {row['tasks']['lead']}, phối hợp {row['tasks']['support']}")
+    typer.echo("\n".join(lines))
+
+
+
+
+def cycles_cmd(
+    plan: PlanOpt = None,
+    year: Annotated[int | None, typer.Option("--year", help="Chỉ năm này.")] = None,
+    data_dir: DataOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Lịch báo cáo: hạn báo cáo hằng năm và nơi nhận, hạn tổng hợp, các kỳ sơ kết, tổng kết."""
+    from kehoach.output import Column, print_rows
+    from kehoach.query import canonical
+
+    fmt = _format(fmt)
+    data = load(data_dir)
+    plans = set(_plans_or_fail(data, plan))
+    rows: list[dict[str, Any]] = []
+    for lp in data.plans:
+        p = lp.plan
+        if plans and p.id not in plans:
+            continue
+        rep = p.reporting
+        for y in range(p.start_year, p.end_year + 1):
+            if year and y != year:
+                continue
+            if rep.annual:
+                rows.append(
+                    {
+                        "plan": p.id,
+                        "cycle": f"annual-{y}",
+                        "kind": "annual",
+                        "year": y,
+                        "date": rep.annual.day_month.in_year(y),
+                        "by": "Các cơ quan được giao nhiệm vụ",
+                        "to": canonical(data.registry, rep.annual.to),
+                        "what": "Báo cáo kết quả thực hiện hằng năm",
+                    }
+                )
+            if rep.consolidated and rep.consolidated.day_month:
+                rows.append(
+                    {
+                        "plan": p.id,
+                        "cycle": f"annual-{y}",
+                        "kind": "consolidated",
+                        "year": y,
+                        "date": rep.consolidated.day_month.in_year(y),
+                        "by": _canon_one(data, rep.consolidated.by) or "",
+                        "to": canonical(data.registry, rep.consolidated.to),
+                        "what": "Tổng hợp, báo cáo kết quả",
+                    }
+                )
+        for r in p.reviews:
+            if year and r.year != year:
+                continue
+            rows.append(
+                {
+                    "plan": p.id,
+                    "cycle": r.cycle,
+                    "kind": r.kind,
+                    "year": r.year,
+                    "date": None,
+                    "by": _canon_one(data, p.monitor) or "",
+                    "to": [],
+                    "what": ("Sơ kết giữa kỳ" if r.kind == "midterm" else "Tổng kết") + f" năm {r.year}",
+                }
+            )
+    rows.sort(key=lambda r: (r["year"], r["date"] or dt.date(r["year"], 12, 31), r["plan"]))
+    columns = [
+        Column("year", "Năm"),
+        Column("plan", "Kế hoạch"),
+        Column("what", "Nội dung", width=40),
+        Column("date", "Hạn"),
+        Column("by", "Cơ quan thực hiện", width=30),
+        Column("to", "Gửi", width=30),
+    ]
+    print_rows(rows, columns, fmt, title="Lịch báo cáo", json_rows=rows)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("due")(due_cmd)
+    app.command("tasks")(tasks_cmd)
+    app.command("plans")(plans_cmd)
+    app.add_typer(agencies_app, name="agencies")
+    app.command("cycles")(cycles_cmd)
