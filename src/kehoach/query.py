@@ -215,6 +215,8 @@ def due(
             nxt = d.occurrences(dates, today, until)
             if nxt:
                 why = f"{d.text}: báo cáo kết quả kỳ này"
+                if d.kind == "annual" and not (plan.reporting.annual and plan.reporting.annual.due):
+                    why += " (văn bản không nêu ngày báo cáo; tạm tính 31/12)"
                 items.append(_item(plan, task, nxt[0], today, hit, via, d.kind, why))
             continue
         if d.due is None:
