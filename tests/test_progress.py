@@ -13,7 +13,7 @@ import pytest
 from kehoach.dataset import load_data
 from kehoach.deadlines import PlanDates, parse_deadline
 from kehoach.progress import ProgressError, Record, TaskProgress, Update, apply_update
-from kehoach.status import classify
+from kehoach.status import classify, cycle_due
 
 D = dt.date
 TODAY = D(2026, 11, 21)
@@ -135,13 +135,32 @@ def _rec(status: str, completed: dt.date | None = None, year: int = 2026) -> Rec
 )
 def test_status_class_table(deadline, today, record, expected):
     d = parse_deadline(deadline, AEC)
-    cycle = None
-    if d.recurring:
-        occ = d.occurrences(AEC, D(today.year, 1, 1), D(today.year, 12, 31))
-        cycle = next((o for o in occ if o >= today), occ[-1]) if d.kind == "semiannual" else occ[-1]
-        if d.kind == "semiannual" and today > occ[0]:
-            cycle = occ[0]
+    cycle = cycle_due(AEC, d, today.year, as_of=today) if d.recurring else None
     assert classify(d, today, record, cycle_due=cycle) == expected
+
+
+def test_half_year_task_is_judged_at_30_june_in_july():
+    d = parse_deadline("Định kỳ 6 tháng", AEC)
+    assert cycle_due(AEC, d, 2026, as_of=D(2026, 7, 5)) == D(2026, 6, 30)
+    assert cycle_due(AEC, d, 2026, as_of=D(2026, 3, 1)) == D(2026, 6, 30)
+    assert cycle_due(AEC, d, 2026, as_of=D(2027, 1, 1)) == D(2026, 12, 31)
+
+
+def test_status_ignores_progress_reported_after_the_reference_day(run):
+    early = {r["name"]: r for r in __import__("json").loads(
+        run("status", "--plan", "qd74-dai-hoi-xx", "--today", "2026-01-15", "--format", "json").stdout)}
+    # I.13 was completed on 20/01/2026 and reported on 02/02/2026: unknown on 15/01/2026.
+    assert early["Tổng cộng"]["done_late"] == 0 and early["Tổng cộng"]["done_on_time"] == 0
+    assert early["Tổng cộng"]["overdue"] == 1  # IV.1, reported in progress on 10/01/2026, due 12/2025
+
+
+def test_multi_year_work_is_judged_on_each_years_record(data):
+    from kehoach.status import task_status
+
+    plan = data.plan("aec-2026").plan
+    task = next(t for t in plan.tasks if t.id == "IV.4.1")  # done in the 2026 file
+    assert task_status(data, plan, task, D(2026, 12, 1)).code == "done_on_time"
+    assert task_status(data, plan, task, D(2027, 12, 1)).code == "no_report"
 
 
 def test_status_command_counts_the_examples(run):

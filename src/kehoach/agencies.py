@@ -108,7 +108,9 @@ class Registry:
             if aid in seen:
                 continue
             seen.add(aid)
-            a = self.agencies[aid]
+            a = self.agencies.get(aid)
+            if a is None:  # a typo in replaced_by: `check` reports it, queries go on
+                continue
             if a.replaced_by:
                 stack.extend(reversed(a.replaced_by))
             elif a not in out:
@@ -124,6 +126,8 @@ class Registry:
 
     def covers(self, collective: Agency, agency: Agency) -> bool:
         if not collective.is_collective or agency.is_collective or not agency.current:
+            return False
+        if agency.id in collective.excludes:
             return False
         return agency.id in collective.covers or agency.level in collective.covers
 

@@ -279,9 +279,12 @@ class Agency(Strict):
         default_factory=list,
         description="Với tập thể: các cấp (central, province, commune…) hoặc mã cơ quan được bao gồm.",
     )
+    excludes: list[str] = Field(
+        default_factory=list, description="Với tập thể: mã cơ quan không thuộc tập thể dù cùng cấp."
+    )
     note: str | None = None
 
-    _lists = field_validator("aliases", "replaced_by", "covers", mode="before")(_names)
+    _lists = field_validator("aliases", "replaced_by", "covers", "excludes", mode="before")(_names)
 
     @field_validator("id")
     @classmethod

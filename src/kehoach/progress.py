@@ -67,6 +67,11 @@ class Record:
     year: int
     progress: TaskProgress
 
+    def known_by(self, day: dt.date) -> bool:
+        """Was this reported by ``day``? A report dated later must not change an earlier answer."""
+        when = self.progress.reported_on or self.progress.completed
+        return when is None or when <= day
+
 
 class ProgressError(ValueError):
     """An update that cannot be applied; nothing was written."""
@@ -96,22 +101,26 @@ class Progress:
     files: dict[tuple[str, int], ProgressFile]
     problems: list[Problem]
 
-    def records(self, plan_id: str, task_id: str) -> list[Record]:
-        """All years' records of a task, oldest first."""
+    def records(self, plan_id: str, task_id: str, as_of: dt.date | None = None) -> list[Record]:
+        """All years' records of a task, oldest first; with ``as_of``, only those known by then."""
         out = []
         for (pid, year), pf in sorted(self.files.items()):
             if pid == plan_id and task_id in pf.tasks:
-                out.append(Record(pid, task_id, year, pf.tasks[task_id]))
+                rec = Record(pid, task_id, year, pf.tasks[task_id])
+                if as_of is None or rec.known_by(as_of):
+                    out.append(rec)
         return out
 
-    def latest(self, plan_id: str, task_id: str, up_to: int | None = None) -> Record | None:
-        recs = [r for r in self.records(plan_id, task_id) if up_to is None or r.year <= up_to]
+    def latest(self, plan_id: str, task_id: str, up_to: int | None = None, as_of: dt.date | None = None) -> Record | None:
+        recs = [r for r in self.records(plan_id, task_id, as_of) if up_to is None or r.year <= up_to]
         return recs[-1] if recs else None
 
-    def in_year(self, plan_id: str, task_id: str, year: int) -> Record | None:
+    def in_year(self, plan_id: str, task_id: str, year: int, as_of: dt.date | None = None) -> Record | None:
         pf = self.files.get((plan_id, year))
         if pf and task_id in pf.tasks:
-            return Record(plan_id, task_id, year, pf.tasks[task_id])
+            rec = Record(plan_id, task_id, year, pf.tasks[task_id])
+            if as_of is None or rec.known_by(as_of):
+                return rec
         return None
 
     def target_actual(

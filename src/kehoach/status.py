@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kehoach.dataset import plan_dates
-from kehoach.deadlines import Deadline
+from kehoach.deadlines import Deadline, PlanDates
 from kehoach.model import Plan, Task
 from kehoach.progress import Record, progress_of
 
@@ -40,14 +40,26 @@ class TaskStatus:
         return STATUS_LABELS[self.code]
 
 
-def cycle_due(plan: Plan, deadline: Deadline, year: int) -> dt.date:
-    """The day a recurring task's report for ``year`` is due."""
-    dates = plan_dates(plan)
+def cycle_due(dates: PlanDates, deadline: Deadline, year: int, as_of: dt.date | None = None) -> dt.date:
+    """The report day a recurring task is judged against in ``year``: the latest one passed by
+    ``as_of`` (30/6 for a half-yearly task in July), else the year's first."""
     occ = deadline.occurrences(dates, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if occ:
-        return occ[-1]
-    day, month = dates.annual_report or (31, 12)
-    return dt.date(year, month, day)
+    if not occ:
+        day, month = dates.annual_report or (31, 12)
+        return dt.date(year, month, day)
+    passed = [d for d in occ if as_of is None or d <= as_of]
+    return passed[-1] if passed else occ[0]
+
+
+def per_cycle(deadline: Deadline | None) -> bool:
+    """Judged year by year: recurring duties, and work spread over several years ("2026 - 2030")."""
+    if deadline is None:
+        return False
+    if deadline.recurring:
+        return True
+    return deadline.kind == "range" and deadline.start is not None and deadline.due is not None and (
+        deadline.start.year < deadline.due.year
+    )
 
 
 def classify(
@@ -71,15 +83,22 @@ def classify(
 
 
 def task_status(data: Any, plan: Plan, task: Task, today: dt.date, year: int | None = None) -> TaskStatus:
-    """Status as of ``today``; ``year`` chooses the cycle for recurring tasks (default: today's year)."""
+    """Status as of ``today``, from what had been reported by then.
+
+    ``year`` chooses the cycle (default: today's year). Recurring tasks and multi-year work are judged
+    on that year's record alone: done in 2026 says nothing about 2027.
+    """
     progress = progress_of(data)
     deadline = data.deadline(plan, task)
     year = year or today.year
     if deadline is not None and deadline.recurring:
-        record = progress.in_year(plan.id, task.id, year)
-        due = cycle_due(plan, deadline, year)
+        record = progress.in_year(plan.id, task.id, year, as_of=today)
+        due = cycle_due(plan_dates(plan), deadline, year, as_of=today)
         return TaskStatus(classify(deadline, today, record, cycle_due=due), record, due)
-    record = progress.latest(plan.id, task.id, up_to=year)
+    if per_cycle(deadline):
+        record = progress.in_year(plan.id, task.id, year, as_of=today)
+    else:
+        record = progress.latest(plan.id, task.id, up_to=year, as_of=today)
     return TaskStatus(classify(deadline, today, record), record, deadline.due if deadline else None)
 
 
