@@ -54,10 +54,13 @@ def test_due_includes_collective_assignments_with_their_reason(data):
 
 
 def test_recurring_duties_annual_report_and_consolidation(data):
+    items = due(data, data.registry.resolve("Sở Tài chính"), D(2026, 10, 1))
+    reports = {(i.plan.id, i.id): i.due for i in items if i.kind == "report"}
+    assert reports[("aec-2026", "BC-HN")] == D(2026, 11, 10)  # trước ngày 10/11 hằng năm, gửi Sở Công Thương
     items = due(data, data.registry.resolve("Sở Công Thương"), D(2026, 10, 1))
     reports = {(i.plan.id, i.id): i.due for i in items if i.kind == "report"}
-    assert reports[("aec-2026", "BC-HN")] == D(2026, 11, 10)  # trước ngày 10/11 hằng năm
     assert reports[("aec-2026", "BC-TH")] == D(2026, 11, 20)  # Sở Công Thương tổng hợp trước 20/11
+    assert ("aec-2026", "BC-HN") not in reports  # it does not report to itself
     later = due(data, data.registry.resolve("Sở Công Thương"), D(2026, 12, 1), until=D(2026, 12, 31))
     annual = {i.id for i in later if i.plan.id == "hoi-nhap-quoc-te" and i.kind == "annual"}
     assert {"II.1", "II.4"} <= annual  # "Hàng năm" tasks led by Sở Công Thương
@@ -158,3 +161,20 @@ def test_final_review_covers_tasks_due_before_the_date_of_issue(data):
     hits = {h.task.id for h in find_tasks(data, plans=["qd74-dai-hoi-xx"], cycle="final-2030")}
     assert len(hits) == 35
     assert {"I.13", "II.1"} <= hits  # Tháng 11/2025, before 07/01/2026
+
+
+def test_undated_consolidation_is_listed_with_the_assumption_said(data):
+    items = due(data, data.registry.resolve("Sở Ngoại vụ"), D(2026, 12, 1))
+    cons = [i for i in items if (i.plan.id, i.id) == ("hoi-nhap-quoc-te", "BC-TH")]
+    assert len(cons) == 1 and cons[0].due == D(2026, 12, 31) and "tạm tính 31/12" in cons[0].why
+
+
+def test_report_recipient_that_no_longer_exists_is_named_with_its_successor(data):
+    items = due(data, data.registry.resolve("UBND tỉnh"), D(2026, 12, 1))
+    (bc,) = [i for i in items if (i.plan.id, i.id) == ("nq13-thanh-hoa", "BC-HN")]
+    assert "Bộ Tài chính (trước đây: Bộ Kế hoạch và Đầu tư)" in bc.content
+
+
+def test_ubnd_tinh_is_not_one_of_the_departments(data):
+    items = due(data, data.registry.resolve("UBND tỉnh"), D(2026, 1, 15))
+    assert all(i.reason == "direct" for i in items)

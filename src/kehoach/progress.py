@@ -111,7 +111,9 @@ class Progress:
                     out.append(rec)
         return out
 
-    def latest(self, plan_id: str, task_id: str, up_to: int | None = None, as_of: dt.date | None = None) -> Record | None:
+    def latest(
+        self, plan_id: str, task_id: str, up_to: int | None = None, as_of: dt.date | None = None
+    ) -> Record | None:
         recs = [r for r in self.records(plan_id, task_id, as_of) if up_to is None or r.year <= up_to]
         return recs[-1] if recs else None
 

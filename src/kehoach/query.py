@@ -11,7 +11,7 @@ from typing import Literal
 from kehoach.agencies import AgencyError, Match, Registry
 from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline
-from kehoach.model import Agency, Plan, Task
+from kehoach.model import Agency, DayMonth, Plan, Task
 from kehoach.text import fold, strip_diacritics
 
 Role = Literal["lead", "support", "any"]
@@ -258,67 +258,81 @@ def _owes_report(registry: Registry, task: Task, agency: Agency, strict: bool) -
     return bool(found) and (found[0] == "lead" or found[1].reason != "collective")
 
 
+def current_label(registry: Registry, name: str) -> str:
+    """A name as today's reader needs it: "Bộ Tài chính (trước đây: Bộ Kế hoạch và Đầu tư)"."""
+    try:
+        agency = registry.resolve(name)
+    except AgencyError:
+        return name
+    if not agency.replaced_by:
+        return agency.name
+    heirs = ", ".join(a.name for a in registry.successors(agency.id))
+    return f"{heirs} (trước đây: {agency.name})"
+
+
+def _is(registry: Registry, name: str, agency: Agency) -> bool:
+    """Does ``name`` designate ``agency``, itself or as a predecessor?"""
+    try:
+        target = registry.resolve(name)
+    except AgencyError:
+        return False
+    return target.id == agency.id or any(a.id == agency.id for a in registry.successors(target.id))
+
+
+def _next_report_day(plan: Plan, day: dt.date | None, today: dt.date, until: dt.date) -> tuple[int, dt.date] | None:
+    """The first yearly report day in [today, until] while the plan runs."""
+    if day is None:
+        return None
+    for year in range(today.year, until.year + 1):
+        try:
+            when = day.replace(year=year)
+        except ValueError:  # 29/02
+            when = dt.date(year, 2, 28)
+        if today <= when <= until and plan.start <= when and year <= plan.end_year:
+            return year, when
+    return None
+
+
 def _report_duties(
     data: DataSet, agency: Agency, today: dt.date, until: dt.date, plans: Iterable[str], strict: bool
 ) -> list[DueItem]:
-    """The annual report every agency with tasks owes the monitoring agency, and the consolidation."""
+    """The annual report each agency with tasks owes the monitoring agency, and the consolidation.
+
+    An agency never owes a report to itself: the monitoring agency's own tasks go straight into its
+    consolidation. A day the document does not state is taken as 31/12 and said so.
+    """
     wanted = set(plans)
+    registry = data.registry
     out: list[DueItem] = []
+    assumed = " (văn bản không nêu ngày; tạm tính 31/12)"
     for lp in data.plans:
         plan = lp.plan
         if wanted and plan.id not in wanted:
             continue
         rep = plan.reporting
-        if rep.annual:
-            involved = any(_owes_report(data.registry, t, agency, strict) for t in plan.tasks)
-            if involved:
-                for year in range(today.year, until.year + 1):
-                    when = rep.annual.day_month.in_year(year)
-                    if today <= when <= until and plan.start <= when and year <= plan.end_year:
-                        to = ", ".join(canonical(data.registry, rep.annual.to)) or "cơ quan theo dõi"
-                        why = "báo cáo định kỳ hằng năm"
-                        if not rep.annual.due:
-                            why += " (văn bản không nêu ngày; tạm tính 31/12)"
-                        out.append(
-                            DueItem(
-                                plan,
-                                "BC-HN",
-                                f"Báo cáo kết quả thực hiện năm {year} gửi {to}",
-                                when,
-                                (when - today).days,
-                                "report",
-                                "direct",
-                                None,
-                                "report",
-                                why=why,
-                            )
-                        )
-                        break
+        annual = rep.annual
+        if (
+            annual
+            and not any(_is(registry, n, agency) for n in annual.to)
+            and any(_owes_report(registry, t, agency, strict) for t in plan.tasks)
+        ):
+            nxt = _next_report_day(plan, annual.day_month.in_year(today.year), today, until)
+            if nxt:
+                year, when = nxt
+                to = ", ".join(current_label(registry, n) for n in annual.to) or "cơ quan theo dõi"
+                why = "báo cáo định kỳ hằng năm" + ("" if annual.due else assumed)
+                text = f"Báo cáo kết quả thực hiện năm {year} gửi {to}"
+                out.append(DueItem(plan, "BC-HN", text, when, (when - today).days, "report", "direct", None,
+                                   "report", why=why))
         cons = rep.consolidated
-        if cons and cons.by and cons.day_month:
-            try:
-                by = data.registry.resolve(cons.by)
-            except AgencyError:
-                continue
-            if by.id != agency.id:
-                continue
-            for year in range(today.year, until.year + 1):
-                when = cons.day_month.in_year(year)
-                if today <= when <= until and plan.start <= when and year <= plan.end_year:
-                    to = ", ".join(canonical(data.registry, cons.to))
-                    out.append(
-                        DueItem(
-                            plan,
-                            "BC-TH",
-                            f"Tổng hợp kết quả thực hiện năm {year}, báo cáo {to}",
-                            when,
-                            (when - today).days,
-                            "monitor",
-                            "direct",
-                            None,
-                            "report",
-                            why="cơ quan theo dõi, tổng hợp",
-                        )
-                    )
-                    break
+        if cons and cons.by and _is(registry, cons.by, agency):
+            day = cons.day_month or DayMonth(day=31, month=12)
+            nxt = _next_report_day(plan, day.in_year(today.year), today, until)
+            if nxt:
+                year, when = nxt
+                to = ", ".join(current_label(registry, n) for n in cons.to)
+                why = "cơ quan theo dõi, tổng hợp" + ("" if cons.due else assumed)
+                text = f"Tổng hợp kết quả thực hiện năm {year}, báo cáo {to}"
+                out.append(DueItem(plan, "BC-TH", text, when, (when - today).days, "monitor", "direct", None,
+                                   "report", why=why))
     return out
