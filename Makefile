@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AGENCY ?= Sở Tài chính
 
-.PHONY: demo test lint check bench fuzz report-demo clean install
+.PHONY: demo test lint check bench fuzz readme clean install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
 	$(BIN)/kehoach check
+
+readme: $(STAMP)
+	$(BIN)/python scripts/update_readme.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

@@ -190,3 +190,32 @@ def test_update_error_type_for_library_users(data):
         from kehoach.progress import validate_update
 
         validate_update(data, Update("aec-2026", "nope", "done", 2026), TODAY)
+
+
+def test_long_lines_and_crlf_of_other_entries_are_kept(data_copy: Path):
+    path = data_copy / "progress" / "aec-2026" / "2026.yaml"
+    long = "    result: " + "Kết quả rất dài " * 20 + "(ví dụ)."
+    text = path.read_text(encoding="utf-8").replace(
+        "    result: Tổ chức 02 đoàn xúc tiến thương mại tại Thái Lan và Singapore.", long
+    )
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    before = path.read_bytes().split(b"\r\n")
+    apply_update(load_data(data_copy), Update("aec-2026", "IV.6.3", "done", 2026, completed=D(2026, 11, 20)), TODAY)
+    after = path.read_bytes().split(b"\r\n")
+    cut = before.index(b'  "IV.6.3":')
+    assert after[:cut] == before[:cut]
+    assert long.encode("utf-8") in after
+
+
+@pytest.mark.parametrize(
+    "broken",
+    ["tasks: [\n", "tasks:\n  \"IV.1.1\":\n    status: finished\n", "tasks: []\n", "tasks:\n  IV.4.3: done\n"],
+)
+def test_update_of_a_broken_progress_file_is_refused_cleanly(data_copy: Path, broken: str):
+    path = data_copy / "progress" / "aec-2026" / "2026.yaml"
+    path.write_text("plan: aec-2026\nyear: 2026\n" + broken, encoding="utf-8")
+    before = path.read_bytes()
+    result = _set(data_copy, "aec-2026/IV.1.1", "--status", "done")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and str(path) in result.stderr
+    assert path.read_bytes() == before

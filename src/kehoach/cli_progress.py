@@ -35,6 +35,7 @@ def progress_set_cmd(
     ref_day = today(today_)
     completed = _date(date, "--date")
     data = load(data_dir)
+    _refuse_bundled(data, data_dir)
     upd = Update(
         plan=plan_id,
         task=task_id,
@@ -51,6 +52,19 @@ def progress_set_cmd(
     except ProgressError as exc:
         fail(str(exc), 1)
     typer.echo(f"Đã ghi {plan_id}/{task_id}: {status} vào {path}")
+
+
+def _refuse_bundled(data: Any, data_dir: Any) -> None:
+    """Never write into the copy of the data that ships inside the installed package."""
+    import os
+    from pathlib import Path
+
+    from kehoach.loader import bundled_data_dir
+
+    if data_dir or os.environ.get("KEHOACH_DATA") or Path("data").resolve() == Path(data.root).resolve():
+        return
+    if Path(data.root).resolve() == bundled_data_dir().resolve():
+        fail("không ghi vào dữ liệu mẫu kèm gói; dùng --data THƯ-MỤC (hoặc $KEHOACH_DATA) trỏ tới dữ liệu của đơn vị")
 
 
 def _resolves(data: Any, name: str) -> bool:
@@ -72,6 +86,7 @@ def progress_show_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """Xem tiến độ đã báo cáo, theo kế hoạch, cơ quan, năm."""
+    from kehoach.dataset import UnknownPlan
     from kehoach.output import Column, print_rows
     from kehoach.progress import STATUS_VN, progress_of
     from kehoach.query import agency_role
@@ -85,7 +100,10 @@ def progress_show_cmd(
     for (plan_id, y), pf in sorted(progress_of(data).files.items()):
         if (plans and plan_id not in plans) or (year and y != year):
             continue
-        tasks = {t.id: t for t in data.plan(plan_id).plan.tasks}
+        try:
+            tasks = {t.id: t for t in data.plan(plan_id).plan.tasks}
+        except UnknownPlan:  # its plan file failed to load: `load` has said so on stderr
+            tasks = {}
         for tid, rec in pf.tasks.items():
             task = tasks.get(tid)
             if ag and (task is None or not agency_role(data.registry, task, ag, "lead")):

@@ -73,6 +73,7 @@ def due_cmd(
                 "via": i.via,
                 "kind": i.kind,
                 "status": status,
+                "status_label": _label(status),
                 "why": i.why,
             }
         )
@@ -87,9 +88,10 @@ def due_cmd(
         Column("days_left", "Còn ngày"),
         Column("plan", "Kế hoạch"),
         Column("id", "Mã"),
-        Column("content", "Nội dung", render=lambda v: shorten(v, 90), width=46),
-        Column("role_text", "Vai trò", width=30),
-        Column("why", "Thời hạn, lý do", width=30),
+        Column("content", "Nội dung", render=lambda v: shorten(v, 80), width=40),
+        Column("role_text", "Vai trò", width=26),
+        Column("why", "Thời hạn, lý do", width=28),
+        Column("status_label", "Tình trạng", width=16),
     ]
     title = f"Việc của {ag.name} đến {end:%d/%m/%Y} (tính đến {ref:%d/%m/%Y})"
     print_rows(
@@ -106,9 +108,15 @@ def due_cmd(
 
 
 def _statuses(data: Any, pairs: list[tuple[Any, Any]], ref: dt.date) -> dict[tuple[str, str], str]:
-    from kehoach.status import status_labels
+    from kehoach.status import status_codes
 
-    return status_labels(data, pairs, ref)
+    return status_codes(data, pairs, ref)
+
+
+def _label(code: str | None) -> str | None:
+    from kehoach.status import STATUS_LABELS
+
+    return STATUS_LABELS[code] if code else None
 
 
 def _task_json(data: Any, hit: Any, status: str | None) -> dict[str, Any]:
@@ -133,6 +141,7 @@ def _task_json(data: Any, hit: Any, status: str | None) -> dict[str, Any]:
         "source": t.source,
         "inferred": list(t.inferred),
         "status": status,
+        "status_label": _label(status),
     }
     if hit.role:
         out["role"] = hit.role
@@ -203,7 +212,7 @@ def tasks_cmd(
             "lead": canonical(data.registry, h.task.lead),
             "deadline": h.task.deadline or "",
             "due": h.deadline.due if h.deadline and not h.deadline.recurring else None,
-            "status": statuses.get((h.plan.id, h.task.id)),
+            "status": _label(statuses.get((h.plan.id, h.task.id))),
             "role": {"lead": "chủ trì", "support": "phối hợp"}.get(h.role or "", ""),
         }
         for h in hits

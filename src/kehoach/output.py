@@ -52,6 +52,17 @@ def _cell(value: Any, col: Column) -> str:
     return str(value)
 
 
+def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested fields become dotted columns: deadline.text, deadline.due…"""
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -60,7 +71,9 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
         out = []
         for c in columns:
             v = row.get(c.key)
-            if isinstance(v, dt.date):
+            if isinstance(v, bool):
+                out.append("true" if v else "false")
+            elif isinstance(v, dt.date):
                 out.append(v.isoformat())
             elif isinstance(v, list | tuple):
                 out.append("; ".join(str(x) for x in v))
@@ -86,20 +99,34 @@ def print_rows(
         sys.stdout.write(to_json(list(json_rows if json_rows is not None else rows)) + "\n")
         return
     if fmt == "csv":
-        sys.stdout.write(to_csv(rows, columns))
+        # CSV carries the same fields as the JSON porcelain, one row per item.
+        if json_rows is not None:
+            flat = [_flatten(r) for r in json_rows]
+            keys = list(dict.fromkeys(k for r in flat for k in r))
+            sys.stdout.write(to_csv(flat, [Column(k, k) for k in keys]))
+        else:
+            sys.stdout.write(to_csv(rows, columns))
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     # Piped output has no terminal width: use $COLUMNS when set, else a width that fits a report.
     wide = sys.stdout.isatty() or os.environ.get("COLUMNS")
     console = Console(width=None if wide else 150)
     if not rows:
         if title:
-            console.print(f"[bold]{title}[/bold]")
-        console.print(empty)
+            console.print(Text(title, style="bold"))
+        console.print(Text(empty))
         return
-    table = Table(title=title, title_justify="left", show_lines=False, caption=caption, caption_justify="left")
+    # Cells are Text, never markup: "[bổ sung]" or "[/]" in a document stays as written.
+    table = Table(
+        title=Text(title) if title else None,
+        title_justify="left",
+        show_lines=False,
+        caption=Text(caption) if caption else None,
+        caption_justify="left",
+    )
     for c in columns:
         table.add_column(c.label, max_width=c.width, overflow="fold")
     for row in rows:
@@ -107,5 +134,5 @@ def print_rows(
         for c in columns:
             if c.style:
                 style = c.style(row) or style
-        table.add_row(*(_cell(row.get(c.key), c) for c in columns), style=style)
+        table.add_row(*(Text(_cell(row.get(c.key), c)) for c in columns), style=style)
     console.print(table)

@@ -260,7 +260,7 @@ def _yaml() -> Any:
 
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
-    yaml.width = 100
+    yaml.width = 4096  # never re-wrap a long line the user wrote
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
@@ -276,11 +276,30 @@ def atomic_write(path: Path, content: bytes) -> None:
             os.fsync(fh.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:  # mkstemp creates 0600; a new data file gets the usual 0666 less the umask
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -323,50 +342,80 @@ def validate_update(data: Any, upd: Update, today: dt.date) -> None:
 
 
 def apply_update(data: Any, upd: Update, today: dt.date) -> Path:
-    """Record one task's progress. Only the touched entry changes; the rest of the file stays as it was."""
-    from filelock import FileLock
+    """Record one task's progress. Only the touched entry changes; the rest of the file stays as it was.
+
+    Raises ProgressError, with the file untouched, for an invalid update or an existing file that is
+    not a valid progress file.
+    """
+    from filelock import FileLock, Timeout
+    from pydantic import ValidationError
 
     validate_update(data, upd, today)
     path = progress_path(Path(data.root), upd.plan, upd.year)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock", timeout=30):
-        yaml = _yaml()
-        if path.exists():
-            read_yaml(path)  # refuse to rewrite a file that is not safe, plain YAML
-            doc = yaml.load(path.read_text(encoding="utf-8-sig"))
-        else:
-            doc = yaml.load(_HEADER.format(plan=upd.plan, year=upd.year) + f"plan: {upd.plan}\nyear: {upd.year}\n")
-        from ruamel.yaml.comments import CommentedMap
-        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-        if doc.get("tasks") is None:
-            doc["tasks"] = CommentedMap()
-        tasks = doc["tasks"]
-        key = next((k for k in tasks if str(k) == upd.task), None)
-        if key is None:
-            key = DoubleQuotedScalarString(upd.task)
-            tasks[key] = CommentedMap()
-        entry = tasks[key]
-        values: dict[str, Any] = {"status": upd.status}
-        if upd.status == "done":
-            values["completed"] = upd.completed or today
-        elif "completed" in entry:
-            del entry["completed"]
-        for name in ("result", "evidence", "reported_by"):
-            value = getattr(upd, name)
-            if value is not None:
-                values[name] = value
-        values["reported_on"] = upd.reported_on or today
-        for name, value in values.items():
-            entry[name] = value
-        buf = io.StringIO()
-        yaml.dump(doc, buf)
-        text = buf.getvalue()
-        # Validate what would be written before it replaces anything.
-        check = _yaml().load(text)
-        ProgressFile.model_validate(_plain(check))
-        atomic_write(path, text.encode("utf-8"))
+    lock = FileLock(str(path.parent / f".{path.name}.lock"), timeout=30)
+    try:
+        with lock:
+            text, raw = _updated_text(path, upd, today)
+            try:
+                ProgressFile.model_validate(_plain(_yaml().load(text)))
+            except ValidationError as exc:
+                raise ProgressError(f"{path}: kết quả ghi không hợp lệ: {exc.errors()[0]['msg']}") from None
+            crlf = b"\r\n" in raw
+            bom = raw.startswith(b"\xef\xbb\xbf")
+            out = text.replace("\n", "\r\n") if crlf else text
+            atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8"))
+    except Timeout:
+        raise ProgressError(f"{path} đang được một tiến trình khác ghi; thử lại sau") from None
     return path
+
+
+def _updated_text(path: Path, upd: Update, today: dt.date) -> tuple[str, bytes]:
+    """The file's new text with one entry changed, and its old bytes ('' for a new file)."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    yaml = _yaml()
+    raw = b""
+    if path.exists():
+        try:
+            doc_check = read_yaml(path)  # the same safety checks as any data file
+        except LoadError as exc:
+            p = exc.problem
+            raise ProgressError(f"{p.file}:{p.line or '?'}: {p.message}; sửa tệp trước khi ghi tiếp") from None
+        _, problems = parse_model(doc_check, ProgressFile)
+        if problems:
+            p = problems[0]
+            raise ProgressError(
+                f"{p.file}:{p.line or '?'}: {p.path}: {p.message}; sửa tệp trước khi ghi tiếp"
+            )
+        raw = path.read_bytes()
+        doc = yaml.load(raw.decode("utf-8-sig").replace("\r\n", "\n"))
+    else:
+        doc = yaml.load(_HEADER.format(plan=upd.plan, year=upd.year) + f"plan: {upd.plan}\nyear: {upd.year}\n")
+    if doc.get("tasks") is None:
+        doc["tasks"] = CommentedMap()
+    tasks = doc["tasks"]
+    key = next((k for k in tasks if str(k) == upd.task), None)
+    if key is None:
+        key = DoubleQuotedScalarString(upd.task)
+        tasks[key] = CommentedMap()
+    entry = tasks[key]
+    values: dict[str, Any] = {"status": upd.status}
+    if upd.status == "done":
+        values["completed"] = upd.completed or today
+    elif "completed" in entry:
+        del entry["completed"]
+    for name in ("result", "evidence", "reported_by"):
+        value = getattr(upd, name)
+        if value is not None:
+            values[name] = value
+    values["reported_on"] = upd.reported_on or today
+    for name, value in values.items():
+        entry[name] = value
+    buf = io.StringIO()
+    yaml.dump(doc, buf)
+    return buf.getvalue(), raw
 
 
 def _plain(node: Any) -> Any:

@@ -102,8 +102,9 @@ def task_status(data: Any, plan: Plan, task: Task, today: dt.date, year: int | N
     return TaskStatus(classify(deadline, today, record), record, deadline.due if deadline else None)
 
 
-def status_labels(data: Any, pairs: Iterable[tuple[Plan, Task]], today: dt.date) -> dict[tuple[str, str], str]:
-    return {(p.id, t.id): task_status(data, p, t, today).label for p, t in pairs}
+def status_codes(data: Any, pairs: Iterable[tuple[Plan, Task]], today: dt.date) -> dict[tuple[str, str], str]:
+    """Status code (see STATUS_LABELS) of each (plan, task) as of ``today``."""
+    return {(p.id, t.id): task_status(data, p, t, today).code for p, t in pairs}
 
 
 @dataclass
