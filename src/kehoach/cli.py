@@ -79,21 +79,35 @@ def load(data_dir: Path | None, *, quiet: bool = False) -> Any:
         fail(f"không tìm thấy thư mục dữ liệu {str(root)!r}")
     data = load_data(root)
     if data.problems and not quiet:
+        global _incomplete
+        _incomplete = True
         files = sorted({p.file for p in data.problems})
         sys.stderr.write(
             f"kehoach: cảnh báo: {len(data.problems)} lỗi dữ liệu trong {', '.join(files)}; "
-            "phần lỗi bị bỏ qua — chạy `kehoach check` để xem chi tiết\n"
+            "phần lỗi bị bỏ qua, kết quả có thể thiếu — chạy `kehoach check` để xem chi tiết\n"
         )
     return data
+
+
+# Set when the data loaded with problems: the answer printed may be incomplete, so `main` exits 1.
+_incomplete = False
 
 
 def resolve_agency(data: Any, name: str) -> Any:
     from kehoach.agencies import AgencyError
 
     try:
-        return data.registry.resolve(name)
+        agency = data.registry.resolve(name)
     except AgencyError as exc:
         fail(str(exc))
+    if agency.replaced_by:
+        heirs = ", ".join(a.name for a in data.registry.successors(agency.id))
+        when = f" từ {agency.replaced_on:%d/%m/%Y}" if agency.replaced_on else ""
+        sys.stderr.write(
+            f"kehoach: lưu ý: {agency.name} đã được sắp xếp{when}, nay là {heirs}; "
+            f"tra cứu {heirs} để thấy cả nhiệm vụ giao cho cơ quan mới\n"
+        )
+    return agency
 
 
 def _plans_or_fail(data: Any, plans: list[str] | None) -> list[str]:
@@ -177,3 +191,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("kehoach: đã dừng\n")
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code in (0, None) and _incomplete:
+            sys.exit(1)
+        raise

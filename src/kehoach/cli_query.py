@@ -183,6 +183,8 @@ def tasks_cmd(
     role = _role(role)
     if kind and kind not in KIND_LABELS:
         fail(f"--kind phải là một trong: {', '.join(KIND_LABELS)}")
+    if not agency and (role != "any" or strict):
+        fail("--role và --strict chỉ dùng cùng --agency")
     data = load(data_dir)
     plans = _plans_or_fail(data, plan)
     ag = resolve_agency(data, agency) if agency else None
@@ -253,7 +255,7 @@ def plans_cmd(data_dir: DataOpt = None, fmt: FormatOpt = "table") -> None:
                 "targets": len(p.targets),
                 "periods": [{"start": x.start, "end": x.end} for x in p.periods],
                 "reviews": [{"kind": r.kind, "year": r.year} for r in p.reviews],
-                "monitor": _canon_one(data, p.monitor),
+                "monitor": _current_one(data, p.monitor),
             }
         )
     rows = [
@@ -281,22 +283,27 @@ def plans_cmd(data_dir: DataOpt = None, fmt: FormatOpt = "table") -> None:
     print_rows(rows, columns, fmt, title=f"{len(rows)} kế hoạch", json_rows=json_rows)
 
 
-def _canon_one(data: Any, name: str | None) -> str | None:
-    from kehoach.query import canonical
+def _current_one(data: Any, name: str | None) -> str | None:
+    from kehoach.query import current_label
 
-    return canonical(data.registry, [name])[0] if name else None
+    return current_label(data.registry, name) if name else None
 
 
 def _agency_rows(data: Any, agencies: list[Any]) -> list[dict[str, Any]]:
     from kehoach.query import agency_role
 
-    counts: dict[str, dict[str, int]] = {a.id: {"lead": 0, "support": 0} for a in agencies}
+    # Named tasks (directly or under a predecessor's name) apart from those reached through a
+    # collective ("Các sở, ban, ngành…"): 116 "support" tasks mean little if 110 are collective.
+    counts: dict[str, dict[str, int]] = {
+        a.id: {"lead": 0, "support": 0, "collective_lead": 0, "collective_support": 0} for a in agencies
+    }
     all_tasks = [t for lp in data.plans for t in lp.plan.tasks]
     for a in agencies:
         for t in all_tasks:
             found = agency_role(data.registry, t, a, "any", strict=False)
             if found:
-                counts[a.id][found[0]] += 1
+                role, match = found
+                counts[a.id][f"collective_{role}" if match.reason == "collective" else role] += 1
     return [
         {
             "id": a.id,
@@ -352,6 +359,7 @@ def agencies_cmd(
             "level": LEVEL_VN.get(r["level"], r["level"]),
             "lead": r["tasks"]["lead"],
             "support": r["tasks"]["support"],
+            "collective": r["tasks"]["collective_lead"] + r["tasks"]["collective_support"],
             "replaced_by": ", ".join(r["replaced_by"]),
         }
         for r in rows
@@ -362,6 +370,7 @@ def agencies_cmd(
         Column("level", "Cấp"),
         Column("lead", "Chủ trì"),
         Column("support", "Phối hợp"),
+        Column("collective", "Giao chung"),
         Column("replaced_by", "Nay là", width=30),
     ]
     print_rows(table_rows, columns, fmt, title=f"{len(rows)} cơ quan", json_rows=rows)
@@ -400,7 +409,11 @@ def agencies_show_cmd(
         lines.append("  Bao gồm: " + ", ".join(LEVEL_VN.get(c, c) for c in a.covers))
     if a.note:
         lines.append(f"  Ghi chú: {a.note}")
-    lines.append(f"  Nhiệm vụ: chủ trì {row['tasks']['lead']}, phối hợp {row['tasks']['support']}")
+    t = row["tasks"]
+    lines.append(
+        f"  Nhiệm vụ được nêu tên: chủ trì {t['lead']}, phối hợp {t['support']}; "
+        f"qua giao chung: chủ trì {t['collective_lead']}, phối hợp {t['collective_support']}"
+    )
     typer.echo("\n".join(lines))
 
 
@@ -414,7 +427,7 @@ def cycles_cmd(
 ) -> None:
     """Lịch báo cáo: hạn báo cáo hằng năm và nơi nhận, hạn tổng hợp, các kỳ sơ kết, tổng kết."""
     from kehoach.output import Column, print_rows
-    from kehoach.query import canonical
+    from kehoach.query import current_label
 
     fmt = _format(fmt)
     data = load(data_dir)
@@ -428,6 +441,7 @@ def cycles_cmd(
         for y in range(p.start_year, p.end_year + 1):
             if year and y != year:
                 continue
+            # A day the document does not state is shown as the assumed 31/12, with "stated": false.
             if rep.annual:
                 rows.append(
                     {
@@ -436,21 +450,24 @@ def cycles_cmd(
                         "kind": "annual",
                         "year": y,
                         "date": rep.annual.day_month.in_year(y),
+                        "stated": rep.annual.due is not None,
                         "by": "Các cơ quan được giao nhiệm vụ",
-                        "to": canonical(data.registry, rep.annual.to),
+                        "to": [current_label(data.registry, n) for n in rep.annual.to],
                         "what": "Báo cáo kết quả thực hiện hằng năm",
                     }
                 )
-            if rep.consolidated and rep.consolidated.day_month:
+            if rep.consolidated and (rep.consolidated.by or rep.consolidated.due):
+                day = rep.consolidated.day_month
                 rows.append(
                     {
                         "plan": p.id,
                         "cycle": f"annual-{y}",
                         "kind": "consolidated",
                         "year": y,
-                        "date": rep.consolidated.day_month.in_year(y),
-                        "by": _canon_one(data, rep.consolidated.by) or "",
-                        "to": canonical(data.registry, rep.consolidated.to),
+                        "date": day.in_year(y) if day else dt.date(y, 12, 31),
+                        "stated": day is not None,
+                        "by": current_label(data.registry, rep.consolidated.by) if rep.consolidated.by else "",
+                        "to": [current_label(data.registry, n) for n in rep.consolidated.to],
                         "what": "Tổng hợp, báo cáo kết quả",
                     }
                 )
@@ -464,21 +481,30 @@ def cycles_cmd(
                     "kind": r.kind,
                     "year": r.year,
                     "date": None,
-                    "by": _canon_one(data, p.monitor) or "",
+                    "stated": False,
+                    "by": current_label(data.registry, p.monitor) if p.monitor else "",
                     "to": [],
                     "what": ("Sơ kết giữa kỳ" if r.kind == "midterm" else "Tổng kết") + f" năm {r.year}",
                 }
             )
     rows.sort(key=lambda r: (r["year"], r["date"] or dt.date(r["year"], 12, 31), r["plan"]))
+    table_rows = [
+        r
+        | {
+            "date_text": (f"{r['date']:%d/%m/%Y}" if r["date"] else "trong năm")
+            + ("" if r["stated"] or not r["date"] else " (văn bản không nêu ngày; tạm tính)")
+        }
+        for r in rows
+    ]
     columns = [
         Column("year", "Năm"),
         Column("plan", "Kế hoạch"),
         Column("what", "Nội dung", width=40),
-        Column("date", "Hạn"),
+        Column("date_text", "Hạn", width=24),
         Column("by", "Cơ quan thực hiện", width=30),
         Column("to", "Gửi", width=30),
     ]
-    print_rows(rows, columns, fmt, title="Lịch báo cáo", json_rows=rows)
+    print_rows(table_rows, columns, fmt, title="Lịch báo cáo", json_rows=rows)
 
 
 def register(app: typer.Typer) -> None:
