@@ -94,3 +94,19 @@ _forms = st.one_of(
 def test_generated_valid_forms_parse_with_due_after_start(text):
     d = parse_deadline(text, AEC)
     assert d.due is not None and d.start is not None and d.due >= d.start
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start", "due"),
+    [
+        ("trước tháng 6/2026", "date", None, D(2026, 5, 31)),
+        ("Trước Quý III/2026", "date", None, D(2026, 6, 30)),
+        ("trước năm 2030", "date", None, D(2029, 12, 31)),
+        ("Đến năm 2030", "range", D(2026, 1, 1), D(2030, 12, 31)),
+        ("trong tháng 12/2025", "month", D(2025, 12, 1), D(2025, 12, 31)),
+        ("báo cáo UBND tỉnh trong Quý I/2026", "quarter", D(2026, 1, 1), D(2026, 3, 31)),
+    ],
+)
+def test_prepositions_change_the_window(text, kind, start, due):
+    d = parse_deadline(text, AEC)
+    assert (d.kind, d.start, d.due) == (kind, start, due)

@@ -102,11 +102,15 @@ def register(app: typer.Typer) -> None:
 def _target(output: Path | None, plan_id: str, kind: str, year: int, agency: Any) -> Path:
     from kehoach.report import default_filename
 
+    from kehoach.cli import fail
+
     name = default_filename(plan_id, kind, year, agency)
     if output is None:
         return Path.cwd() / name
-    if output.is_dir():
+    if output.is_dir() or not output.suffix:  # "-o bao-cao/" or a folder still to be made
         return output / name
+    if output.suffix.lower() != ".docx":
+        fail(f"-o {str(output)!r}: tệp báo cáo phải có đuôi .docx (hoặc là một thư mục)")
     return output
 
 

@@ -99,7 +99,7 @@ _ANNOTATION = re.compile(r"\s*\(([^()]*)\)\s*$")
 # Leading verbs that do not change the meaning of the date that follows.
 _LEAD_WORDS = re.compile(
     r"^(?:(?:báo cáo ubnd tỉnh|báo cáo|hoàn thành|thực hiện|triển khai|ban hành|trình)\s+)?"
-    r"(?:(?:trong|trước|vào|đến|cuối)\s+)?"
+    r"(?:(?P<prep>trong|trước|vào|đến|cuối)\s+)?"
 )
 _YEAR = r"((?:19|20)\d\d)"
 _SEP = r"\s*(?:/|năm)\s*"
@@ -176,19 +176,34 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
     if _EVENT.match(key):
         return make("event", None, None)
 
-    stripped = _LEAD_WORDS.sub("", key, count=1)
+    lead = _LEAD_WORDS.match(key)
+    prep = lead.group("prep") if lead else None
+    stripped = key[lead.end() :] if lead else key
     for candidate in dict.fromkeys((key, stripped)):
         for form, pattern in _FORMS:
             m = pattern.match(candidate)
             if not m:
                 continue
             try:
-                return _build(form, m, make, need_dates)
+                d = _build(form, m, make, need_dates)
             except ValueError as exc:
                 if isinstance(exc, DeadlineError):
                     raise
                 raise DeadlineError(original, f"ngày không hợp lệ ({exc})") from None
+            if candidate is stripped and candidate != key:
+                return _with_preposition(d, prep, make, need_dates)
+            return d
     raise DeadlineError(original)
+
+
+def _with_preposition(d: Deadline, prep: str | None, make, need_dates) -> Deadline:  # type: ignore[no-untyped-def]
+    """"trước tháng 6/2026" ends before June; "đến năm 2030" runs from the plan's start to 2030."""
+    if prep == "trước" and d.kind in ("month", "quarter", "year") and d.start is not None:
+        return make("date", None, d.start - dt.timedelta(days=1))
+    if prep == "đến" and d.kind == "year" and d.due is not None:
+        start = need_dates().start
+        return make("range", min(start, d.due), d.due)
+    return d
 
 
 def _build(form: str, m: re.Match[str], make, need_dates) -> Deadline:  # type: ignore[no-untyped-def]
