@@ -100,9 +100,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _target(output: Path | None, plan_id: str, kind: str, year: int, agency: Any) -> Path:
-    from kehoach.report import default_filename
-
     from kehoach.cli import fail
+    from kehoach.report import default_filename
 
     name = default_filename(plan_id, kind, year, agency)
     if output is None:
