@@ -26,6 +26,7 @@ CASES: dict[str, tuple[bytes, str]] = {
     "top-level-list": (b"- id: a\n- id: b\n", "not-mapping"),
     "duplicate-keys": (b"id: a\nid: b\n", "duplicate-key"),
     "nul-byte": (b"id: a\x00b\n", "encoding"),
+    "vertical-tab-from-word": (b'id: a\ntitle: "KH&CN\x0bm\xe1\xbb\x9bi"\n', "encoding"),
     "tab-indent": (b"id: a\nsections:\n\t- id: x\n", "yaml-syntax"),
     "deep-nesting": (b"x: " + b"[" * 5000 + b"]" * 5000 + b"\n", "too-deep"),
     "deep-block-nesting": (b"".join(b"  " * i + b"k:\n" for i in range(1500)), "too-deep"),

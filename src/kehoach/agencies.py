@@ -96,6 +96,9 @@ class Registry:
         for k in close:
             if by_key[k] not in out:
                 out.append(by_key[k])
+        # Today's agencies first: a user typing "Sở Kế hoạch" most likely wants the current name.
+        current = {a.name for a in self.agencies.values() if a.current}
+        out.sort(key=lambda name: name not in current)
         return out[:n]
 
     def successors(self, agency_id: str) -> list[Agency]:

@@ -77,46 +77,37 @@ def check(data: DataSet, extra: Iterable[Problem] = ()) -> Report:
 
 
 def _check_registry(data: DataSet) -> list[Problem]:
-    out = []
+    out: list[Problem] = []
     path = str(data.registry_path)
+    agencies = list(data.registry)
+    index = {a.id: i for i, a in enumerate(agencies)}
+
+    def emit(where: PathT, code: str, message: str) -> None:
+        line, col = data.registry_positions.of(where)
+        out.append(Problem(path, line, col, format_path(where), code, message))
+
     seen: dict[str, str] = {}
-    ids = Counter(a.id for a in data.registry)
-    for a in data.registry:
-        for other in a.replaced_by:
+    for i, a in enumerate(agencies):
+        for j, other in enumerate(a.replaced_by):
             if other not in data.registry.agencies:
-                out.append(
-                    Problem(
-                        path,
-                        None,
-                        None,
-                        f"agencies[{a.id}].replaced_by",
-                        "registry.unknown-successor",
-                        f"{a.name}: cơ quan kế nhiệm {other!r} không có trong sổ đăng ký",
-                    )
-                )
+                emit(("agencies", i, "replaced_by", j), "registry.unknown-successor",
+                     f"{a.name}: cơ quan kế nhiệm {other!r} không có trong sổ đăng ký")
+        for j, other in enumerate(a.excludes):
+            if other not in data.registry.agencies:
+                emit(("agencies", i, "excludes", j), "registry.unknown-id", f"{a.name}: không có mã cơ quan {other!r}")
         for name in data.registry.names_of(a):
             try:
                 found = data.registry.resolve(name)
             except AgencyError as exc:
-                out.append(Problem(path, None, None, f"agencies[{a.id}]", "registry.ambiguous", str(exc)))
+                emit(("agencies", i), "registry.ambiguous", str(exc))
                 continue
             if found.id != a.id and name not in seen:
-                out.append(
-                    Problem(
-                        path,
-                        None,
-                        None,
-                        f"agencies[{a.id}]",
-                        "registry.ambiguous",
-                        f"tên {name!r} của {a.name} lại trỏ tới {found.name}",
-                    )
-                )
+                emit(("agencies", i), "registry.ambiguous", f"tên {name!r} của {a.name} lại trỏ tới {found.name}")
             seen[name] = a.id
+    ids = Counter(a.id for a in agencies)
     for aid, n in ids.items():
         if n > 1:
-            out.append(
-                Problem(path, None, None, "agencies", "registry.duplicate-id", f"mã cơ quan {aid!r} lặp {n} lần")
-            )
+            emit(("agencies", index[aid], "id"), "registry.duplicate-id", f"mã cơ quan {aid!r} lặp {n} lần")
     return out
 
 

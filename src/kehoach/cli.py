@@ -130,10 +130,17 @@ def _root(
         raise typer.Exit(0)
 
 
+def _gh_escape(text: str, prop: bool = False) -> str:
+    """GitHub workflow-command escaping (properties also escape ':' and ',')."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
 @app.command("check")
 def check_cmd(
     data_dir: DataOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | github")] = "text",
+    today_: TodayOpt = None,
 ) -> None:
     """Kiểm tra dữ liệu: mọi nhiệm vụ có chủ trì và thời hạn, mọi tên cơ quan và thời hạn đều hiểu được."""
     from kehoach.check import check
@@ -143,18 +150,19 @@ def check_cmd(
     data = load(data_dir, quiet=True)
     from kehoach.progress import check_progress
 
-    report = check(data, check_progress(data, today(None)))
+    report = check(data, check_progress(data, today(today_)))
     if fmt == "json":
         typer.echo(to_json(report.as_dict()))
     elif fmt == "github":
         for p in report.problems:
             kind = "error" if p.severity == "error" else "warning"
-            loc = f"file={p.file}"
+            loc = f"file={_gh_escape(p.file, prop=True)}"
             if p.line:
                 loc += f",line={p.line}"
             if p.column:
                 loc += f",col={p.column}"
-            typer.echo(f"::{kind} {loc},title={p.code}::{p.path + ': ' if p.path else ''}{p.message}")
+            message = _gh_escape(f"{p.path + ': ' if p.path else ''}{p.message}")
+            typer.echo(f"::{kind} {loc},title={_gh_escape(p.code, prop=True)}::{message}")
     else:
         for p in sorted(report.problems, key=lambda p: (p.severity != "error", p.file, p.line or 0)):
             where = p.file + (f":{p.line}" if p.line else "") + (f":{p.column}" if p.column else "")

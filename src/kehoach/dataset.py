@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kehoach.agencies import Registry
 from kehoach.deadlines import Deadline, DeadlineError, PlanDates, parse_deadline
-from kehoach.loader import LoadedPlan, Problem, load_plan_file, load_registry_file, plan_files
+from kehoach.loader import LoadedPlan, Positions, Problem, load_plan_file, load_registry_file, plan_files
 from kehoach.model import Plan, Task
 
 
@@ -39,6 +39,7 @@ class DataSet:
     registry: Registry
     plans: list[LoadedPlan]
     problems: list[Problem] = field(default_factory=list)
+    registry_positions: Positions = field(default_factory=Positions)
     _deadlines: dict[tuple[str, str], Deadline | DeadlineError] = field(default_factory=dict, repr=False)
 
     @property
@@ -73,9 +74,12 @@ def load_data(root: Path) -> DataSet:
     problems: list[Problem] = []
     reg_path = root / "agencies.yaml"
     registry = Registry([])
+    positions = Positions()
     if reg_path.is_file():
         loaded, probs = load_registry_file(reg_path)
         problems += probs
+        if loaded:
+            positions = loaded.positions
         if loaded and loaded.registry:
             registry = Registry(loaded.registry.agencies)
     else:
@@ -91,7 +95,7 @@ def load_data(root: Path) -> DataSet:
         problems += probs
         if lp:
             plans.append(lp)
-    return DataSet(root, registry, plans, problems)
+    return DataSet(root, registry, plans, problems, positions)
 
 
 def today_or(value: dt.date | None) -> dt.date:

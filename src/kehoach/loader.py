@@ -9,6 +9,7 @@ aliases would expand to, before the composer ever sees it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,8 @@ _STANDARD_TAGS = {
 }
 
 M = TypeVar("M", bound=BaseModel)
+# YAML forbids these; libyaml would say "unacceptable character" without saying where.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 Severity = Literal["error", "warning"]
 PathT = tuple[str | int, ...]
 
@@ -117,11 +120,20 @@ def _decode(path: Path, raw: bytes) -> str:
             line,
             col,
         ) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        col = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise _fail(path, "encoding", "tệp chứa ký tự NUL (tệp nhị phân hoặc hỏng)", line, col)
+    bad = _CONTROL.search(text)
+    if bad:
+        at = bad.start()
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        if bad.group() == "\x00":
+            raise _fail(path, "encoding", "tệp chứa ký tự NUL (tệp nhị phân hoặc hỏng)", line, col)
+        raise _fail(
+            path,
+            "encoding",
+            f"ký tự điều khiển U+{ord(bad.group()):04X} (thường do dán từ Word); hãy xóa hoặc thay bằng dấu cách",
+            line,
+            col,
+        )
     return text
 
 

@@ -15,13 +15,13 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from kehoach.loader import LoadError, Problem, format_path, parse_model, read_yaml
+from kehoach.loader import LoadError, Positions, Problem, format_path, parse_model, read_yaml
 from kehoach.model import Strict
 
 Status = Literal["done", "in-progress", "not-started"]
@@ -100,6 +100,7 @@ def _files(root: Path) -> Iterator[tuple[str, int, Path]]:
 class Progress:
     files: dict[tuple[str, int], ProgressFile]
     problems: list[Problem]
+    positions: dict[str, Positions] = field(default_factory=dict)
 
     def records(self, plan_id: str, task_id: str, as_of: dt.date | None = None) -> list[Record]:
         """All years' records of a task, oldest first; with ``as_of``, only those known by then."""
@@ -138,6 +139,7 @@ class Progress:
 def load_progress(root: Path) -> Progress:
     files: dict[tuple[str, int], ProgressFile] = {}
     problems: list[Problem] = []
+    positions: dict[str, Positions] = {}
     for plan_id, year, path in _files(root):
         try:
             doc = read_yaml(path)
@@ -162,23 +164,16 @@ def load_progress(root: Path) -> Progress:
             )
             continue
         files[(plan_id, year)] = pf
-        _positions[str(path)] = doc.positions
-    return Progress(files, problems)
-
-
-_positions: dict[str, Any] = {}
-_cache: dict[Path, tuple[tuple[tuple[str, float, int], ...], Progress]] = {}
+        positions[str(path)] = doc.positions
+    return Progress(files, problems, positions)
 
 
 def progress_of(data: Any) -> Progress:
-    """Progress for a loaded data set, cached while the files are unchanged."""
-    root = Path(data.root)
-    stamp = tuple((str(p), p.stat().st_mtime, p.stat().st_size) for _, _, p in _files(root))
-    cached = _cache.get(root)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    prog = load_progress(root)
-    _cache[root] = (stamp, prog)
+    """The progress files of a loaded data set, read once per data set (``apply_update`` refreshes)."""
+    prog = getattr(data, "_progress", None)
+    if prog is None:
+        prog = load_progress(Path(data.root))
+        data._progress = prog
     return prog
 
 
@@ -192,7 +187,7 @@ def check_progress(data: Any, today: dt.date | None = None) -> list[Problem]:
     problems = list(prog.problems)
     for (plan_id, year), pf in prog.files.items():
         path = progress_path(Path(data.root), plan_id, year)
-        pos = _positions.get(str(path))
+        pos = prog.positions.get(str(path))
 
         def emit(where: tuple[Any, ...], code: str, message: str, severity: str = "error", pos=pos, path=path) -> None:  # type: ignore[no-untyped-def]
             line, col = pos.of(where) if pos else (None, None)
@@ -210,12 +205,12 @@ def check_progress(data: Any, today: dt.date | None = None) -> list[Problem]:
             where = ("tasks", tid)
             if tid not in task_ids:
                 emit(where, "progress.unknown-task", f"kế hoạch {plan_id} không có nhiệm vụ {tid!r}")
-            for field in ("completed", "reported_on"):
-                value = getattr(rec, field)
+            for name in ("completed", "reported_on"):
+                value = getattr(rec, name)
                 if value and value > today:
-                    emit((*where, field), "progress.future-date", f"{tid}: ngày {value:%d/%m/%Y} ở tương lai")
+                    emit((*where, name), "progress.future-date", f"{tid}: ngày {value:%d/%m/%Y} ở tương lai")
                 if value and value.year > year + 1:
-                    emit((*where, field), "progress.wrong-year", f"{tid}: ngày {value:%d/%m/%Y} không thuộc kỳ {year}")
+                    emit((*where, name), "progress.wrong-year", f"{tid}: ngày {value:%d/%m/%Y} không thuộc kỳ {year}")
             if rec.status == "done" and rec.completed is None:
                 emit(
                     (*where, "completed"),
@@ -365,6 +360,8 @@ def apply_update(data: Any, upd: Update, today: dt.date) -> Path:
             bom = raw.startswith(b"\xef\xbb\xbf")
             out = text.replace("\n", "\r\n") if crlf else text
             atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8"))
+            if hasattr(data, "_progress"):
+                del data._progress  # read again on next use
     except Timeout:
         raise ProgressError(f"{path} đang được một tiến trình khác ghi; thử lại sau") from None
     return path
