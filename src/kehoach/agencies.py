@@ -120,6 +120,21 @@ class Registry:
                 out.append(a)
         return out
 
+    def current(self, name: str) -> list[Agency]:
+        """Who answers today for a name as written: itself, or its successors; [] if unknown."""
+        try:
+            agency = self.resolve(name)
+        except AgencyError:
+            return []
+        return self.successors(agency.id) if agency.replaced_by else [agency]
+
+    def current_names(self, names: Iterable[str]) -> list[str]:
+        """Names to count tasks under today; a name the registry does not know stays as written."""
+        out: list[str] = []
+        for n in names:
+            out += [a.name for a in self.current(n)] or [n]
+        return list(dict.fromkeys(out))
+
     def predecessors(self, agency_id: str) -> list[Agency]:
         return [
             a

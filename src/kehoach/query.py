@@ -260,14 +260,13 @@ def _owes_report(registry: Registry, task: Task, agency: Agency, strict: bool) -
 
 def current_label(registry: Registry, name: str) -> str:
     """A name as today's reader needs it: "Bộ Tài chính (trước đây: Bộ Kế hoạch và Đầu tư)"."""
-    try:
-        agency = registry.resolve(name)
-    except AgencyError:
+    heirs = registry.current(name)
+    if not heirs:
         return name
-    if not agency.replaced_by:
-        return agency.name
-    heirs = ", ".join(a.name for a in registry.successors(agency.id))
-    return f"{heirs} (trước đây: {agency.name})"
+    written = registry.resolve(name)
+    if heirs == [written]:
+        return written.name
+    return f"{', '.join(a.name for a in heirs)} (trước đây: {written.name})"
 
 
 def _is(registry: Registry, name: str, agency: Agency) -> bool:

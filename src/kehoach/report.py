@@ -208,15 +208,6 @@ def _next_phrase(kind: str, plan: Plan, year: int) -> str:
 # --------------------------------------------------------------------------------- agency names
 
 
-def _current(registry: Registry, name: str) -> list[Agency]:
-    """The agencies that answer today for a name written in a task (successors of merged ones)."""
-    try:
-        a = registry.resolve(name)
-    except AgencyError:
-        return []
-    return registry.successors(a.id) if a.replaced_by else [a]
-
-
 def _lead_text(registry: Registry, names: Iterable[str]) -> str:
     out = []
     for n in names:
@@ -233,15 +224,6 @@ def _lead_text(registry: Registry, names: Iterable[str]) -> str:
     return "; ".join(dict.fromkeys(out))
 
 
-def _lead_groups(registry: Registry, names: Iterable[str]) -> list[str]:
-    """Names to count a task under, per agency that answers for it today."""
-    groups: list[str] = []
-    for n in names:
-        current = _current(registry, n)
-        groups += [a.name for a in current] if current else [n]
-    return list(dict.fromkeys(groups))
-
-
 def _resolve_agency(data: DataSet, agency: Agency | str | None) -> Agency | None:
     if agency is None or isinstance(agency, Agency):
         return agency
@@ -256,7 +238,7 @@ def report_agencies(data: DataSet, plan_id: str, kind: str, year: int) -> list[A
     found: dict[str, Agency] = {}
     for hit in find_tasks(data, plans=[plan_id], role="lead", cycle=f"{kind}-{year}"):
         for name in hit.task.lead:
-            for a in _current(data.registry, name):
+            for a in data.registry.current(name):
                 if not a.is_collective:
                     found.setdefault(a.id, a)
     return sorted(found.values(), key=lambda a: ascii_key(a.name))
@@ -266,7 +248,7 @@ def report_issuer(data: DataSet, plan: Plan) -> Agency:
     """Who writes the consolidated report: the monitoring agency (today's successor), else the issuer."""
     for name in (plan.monitor, plan.reporting.consolidated.by if plan.reporting.consolidated else None, plan.issuer):
         if name:
-            current = _current(data.registry, name)
+            current = data.registry.current(name)
             if current:
                 return current[0]
     raise ReportError(f"kế hoạch {plan.id}: không xác định được cơ quan theo dõi, tổng hợp trong sổ đăng ký cơ quan")
@@ -283,13 +265,13 @@ def _recipients(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool) -
     if not consolidated:
         names = list(rep.annual.to) if rep.annual and rep.annual.to else ([plan.monitor] if plan.monitor else [])
         purpose = "để tổng hợp"
-    own = {a.id for n in names for a in _current(data.registry, n)}
+    own = {a.id for n in names for a in data.registry.current(n)}
     if consolidated or issuer.id in own:
         names = list(rep.consolidated.to) if rep.consolidated and rep.consolidated.to else [plan.issuer]
         purpose = "để báo cáo"
     labels: list[str] = []
     for n in names:
-        current = _current(data.registry, n)
+        current = data.registry.current(n)
         if current and current[0].id == issuer.id:
             continue
         labels.append(current[0].name if current else n)
@@ -427,7 +409,7 @@ def build_context(
         }
         tasks.append(row)
         total[st.code] += 1
-        groups = _lead_groups(registry, task.lead)
+        groups = registry.current_names(task.lead)
         for g in groups:
             by_agency.setdefault(g, Counter())[st.code] += 1
         if consolidated:

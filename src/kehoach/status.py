@@ -116,21 +116,6 @@ class Summary:
     by_agency: dict[str, Counter[str]]
 
 
-def current_names(registry: Any, names: Iterable[str]) -> list[str]:
-    """Today's agencies for names as written: tasks of a merged department count for its successor."""
-    from kehoach.agencies import AgencyError
-
-    out = []
-    for n in names:
-        try:
-            agency = registry.resolve(n)
-        except AgencyError:
-            out.append(n)
-            continue
-        out += [a.name for a in registry.successors(agency.id)] if agency.replaced_by else [agency.name]
-    return out
-
-
 def summarize(data: Any, hits: Iterable[tuple[Plan, Task]], today: dt.date, year: int | None = None) -> Summary:
     total: Counter[str] = Counter()
     by_plan: dict[str, Counter[str]] = {}
@@ -139,6 +124,6 @@ def summarize(data: Any, hits: Iterable[tuple[Plan, Task]], today: dt.date, year
         st = task_status(data, plan, task, today, year)
         total[st.code] += 1
         by_plan.setdefault(plan.id, Counter())[st.code] += 1
-        for name in dict.fromkeys(current_names(data.registry, task.lead)):
+        for name in data.registry.current_names(task.lead):
             by_agency.setdefault(name, Counter())[st.code] += 1
     return Summary(total, by_plan, by_agency)
