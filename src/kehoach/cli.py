@@ -93,14 +93,14 @@ def load(data_dir: Path | None, *, quiet: bool = False) -> Any:
 _incomplete = False
 
 
-def resolve_agency(data: Any, name: str) -> Any:
+def resolve_agency(data: Any, name: str, *, note: bool = True) -> Any:
     from kehoach.agencies import AgencyError
 
     try:
         agency = data.registry.resolve(name)
     except AgencyError as exc:
         fail(str(exc))
-    if agency.replaced_by:
+    if agency.replaced_by and note:
         heirs = ", ".join(a.name for a in data.registry.successors(agency.id))
         when = f" từ {agency.replaced_on:%d/%m/%Y}" if agency.replaced_on else ""
         sys.stderr.write(

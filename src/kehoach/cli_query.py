@@ -387,7 +387,7 @@ def agencies_show_cmd(
 
     fmt = _format(fmt, ("table", "json"))
     data = load(data_dir)
-    a = resolve_agency(data, name)
+    a = resolve_agency(data, name, note=False)
     row = _agency_rows(data, [a])[0]
     row["predecessors"] = [p.name for p in data.registry.predecessors(a.id)]
     if fmt == "json":

@@ -54,6 +54,7 @@ def fold(text: str) -> str:
     """Case-insensitive matching key that keeps diacritics ("Sở Tài chính" == "SỞ TÀI CHÍNH")."""
     text = normalize(text).casefold()
     text = _DASHES.sub(" - ", text)
+    text = re.sub(r"\s*&\s*", "&", text)  # "KH & ĐT" = "KH&ĐT"
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = text.replace("–", "-")
     return _SPACES.sub(" ", text).strip(" .;")
