@@ -53,11 +53,23 @@ def test_readme_due_output_is_what_the_command_prints():
     assert shown == block
 
 
-def test_query_commands_do_not_import_docx_jinja2_or_openpyxl():
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["due", "--agency", "Sở Tài chính", "--today", "2026-01-15", "--format", "json"],
+        ["tasks", "--plan", "aec-2026"],
+        ["plans"],
+        ["agencies", "show", "STC"],
+        ["cycles", "--year", "2026"],
+        ["status", "--today", "2026-11-21"],
+        ["check"],
+    ],
+)
+def test_query_commands_do_not_import_docx_jinja2_or_openpyxl(argv):
     code = (
         "import sys\n"
         "from kehoach.cli import main\n"
-        "sys.argv = ['kehoach', 'due', '--agency', 'Sở Tài chính', '--today', '2026-01-15', '--format', 'json']\n"
+        f"sys.argv = ['kehoach', *{argv!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('docx', 'docxtpl', 'jinja2', 'openpyxl') if m in sys.modules]\n"
         "sys.stderr.write(repr(heavy))\n"
