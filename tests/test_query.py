@@ -178,3 +178,11 @@ def test_report_recipient_that_no_longer_exists_is_named_with_its_successor(data
 def test_ubnd_tinh_is_not_one_of_the_departments(data):
     items = due(data, data.registry.resolve("UBND tỉnh"), D(2026, 1, 15))
     assert all(i.reason == "direct" for i in items)
+
+
+def test_a_missed_yearly_report_is_listed_as_overdue(data):
+    items = due(data, data.registry.resolve("Sở Công Thương"), D(2026, 1, 15))
+    missed = {(i.plan.id, i.id): i for i in items if i.kind == "annual" and i.overdue}
+    # II.4 "Hàng năm": nothing reported for 2025; II.1 was reported done in the 2025 example file.
+    assert ("hoi-nhap-quoc-te", "II.4") in missed and missed[("hoi-nhap-quoc-te", "II.4")].due == D(2025, 12, 31)
+    assert ("hoi-nhap-quoc-te", "II.1") not in missed

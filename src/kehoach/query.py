@@ -191,7 +191,8 @@ def due(
 
     Items: tasks due in the window (lead or support); tasks the agency leads that are past due and
     not reported done (``done`` holds the (plan, task) pairs reported complete); the next occurrence
-    of "Hằng năm" / "Định kỳ 6 tháng" tasks; the annual report each involved agency owes the
+    of "Hằng năm" / "Định kỳ 6 tháng" tasks, and the last passed one when its lead reported nothing for
+    that year; the annual report each involved agency owes the
     monitoring agency, and the monitoring agency's consolidation. Ongoing tasks ("Thường xuyên")
     are reported through the annual report and are not listed one by one.
     """
@@ -201,6 +202,9 @@ def due(
 
         done = completed_tasks(data, today)
     finished = set(done)
+    from kehoach.progress import progress_of
+
+    progress = progress_of(data)
     items: list[DueItem] = []
     for hit in find_tasks(data, plans=plans, agency=agency, role=role, strict=strict):
         plan, task, d = hit.plan, hit.task, hit.deadline
@@ -212,11 +216,17 @@ def due(
             continue  # reported in the plan's annual report, listed once below
         if d.recurring:
             dates = plan_dates(plan)
+            assumed = d.kind == "annual" and not (plan.reporting.annual and plan.reporting.annual.due)
+            note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
+            # The last period that has passed: still owed if its lead has reported nothing for that year.
+            past = d.occurrences(dates, plan.start, today - dt.timedelta(days=1))
+            if past and hit.role == "lead" and hit.match.reason != "collective":
+                if progress.in_year(plan.id, task.id, past[-1].year, as_of=today) is None:
+                    why = f"{d.text}: chưa báo cáo kỳ {past[-1]:%d/%m/%Y}{note}"
+                    items.append(_item(plan, task, past[-1], today, hit, via, d.kind, why))
             nxt = d.occurrences(dates, today, until)
             if nxt:
-                why = f"{d.text}: báo cáo kết quả kỳ này"
-                if d.kind == "annual" and not (plan.reporting.annual and plan.reporting.annual.due):
-                    why += " (văn bản không nêu ngày báo cáo; tạm tính 31/12)"
+                why = f"{d.text}: báo cáo kết quả kỳ này{note}"
                 items.append(_item(plan, task, nxt[0], today, hit, via, d.kind, why))
             continue
         if d.due is None:
