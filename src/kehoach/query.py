@@ -220,10 +220,10 @@ def due(
             note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
             # The last period that has passed: still owed if its lead has reported nothing for that year.
             past = d.occurrences(dates, plan.start, today - dt.timedelta(days=1))
-            if past and hit.role == "lead" and hit.match.reason != "collective":
-                if progress.in_year(plan.id, task.id, past[-1].year, as_of=today) is None:
-                    why = f"{d.text}: chưa báo cáo kỳ {past[-1]:%d/%m/%Y}{note}"
-                    items.append(_item(plan, task, past[-1], today, hit, via, d.kind, why))
+            owed = past and hit.role == "lead" and hit.match.reason != "collective"
+            if owed and progress.in_year(plan.id, task.id, past[-1].year, as_of=today) is None:
+                why = f"{d.text}: chưa báo cáo kỳ {past[-1]:%d/%m/%Y}{note}"
+                items.append(_item(plan, task, past[-1], today, hit, via, d.kind, why))
             nxt = d.occurrences(dates, today, until)
             if nxt:
                 why = f"{d.text}: báo cáo kết quả kỳ này{note}"
