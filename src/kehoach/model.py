@@ -247,14 +247,13 @@ class Plan(Strict):
     @property
     def label(self) -> str:
         """How a Vietnamese reader names the plan: "Kế hoạch số 74/QĐ-UBND ngày 07/01/2026"."""
-        text = self.kind
-        if self.number:
-            text += f" số {self.number}"
-        else:
-            text += " (chưa có số)"
-        if self.issued:
-            text += f" ngày {self.issued:%d/%m/%Y}"
-        return text
+        date = f" ngày {self.issued:%d/%m/%Y}" if self.issued else ""
+        if not self.number:
+            return f"{self.kind} (chưa có số){date}"
+        if "/QĐ-" in self.number and not self.kind.lower().startswith("quyết định"):
+            # A plan promulgated by a decision carries the decision's number.
+            return f"{self.kind} ban hành kèm theo Quyết định số {self.number}{date}"
+        return f"{self.kind} số {self.number}{date}"
 
     def section_of(self, task_id: str) -> Section | None:
         for s in self.sections:
