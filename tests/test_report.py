@@ -387,3 +387,22 @@ def test_pages_are_numbered_from_page_two(drafts) -> None:
     assert first.different_first_page_header_footer  # no number on the first page (Phụ lục I, Mục II)
     assert "PAGE" in first.header._element.xml
     assert "PAGE" not in first.first_page_header._element.xml
+
+
+def test_review_counts_the_latest_report_within_its_years(data):
+    """IV.4.1 was reported done in 2026: the tổng kết 2030 still shows it done, not "chưa có báo cáo"."""
+    ctx = build_context(data, "aec-2026", "final", 2030, None, today=dt.date(2031, 1, 15))
+    row = next(t for t in ctx["tasks"] if t["id"] == "IV.4.1")
+    assert row["status_code"] == "done_on_time"
+    mid = build_context(data, "aec-2026", "midterm", 2028, None, today=dt.date(2026, 11, 21))
+    codes = {t["id"]: t["status_code"] for t in mid["tasks"]}
+    assert codes["IV.4.1"] == "done_on_time" and codes["IV.1.1"] == "in_time"
+
+
+def test_issuer_codes_and_parent_bodies(data):
+    ubnd = build_context(data, "nq13-thanh-hoa", "annual", 2021, "UBND tỉnh Thanh Hóa", today=dt.date(2021, 12, 20))
+    assert ubnd["issuer"]["abbr"] == "UBND"
+    snv = build_context(data, "hoi-nhap-quoc-te", "annual", 2025, "Sở Ngoại vụ", today=dt.date(2025, 12, 20))
+    assert snv["issuer"]["abbr"] == "SNgV"
+    ca = build_context(data, "aec-2026", "annual", 2026, "Công an tỉnh", today=TODAY)
+    assert ca["issuer"]["parent"] == "BỘ CÔNG AN"

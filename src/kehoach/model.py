@@ -269,6 +269,9 @@ class Agency(Strict):
     id: str
     name: str
     short: str | None = Field(default=None, description="Tên viết tắt thường dùng (STC, SCT…).")
+    parent: str | None = Field(
+        default=None, description="Cơ quan chủ quản ghi trên tiêu đề văn bản, nếu khác UBND tỉnh."
+    )
     aliases: list[str] = Field(default_factory=list)
     level: AgencyLevel
     replaced_by: list[str] = Field(default_factory=list)

@@ -136,7 +136,9 @@ def _issuer(registry: Registry, agency: Agency) -> dict[str, Any]:
     province = _province(registry)
     province_name = re.sub(r"^UBND tỉnh\s+", "", province.name) if province else ""
     parent = ""
-    if agency.level == "province" and province is not None and agency.id != province.id:
+    if agency.parent:  # vertically managed bodies: Công an tỉnh under Bộ Công an
+        parent = agency.parent.upper()
+    elif agency.level == "province" and province is not None and agency.id != province.id:
         parent = province.name.upper()
     if agency.level == "central":
         place = "Hà Nội"
@@ -160,11 +162,7 @@ def _issuer(registry: Registry, agency: Agency) -> dict[str, Any]:
 
 def plan_reference(plan: Plan) -> str:
     """How the report names the plan: "Kế hoạch hành động số 74/QĐ-UBND ngày 07/01/2026 của UBND tỉnh…"."""
-    text = plan.kind
-    if plan.number:
-        text += f" số {plan.number}"
-    if plan.issued:
-        text += f" ngày {plan.issued.day:02d}/{plan.issued.month:02d}/{plan.issued.year}"
+    text = plan.label if plan.number else plan.kind
     return f"{text} của {plan.issuer}"
 
 
@@ -393,7 +391,8 @@ def build_context(
     by_agency: dict[str, Counter[str]] = {}
     for n, hit in enumerate(hits, 1):
         task = hit.task
-        st = task_status(data, plan, task, ref, year)
+        since = None if kind == "annual" else cycle.start.year
+        st = task_status(data, plan, task, ref, min(year, ref.year), since=since)
         lead = _lead_text(registry, task.lead)
         row = {
             "no": n,

@@ -82,10 +82,13 @@ def classify(
     return "overdue"
 
 
-def task_status(data: Any, plan: Plan, task: Task, today: dt.date, year: int | None = None) -> TaskStatus:
+def task_status(
+    data: Any, plan: Plan, task: Task, today: dt.date, year: int | None = None, since: int | None = None
+) -> TaskStatus:
     """Status as of ``today``, from what had been reported by then.
 
-    ``year`` chooses the cycle (default: today's year). Recurring tasks and multi-year work are judged
+    ``year`` chooses the cycle (default: today's year); ``since`` widens it to a review's years.
+    Recurring tasks and multi-year work are judged
     on that year's record alone: done in 2026 says nothing about 2027.
     """
     progress = progress_of(data)
@@ -97,6 +100,10 @@ def task_status(data: Any, plan: Plan, task: Task, today: dt.date, year: int | N
         return TaskStatus(classify(deadline, today, record, cycle_due=due), record, due)
     if per_cycle(deadline):
         record = progress.in_year(plan.id, task.id, year, as_of=today)
+        if record is None and since is not None:
+            # A review (sơ kết, tổng kết) covers several years: the latest report within them counts.
+            latest = progress.latest(plan.id, task.id, up_to=year, as_of=today)
+            record = latest if latest is not None and latest.year >= since else None
     else:
         record = progress.latest(plan.id, task.id, up_to=year, as_of=today)
     return TaskStatus(classify(deadline, today, record), record, deadline.due if deadline else None)
