@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kehoach.agencies import Registry
 from kehoach.deadlines import Deadline, DeadlineError, PlanDates, parse_deadline
 from kehoach.loader import LoadedPlan, Positions, Problem, load_plan_file, load_registry_file, plan_files
-from kehoach.model import Plan, Task
+from kehoach.model import DayMonth, Plan, Task
 
 
 class UnknownPlan(LookupError):
@@ -18,19 +17,13 @@ class UnknownPlan(LookupError):
 
 def plan_dates(plan: Plan) -> PlanDates:
     annual = plan.reporting.annual
-    semi = tuple((d.day, d.month) for d in map(_day_month, plan.reporting.semiannual))
+    semi = tuple((d.day, d.month) for d in map(DayMonth.parse, plan.reporting.semiannual))
     return PlanDates(
         start=plan.start,
         end=plan.end,
         annual_report=(annual.day_month.day, annual.day_month.month) if annual else None,
         semiannual_reports=semi or ((30, 6), (31, 12)),
     )
-
-
-def _day_month(text: str):  # type: ignore[no-untyped-def]
-    from kehoach.model import DayMonth
-
-    return DayMonth.parse(text)
 
 
 @dataclass
@@ -96,7 +89,3 @@ def load_data(root: Path) -> DataSet:
         if lp:
             plans.append(lp)
     return DataSet(root, registry, plans, problems, positions)
-
-
-def today_or(value: dt.date | None) -> dt.date:
-    return value or dt.date.today()
