@@ -402,8 +402,6 @@ def default_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def bundled_data_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "bundled" / "data", here.parent.parent / "data"):
-        if has_plans(candidate):
-            return candidate
-    return here / "bundled" / "data"
+    from kehoach.resources import bundled_data_dir as _bundled
+
+    return _bundled()

@@ -535,13 +535,9 @@ def build_context(
 
 
 def bundled_templates() -> Path:
-    import kehoach
+    from kehoach.resources import bundled_templates_dir
 
-    here = Path(kehoach.__file__).resolve().parent
-    for candidate in (here / "templates", here.parent.parent / "templates"):
-        if candidate.is_dir():
-            return candidate
-    return here / "templates"
+    return bundled_templates_dir()
 
 
 def find_template(kind: str, data_root: Path | None = None, explicit: Path | None = None) -> Path:
