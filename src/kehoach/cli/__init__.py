@@ -176,21 +176,15 @@ def check_cmd(
     raise typer.Exit(1 if report.errors else 0)
 
 
-def _register_optional() -> None:
+def _register() -> None:
     """Commands that live in their own modules register themselves here."""
-    import importlib
+    from kehoach.cli import progress, query, report
 
-    for module in ("kehoach.cli_query", "kehoach.cli_progress", "kehoach.cli_report"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
+    for mod in (query, progress, report):
         mod.register(app)
 
 
-_register_optional()
+_register()
 
 
 def main() -> None:
