@@ -54,6 +54,9 @@ class TargetProgress(Strict):
 class ProgressFile(Strict):
     plan: str
     year: int = Field(ge=1945, le=2100)
+    example: bool = Field(
+        default=False, description="Số liệu minh họa, không phải báo cáo thật: mọi đầu ra dùng tệp này đều ghi rõ."
+    )
     tasks: dict[str, TaskProgress] = Field(default_factory=dict)
     targets: dict[str, TargetProgress] = Field(default_factory=dict)
 
@@ -66,6 +69,7 @@ class Record:
     task: str
     year: int
     progress: TaskProgress
+    example: bool = False  # from an illustrative file (``example: true``)
 
     def known_by(self, day: dt.date) -> bool:
         """Was this reported by ``day``? A report dated later must not change an earlier answer."""
@@ -107,7 +111,7 @@ class Progress:
         out = []
         for (pid, year), pf in sorted(self.files.items()):
             if pid == plan_id and task_id in pf.tasks:
-                rec = Record(pid, task_id, year, pf.tasks[task_id])
+                rec = Record(pid, task_id, year, pf.tasks[task_id], pf.example)
                 if as_of is None or rec.known_by(as_of):
                     out.append(rec)
         return out
@@ -121,7 +125,7 @@ class Progress:
     def in_year(self, plan_id: str, task_id: str, year: int, as_of: dt.date | None = None) -> Record | None:
         pf = self.files.get((plan_id, year))
         if pf and task_id in pf.tasks:
-            rec = Record(plan_id, task_id, year, pf.tasks[task_id])
+            rec = Record(plan_id, task_id, year, pf.tasks[task_id], pf.example)
             if as_of is None or rec.known_by(as_of):
                 return rec
         return None
