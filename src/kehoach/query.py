@@ -250,11 +250,12 @@ def due(
         via = hit.match.via if hit.match.reason != "direct" else None
         j = judge(data, plan, task, period, today)
         named_lead = hit.role == "lead" and hit.match.reason != "collective"
+        reported_day = plan.reporting.annual and plan.reporting.annual.due
+        assumed = d is not None and d.kind == "annual" and not d.day_named and not reported_day
+        note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
         if j is not None and j.overdue and named_lead and j.due is not None:
             # Overdue is the lead's to answer for; a supporting agency sees a task only while it is upcoming.
             if d is not None and d.recurring:
-                assumed = d.kind != "semiannual" and not (plan.reporting.annual and plan.reporting.annual.due)
-                note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
                 why = f"{d.text}: chưa báo cáo kỳ {j.due:%d/%m/%Y}{note}"
             else:
                 text = d.text if d is not None else "không nêu"
@@ -262,11 +263,9 @@ def due(
             items.append(_item(plan, task, j.due, today, hit, via, d.kind if d else "none", why, j))
         if j is None and d is not None and d.due is not None and today <= d.due <= until:
             j = judge(data, plan, task, Period.annual(d.due.year), today)  # due next year
-        if d is None or d.kind in ("event", "ongoing", "plan"):
+        if d is None or d.never_overdue:
             continue  # ongoing work is reported in the plan's annual report, listed once below
         if d.recurring:
-            assumed = d.kind == "annual" and not (plan.reporting.annual and plan.reporting.annual.due)
-            note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
             nxt = [o for o in d.occurrences(plan_dates(plan), today, until) if j is None or o != j.due or not j.overdue]
             if nxt:
                 why = f"{d.text}: báo cáo kết quả kỳ này{note}"

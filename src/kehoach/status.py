@@ -194,6 +194,8 @@ def judge(data: Any, plan: Plan, task: Task, period: Period, today: dt.date) -> 
     d = data.deadline(plan, task)
     on = period.as_of(today)
 
+    never = d is not None and d.never_overdue  # "Thường xuyên", "Theo hoạt động", a condition: no date to miss
+
     def out(code: str, due: dt.date | None, rec: Record | None, carried: bool = False) -> Judgement:
         late = (on - due).days if code in OVERDUE_CODES and due is not None else None
         return Judgement(plan, task, period, code, due, late, rec, carried, on, d)
@@ -203,7 +205,7 @@ def judge(data: Any, plan: Plan, task: Task, period: Period, today: dt.date) -> 
         if not _active(d, plan, period.start, period.end):
             return None
         dates = plan_dates(plan)
-        ongoing = d.kind in ("ongoing", "plan")
+        ongoing = never  # "Thường xuyên": reported in progress is "đang triển khai thường xuyên"
         if not period.is_annual:
             # A review: the latest result within its years, judged against that year's report day.
             recs = [r for r in progress.records(plan.id, task.id, as_of=today)
@@ -216,6 +218,7 @@ def judge(data: Any, plan: Plan, task: Task, period: Period, today: dt.date) -> 
         past = [o for o in occ if o <= on]
         if (
             period.is_annual
+            and not never
             and past
             and past[-1].year < year
             and past[-1] < on
@@ -228,12 +231,14 @@ def judge(data: Any, plan: Plan, task: Task, period: Period, today: dt.date) -> 
         due = passed[-1] if passed else (this_year[0] if this_year else (occ[-1] if occ else None))
         if period.is_annual:
             rec = progress.in_year(plan.id, task.id, year, as_of=today)
+        against = None if never else due
         if rec is not None and not period.is_annual and rec.year < on.year:
             # A result from an earlier year of the review: judged at the end of that year.
-            return out(_class(rec, due, dt.date(rec.year, 12, 31), ongoing=ongoing or d.kind == "annual"), due, rec)
+            end = dt.date(rec.year, 12, 31)
+            return out(_class(rec, against, end, ongoing=True), due, rec)
         if rec is not None and rec.progress.status == "in-progress" and not ongoing and due is not None:
             return out("ongoing" if on <= due else "overdue", due, rec)
-        return out(_class(rec, due, on, ongoing=ongoing), due, rec)
+        return out(_class(rec, against, on, ongoing=ongoing), due, rec)
 
     if _multi_year(d):
         assert d is not None
@@ -252,9 +257,7 @@ def judge(data: Any, plan: Plan, task: Task, period: Period, today: dt.date) -> 
     recs = progress.records(plan.id, task.id, as_of=today)
     done = [r for r in recs if r.progress.status == "done" and _finished(r) <= on]
     finished = min((_finished(r) for r in done), default=None)
-    if due is None:
-        if d is not None and d.kind != "event":
-            return None
+    if due is None:  # no deadline, "Theo hoạt động", a condition: in every period the plan runs
         if not _active(d, plan, period.start, period.end) and not (finished and finished >= period.start):
             return None
     elif due > period.end:
@@ -519,3 +522,18 @@ def status_table(
     ]
     example = t.example or block.example
     return StatusTable(period, period.as_of(today), today, out, rule, example)
+
+
+def current_judgement(data: Any, plan: Plan, task: Task, today: dt.date) -> Judgement:
+    """How a task stands on ``today`` whatever its deadline: in this year's period when it belongs
+    there, else over the plan's whole span (a task done in an earlier year, or due in a later one)."""
+    j = judge(data, plan, task, Period.annual(today.year), today)
+    if j is None:
+        j = judge(data, plan, task, Period.review(plan, "final", max(plan.end_year, today.year)), today)
+    assert j is not None
+    return j
+
+
+def status_codes(data: Any, pairs: Iterable[tuple[Plan, Task]], today: dt.date) -> dict[tuple[str, str], str]:
+    """Status code of each (plan, task) on ``today`` (see ``current_judgement``)."""
+    return {(p.id, t.id): current_judgement(data, p, t, today).code for p, t in pairs}
