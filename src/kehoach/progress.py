@@ -140,22 +140,29 @@ class Progress:
         return best
 
 
-def load_progress(root: Path) -> Progress:
+def _read(path: Path, cache: Any) -> tuple[ProgressFile | None, list[Problem], Positions]:
+    if cache is not None:
+        return cache.model(path, ProgressFile)  # type: ignore[no-any-return]
+    try:
+        doc = read_yaml(path)
+    except LoadError as exc:
+        return None, [exc.problem], Positions()
+    pf, probs = parse_model(doc, ProgressFile)
+    return pf, probs, doc.positions
+
+
+def load_progress(root: Path, cache: Any = None) -> Progress:
+    """Every progress file; with a ``kehoach.cache.FileCache``, unchanged files come from it."""
     files: dict[tuple[str, int], ProgressFile] = {}
     problems: list[Problem] = []
     positions: dict[str, Positions] = {}
     for plan_id, year, path in _files(root):
-        try:
-            doc = read_yaml(path)
-        except LoadError as exc:
-            problems.append(exc.problem)
-            continue
-        pf, probs = parse_model(doc, ProgressFile)
+        pf, probs, where = _read(path, cache)
         problems += probs
         if pf is None:
             continue
         if pf.plan != plan_id or pf.year != year:
-            line, col = doc.positions.of(("plan",))
+            line, col = where.of(("plan",))
             problems.append(
                 Problem(
                     str(path),
@@ -168,7 +175,7 @@ def load_progress(root: Path) -> Progress:
             )
             continue
         files[(plan_id, year)] = pf
-        positions[str(path)] = doc.positions
+        positions[str(path)] = where
     return Progress(files, problems, positions)
 
 
@@ -387,9 +394,7 @@ def _updated_text(path: Path, upd: Update, today: dt.date) -> tuple[str, bytes]:
         _, problems = parse_model(doc_check, ProgressFile)
         if problems:
             p = problems[0]
-            raise ProgressError(
-                f"{p.file}:{p.line or '?'}: {p.path}: {p.message}; sửa tệp trước khi ghi tiếp"
-            )
+            raise ProgressError(f"{p.file}:{p.line or '?'}: {p.path}: {p.message}; sửa tệp trước khi ghi tiếp")
         raw = path.read_bytes()
         doc = yaml.load(raw.decode("utf-8-sig").replace("\r\n", "\n"))
     else:
