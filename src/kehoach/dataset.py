@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def load_data(root: Path) -> DataSet:
     reg_path = root / "agencies.yaml"
     registry = Registry([])
     positions = Positions()
-    if reg_path.is_file():
+    if os.path.lexists(reg_path):  # a FIFO or directory is reported by the loader, not called missing
         loaded, probs = load_registry_file(reg_path)
         problems += probs
         if loaded:
