@@ -79,7 +79,7 @@ def load(data_dir: Path | None, *, quiet: bool = False) -> Any:
     root = default_data_dir(data_dir)
     if not root.is_dir():
         fail(f"không tìm thấy thư mục dữ liệu {str(root)!r}")
-    data = load_data(root)
+    data = load_data(root, cache=False if _no_cache else None)
     if quiet:
         return data
     from kehoach.progress import progress_of
@@ -98,6 +98,8 @@ def load(data_dir: Path | None, *, quiet: bool = False) -> Any:
     return data
 
 
+# Set by --no-cache for this invocation.
+_no_cache = False
 # Set when the data loaded with problems: the answer printed may be incomplete, so `main` exits 1.
 _incomplete = False
 
@@ -138,7 +140,12 @@ def _plans_or_fail(data: Any, plans: list[str] | None) -> list[str]:
 @app.callback(invoke_without_command=True)
 def _root(
     version: Annotated[bool, typer.Option("--version", help="In phiên bản rồi thoát.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Đọc lại mọi tệp YAML, không dùng và không ghi bộ nhớ đệm.")
+    ] = False,
 ) -> None:
+    global _no_cache
+    _no_cache = no_cache
     if version:
         typer.echo(f"kehoach {__version__}")
         raise typer.Exit(0)
@@ -192,9 +199,9 @@ def check_cmd(
 
 def _register() -> None:
     """Commands that live in their own modules register themselves here."""
-    from kehoach.cli import progress, query, report
+    from kehoach.cli import cache, progress, query, report
 
-    for mod in (query, progress, report):
+    for mod in (query, progress, report, cache):
         mod.register(app)
 
 
