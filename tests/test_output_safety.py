@@ -29,9 +29,9 @@ def _hostile_agency(data_copy: Path) -> None:
     "args",
     [
         ("agencies",),
-        ("agencies", "show", "Sở"),
-        ("tasks", "--agency", "Sở"),
-        ("due", "--agency", "Sở", "--today", "2026-11-21"),
+        ("agencies", "show", "Sở Tài chính"),
+        ("tasks", "--agency", "Sở Tài chính"),
+        ("due", "--agency", "Sở Tài chính", "--today", "2026-11-21"),
         ("status", "--today", "2026-11-21"),
     ],
 )

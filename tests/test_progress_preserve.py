@@ -91,7 +91,7 @@ def test_new_entry_uses_the_files_indentation(data_copy: Path):
         ),
         (
             "plan: aec-2026\nyear: 2026\ntasks:\n  IV.1.1: {status: done, completed: 2026-01-02}\n---\nplan: x\n",
-            "document",
+            "tài liệu",
         ),
     ],
 )

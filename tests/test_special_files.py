@@ -15,7 +15,7 @@ from kehoach.loader import MAX_BYTES, load_plan_file
 COMMANDS = [
     ("check", "--format", "json", "--today", "2026-11-21"),
     ("status", "--format", "json", "--today", "2026-11-21"),
-    ("tasks", "--format", "json"),
+    ("tasks", "--plan", "aec-2026", "--format", "json", "--today", "2026-11-21"),
     ("due", "--agency", "Sở Tài chính", "--format", "json", "--today", "2026-11-21"),
     ("progress", "show"),
 ]
