@@ -178,9 +178,9 @@ def check_cmd(
 
 def _register() -> None:
     """Commands that live in their own modules register themselves here."""
-    from kehoach.cli import progress, query, report
+    from kehoach.cli import completion, export, progress, query, report
 
-    for mod in (query, progress, report):
+    for mod in (query, progress, report, export, completion):
         mod.register(app)
 
 
