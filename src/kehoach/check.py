@@ -188,7 +188,8 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
             emit(
                 (*path, name),
                 "inferred",
-                f"{label}: {_INFERRED_LABELS.get(name, name)} không có trong văn bản, do người mã hóa suy ra{reason}",
+                f"{label}: {_INFERRED_LABELS.get(name, name)} do người mã hóa suy ra hoặc diễn đạt lại, "
+                f"không chép nguyên văn{reason}",
                 "warning",
             )
     # In a target table with a lead column, an empty cell is worth a warning of its own (a target from

@@ -216,7 +216,8 @@ def due(
             continue  # reported in the plan's annual report, listed once below
         if d.recurring:
             dates = plan_dates(plan)
-            assumed = d.kind == "annual" and not (plan.reporting.annual and plan.reporting.annual.due)
+            reported_day = plan.reporting.annual and plan.reporting.annual.due
+            assumed = d.kind == "annual" and not d.day_named and not reported_day
             note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
             # The last period that has passed: still owed if its lead has reported nothing for that year.
             past = d.occurrences(dates, plan.start, today - dt.timedelta(days=1))

@@ -1,20 +1,17 @@
-"""Report drafts: what goes in an annual, mid-term (sơ kết) or final (tổng kết) report, and the DOCX.
+"""The report context: everything a report template needs, as plain data (no DOCX).
 
 ``build_context`` is pure: loaded data in, a dict of plain strings, numbers and lists out, every
-string already cleaned for Word. ``render`` fills a Word template (docxtpl) with it in a sandboxed,
-autoescaping Jinja environment: text from the data ("KH&CN", "<", "{{ 7*7 }}") is always text,
-never markup or template code. The templates (``templates/<kind>.docx``) hold the layout of
-Nghị định 30/2020/NĐ-CP and the prose only a person can write, as highlighted placeholders.
+string already cleaned for Word. Task statuses come from ``kehoach.status``; the format rules of
+the header and signature from ``kehoach.report.form``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from kehoach.agencies import AgencyError, Registry
@@ -22,21 +19,17 @@ from kehoach.dataset import DataSet
 from kehoach.model import Agency, Plan
 from kehoach.progress import progress_of
 from kehoach.query import Cycle, QueryError, find_tasks, parse_cycle
+from kehoach.report.form import issuer_block, signing_line, vn_date
+from kehoach.report.kinds import KIND_VN, ReportError, check_kind, check_year
 from kehoach.status import STATUS_LABELS, STATUS_ORDER, task_status
-from kehoach.text import ascii_key, clean_for_word, shorten, slug
+from kehoach.text import ascii_key, clean_for_word, shorten
 
-KINDS = ("annual", "midterm", "final")
-KIND_VN = {"annual": "năm", "midterm": "sơ kết", "final": "tổng kết"}
-KIND_SLUG = {"annual": "nam", "midterm": "so-ket", "final": "tong-ket"}
 CONTENT_WIDTH = 220  # characters of a task's content shown in the tables
 CHART_ROWS = 15  # bars in the chart; the rest are grouped as "Các cơ quan khác"
 BAR_MM = 86.0  # length of the longest bar, to fit the chart table's middle column
 
 _SPACES = re.compile(r"[^\S\u00a0]+")  # whitespace, but not the non-breaking spaces of blanks
 
-
-class ReportError(ValueError):
-    """A report that cannot be drafted as asked (unknown kind, year outside the plan…)."""
 
 
 # ------------------------------------------------------------------------------------ text helpers
@@ -57,22 +50,6 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def vn_date(d: dt.date) -> str:
-    return f"{d:%d/%m/%Y}"
-
-
-def signing_line(place: str, signed: dt.date | None, year: int) -> str:
-    """ "Thanh Hóa, ngày 05 tháng 02 năm 2028"; blanks for the day and month of a draft.
-
-    Nghị định 30/2020/NĐ-CP, Phụ lục I: days below 10 and the months 1 and 2 take a leading zero.
-    """
-    if signed is None:
-        blank = "\u00a0" * 6  # non-breaking: Word keeps the gap the signer fills in by hand
-        return f"{place}, ngày{blank}tháng{blank}năm {year}"
-    month = f"{signed.month:02d}" if signed.month <= 2 else str(signed.month)
-    return f"{place}, ngày {signed.day:02d} tháng {month} năm {signed.year}"
-
-
 def _lower_first(text: str) -> str:
     """ "Thực hiện Chương trình…" -> "thực hiện Chương trình…", but "ASEAN…" stays."""
     if len(text) > 1 and text[0].isupper() and text[1].islower():
@@ -86,75 +63,6 @@ def _percent(n: int, total: int) -> str:
     value = round(100 * n / total, 1)
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") + "%"
-
-
-_MINOR_WORDS = {"và", "các", "của", "cho", "về", "tại"}
-
-
-def abbreviation(agency: Agency) -> str:
-    """The agency's ký hiệu in "Số: …/BC-STC": its ``short`` field, else the initials of its name."""
-    if agency.short:
-        return agency.short
-    words = [w for w in re.split(r"[\s,\-–]+", agency.name) if w and w.lower() not in _MINOR_WORDS]
-    return "".join(w[0].upper() for w in words if w[0].isalpha())[:10] or "CQ"
-
-
-# --------------------------------------------------------------------------- issuer and signature
-
-
-def _province(registry: Registry) -> Agency | None:
-    for a in registry:
-        if a.level == "province" and a.current and ascii_key(a.name).startswith("ubnd tinh "):
-            return a
-    return None
-
-
-def _expand_ubnd(name: str) -> str:
-    return re.sub(r"^UBND\b", "Ủy ban nhân dân", name)
-
-
-def _signature(agency: Agency) -> tuple[list[str], bool]:
-    """Lines of quyền hạn and chức vụ above the signature, and whether they are a guess to check."""
-    key = ascii_key(agency.name)
-    rules = [
-        (("ubnd ", "uy ban nhan dan "), ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
-        (("so ", "cong an "), ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]),
-        (("bo chi huy",), ["KT. CHỈ HUY TRƯỞNG", "PHÓ CHỈ HUY TRƯỞNG"]),
-        (("bo ",), ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"]),
-        (("ban ",), ["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"]),
-        (("van phong",), ["KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"]),
-        (("thanh tra",), ["KT. CHÁNH THANH TRA", "PHÓ CHÁNH THANH TRA"]),
-        (("truong dai hoc", "truong cao dang"), ["KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG"]),
-    ]
-    for prefixes, lines in rules:
-        if key.startswith(prefixes):
-            return lines, False
-    return ["[QUYỀN HẠN, CHỨC VỤ NGƯỜI KÝ]"], True
-
-
-def _issuer(registry: Registry, agency: Agency) -> dict[str, Any]:
-    province = _province(registry)
-    province_name = re.sub(r"^UBND tỉnh\s+", "", province.name) if province else ""
-    parent = ""
-    if agency.parent:  # vertically managed bodies: Công an tỉnh under Bộ Công an
-        parent = agency.parent.upper()
-    elif agency.level == "province" and province is not None and agency.id != province.id:
-        parent = province.name.upper()
-    if agency.level == "central":
-        place = "Hà Nội"
-    else:
-        place = province_name or "[Địa danh]"
-    lines, guessed = _signature(agency)
-    return {
-        "id": agency.id,
-        "name": agency.name,
-        "header": _expand_ubnd(agency.name).upper(),
-        "parent": parent,
-        "abbr": abbreviation(agency),
-        "place": place,
-        "signature": lines,
-        "signature_guessed": guessed,
-    }
 
 
 # ------------------------------------------------------------------------------------ plan texts
@@ -230,9 +138,9 @@ def _resolve_agency(data: DataSet, agency: Agency | str | None) -> Agency | None
 
 def report_agencies(data: DataSet, plan_id: str, kind: str, year: int) -> list[Agency]:
     """Agencies that lead tasks of the plan in the cycle, as they exist today (no collectives)."""
-    _check_kind(kind)
+    check_kind(kind)
     plan = data.plan(plan_id).plan
-    _check_year(plan, year)
+    check_year(plan, year)
     found: dict[str, Agency] = {}
     for hit in find_tasks(data, plans=[plan_id], role="lead", cycle=f"{kind}-{year}"):
         for name in hit.task.lead:
@@ -280,19 +188,9 @@ def _recipients(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool) -
 # --------------------------------------------------------------------------------------- context
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise ReportError(f"loại báo cáo {kind!r} không hợp lệ; dùng: {', '.join(KINDS)}")
-
-
-def _check_year(plan: Plan, year: int) -> None:
-    if not plan.start_year <= year <= plan.end_year:
-        raise ReportError(f"năm {year} ngoài thời gian của kế hoạch {plan.id} ({plan.start_year} - {plan.end_year})")
-
-
 def default_year(plan: Plan, kind: str, today: dt.date) -> int:
     """Annual: this year. Mid-term, final: the plan's next review of that kind, else its last one."""
-    _check_kind(kind)
+    check_kind(kind)
     if kind == "annual":
         return min(max(today.year, plan.start_year), plan.end_year)
     years = sorted(r.year for r in plan.reviews if r.kind == kind)
@@ -343,52 +241,23 @@ def _chart_rows(groups: dict[str, Counter[str]], by_size: bool) -> list[dict[str
     return rows
 
 
-def build_context(
-    data: DataSet,
-    plan_id: str,
-    kind: str,
-    year: int,
-    agency: Agency | str | None = None,
-    today: dt.date | None = None,
-    signed: dt.date | None = None,
-) -> dict[str, Any]:
-    """Everything a report template needs, as plain data. ``agency`` None: the consolidated report.
+@dataclass
+class Tally:
+    """The task rows of a report and their counts by status, by group and by lead agency."""
 
-    Statuses are judged as of ``today``, but never later than the end of the cycle: a 2026 report
-    drafted in 2027 shows the tasks as they stood on 31/12/2026 against the progress up to 2026.
-    """
-    _check_kind(kind)
-    today = today or dt.date.today()
-    plan = data.plan(plan_id).plan
-    _check_year(plan, year)
-    try:
-        cycle = parse_cycle(f"{kind}-{year}", plan)
-    except QueryError as exc:
-        raise ReportError(str(exc)) from None
-    ag = _resolve_agency(data, agency)
-    consolidated = ag is None
-    issuer_agency = report_issuer(data, plan) if consolidated else ag
-    assert issuer_agency is not None
-    ref = min(today, cycle.end)
-    warnings: list[str] = []
-    if kind != "annual" and plan.reviews and not any(r.kind == kind and r.year == year for r in plan.reviews):
-        planned = ", ".join(f"{KIND_VN[r.kind]} {r.year}" for r in plan.reviews) or "không có"
-        warnings.append(f"kế hoạch {plan.id} không quy định {KIND_VN[kind]} năm {year} (các kỳ quy định: {planned})")
-    if ag is not None and ag.replaced_by:
-        heirs = ", ".join(a.name for a in data.registry.successors(ag.id))
-        warnings.append(f"{ag.name} đã được sắp xếp lại, nay là {heirs}: báo cáo nên do cơ quan này gửi")
-    if ag is not None and ag.is_collective:
-        warnings.append(f"{ag.name} là nhóm cơ quan (giao chung), không phải một cơ quan gửi báo cáo")
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+    total: Counter[str] = field(default_factory=Counter)
+    by_group: dict[str, Counter[str]] = field(default_factory=dict)
+    by_agency: dict[str, Counter[str]] = field(default_factory=dict)
 
-    hits = find_tasks(data, plans=[plan_id], agency=ag, role="lead", cycle=cycle.name)
-    if ag is not None and not hits:
-        warnings.append(f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ {cycle.name}")
+
+def tally(
+    data: DataSet, plan: Plan, hits: list[Any], kind: str, cycle: Cycle, ref: dt.date, year: int, consolidated: bool
+) -> Tally:
+    """Judge each task in scope as of ``ref`` and count the statuses."""
     registry = data.registry
-    tasks: list[dict[str, Any]] = []
-    overdue: list[dict[str, Any]] = []
-    total: Counter[str] = Counter()
-    by_group: dict[str, Counter[str]] = {}
-    by_agency: dict[str, Counter[str]] = {}
+    out = Tally()
     for n, hit in enumerate(hits, 1):
         task = hit.task
         since = None if kind == "annual" else cycle.start.year
@@ -406,22 +275,22 @@ def build_context(
             "result": _result_text(st.record, year),
             "via": hit.match.via if hit.match and hit.match.reason != "direct" else "",
         }
-        tasks.append(row)
-        total[st.code] += 1
+        out.tasks.append(row)
+        out.total[st.code] += 1
         groups = registry.current_names(task.lead)
         for g in groups:
-            by_agency.setdefault(g, Counter())[st.code] += 1
+            out.by_agency.setdefault(g, Counter())[st.code] += 1
         if consolidated:
             for g in groups:
-                by_group.setdefault(g, Counter())[st.code] += 1
+                out.by_group.setdefault(g, Counter())[st.code] += 1
         else:
             section = plan.section_of(task.id)
             label = f"{section.id}. {shorten(section.title, 70)}" if section else "Nhiệm vụ khác"
-            by_group.setdefault(label, Counter())[st.code] += 1
+            out.by_group.setdefault(label, Counter())[st.code] += 1
         if st.code == "overdue":
-            overdue.append(
+            out.overdue.append(
                 {
-                    "no": len(overdue) + 1,
+                    "no": len(out.overdue) + 1,
                     "id": task.id,
                     "content": row["content"],
                     "lead": lead,
@@ -430,8 +299,11 @@ def build_context(
                     "days": (ref - st.due).days if st.due else "",
                 }
             )
-    n_tasks = len(tasks)
-    counts = [
+    return out
+
+
+def _count_rows(total: Counter[str], n_tasks: int) -> list[dict[str, Any]]:
+    return [
         {
             "code": code,
             "label": STATUS_LABELS[code],
@@ -441,8 +313,22 @@ def build_context(
         }
         for i, code in enumerate(STATUS_ORDER)
     ]
-    done = total.get("done_on_time", 0) + total.get("done_late", 0)
 
+
+def _agency_rows(by_agency: dict[str, Counter[str]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "no": i,
+            "name": name,
+            "counts": [counts_.get(c, 0) for c in STATUS_ORDER],
+            "total": sum(counts_.values()),
+        }
+        for i, (name, counts_) in enumerate(sorted(by_agency.items(), key=lambda kv: ascii_key(kv[0])), 1)
+    ]
+
+
+def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, year: int) -> list[dict[str, Any]]:
+    registry = data.registry
     progress = progress_of(data)
     targets: list[dict[str, Any]] = []
     for t in plan.targets:
@@ -460,17 +346,58 @@ def build_context(
                 "lead": _lead_text(registry, t.lead),
             }
         )
+    return targets
 
-    agency_rows = [
-        {
-            "no": i,
-            "name": name,
-            "counts": [counts_.get(c, 0) for c in STATUS_ORDER],
-            "total": sum(counts_.values()),
-        }
-        for i, (name, counts_) in enumerate(sorted(by_agency.items(), key=lambda kv: ascii_key(kv[0])), 1)
-    ]
-    issuer = _issuer(registry, issuer_agency)
+
+def _scope_warnings(data: DataSet, plan: Plan, kind: str, year: int, ag: Agency | None) -> list[str]:
+    warnings: list[str] = []
+    if kind != "annual" and plan.reviews and not any(r.kind == kind and r.year == year for r in plan.reviews):
+        planned = ", ".join(f"{KIND_VN[r.kind]} {r.year}" for r in plan.reviews) or "không có"
+        warnings.append(f"kế hoạch {plan.id} không quy định {KIND_VN[kind]} năm {year} (các kỳ quy định: {planned})")
+    if ag is not None and ag.replaced_by:
+        heirs = ", ".join(a.name for a in data.registry.successors(ag.id))
+        warnings.append(f"{ag.name} đã được sắp xếp lại, nay là {heirs}: báo cáo nên do cơ quan này gửi")
+    if ag is not None and ag.is_collective:
+        warnings.append(f"{ag.name} là nhóm cơ quan (giao chung), không phải một cơ quan gửi báo cáo")
+    return warnings
+
+
+def build_context(
+    data: DataSet,
+    plan_id: str,
+    kind: str,
+    year: int,
+    agency: Agency | str | None = None,
+    today: dt.date | None = None,
+    signed: dt.date | None = None,
+) -> dict[str, Any]:
+    """Everything a report template needs, as plain data. ``agency`` None: the consolidated report.
+
+    Statuses are judged as of ``today``, but never later than the end of the cycle: a 2026 report
+    drafted in 2027 shows the tasks as they stood on 31/12/2026 against the progress up to 2026.
+    """
+    check_kind(kind)
+    today = today or dt.date.today()
+    plan = data.plan(plan_id).plan
+    check_year(plan, year)
+    try:
+        cycle = parse_cycle(f"{kind}-{year}", plan)
+    except QueryError as exc:
+        raise ReportError(str(exc)) from None
+    ag = _resolve_agency(data, agency)
+    consolidated = ag is None
+    issuer_agency = report_issuer(data, plan) if consolidated else ag
+    assert issuer_agency is not None
+    ref = min(today, cycle.end)
+    warnings = _scope_warnings(data, plan, kind, year, ag)
+    hits = find_tasks(data, plans=[plan_id], agency=ag, role="lead", cycle=cycle.name)
+    if ag is not None and not hits:
+        warnings.append(f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ {cycle.name}")
+    t = tally(data, plan, hits, kind, cycle, ref, year, consolidated)
+    n_tasks = len(t.tasks)
+    done = t.total.get("done_on_time", 0) + t.total.get("done_late", 0)
+    targets = _target_rows(data, plan, ag, year)
+    issuer = issuer_block(data.registry, issuer_agency)
     recipients, send_to = _recipients(data, plan, issuer_agency, consolidated)
     sign_year = signed.year if signed else max(cycle.end.year, today.year)
     date_line = signing_line(issuer["place"], signed, sign_year)
@@ -506,21 +433,21 @@ def build_context(
         "place_date": date_line,
         "signed_on": date_line.split(", ", 1)[1],
         "as_of": vn_date(ref),
-        "tasks": tasks,
+        "tasks": t.tasks,
         "total": n_tasks,
         "done": done,
         "open": n_tasks - done,
-        "counts": counts,
-        "overdue": overdue,
-        "no_report": total.get("no_report", 0),
+        "counts": _count_rows(t.total, n_tasks),
+        "overdue": t.overdue,
+        "no_report": t.total.get("no_report", 0),
         "targets": targets,
         "targets_total": len(targets),
-        "targets_reported": sum(1 for t in targets if t["actual"]),
-        "agencies": agency_rows,
+        "targets_reported": sum(1 for x in targets if x["actual"]),
+        "agencies": _agency_rows(t.by_agency),
         "status_labels": [STATUS_LABELS[c] for c in STATUS_ORDER],
         "chart": {
             "by": "Cơ quan chủ trì" if consolidated else "Nhóm nhiệm vụ",
-            "rows": _chart_rows(by_group, by_size=consolidated) if kind != "annual" else [],
+            "rows": _chart_rows(t.by_group, by_size=consolidated) if kind != "annual" else [],
         },
         "next": _next_phrase(kind, plan, year),
         "next_upper": _next_phrase(kind, plan, year).upper(),
@@ -529,97 +456,3 @@ def build_context(
         "warnings": warnings,
     }
     return _clean(context)
-
-
-# ------------------------------------------------------------------------------------- templates
-
-
-def bundled_templates() -> Path:
-    from kehoach.resources import bundled_templates_dir
-
-    return bundled_templates_dir()
-
-
-def find_template(kind: str, data_root: Path | None = None, explicit: Path | None = None) -> Path:
-    """``--template``, else ``templates/<kind>.docx`` beside the data directory, else the bundled one."""
-    _check_kind(kind)
-    if explicit is not None:
-        if not explicit.is_file():
-            raise ReportError(f"không tìm thấy mẫu báo cáo {str(explicit)!r}")
-        return explicit
-    candidates = []
-    if data_root is not None:
-        candidates.append(Path(data_root).resolve().parent / "templates" / f"{kind}.docx")
-    candidates.append(bundled_templates() / f"{kind}.docx")
-    for c in candidates:
-        if c.is_file():
-            return c
-    raise ReportError(f"không tìm thấy mẫu báo cáo {kind}.docx (đã tìm: {', '.join(map(str, candidates))})")
-
-
-def default_filename(plan_id: str, kind: str, year: int, agency: Agency | None) -> str:
-    """ "bao-cao-nam-2026-aec-2026-so-tai-chinh.docx"; the consolidated report ends in "-tong-hop"."""
-    who = slug(agency.name) if agency else "tong-hop"
-    return f"bao-cao-{KIND_SLUG[kind]}-{year}-{slug(plan_id)}-{who}.docx"
-
-
-class TemplateProblem(ReportError):
-    """The template itself is broken (Jinja syntax, unknown variable): a message, not a traceback."""
-
-
-def _template_error(exc: Exception) -> str:
-    from jinja2 import TemplateSyntaxError, UndefinedError
-    from jinja2.sandbox import SecurityError
-
-    if isinstance(exc, SecurityError):
-        kind = "thẻ Jinja truy cập thuộc tính không được phép"
-    elif isinstance(exc, UndefinedError):
-        kind = "biến không có trong dữ liệu báo cáo (xem docs/templates.md)"
-    elif isinstance(exc, TemplateSyntaxError):
-        kind = "lỗi cú pháp Jinja"
-    else:
-        kind = "lỗi khi điền mẫu"
-    text = f"{kind}: {getattr(exc, 'message', None) or exc}"
-    near = " ".join(x.strip() for x in getattr(exc, "docx_context", None) or [] if x.strip())
-    if near:  # docxtpl gives the text around the tag, which the user can search for in Word
-        text += f" (gần: {shorten(near, 80)!r})"
-    return text
-
-
-def render(context: dict[str, Any], template_path: Path) -> bytes:
-    """Fill the template; returns the .docx bytes. Nothing is written here."""
-    import copy
-
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-    from jinja2 import StrictUndefined, TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
-
-    from kehoach.chart import stacked_bar, swatch
-
-    try:
-        tpl = DocxTemplate(str(template_path))
-        tpl.init_docx()
-    except Exception as exc:  # a corrupt or non-docx file: python-docx raises many kinds
-        raise TemplateProblem(f"không mở được mẫu {str(template_path)!r}: {exc}") from None
-    ctx = copy.deepcopy(context)
-    for c in ctx["counts"]:
-        c["swatch"] = InlineImage(tpl, io.BytesIO(swatch(c["code"])), width=Mm(3.5), height=Mm(3.5))
-    for row in ctx["chart"]["rows"]:
-        width = max(row["width_mm"], 0.5)
-        bar = stacked_bar(row["counts"], STATUS_ORDER, width)
-        row["bar"] = InlineImage(tpl, io.BytesIO(bar), width=Mm(width), height=Mm(4))
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    try:
-        tpl.render(ctx, jinja_env=env, autoescape=True)
-    except TemplateError as exc:
-        raise TemplateProblem(f"mẫu {template_path.name}: {_template_error(exc)}") from None
-    props = tpl.docx.core_properties
-    props.title = context["subject"][:250]
-    props.subject = context["plan"]["id"]
-    props.author = context["issuer"]["name"]
-    props.last_modified_by = "kehoach"
-    props.comments = f"Dự thảo tạo bằng kehoach; số liệu tính đến {context['as_of']}."
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return buf.getvalue()
