@@ -393,18 +393,58 @@ _PYDANTIC_MESSAGES = {
 }
 
 
-def validation_problems(doc: Document, exc: ValidationError) -> list[Problem]:
+def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """The keys a mapping at ``loc`` (a path of keys and list indices below ``model``) may hold."""
+    import typing
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None or part not in fields:
+            return None
+        annotation = fields[part].annotation
+        current = None
+        for candidate in (annotation, *typing.get_args(annotation)):
+            for inner in (candidate, *typing.get_args(candidate)):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    current = inner
+                    break
+            if current is not None:
+                break
+        if current is None:
+            return None
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else None
+
+
+def _extra_key_message(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> str:
+    key = loc[-1] if loc else "?"
+    allowed = allowed_keys(model, loc[:-1]) if model is not None else None
+    if not allowed:
+        return f"khóa {key!r} không được phép ở đây"
+    import difflib
+
+    nearest = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    hint = f" (có phải {nearest[0]!r}?)" if nearest else ""
+    return f"khóa {key!r} không được phép ở đây{hint}; các khóa được phép: {', '.join(allowed)}"
+
+
+def validation_problems(doc: Document, exc: ValidationError, model: type[BaseModel] | None = None) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         line, col = doc.positions.of(loc)
         kind = err["type"]
         message = _PYDANTIC_MESSAGES.get(kind, err["msg"])
-        if kind == "value_error":
+        if kind == "extra_forbidden":
+            message = _extra_key_message(model, loc)
+        elif kind == "value_error":
             message = str(err.get("ctx", {}).get("error", err["msg"]))
         elif kind == "literal_error":
             message += f" ({err['msg'].replace('Input should be', 'phải là')})"
-        if kind not in ("missing",) and "input" in err and not isinstance(err["input"], dict | list):
+        if kind not in ("missing", "extra_forbidden") and "input" in err and not isinstance(err["input"], dict | list):
             shown = repr(err["input"])
             if len(shown) > 60:
                 shown = shown[:57] + "…"
@@ -417,7 +457,7 @@ def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, validation_problems(doc, exc)
+        return None, validation_problems(doc, exc, model)
 
 
 @dataclass

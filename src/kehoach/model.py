@@ -30,6 +30,8 @@ def _names(value: object) -> object:
 class Period(Strict):
     start: int = Field(ge=1945, le=2100)
     end: int = Field(ge=1945, le=2100)
+    inferred: list[Literal["start", "end"]] = Field(default_factory=list)
+    note: str | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -72,6 +74,9 @@ class DayMonth(Strict):
 class _Report(Strict):
     due: str | None = Field(default=None, description="dd/mm; null khi văn bản không nêu ngày.")
     to: list[str] = Field(default_factory=list)
+    inferred: list[Literal["due", "to", "by"]] = Field(
+        default_factory=list, description="Trường do người mã hóa suy ra; lý do ghi ở note."
+    )
     note: str | None = None
     source: str | None = None
 
@@ -115,6 +120,9 @@ class Reporting(Strict):
 class Review(Strict):
     kind: Literal["midterm", "final"]
     year: int = Field(ge=1945, le=2100)
+    inferred: list[Literal["kind", "year"]] = Field(
+        default_factory=list, description="Trường do người mã hóa suy ra; lý do ghi ở note."
+    )
     note: str | None = None
     source: str | None = None
 
