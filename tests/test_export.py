@@ -12,7 +12,7 @@ import pytest
 from kehoach.dataset import DataSet
 from kehoach.export.ics import event_uid
 from kehoach.query import find_tasks
-from kehoach.status import summarize
+from kehoach.status import STATUS_LABELS, status_codes, status_table
 
 TODAY = "2026-11-21"
 REF = dt.date(2026, 11, 21)
@@ -96,7 +96,7 @@ def test_calendar_recurring_duties_and_overdue(run, data, tmp_path):
     assert "Vai trò của Sở Tài chính: chủ trì" in desc
     i13 = next(e for e in events if str(e["UID"]) == event_uid("qd74-dai-hoi-xx", "I.13", "deadline"))
     assert str(i13["SUMMARY"]).startswith("I.13: ")
-    assert "Hoàn thành quá hạn" in str(i13["DESCRIPTION"])
+    assert STATUS_LABELS["done_late"] in str(i13["DESCRIPTION"])
     # Every single-day event is one of the agency's tasks.
     stc = data.registry.resolve("Sở Tài chính")
     mine = {event_uid(h.plan.id, h.task.id, "deadline")
@@ -149,7 +149,7 @@ def test_sqlite_row_counts_equal_the_data(db, data):
     files = progress_of(data).files.values()
     assert count("progress") == sum(len(f.tasks) for f in files)
     assert count("target_progress") == sum(len(f.targets) for f in files)
-    leads = db.execute("SELECT COUNT(DISTINCT position) FROM task_agencies WHERE task_key = ? AND role = 'lead'",
+    leads = db.execute("SELECT COUNT(*) FROM task_agencies WHERE task_key = ? AND role = 'lead'",
                        ("qd74-dai-hoi-xx/I.13",)).fetchone()[0]
     task = next(t for t in data.plan("qd74-dai-hoi-xx").plan.tasks if t.id == "I.13")
     assert leads == len(task.lead)
@@ -171,12 +171,18 @@ def test_sqlite_full_text_search_ignores_diacritics(db):
 
 
 def test_sqlite_views_answer_like_the_cli(db, data):
-    # status_by_agency counts what `kehoach status` counts per lead agency.
-    hits = find_tasks(data, role="lead")
-    summary = summarize(data, [(h.plan, h.task) for h in hits], REF)
-    rows = {r[0]: r[1:] for r in db.execute("SELECT agency, total, overdue, no_report FROM status_by_agency")}
-    for name, counts in summary.by_agency.items():
-        assert rows[name] == (sum(counts.values()), counts.get("overdue", 0), counts.get("no_report", 0)), name
+    # status_by_agency counts what `kehoach status` counts per agency and per "giao chung" block.
+    table = status_table(data, REF)
+    cols = [r[1] for r in db.execute("PRAGMA table_info(status_by_agency)")]
+    got_rows = {(r[0], r[1]): dict(zip(cols, r, strict=True)) for r in db.execute("SELECT * FROM status_by_agency")}
+    expected = [r for r in table.rows if r.scope in ("agency", "collective")]
+    assert len(got_rows) == len(expected)
+    for r in expected:
+        got = got_rows[(r.name, int(r.scope == "collective"))]
+        assert got["total"] == r.total and got["overdue_total"] == r.overdue_total, r.name
+        assert {c: got[c] for c in r.counts} == r.counts, r.name
+    plans = {r[0]: r[1] for r in db.execute("SELECT plan, total FROM status_by_plan")}
+    assert plans == {r.name: r.total for r in table.rows if r.scope == "plan"}
     # due_by_agency lists what Sở Tài chính is named on (directly, by predecessor or collectively).
     stc = data.registry.resolve("Sở Tài chính")
     expected = {
@@ -213,3 +219,11 @@ def test_datasette_metadata_names_what_the_database_has(run, tmp_path):
         assert {n for n in names if not n.startswith("tasks_fts")} <= set(tables)
     finally:
         conn.close()
+
+
+def test_every_task_has_a_status_even_when_its_period_ended(data):
+    # nq13 3.4 ("2021 - 2025") lies in the plan's first period; judged on 21/11/2026 it still has a class.
+    plan = data.plan("nq13-thanh-hoa").plan
+    codes = status_codes(data, [(plan, t) for t in plan.tasks], REF)
+    assert len(codes) == len(plan.tasks)
+    assert codes[("nq13-thanh-hoa", "3.4")] in STATUS_LABELS

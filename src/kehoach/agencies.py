@@ -6,12 +6,13 @@ import difflib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from kehoach.model import Agency
 from kehoach.text import ascii_key, fold, normalize, slug
 
 Reason = Literal["direct", "predecessor", "collective"]
+REASON_ORDER = {"direct": 0, "predecessor": 1, "collective": 2}
 
 # Words that say where or what kind of body, not which one: they never decide a suggestion
 # ("Kho bạc Nhà nước Thanh Hóa" must not suggest "Tỉnh ủy Thanh Hóa").
@@ -47,6 +48,10 @@ class Match:
 
     reason: Reason
     via: str  # the name as written in the task
+
+
+def _unique(agencies: Iterable[Agency]) -> list[Agency]:
+    return list({a.id: a for a in agencies}.values())
 
 
 class Registry:
@@ -162,6 +167,34 @@ class Registry:
                 out.append(a)
         return out
 
+    def heirs(self, agency_id: str, *, text: str | None = None, named: Iterable[str] = ()) -> list[Agency]:
+        """Current agencies that answer for one duty of ``agency_id``, as the duty is worded.
+
+        ``named`` (a task's own ``successor:`` list) wins: the successors it names. Else, when the
+        registry says which successor took which kind of duty (``successions``), those whose keywords
+        occur in ``text`` (the task's content), else those marked ``default``. Else every successor.
+        An agency that still exists answers for itself.
+        """
+        every = self.successors(agency_id)
+        agency = self.agencies.get(agency_id)
+        if agency is None or not agency.replaced_by:
+            return every
+        ids = {h.id for h in every}
+        chosen = _unique([h for n in named for h in self.current(n) if h.id in ids])
+        if chosen:
+            return chosen
+        if text is not None and agency.successions:
+            key = fold(text)
+            picked = [s.to for s in agency.successions if any(fold(k) in key for k in s.keywords)]
+            picked = picked or [s.to for s in agency.successions if s.default]
+            out: list[Agency] = []
+            for aid in picked:
+                if aid != agency_id and aid in self.agencies:
+                    out += self.heirs(aid, text=text, named=named)
+            if out:
+                return _unique(out)
+        return every
+
     def current(self, name: str) -> list[Agency]:
         """Who answers today for a name as written: itself, or its successors; [] if unknown."""
         try:
@@ -191,8 +224,14 @@ class Registry:
             return False
         return agency.id in collective.covers or agency.level in collective.covers
 
-    def match(self, written: str, agency: Agency, *, strict: bool = False) -> Match | None:
-        """Does a name written in a task apply to ``agency``? Direct beats predecessor beats collective."""
+    def match(
+        self, written: str, agency: Agency, *, strict: bool = False, task: Any = None
+    ) -> Match | None:
+        """Does a name written in a task apply to ``agency``? Direct beats predecessor beats collective.
+
+        With ``task``, a dissolved agency's duty goes only to the successor(s) that took that kind of
+        duty (see ``heirs``); without it, to every successor.
+        """
         try:
             target = self.resolve(written)
         except AgencyError:
@@ -201,7 +240,12 @@ class Registry:
             return Match("direct", written)
         if strict:
             return None
-        heirs = self.successors(target.id) if target.replaced_by else []
+        heirs = (
+            (self.heirs(target.id, text=task.content, named=task.successor) if task is not None
+             else self.successors(target.id))
+            if target.replaced_by
+            else []
+        )
         if any(h.id == agency.id for h in heirs):
             return Match("predecessor", written)
         for group in [target, *heirs]:
@@ -209,11 +253,12 @@ class Registry:
                 return Match("collective", written)
         return None
 
-    def best_match(self, names: Iterable[str], agency: Agency, *, strict: bool = False) -> Match | None:
-        order = {"direct": 0, "predecessor": 1, "collective": 2}
+    def best_match(
+        self, names: Iterable[str], agency: Agency, *, strict: bool = False, task: Any = None
+    ) -> Match | None:
         best: Match | None = None
         for n in names:
-            m = self.match(n, agency, strict=strict)
-            if m and (best is None or order[m.reason] < order[best.reason]):
+            m = self.match(n, agency, strict=strict, task=task)
+            if m and (best is None or REASON_ORDER[m.reason] < REASON_ORDER[best.reason]):
                 best = m
         return best

@@ -101,6 +101,10 @@ def _check_registry(data: DataSet) -> list[Problem]:
             if other not in data.registry.agencies:
                 emit(("agencies", i, "replaced_by", j), "registry.unknown-successor",
                      f"{a.name}: cơ quan kế nhiệm {other!r} không có trong sổ đăng ký")
+        for j, sc in enumerate(a.successions):
+            if sc.to not in a.replaced_by:
+                emit(("agencies", i, "successions", j, "to"), "registry.unknown-successor",
+                     f"{a.name}: {sc.to!r} trong successions không có trong replaced_by")
         for j, other in enumerate(a.excludes):
             if other not in data.registry.agencies:
                 emit(("agencies", i, "excludes", j), "registry.unknown-id", f"{a.name}: không có mã cơ quan {other!r}")
@@ -183,6 +187,15 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
         label = f"nhiệm vụ {task.id}"
         if not task.lead:
             emit((*path, "lead"), "task.no-lead", f"{label}: chưa có cơ quan chủ trì (lead)")
+        heirs = {h.id for n in task.lead for a in data.registry.current(n) for h in [a]}
+        for si, name in enumerate(task.successor):
+            found = data.registry.current(name)
+            if not found or not any(a.id in heirs for a in found):
+                emit(
+                    (*path, "successor", si),
+                    "task.successor",
+                    f"{label}: {name!r} không phải cơ quan kế nhiệm của cơ quan chủ trì",
+                )
         result = data.deadline_or_error(plan, task)
         if result is None:
             emit((*path, "deadline"), "task.no-deadline", f"{label}: chưa có thời hạn (deadline)")

@@ -482,7 +482,11 @@ class LoadedRegistry:
     positions: Positions
 
 
-def load_plan_file(path: Path) -> tuple[LoadedPlan | None, list[Problem]]:
+def load_plan_file(path: Path, cache: Any = None) -> tuple[LoadedPlan | None, list[Problem]]:
+    """One plan file; with a ``kehoach.cache.FileCache``, taken from it when the file is unchanged."""
+    if cache is not None:
+        plan, problems, positions = cache.model(path, Plan)
+        return (LoadedPlan(plan, path, positions) if plan is not None else None), problems
     try:
         doc = read_yaml(path)
     except LoadError as exc:
@@ -493,7 +497,10 @@ def load_plan_file(path: Path) -> tuple[LoadedPlan | None, list[Problem]]:
     return LoadedPlan(plan, path, doc.positions), problems
 
 
-def load_registry_file(path: Path) -> tuple[LoadedRegistry | None, list[Problem]]:
+def load_registry_file(path: Path, cache: Any = None) -> tuple[LoadedRegistry | None, list[Problem]]:
+    if cache is not None:
+        reg, problems, positions = cache.model(path, Registry)
+        return LoadedRegistry(reg, path, positions), problems
     try:
         doc = read_yaml(path)
     except LoadError as exc:

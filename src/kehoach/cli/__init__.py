@@ -77,7 +77,7 @@ def load(data_dir: Path | None, *, quiet: bool = False) -> Any:
     root = default_data_dir(data_dir)
     if not root.is_dir():
         fail(f"không tìm thấy thư mục dữ liệu {str(root)!r}")
-    data = load_data(root)
+    data = load_data(root, cache=False if _no_cache else None)
     if data.problems and not quiet:
         global _incomplete
         _incomplete = True
@@ -89,6 +89,8 @@ def load(data_dir: Path | None, *, quiet: bool = False) -> Any:
     return data
 
 
+# Set by --no-cache for this invocation.
+_no_cache = False
 # Set when the data loaded with problems: the answer printed may be incomplete, so `main` exits 1.
 _incomplete = False
 
@@ -124,7 +126,12 @@ def _plans_or_fail(data: Any, plans: list[str] | None) -> list[str]:
 @app.callback(invoke_without_command=True)
 def _root(
     version: Annotated[bool, typer.Option("--version", help="In phiên bản rồi thoát.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Đọc lại mọi tệp YAML, không dùng và không ghi bộ nhớ đệm.")
+    ] = False,
 ) -> None:
+    global _no_cache
+    _no_cache = no_cache
     if version:
         typer.echo(f"kehoach {__version__}")
         raise typer.Exit(0)
@@ -178,9 +185,9 @@ def check_cmd(
 
 def _register() -> None:
     """Commands that live in their own modules register themselves here."""
-    from kehoach.cli import completion, export, progress, query, report
+    from kehoach.cli import cache, completion, export, progress, query, report
 
-    for mod in (query, progress, report, export, completion):
+    for mod in (query, progress, report, cache, export, completion):
         mod.register(app)
 
 

@@ -160,7 +160,7 @@ def _all_agencies(
     if folder.exists() and not folder.is_dir():
         fail(f"--all-agencies cần -o là thư mục; {str(folder)!r} là một tệp")
     try:
-        agencies = report_agencies(data, plan_id, kind, year)
+        agencies = report_agencies(data, plan_id, kind, year, today=ref)
     except ReportError as exc:
         fail(str(exc))
     if not agencies:

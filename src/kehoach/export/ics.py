@@ -88,7 +88,7 @@ def task_events(
     strict: bool = False,
 ) -> list[Event]:
     from kehoach.query import find_tasks
-    from kehoach.status import STATUS_LABELS, status_codes
+    from kehoach.status import OVERDUE_CODES, STATUS_LABELS, status_codes
     from kehoach.text import shorten
 
     hits = find_tasks(data, plans=plans, agency=agency, role=role, strict=strict)  # type: ignore[arg-type]
@@ -123,7 +123,7 @@ def task_events(
             continue
         if d.due is None:
             continue
-        overdue = d.due < today and code not in ("done_on_time", "done_late")
+        overdue = code in OVERDUE_CODES
         status = f"Tình trạng đến {today:%d/%m/%Y}: {STATUS_LABELS[code]}" if code else ""
         summary = f"{task.id}: {shorten(task.content, 90)}"
         if overdue:

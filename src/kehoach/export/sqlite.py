@@ -52,8 +52,12 @@ CREATE TABLE tasks (
 );
 CREATE TABLE task_agencies (
     task_key TEXT NOT NULL REFERENCES tasks(key), role TEXT NOT NULL, position INTEGER NOT NULL,
-    written TEXT NOT NULL, agency_id TEXT REFERENCES agencies(id), current_agency_id TEXT REFERENCES agencies(id),
-    current_name TEXT NOT NULL
+    written TEXT NOT NULL, agency_id TEXT REFERENCES agencies(id)
+);
+CREATE TABLE assessments (
+    task_key TEXT NOT NULL REFERENCES tasks(key), period TEXT NOT NULL, agency TEXT NOT NULL,
+    agency_id TEXT REFERENCES agencies(id), why TEXT NOT NULL, via TEXT, status TEXT NOT NULL,
+    status_label TEXT NOT NULL, due TEXT, days_overdue INTEGER, overdue INTEGER NOT NULL, carried_over INTEGER NOT NULL
 );
 CREATE TABLE agency_tasks (
     agency_id TEXT NOT NULL REFERENCES agencies(id), task_key TEXT NOT NULL REFERENCES tasks(key),
@@ -76,7 +80,7 @@ CREATE TABLE target_progress (
 CREATE INDEX tasks_plan ON tasks(plan_id);
 CREATE INDEX tasks_due ON tasks(deadline_due);
 CREATE INDEX task_agencies_task ON task_agencies(task_key);
-CREATE INDEX task_agencies_current ON task_agencies(current_agency_id, role);
+CREATE INDEX assessments_agency ON assessments(agency);
 CREATE INDEX agency_tasks_task ON agency_tasks(task_key);
 CREATE INDEX progress_task ON progress(task_key);
 CREATE VIRTUAL TABLE tasks_fts USING fts5(
@@ -86,27 +90,33 @@ CREATE VIRTUAL TABLE tasks_fts USING fts5(
 CREATE VIEW due_by_agency AS
 SELECT a.name AS agency, t.deadline_due AS due, t.plan_id, t.id AS task_id, t.content, at.role, at.reason,
        at.via, t.deadline, t.status_label,
-       CASE WHEN t.deadline_due < (SELECT value FROM meta WHERE key = 'reference_day')
-                 AND COALESCE(t.status, '') NOT IN ('done_on_time', 'done_late') THEN 1 ELSE 0 END AS overdue,
+       CASE WHEN t.status IN ('overdue', 'no_report_overdue') THEN 1 ELSE 0 END AS overdue,
        at.agency_id, t.key AS task_key
 FROM agency_tasks at JOIN agencies a ON a.id = at.agency_id JOIN tasks t ON t.key = at.task_key
 WHERE t.deadline_due IS NOT NULL AND t.recurring = 0
 ORDER BY a.name, t.deadline_due, t.plan_id, t.position;
-CREATE VIEW status_by_agency AS
-SELECT l.current_name AS agency, COUNT(*) AS total,
-       SUM(t.status = 'done_on_time') AS done_on_time, SUM(t.status = 'done_late') AS done_late,
-       SUM(t.status = 'in_time') AS in_time, SUM(t.status = 'overdue') AS overdue,
-       SUM(t.status = 'ongoing') AS ongoing, SUM(t.status = 'no_report') AS no_report
-FROM (SELECT DISTINCT current_name, task_key FROM task_agencies WHERE role = 'lead') l
-JOIN tasks t ON t.key = l.task_key
-GROUP BY l.current_name ORDER BY l.current_name;
-CREATE VIEW status_by_plan AS
-SELECT t.plan_id AS plan, COUNT(*) AS total,
-       SUM(t.status = 'done_on_time') AS done_on_time, SUM(t.status = 'done_late') AS done_late,
-       SUM(t.status = 'in_time') AS in_time, SUM(t.status = 'overdue') AS overdue,
-       SUM(t.status = 'ongoing') AS ongoing, SUM(t.status = 'no_report') AS no_report
-FROM tasks t GROUP BY t.plan_id ORDER BY t.plan_id;
 """
+
+
+
+def _status_views() -> str:
+    """``status_by_agency`` and ``status_by_plan``: counts per status class, as ``kehoach status`` counts."""
+    from kehoach.status import CODES, OVERDUE_CODES
+
+    counts = ", ".join(f"SUM(status = '{c}') AS {c}" for c in CODES)
+    overdue = ", ".join(f"'{c}'" for c in sorted(OVERDUE_CODES))
+    return f"""
+CREATE VIEW status_by_agency AS
+SELECT agency, CASE WHEN why IN ('collective', 'unassigned') THEN 1 ELSE 0 END AS giao_chung,
+       COUNT(*) AS total, {counts}, SUM(status IN ({overdue})) AS overdue_total
+FROM assessments GROUP BY agency, giao_chung ORDER BY giao_chung, agency;
+CREATE VIEW status_by_plan AS
+SELECT t.plan_id AS plan, COUNT(*) AS total, {counts.replace("status", "a.status")},
+       SUM(a.status IN ({overdue.replace("status", "a.status")})) AS overdue_total
+FROM (SELECT DISTINCT task_key, status FROM assessments) a JOIN tasks t ON t.key = a.task_key
+GROUP BY t.plan_id ORDER BY t.plan_id;
+"""
+
 
 COUNTED = {"kế hoạch": "plans", "nhiệm vụ": "tasks", "chỉ tiêu": "targets", "cơ quan": "agencies",
            "mục tiến độ": "progress"}
@@ -121,7 +131,7 @@ def build(data: DataSet, today: dt.date, *, show_progress: bool = False) -> tupl
     db = sqlite3.connect(":memory:")
     try:
         db.execute("PRAGMA foreign_keys = ON")
-        db.executescript(SCHEMA)
+        db.executescript(SCHEMA + _status_views())
         with db:
             _fill(db, data, today, show_progress)
             db.execute("INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild')")
@@ -139,7 +149,7 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
     from kehoach.agencies import AgencyError
     from kehoach.progress import progress_of
     from kehoach.query import agency_role, current_label
-    from kehoach.status import STATUS_LABELS, status_codes
+    from kehoach.status import STATUS_LABELS, Period, assess, status_codes
     from kehoach.text import ascii_key
 
     reg = data.registry
@@ -151,7 +161,8 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
 
     db.executemany(
         "INSERT INTO meta VALUES (?, ?)",
-        [("reference_day", today.isoformat()), ("kehoach_version", __version__), ("source", str(data.root.name))],
+        [("reference_day", today.isoformat()), ("kehoach_version", __version__), ("source", str(data.root.name)),
+         ("status_period", f"annual-{today.year}")],
     )
     agencies = list(reg)
     known = {a.id for a in agencies}
@@ -179,6 +190,8 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
             continue  # a second file with the same id: `check` reports it
         plans.append(p)
     status = status_codes(data, [(p, t) for p in plans for t in p.tasks], today)
+    period = Period.annual(today.year)  # what `kehoach status` counts
+    inserted: set[int] = set()
     current = [a for a in agencies if a.current and not a.is_collective]
     for p in tracked(plans, "Xuất SQLite", show=show_progress):
         annual = p.reporting.annual
@@ -213,14 +226,12 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
                 )
                 if cur.rowcount == 0:
                     continue  # duplicate id within the plan: `check` reports it
+                inserted.add(id(t))
                 rows: list[tuple[Any, ...]] = []
                 for role, names in (("lead", t.lead), ("support", t.support)):
                     for n_pos, name in enumerate(names, 1):
-                        heirs = reg.current(name)
-                        for heir in heirs or [None]:
-                            rows.append((key, role, n_pos, name, resolve(name), heir.id if heir else None,
-                                         heir.name if heir else name))
-                db.executemany("INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                        rows.append((key, role, n_pos, name, resolve(name)))
+                db.executemany("INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?)", rows)
                 links = []
                 for a in current:
                     found = agency_role(reg, t, a, "any", strict=False)
@@ -228,6 +239,14 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
                         role, match = found
                         links.append((a.id, key, role, match.reason, match.via if match.reason != "direct" else None))
                 db.executemany("INSERT INTO agency_tasks VALUES (?, ?, ?, ?, ?)", links)
+        for row in assess(data, lambda _plan: period, today, plans=[p.id]):
+            j, r = row.judgement, row.responsibility
+            if id(j.task) in inserted:
+                db.execute(
+                    "INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (f"{p.id}/{j.task.id}", period.name, r.name, r.agency.id if r.agency else None, r.why, r.via,
+                     j.code, j.label, _iso(j.due), j.days_overdue, int(j.overdue), int(j.carried_over)),
+                )
         db.executemany(
             "INSERT OR IGNORE INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(f"{p.id}/{g.id}", p.id, g.id, i, g.name, g.unit, g.value, g.year, g.baseline, "; ".join(g.lead),
@@ -355,8 +374,24 @@ databases:
           position: Thứ tự
           written: Tên ghi trong văn bản
           agency_id: Cơ quan (theo tên ghi)
-          current_agency_id: Cơ quan hiện nay
-          current_name: Tên cơ quan hiện nay
+      assessments:
+        title: Tình trạng theo cơ quan chịu trách nhiệm
+        description: >-
+          Mỗi nhiệm vụ trong kỳ báo cáo năm (bảng meta, status_period) một dòng cho mỗi cơ quan chịu
+          trách nhiệm hiện nay: được nêu tên, cơ quan kế nhiệm, hoặc tập thể giao chung.
+        columns:
+          task_key: Nhiệm vụ
+          period: Kỳ báo cáo
+          agency: Cơ quan chịu trách nhiệm
+          agency_id: Mã cơ quan
+          why: Lý do (direct, successor, collective)
+          via: Tên ghi trong văn bản
+          status: Mã tình trạng
+          status_label: Tình trạng
+          due: Hạn xét
+          days_overdue: Số ngày quá hạn
+          overdue: Quá hạn
+          carried_over: Chuyển từ kỳ trước
       agency_tasks:
         title: Nhiệm vụ của từng cơ quan
         description: Cả nhiệm vụ giao đích danh, giao cho cơ quan tiền thân và giao chung.
@@ -413,6 +448,7 @@ databases:
         description: Nhiệm vụ có hạn cụ thể của mỗi cơ quan (chủ trì, phối hợp, kế thừa, giao chung).
       status_by_agency:
         title: Tình trạng theo cơ quan chủ trì
+        description: Như lệnh kehoach status; giao_chung = 1 là khối nhiệm vụ giao chung cho tập thể.
       status_by_plan:
         title: Tình trạng theo kế hoạch
 """
