@@ -80,3 +80,21 @@ def test_check_cli_exits_1_naming_the_file(run, data_copy: Path, case: str):
     errors = json.loads(result.stdout)["errors"]
     assert [e["file"] for e in errors] == [str(bad)]
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_impossible_date_is_located(tmp_path: Path):
+    path = tmp_path / "date.yaml"
+    path.write_bytes(b"id: x\nissued: 2026-13-45\n")
+    _, problems = load_plan_file(path)
+    assert [(p.code, p.line, p.column) for p in problems] == [("yaml-syntax", 2, 9)]
+    assert "2026-13-45" in problems[0].message
+
+
+def test_alias_shares_values_and_counts_them_against_the_budget(tmp_path: Path):
+    from kehoach.loader import read_yaml
+
+    path = tmp_path / "alias.yaml"
+    path.write_bytes(b"a: &x {b: [1, 2]}\nc: *x\nd: [*x, *x]\n")
+    doc = read_yaml(path)
+    assert doc.data == {"a": {"b": [1, 2]}, "c": {"b": [1, 2]}, "d": [{"b": [1, 2]}, {"b": [1, 2]}]}
+    assert doc.positions.of(("d", 1, "b")) == (3, 9)  # an aliased value is located at its alias

@@ -161,14 +161,43 @@ def _yaml_message(exc: Exception, text: str = "") -> str:
     return message
 
 
+def _events(text: str) -> Any:
+    """libyaml's event stream (ruamel.yaml.clib), else ruamel's own parser."""
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:
+        from ruamel.yaml import YAML
+
+        return iter(YAML(typ="safe", pure=True).parse(text))
+    parser = CParser(text)
+    return iter(parser.get_event, None)
+
+
+def _resolver() -> tuple[dict[str, list[tuple[str, Any]]], Any]:
+    """YAML 1.2 implicit types by first character, and a constructor for the non-string ones."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe")
+    table = yaml.resolver.versioned_resolver
+    anywhere = list(table.get(None, []))
+    by_first = {k: [(str(getattr(t, "value", t)), r) for t, r in [*v, *anywhere]] for k, v in table.items() if k}
+    return by_first, yaml.constructor
+
+
+_RESOLVER: tuple[dict[str, list[tuple[str, Any]]], Any] | None = None
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+
+
 def _compose(path: Path, text: str) -> tuple[Any, Positions]:
     """One pass over libyaml's event stream -> plain Python data and the position of every key and item.
 
     The limits are enforced while building: nesting depth, and a node budget in which an alias counts
     for the whole subtree it stands for, so a "billion laughs" file is refused without expanding it
-    (an alias shares the already-built value). Any tag beyond YAML's standard ones is refused.
+    (an alias shares the already-built value). Any tag beyond YAML's standard ones is refused. Keys
+    are kept as written (an unquoted "2.10" stays "2.10", not 2.1).
     """
-    from ruamel.yaml import YAML
+    global _RESOLVER
     from ruamel.yaml.events import (
         AliasEvent,
         DocumentStartEvent,
@@ -180,143 +209,152 @@ def _compose(path: Path, text: str) -> tuple[Any, Positions]:
     )
     from ruamel.yaml.nodes import ScalarNode
 
-    yaml = YAML(typ="safe")  # libyaml's C parser when ruamel.yaml.clib is installed
-    resolver = yaml.resolver
-    first_chars = frozenset(k for k in resolver.versioned_resolver if k)
-    loose = bool(resolver.versioned_resolver.get(None))
+    if _RESOLVER is None:
+        _RESOLVER = _resolver()
+    by_first, constructor = _RESOLVER
     where: dict[PathT, tuple[int, int]] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     open_anchors: set[str] = set()
-    # One frame per open collection: [container, path, is-mapping, pending key, anchor, nodes at start].
-    stack: list[list[Any]] = []
+    resolved: dict[str, str] = {}  # plain scalar -> its implicit tag, for values met again
+    # The open collection: its container, path, kind, the key waiting for its value; outer ones on the stack.
+    stack: list[tuple[Any, PathT, bool, Any, str | None, int]] = []
+    container: Any = None
+    cpath: PathT = ()
+    is_map = False
+    key: Any = None
+    anchor: str | None = None
+    started = 0
     root: Any = None
     have_root = False
     documents = 0
     nodes = 0
 
-    def scalar(event: Any) -> Any:
-        tag = event.tag
-        value = event.value
-        if tag is None:
-            implicit = event.implicit
-            if not implicit[0] or not value:
-                if not value and implicit[0]:
-                    return None
-                return value
-            if value[0] not in first_chars and not loose:
-                return value
-            tag = resolver.resolve(ScalarNode, value, implicit)
-        else:
-            tag = tag if isinstance(tag, str) else getattr(tag, "value", tag)
-            if tag == "!":
-                return value
-        if str(getattr(tag, "value", tag)) == "tag:yaml.org,2002:str":
-            return value
-        node = ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
-        try:
-            return yaml.constructor.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError) as exc:  # "2026-02-30": a date that does not exist
-            line, col = event.start_mark.line + 1, event.start_mark.column + 1
-            raise _fail(path, "yaml-value", f"giá trị {value!r} không hợp lệ: {exc}", line, col) from None
-
-    def place(value: Any, event: Any) -> None:
-        nonlocal root, have_root
-        line, col = event.start_mark.line + 1, event.start_mark.column + 1
-        if not stack:
-            root, have_root = value, True
-            return
-        frame = stack[-1]
-        container, fpath = frame[0], frame[1]
-        if frame[2]:
-            key = frame[3]
-            if key is None:
-                if not isinstance(event, ScalarEvent):
-                    raise _fail(path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", line, col)
-                key = str(event.value)  # as written: an unquoted "2.10" stays "2.10", not 2.1
-                kpath = (*fpath, key)
-                if key in container:
-                    first = where.get(kpath, (None,))[0]
-                    raise _fail(
-                        path,
-                        "duplicate-key",
-                        f"khóa {key!r} bị lặp lại trong cùng một bảng (dòng {first} và dòng {line})",
-                        line,
-                        col,
-                    )
-                where[kpath] = (line, col)
-                frame[3] = key
-                return
-            container[key] = value
-            frame[3] = None
-        else:
-            where[(*fpath, len(container))] = (line, col)
-            container.append(value)
-
-    def child_path(event: Any) -> PathT:
-        if not stack:
-            return ()
-        frame = stack[-1]
-        if frame[2]:
-            if frame[3] is None:
-                line, col = event.start_mark.line + 1, event.start_mark.column + 1
-                raise _fail(path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", line, col)
-            return (*frame[1], frame[3])
-        return (*frame[1], len(frame[0]))
-
     def too_many(event: Any) -> LoadError:
         why = (
             "bí danh (alias) nhân bản dữ liệu quá mức, có thể là “bom bí danh”"
-            if anchors
+            if anchors or open_anchors
             else "tệp kế hoạch không cần nhiều như vậy"
         )
-        return _fail(
-            path,
-            "too-large",
-            f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc",
-            event.start_mark.line + 1,
-            event.start_mark.column + 1,
-        )
+        mark = event.start_mark
+        message = f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc"
+        return _fail(path, "too-large", message, mark.line + 1, mark.column + 1)
 
-    for event in yaml.parse(text):
+    def bad_key(event: Any) -> LoadError:
+        mark = event.start_mark
+        return _fail(path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", mark.line + 1, mark.column + 1)
+
+    def construct(tag: str, event: Any) -> Any:
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        try:
+            return constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:  # "2026-13-45" looks like a date but is none
+            mark = event.start_mark
+            message = f"giá trị {event.value!r} không đọc được ({exc})"
+            raise _fail(path, "yaml-syntax", message, mark.line + 1, mark.column + 1) from None
+
+    for event in _events(text):
         cls = event.__class__
         if cls is ScalarEvent:
             nodes += 1
             if nodes > MAX_NODES:
                 raise too_many(event)
             tag = event.tag
+            value = event.value
             if tag is not None:
-                tag = tag if isinstance(tag, str) else getattr(tag, "value", tag)
+                tag = tag if isinstance(tag, str) else str(getattr(tag, "value", tag))
                 if tag not in _STANDARD_TAGS:
                     raise _tag(path, tag, event)
-            value = scalar(event)
-            place(value, event)
+            if is_map and key is None:  # a key, kept as written
+                if container is None:
+                    raise bad_key(event)
+                mark = event.start_mark
+                kpath = (*cpath, value)
+                if value in container:
+                    first = where.get(kpath, (None,))[0]
+                    raise _fail(
+                        path,
+                        "duplicate-key",
+                        f"khóa {value!r} bị lặp lại trong cùng một bảng (dòng {first} và dòng {mark.line + 1})",
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+                where[kpath] = (mark.line + 1, mark.column + 1)
+                key = value
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                continue
+            if tag is None:
+                if event.implicit[0]:  # plain: its type comes from how it looks
+                    if not value:
+                        value = None
+                    else:
+                        rules = by_first.get(value[0])
+                        if rules is not None:
+                            kind = resolved.get(value)
+                            if kind is None:
+                                kind = next((t for t, rx in rules if rx.match(value)), _STR)
+                                resolved[value] = kind
+                            if kind == _NULL:
+                                value = None
+                            elif kind != _STR:
+                                value = construct(kind, event)
+            elif tag == _NULL:
+                value = None
+            elif tag != _STR and tag != "!":
+                value = construct(tag, event)
+            mark = event.start_mark
+            if container is None:
+                root, have_root = value, True
+            elif is_map:
+                container[key] = value
+                key = None
+            else:
+                where[(*cpath, len(container))] = (mark.line + 1, mark.column + 1)
+                container.append(value)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             nodes += 1
             if nodes > MAX_NODES:
                 raise too_many(event)
+            mark = event.start_mark
             if len(stack) >= MAX_DEPTH:
-                raise _too_deep(path, event.start_mark.line + 1, event.start_mark.column + 1)
+                raise _too_deep(path, mark.line + 1, mark.column + 1)
             tag = event.tag
             if tag is not None:
-                tag = tag if isinstance(tag, str) else getattr(tag, "value", tag)
+                tag = tag if isinstance(tag, str) else str(getattr(tag, "value", tag))
                 if tag not in _STANDARD_TAGS:
                     raise _tag(path, tag, event)
-            cpath = child_path(event)
-            container: Any = {} if cls is MappingStartEvent else []
-            place(container, event)
+            new: Any = {} if cls is MappingStartEvent else []
+            if container is None:
+                if have_root or stack:
+                    raise bad_key(event)
+                root, have_root, npath = new, True, ()
+            elif is_map:
+                if key is None:
+                    raise bad_key(event)
+                container[key] = new
+                npath = (*cpath, key)
+            else:
+                npath = (*cpath, len(container))
+                where[npath] = (mark.line + 1, mark.column + 1)
+                container.append(new)
+            stack.append((container, cpath, is_map, key, anchor, started))
+            container, cpath, is_map, key, anchor, started = new, npath, cls is MappingStartEvent, None, None, nodes
             if event.anchor:
-                open_anchors.add(event.anchor)
-            stack.append([container, cpath, cls is MappingStartEvent, None, event.anchor, nodes])
+                anchor = event.anchor
+                open_anchors.add(anchor)
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
-            frame = stack.pop()
-            if frame[4]:
-                open_anchors.discard(frame[4])
-                anchors[frame[4]] = (frame[0], nodes - frame[5] + 1)
+            if anchor:
+                open_anchors.discard(anchor)
+                anchors[anchor] = (container, nodes - started + 1)
+            container, cpath, is_map, key, anchor, started = stack.pop()
+            if is_map:
+                key = None  # the value just closed was the pending key's
         elif cls is AliasEvent:
             name = event.anchor
-            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
             if name in open_anchors:
                 raise _fail(
                     path, "too-large", f"bí danh (alias) *{name} tự tham chiếu chính nó; từ chối đọc", line, col
@@ -327,14 +365,22 @@ def _compose(path: Path, text: str) -> tuple[Any, Positions]:
             nodes += size
             if nodes > MAX_NODES:
                 raise too_many(event)
-            if stack and stack[-1][2] and stack[-1][3] is None:
-                raise _fail(path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", line, col)
-            place(value, event)
+            if container is None:
+                root, have_root = value, True
+            elif is_map:
+                if key is None:
+                    raise bad_key(event)
+                container[key] = value
+                key = None
+            else:
+                where[(*cpath, len(container))] = (line, col)
+                container.append(value)
         elif cls is DocumentStartEvent:
             documents += 1
             if documents > 1:
-                line, col = event.start_mark.line + 1, event.start_mark.column + 1
-                raise _fail(path, "yaml-syntax", "lỗi cú pháp YAML: tệp chỉ được có một tài liệu YAML", line, col)
+                mark = event.start_mark
+                message = "lỗi cú pháp YAML: tệp chỉ được có một tài liệu YAML"
+                raise _fail(path, "yaml-syntax", message, mark.line + 1, mark.column + 1)
     return (root if have_root else None), Positions(where)
 
 
