@@ -213,7 +213,11 @@ def _compose(path: Path, text: str) -> tuple[Any, Positions]:
         if str(getattr(tag, "value", tag)) == "tag:yaml.org,2002:str":
             return value
         node = ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
-        return yaml.constructor.construct_object(node, deep=True)
+        try:
+            return yaml.constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:  # "2026-02-30": a date that does not exist
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            raise _fail(path, "yaml-value", f"giá trị {value!r} không hợp lệ: {exc}", line, col) from None
 
     def place(value: Any, event: Any) -> None:
         nonlocal root, have_root
@@ -339,20 +343,30 @@ def _tag(path: Path, tag: Any, event: Any) -> LoadError:
     return _fail(path, "yaml-tag", f"thẻ YAML {tag!r} không được phép (chỉ dữ liệu thuần)", line, col)
 
 
+def read_data_file(path: Path) -> bytes:
+    """The bytes of a data file: a regular file of at most MAX_BYTES, else a LoadError naming the file.
+
+    A FIFO, a device (a symlink to /dev/zero), a directory named like a data file are refused
+    without reading; a bigger file is refused after reading MAX_BYTES + 1 bytes, never more.
+    """
+    from kehoach.files import NotRegularFile, read_regular
+
+    try:
+        raw = read_regular(path, MAX_BYTES)
+    except NotRegularFile as exc:
+        raise _fail(path, "not-a-file", f"đây là {exc.strerror}, không phải tệp thường; không đọc") from None
+    except OSError as exc:
+        raise _fail(path, "io", f"không đọc được tệp: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise _fail(path, "too-large", f"tệp lớn hơn giới hạn {MAX_BYTES // 2**20} MB; từ chối đọc")
+    return raw
+
+
 def read_yaml(path: Path) -> Document:
     """Read one YAML file safely. Raises LoadError with a located, readable problem."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise _fail(path, "io", f"không đọc được tệp: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise _fail(path, "too-large", f"tệp lớn {size / 1e6:.1f} MB, vượt giới hạn {MAX_BYTES // 2**20} MB")
-    try:
-        raw = path.read_bytes()[: MAX_BYTES + 1]
-    except OSError as exc:
-        raise _fail(path, "io", f"không đọc được tệp: {exc.strerror}") from None
+    raw = read_data_file(path)
     text = _decode(path, raw)
     if not text.strip():
         raise _fail(path, "empty", "tệp rỗng: cần một bảng (mapping) YAML", 1, 1)
@@ -393,18 +407,58 @@ _PYDANTIC_MESSAGES = {
 }
 
 
-def validation_problems(doc: Document, exc: ValidationError) -> list[Problem]:
+def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """The keys a mapping at ``loc`` (a path of keys and list indices below ``model``) may hold."""
+    import typing
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None or part not in fields:
+            return None
+        annotation = fields[part].annotation
+        current = None
+        for candidate in (annotation, *typing.get_args(annotation)):
+            for inner in (candidate, *typing.get_args(candidate)):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    current = inner
+                    break
+            if current is not None:
+                break
+        if current is None:
+            return None
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else None
+
+
+def _extra_key_message(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> str:
+    key = loc[-1] if loc else "?"
+    allowed = allowed_keys(model, loc[:-1]) if model is not None else None
+    if not allowed:
+        return f"khóa {key!r} không được phép ở đây"
+    import difflib
+
+    nearest = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    hint = f" (có phải {nearest[0]!r}?)" if nearest else ""
+    return f"khóa {key!r} không được phép ở đây{hint}; các khóa được phép: {', '.join(allowed)}"
+
+
+def validation_problems(doc: Document, exc: ValidationError, model: type[BaseModel] | None = None) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         line, col = doc.positions.of(loc)
         kind = err["type"]
         message = _PYDANTIC_MESSAGES.get(kind, err["msg"])
-        if kind == "value_error":
+        if kind == "extra_forbidden":
+            message = _extra_key_message(model, loc)
+        elif kind == "value_error":
             message = str(err.get("ctx", {}).get("error", err["msg"]))
         elif kind == "literal_error":
             message += f" ({err['msg'].replace('Input should be', 'phải là')})"
-        if kind not in ("missing",) and "input" in err and not isinstance(err["input"], dict | list):
+        if kind not in ("missing", "extra_forbidden") and "input" in err and not isinstance(err["input"], dict | list):
             shown = repr(err["input"])
             if len(shown) > 60:
                 shown = shown[:57] + "…"
@@ -417,7 +471,7 @@ def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, validation_problems(doc, exc)
+        return None, validation_problems(doc, exc, model)
 
 
 @dataclass
@@ -442,7 +496,11 @@ class LoadedRegistry:
     positions: Positions
 
 
-def load_plan_file(path: Path) -> tuple[LoadedPlan | None, list[Problem]]:
+def load_plan_file(path: Path, cache: Any = None) -> tuple[LoadedPlan | None, list[Problem]]:
+    """One plan file; with a ``kehoach.cache.FileCache``, taken from it when the file is unchanged."""
+    if cache is not None:
+        plan, problems, positions = cache.model(path, Plan)
+        return (LoadedPlan(plan, path, positions) if plan is not None else None), problems
     try:
         doc = read_yaml(path)
     except LoadError as exc:
@@ -453,7 +511,10 @@ def load_plan_file(path: Path) -> tuple[LoadedPlan | None, list[Problem]]:
     return LoadedPlan(plan, path, doc.positions), problems
 
 
-def load_registry_file(path: Path) -> tuple[LoadedRegistry | None, list[Problem]]:
+def load_registry_file(path: Path, cache: Any = None) -> tuple[LoadedRegistry | None, list[Problem]]:
+    if cache is not None:
+        reg, problems, positions = cache.model(path, Registry)
+        return LoadedRegistry(reg, path, positions), problems
     try:
         doc = read_yaml(path)
     except LoadError as exc:
@@ -466,11 +527,12 @@ def plan_files(root: Path) -> list[Path]:
     folder = root / "plans"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    # Not only regular files: a directory or FIFO named *.yaml is reported (by read_yaml), not skipped in silence.
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
 def has_plans(root: Path) -> bool:
-    return bool(plan_files(root))
+    return any(p.is_file() for p in plan_files(root))
 
 
 def default_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -40,6 +40,7 @@ def due_cmd(
     """Việc cơ quan phải làm: quá hạn, đến hạn trong kỳ, báo cáo định kỳ sắp tới."""
     from kehoach.output import Column, print_rows
     from kehoach.query import due
+    from kehoach.status import EXAMPLE_NOTE
     from kehoach.text import shorten
 
     fmt = _format(fmt)
@@ -56,33 +57,15 @@ def due_cmd(
     if end < ref:
         fail("--until phải sau --today")
     items = due(data, ag, ref, until=end, role=role, plans=plans, strict=strict)  # type: ignore[arg-type]
-    statuses = _statuses(data, [(i.plan, i.task) for i in items if i.task is not None], ref)
-    rows = []
-    for i in items:
-        status = statuses.get((i.plan.id, i.id)) if i.task else None
-        rows.append(
-            {
-                "plan": i.plan.id,
-                "id": i.id,
-                "content": i.content,
-                "due": i.due,
-                "days_left": i.days_left,
-                "overdue": i.overdue,
-                "role": i.role,
-                "reason": i.reason,
-                "via": i.via,
-                "kind": i.kind,
-                "status": status,
-                "status_label": _label(status),
-                "why": i.why,
-            }
-        )
     role_vn = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
     reason_vn = {"predecessor": "kế thừa", "collective": "giao chung"}
-    for r in rows:
-        r["role_text"] = role_vn.get(r["role"], r["role"])
+    json_rows = [i.as_dict() for i in items]
+    rows = []
+    for r in json_rows:
+        text = role_vn.get(r["role"], r["role"])
         if r["via"]:
-            r["role_text"] += f" ({reason_vn[r['reason']]}: {r['via']})"
+            text += f" ({reason_vn.get(r['reason'], r['reason'])}: {r['via']})"
+        rows.append(r | {"role_text": text})
     columns = [
         Column("due", "Hạn", style=lambda r: "bold red" if r["overdue"] else None),
         Column("days_left", "Còn ngày"),
@@ -90,20 +73,23 @@ def due_cmd(
         Column("id", "Mã"),
         Column("content", "Nội dung", render=lambda v: shorten(v, 80), width=40),
         Column("role_text", "Vai trò", width=26),
-        Column("why", "Thời hạn, lý do", width=28),
+        Column("note", "Thời hạn, lý do", width=28),
         Column("status_label", "Tình trạng", width=16),
     ]
     title = f"Việc của {ag.name} đến {end:%d/%m/%Y} (tính đến {ref:%d/%m/%Y})"
+    caption = None
+    if rows:
+        caption = f"{sum(r['overdue'] for r in rows)} việc quá hạn, {sum(not r['overdue'] for r in rows)} việc đến hạn."
+        if any(r["example"] for r in rows):
+            caption += " " + EXAMPLE_NOTE
     print_rows(
         rows,
         columns,
         fmt,
         title=title,
-        json_rows=[{k: v for k, v in r.items() if k not in ("why", "role_text")} | {"note": r["why"]} for r in rows],
+        json_rows=json_rows,
         empty=f"{ag.name}: không có việc đến hạn hoặc quá hạn từ {ref:%d/%m/%Y} đến {end:%d/%m/%Y}.",
-        caption=f"{sum(r['overdue'] for r in rows)} việc quá hạn, {sum(not r['overdue'] for r in rows)} việc đến hạn."
-        if rows
-        else None,
+        caption=caption,
     )
 
 
@@ -129,13 +115,17 @@ def _task_json(data: Any, hit: Any, status: str | None) -> dict[str, Any]:
         "id": t.id,
         "content": t.content,
         "lead": canonical(data.registry, t.lead),
+        "lead_as_written": list(t.lead),
         "support": canonical(data.registry, t.support),
+        "support_as_written": list(t.support),
         "product": t.product,
         "deadline": {
             "text": t.deadline,
             "kind": d.kind if d else None,
             "start": d.start if d else None,
             "due": d.due if d else None,
+            "recurrence": d.recurrence if d else None,
+            "condition": d.condition if d else None,
         },
         "leader": t.leader,
         "source": t.source,
@@ -383,7 +373,7 @@ def agencies_show_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
 ) -> None:
     """Chi tiết một cơ quan: tên gọi khác, cơ quan tiền thân / kế nhiệm, nhiệm vụ."""
-    from kehoach.output import to_json
+    from kehoach.output import terminal_safe, to_json
 
     fmt = _format(fmt, ("table", "json"))
     data = load(data_dir)
@@ -414,7 +404,7 @@ def agencies_show_cmd(
         f"  Nhiệm vụ được nêu tên: chủ trì {t['lead']}, phối hợp {t['support']}; "
         f"qua giao chung: chủ trì {t['collective_lead']}, phối hợp {t['collective_support']}"
     )
-    typer.echo("\n".join(lines))
+    typer.echo(terminal_safe("\n".join(lines)))
 
 
 

@@ -18,11 +18,12 @@ from kehoach.agencies import AgencyError, Registry
 from kehoach.dataset import DataSet
 from kehoach.model import Agency, Plan
 from kehoach.progress import progress_of
-from kehoach.query import Cycle, QueryError, find_tasks, parse_cycle
+from kehoach.query import Cycle, QueryError, parse_cycle
 from kehoach.report.form import issuer_block, layout, signing_line, vn_date
 from kehoach.report.kinds import KIND_VN, YEARLY, NoDraft, ReportError, check_kind, check_year
 from kehoach.report.recipients import recipients as recipients_of
-from kehoach.status import STATUS_LABELS, STATUS_ORDER, task_status
+from kehoach.status import EXAMPLE_NOTE, STATUS_LABELS, STATUS_ORDER, assess, period_of, responsibilities
+from kehoach.status import tally as status_tally
 from kehoach.text import ascii_key, clean_for_word, shorten
 
 CONTENT_WIDTH = 220  # characters of a task's content shown in the tables
@@ -141,17 +142,20 @@ def _resolve_agency(data: DataSet, agency: Agency | str | None) -> Agency | None
     return data.registry.resolve(agency)
 
 
-def report_agencies(data: DataSet, plan_id: str, kind: str, year: int) -> list[Agency]:
-    """Agencies that lead tasks of the plan in the cycle, as they exist today (no collectives)."""
+def report_agencies(
+    data: DataSet, plan_id: str, kind: str, year: int, today: dt.date | None = None
+) -> list[Agency]:
+    """Agencies that answer by name for tasks of the plan in the period (the status engine's rows;
+    successors as they took each kind of duty, no collectives)."""
     check_kind(kind)
     plan = data.plan(plan_id).plan
     check_year(plan, year)
+    period = period_of(plan, kind, year)
     found: dict[str, Agency] = {}
-    for hit in find_tasks(data, plans=[plan_id], role="lead", cycle=f"{kind}-{year}"):
-        for name in hit.task.lead:
-            for a in data.registry.current(name):
-                if not a.is_collective:
-                    found.setdefault(a.id, a)
+    for row in assess(data, lambda _p: period, today or dt.date.today(), plans=[plan_id]):
+        r = row.responsibility
+        if not r.collective and r.agency is not None:
+            found.setdefault(r.agency.id, r.agency)
     return sorted(found.values(), key=lambda a: ascii_key(a.name))
 
 
@@ -223,62 +227,120 @@ def _chart_rows(groups: dict[str, Counter[str]], by_size: bool) -> list[dict[str
 
 @dataclass
 class Tally:
-    """The task rows of a report and their counts by status, by group and by lead agency."""
+    """The task rows of a report and their counts by status, by group and by lead agency.
+
+    Everything comes from the status engine (``kehoach.status``): one judgement per task in the
+    period, one row per responsible agency; ``by_agency`` and ``collectives`` follow its counting rule.
+    """
 
     tasks: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)
     total: Counter[str] = field(default_factory=Counter)
     by_group: dict[str, Counter[str]] = field(default_factory=dict)
     by_agency: dict[str, Counter[str]] = field(default_factory=dict)
+    collectives: dict[str, Counter[str]] = field(default_factory=dict)
+    rule: str = ""
+    example: bool = False
+    collective_tasks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _responsible_text(registry: Registry, task: Any) -> str:
+    """ "Sở Nội vụ; Sở Y tế (nhiệm vụ của Sở Lao động - Thương binh và Xã hội)" for this task."""
+    out: list[str] = []
+    for r in responsibilities(registry, task):
+        if r.why == "successor" and r.via:
+            try:
+                was = registry.resolve(r.via).name
+            except AgencyError:
+                was = r.via
+            out.append(f"{r.name} (nhiệm vụ của {was})")
+        else:
+            out.append(r.name)
+    return "; ".join(dict.fromkeys(out))
 
 
 def tally(
-    data: DataSet, plan: Plan, hits: list[Any], kind: str, cycle: Cycle, ref: dt.date, year: int, consolidated: bool
+    data: DataSet, plan: Plan, kind: str, year: int, today: dt.date, ag: Agency | None, consolidated: bool
 ) -> Tally:
-    """Judge each task in scope as of ``ref`` and count the statuses."""
+    """Judge each task of the period as known on ``today`` and count the classes."""
     registry = data.registry
-    out = Tally()
-    for n, hit in enumerate(hits, 1):
-        task = hit.task
-        since = None if kind in YEARLY else cycle.start.year
-        st = task_status(data, plan, task, ref, min(year, ref.year), since=since)
-        lead = _lead_text(registry, task.lead)
-        row = {
-            "no": n,
+    period = period_of(plan, kind, year)
+    rows = assess(data, lambda _p: period, today, plans=[plan.id], agency=ag)
+    own = [r for r in rows if ag is None or not r.responsibility.collective]
+    counted = status_tally(own)
+    out = Tally(
+        total=counted.total,
+        by_agency=dict(counted.agencies),
+        collectives=dict(counted.collectives),
+        rule=counted.rule,
+        example=counted.example,
+    )
+    if ag is not None:
+        out.rule = (
+            f"Chỉ tính nhiệm vụ {ag.name} chủ trì (được nêu tên hoặc là cơ quan kế nhiệm nhận loại nhiệm vụ đó);"
+            " nhiệm vụ giao chung cho tập thể có bao gồm cơ quan được liệt kê riêng, không tính vào tổng"
+            " (cùng quy tắc với phụ lục của báo cáo tổng hợp)."
+        )
+    seen: set[str] = set()
+    for row in own:
+        j = row.judgement
+        if j.task.id in seen:
+            continue
+        seen.add(j.task.id)
+        task = j.task
+        lead = _responsible_text(registry, task)
+        item = {
+            "no": len(out.tasks) + 1,
             "id": task.id,
             "content": shorten(task.content, CONTENT_WIDTH),
             "lead": lead,
             "deadline": task.deadline or "Không nêu",
-            "due": vn_date(st.due) if st.due else "",
-            "status": st.label,
-            "status_code": st.code,
-            "result": _result_text(st.record, year),
-            "via": hit.match.via if hit.match and hit.match.reason != "direct" else "",
+            "due": vn_date(j.due) if j.due else "",
+            "status": j.label,
+            "status_code": j.code,
+            "result": _result_text(j.record, year),
+            "carried_over": j.carried_over,
+            "example": j.example,
+            "via": row.responsibility.via or "" if row.why != "direct" else "",
         }
-        out.tasks.append(row)
-        out.total[st.code] += 1
-        groups = registry.current_names(task.lead)
-        for g in groups:
-            out.by_agency.setdefault(g, Counter())[st.code] += 1
+        out.tasks.append(item)
         if consolidated:
-            for g in groups:
-                out.by_group.setdefault(g, Counter())[st.code] += 1
+            for r in (x for x in own if x.judgement is j):
+                out.by_group.setdefault(r.agency, Counter())[j.code] += 1
         else:
             section = plan.section_of(task.id)
             label = f"{section.id}. {shorten(section.title, 70)}" if section else "Nhiệm vụ khác"
-            out.by_group.setdefault(label, Counter())[st.code] += 1
-        if st.code == "overdue":
+            out.by_group.setdefault(label, Counter())[j.code] += 1
+        if j.overdue:
             out.overdue.append(
                 {
                     "no": len(out.overdue) + 1,
                     "id": task.id,
-                    "content": row["content"],
+                    "content": item["content"],
                     "lead": lead,
-                    "deadline": row["deadline"],
-                    "due": row["due"],
-                    "days": (ref - st.due).days if st.due else "",
+                    "deadline": item["deadline"],
+                    "due": item["due"],
+                    "days": j.days_overdue if j.days_overdue is not None else "",
+                    "status": j.label,
+                    "carried_over": j.carried_over,
                 }
             )
+    if ag is not None:
+        for row in rows:
+            if row.responsibility.collective:
+                j = row.judgement
+                out.collectives.setdefault(row.agency, Counter())[j.code] += 1
+                out.collective_tasks.append(
+                    {
+                        "no": len(out.collective_tasks) + 1,
+                        "id": j.task.id,
+                        "content": shorten(j.task.content, CONTENT_WIDTH),
+                        "lead": row.agency,
+                        "deadline": j.task.deadline or "Không nêu",
+                        "status": j.label,
+                        "status_code": j.code,
+                    }
+                )
     return out
 
 
@@ -295,13 +357,14 @@ def _count_rows(total: Counter[str], n_tasks: int) -> list[dict[str, Any]]:
     ]
 
 
-def _agency_rows(by_agency: dict[str, Counter[str]]) -> list[dict[str, Any]]:
+def _agency_rows(by_agency: dict[str, Counter[str]], collective: bool = False) -> list[dict[str, Any]]:
     return [
         {
             "no": i,
             "name": name,
             "counts": [counts_.get(c, 0) for c in STATUS_ORDER],
             "total": sum(counts_.values()),
+            "collective": collective,
         }
         for i, (name, counts_) in enumerate(sorted(by_agency.items(), key=lambda kv: ascii_key(kv[0])), 1)
     ]
@@ -378,7 +441,7 @@ def build_context(
     Statuses are judged as of ``today``, but never later than the end of the cycle: a 2026 report
     drafted in 2027 shows the tasks as they stood on 31/12/2026 against the progress up to 2026.
     Who signs and who receives are resolved as of the report date (``report_date``). An agency
-    with no task in scope gets a ReportError unless ``allow_empty``.
+    with no task in scope gets a NoDraft error unless ``allow_empty``.
     """
     check_kind(kind)
     today = today or dt.date.today()
@@ -399,13 +462,14 @@ def build_context(
     assert issuer_agency is not None
     ref = min(today, cycle.end)
     warnings = _scope_warnings(data, plan, kind, year, ag)
-    hits = find_tasks(data, plans=[plan_id], agency=ag, role="lead", cycle=cycle.name)
-    if ag is not None and not hits:
+    t = tally(data, plan, kind, year, today, ag, consolidated)
+    if ag is not None and not t.tasks:
         message = f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ {cycle.name}"
         if not allow_empty:
             raise NoDraft(f"{message}: không soạn báo cáo (dùng --allow-empty nếu vẫn cần)")
         warnings.append(message)
-    t = tally(data, plan, hits, kind, cycle, ref, year, consolidated)
+    if t.example:
+        warnings.append(EXAMPLE_NOTE)
     n_tasks = len(t.tasks)
     done = t.total.get("done_on_time", 0) + t.total.get("done_late", 0)
     targets = _target_rows(data, plan, ag, year)
@@ -450,7 +514,13 @@ def build_context(
         "open": n_tasks - done,
         "counts": _count_rows(t.total, n_tasks),
         "overdue": t.overdue,
-        "no_report": t.total.get("no_report", 0),
+        "no_report": t.total.get("no_report_not_due", 0) + t.total.get("no_report_overdue", 0),
+        "no_report_overdue": t.total.get("no_report_overdue", 0),
+        "example": t.example,
+        "example_note": EXAMPLE_NOTE if t.example else "",
+        "agencies_rule": t.rule,
+        "collectives": _agency_rows(t.collectives, collective=True),
+        "collective_tasks": t.collective_tasks,
         "targets": targets,
         "targets_total": len(targets),
         "targets_reported": sum(1 for x in targets if x["actual"]),
@@ -473,7 +543,6 @@ def build_context(
     out = _clean(context)
     # Runs of one sentence: cleaned, but their spaces at either end are part of the sentence.
     out["closing"] = [
-        {"text": _SPACES.sub(" ", clean_for_word(r["text"])), "check": r["check"]}
-        for r in sent["closing"]
+        {"text": _SPACES.sub(" ", clean_for_word(r["text"])), "check": r["check"]} for r in sent["closing"]
     ]
     return out
