@@ -6,7 +6,20 @@ from typing import Annotated, Any
 
 import typer
 
-from kehoach.cli import DataOpt, FormatOpt, PlanOpt, TodayOpt, _date, _format, _plans_or_fail, fail, load, today
+from kehoach.cli import (
+    DataOpt,
+    ForceOpt,
+    FormatOpt,
+    OutputOpt,
+    PlanOpt,
+    TodayOpt,
+    _date,
+    _listing_format,
+    _plans_or_fail,
+    fail,
+    load,
+    today,
+)
 
 progress_app = typer.Typer(help="Tiến độ: ghi và xem kết quả thực hiện từng nhiệm vụ theo năm.", no_args_is_help=True)
 
@@ -83,6 +96,8 @@ def progress_show_cmd(
     year: Annotated[int | None, typer.Option("--year", help="Năm báo cáo.")] = None,
     data_dir: DataOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Xem tiến độ đã báo cáo, theo kế hoạch, cơ quan, năm."""
     from kehoach.dataset import UnknownPlan
@@ -91,7 +106,7 @@ def progress_show_cmd(
     from kehoach.query import agency_role
     from kehoach.text import shorten
 
-    fmt = _format(fmt)
+    fmt = _listing_format(fmt, output, force)
     data = load(data_dir)
     plans = set(_plans_or_fail(data, plan))
     ag = _agency(data, agency)
@@ -131,7 +146,10 @@ def progress_show_cmd(
         Column("result", "Kết quả", width=40),
         Column("evidence", "Văn bản", width=24),
     ]
-    print_rows(rows, columns, fmt, title=f"{len(rows)} mục tiến độ", empty="Chưa có tiến độ nào được ghi.")
+    print_rows(
+        rows, columns, fmt, title=f"{len(rows)} mục tiến độ", empty="Chưa có tiến độ nào được ghi.", output=output,
+        force=force, sheet="Tiến độ",
+    )
 
 
 def _agency(data: Any, name: str | None) -> Any:
@@ -147,12 +165,14 @@ def status_cmd(
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Tổng hợp tình trạng: số nhiệm vụ theo từng loại (đúng hạn, quá hạn…), theo kế hoạch và cơ quan."""
     from kehoach.output import Column, print_rows
     from kehoach.status import EXAMPLE_NOTE, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER, status_table
 
-    fmt = _format(fmt)
+    fmt = _listing_format(fmt, output, force)
     data = load(data_dir)
     plans = _plans_or_fail(data, plan)
     ag = _agency(data, agency)
@@ -170,7 +190,10 @@ def status_cmd(
         title += f" (theo báo cáo đến {ref:%d/%m/%Y})"
     legend = "; ".join(f"{SHORT_LABELS[c]} = {STATUS_LABELS[c]}" for c in STATUS_ORDER)
     caption = f"{table.rule}\n{legend}" + (f"\n{EXAMPLE_NOTE}" if table.example else "")
-    print_rows(rows, columns, fmt, title=title, caption=caption, json_rows=json_rows)
+    print_rows(
+        rows, columns, fmt, title=title, caption=caption, json_rows=json_rows, output=output, force=force,
+        reference=ref, sheet="Tình trạng",
+    )
 
 
 def register(app: typer.Typer) -> None:
