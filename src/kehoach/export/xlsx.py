@@ -89,6 +89,9 @@ HEADERS: dict[str, str] = {
     "by": "Cơ quan thực hiện",
     "to": "Gửi",
     "what": "Nội dung",
+    "counted": "Tính đến ngày tham chiếu",
+    "class": "Mã tình trạng trong năm",
+    "class_label": "Tình trạng trong năm",
 }
 # Field names that hold a long text: wrapped, and given a wide column.
 # Codes of the JSON rows shown in words (the header row says which column holds them).
