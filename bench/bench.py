@@ -7,7 +7,7 @@ time (user + system) of a whole process as a user runs it, the best of several r
 cache) is run once at 100k. The floors are what reading the same files costs at the least: PyYAML's C
 loader alone, and `json.load` of the same content as JSON. Per-task times subtract `kehoach --version`.
 
-Environment: BENCH_SIZES=1k,10k,20k,100k picks sizes; BENCH_RUNS=5 warm runs per number.
+Environment: BENCH_SIZES=1k,10k,20k,100k picks sizes; BENCH_RUNS=3 runs per warm number.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ PY = sys.executable
 KEHOACH = [PY, "-m", "kehoach"]
 AGENCY = "Sở Tài chính"
 TODAY = "2026-01-15"
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SIZES = {"1k": 5, "10k": 50, "20k": 100, "100k": 500}  # copies of the five bundled plans
 CHOSEN = [s for s in os.environ.get("BENCH_SIZES", "1k,10k,20k,100k").split(",") if s in SIZES]
 COMMANDS = {
@@ -38,6 +38,7 @@ COMMANDS = {
     "due": ["due", "--agency", AGENCY, "--today", TODAY],
     "tasks json": ["tasks", "--format", "json", "--today", TODAY],
 }
+DUE_JSON = ["due", "--agency", AGENCY, "--today", TODAY, "--format", "json"]
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float]:
@@ -64,7 +65,10 @@ def make_corpus(dest: Path, copies: int) -> int:
     for plan in sorted((DATA / "plans").glob("*.yaml")):
         text = plan.read_text(encoding="utf-8")
         pid = re.search(r"^id: (\S+)$", text, re.M).group(1)  # type: ignore[union-attr]
-        per_copy = len(load_plan_file(plan, None)[0].plan.tasks)  # type: ignore[union-attr]
+        loaded, problems = load_plan_file(plan, None)
+        if loaded is None:
+            raise SystemExit(f"bench: {plan} does not load: {problems[0].message}")
+        per_copy = len(loaded.plan.tasks)
         progress = sorted((DATA / "progress" / pid).glob("*.yaml"))
         for k in range(copies):
             new = f"{pid}-{k:04d}"
@@ -230,11 +234,17 @@ def main() -> None:
                         flush=True,
                     )
             if size == "20k":
+                djson = best([*KEHOACH, *DUE_JSON, "--data", str(root)], env)[0]
+                row["due json warm"] = djson
+                print(f"{ntasks:>7,d} {nfiles:>5d} {'due json':<11s} {'':>8s} {djson:>8.2f}", flush=True)
                 tw = taskwarrior(root, work, env)
                 if tw:
                     row["taskwarrior"], row["tw tasks"] = tw
-                    print(f"{ntasks:>7,d} {nfiles:>5d} Taskwarrior 2.6 filter+export over {tw[1]:,} dated tasks: "
-                          f"{tw[0]:.3f} s", flush=True)
+                    print(
+                        f"{ntasks:>7,d} {nfiles:>5d} Taskwarrior 2.6 filter+export over {tw[1]:,} dated tasks: "
+                        f"{tw[0]:.3f} s",
+                        flush=True,
+                    )
             results[size] = row
             shutil.rmtree(root)
         print()
@@ -242,6 +252,11 @@ def main() -> None:
         r20, r100 = results.get("20k", {}), results.get("100k", {})
         if "taskwarrior" in r20:
             print(ratio_line("due ấm ~20k / Taskwarrior", r20["due warm"] / r20["taskwarrior"], 1.0))
+            print(
+                ratio_line(
+                    "due --format json ấm ~20k / Taskwarrior export", r20["due json warm"] / r20["taskwarrior"], 1.0
+                )
+            )
         else:
             print("  Taskwarrior: chưa cài `task` (apt-get install taskwarrior), bỏ qua")
         if "floor json" in r100:

@@ -26,12 +26,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kehoach.loader import LoadError, Positions, Problem, parse_model, read_yaml
 
-FORMAT = 1
+FORMAT = 2
 # A file modified this close to the moment it was cached may change again within the same
 # timestamp tick: its content hash is recorded too.
 RACY_NS = 2_000_000_000
@@ -136,10 +137,15 @@ class FileCache:
         self.used: dict[str, Stamp | None] = {}  # every input looked at, with its stamp before reading
         # Entries to write back, with the positions to store beside them (None: those stored still hold).
         self.fresh: dict[str, tuple[tuple[Any, ...], dict[Any, Any] | None]] = {}
+        self._read()
+        self.known = set(self.entries)  # inputs the snapshot on disk has
+        self.kept: set[str] = set()  # inputs taken from it
         # Parsed deadlines of each plan file, encoded (see ``encode``): task id -> deadline or error.
         self.deadlines: dict[str, dict[str, Any]] = {}
         self.hits = 0
         self.misses = 0
+
+    def _read(self) -> None:
         try:
             with open(self.dir / _SNAPSHOT, "rb") as fh:
                 snap = marshal.load(fh)
@@ -164,7 +170,7 @@ class FileCache:
 
     def _hit(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions] | None:
         name = str(path)
-        entry = self.entries.get(name)
+        entry = self.entries.pop(name, None)  # the text is freed once its model is built
         if entry is None or stamp is None or entry[0] != stamp or entry[2] != model.__name__:
             return None
         if entry[1] is not None:  # cached while "racy": the content must be the same
@@ -179,6 +185,7 @@ class FileCache:
         problems = [Problem(*row) for row in entry[3]]
         if len(entry) > 5 and entry[5] is not None:
             self.deadlines[name] = entry[5]
+        self.kept.add(name)
         return obj, problems, _LazyPositions(lambda: self._positions(path, stamp))
 
     def _rebuild(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions]:
@@ -227,12 +234,18 @@ class FileCache:
             self.entries, self.fresh = {}, {}  # the models are built: free the cached text
 
     def _commit(self) -> bool:
-        dropped = set(self.entries) - set(self.used)
+        dropped = self.known - set(self.used)
         if not self.fresh and not dropped:
             return False
         if any(_stamp(Path(name)) != stamp for name, stamp in self.used.items()):
             return False  # a file changed while it was read: the next run rebuilds it
-        entries = {name: e for name, e in self.entries.items() if name in self.used}
+        entries: dict[str, tuple[Any, ...]] = {}
+        if self.kept:  # read the snapshot again for the entries used as they were (their text was freed)
+            self.entries = {}
+            self._read()
+            entries = {n: e for n, e in self.entries.items() if n in self.kept and e[0] == self.used[n]}
+            if len(entries) != len(self.kept):
+                return False  # another process rewrote it meanwhile: leave it to the next run
         try:
             self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             for name, (entry, where) in self.fresh.items():
@@ -313,34 +326,52 @@ def encode(value: Any) -> Any:
     if isinstance(value, DeadlineError):
         return ("E", value.text, value.reason, value.hint)
     if dataclasses.is_dataclass(value) and type(value).__module__ == "kehoach.deadlines":
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-        return ("D", type(value).__name__, fields)
+        # Positional, in field order: the cache is keyed on deadlines.py, so the order cannot drift.
+        return ("D", type(value).__name__, [encode(getattr(value, f.name)) for f in _init_fields(type(value))])
     raise TypeError(type(value).__name__)
 
 
-def decode(value: Any) -> Any:
+_CLASSES: dict[str, type] = {}
+_date_from_ordinal = date.fromordinal
+
+
+def _init_fields(cls: type) -> list[Any]:
     import dataclasses
-    import datetime as dt
 
-    from kehoach import deadlines
+    return [f for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
 
-    if not isinstance(value, tuple):
+
+def decode(value: Any) -> Any:
+    if value.__class__ is not tuple:
         return value
     tag = value[0]
     if tag == "d":
-        return dt.date.fromordinal(value[1])
+        return _date_from_ordinal(value[1])
     if tag == "t":
-        return tuple(decode(v) for v in value[1])
+        return tuple(v if v.__class__ is not tuple else decode(v) for v in value[1])
     if tag == "l":
-        return [decode(v) for v in value[1]]
+        return [v if v.__class__ is not tuple else decode(v) for v in value[1]]
     if tag == "E":
-        return deadlines.DeadlineError(value[1], value[2], value[3])
+        from kehoach.deadlines import DeadlineError
+
+        return DeadlineError(value[1], value[2], value[3])
     if tag == "D":
-        cls = getattr(deadlines, value[1])
-        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == deadlines.__name__):
-            raise ValueError(value[1])
-        return cls(**{k: decode(v) for k, v in value[2].items()})
+        cls = _CLASSES.get(value[1]) or _deadline_class(value[1])
+        return cls(*[v if v.__class__ is not tuple else decode(v) for v in value[2]])
     raise ValueError(tag)
+
+
+def _deadline_class(name: str) -> type:
+    """Only the dataclasses of kehoach.deadlines are ever rebuilt from the cache."""
+    import dataclasses
+
+    from kehoach import deadlines
+
+    cls = getattr(deadlines, name)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == deadlines.__name__):
+        raise ValueError(name)
+    _CLASSES[name] = cls
+    return cls
 
 
 def _racy(stamp: Stamp) -> bool:
