@@ -61,6 +61,7 @@ def register(app: typer.Typer) -> None:
         from kehoach.cli import fail, load, resolve_agency, today
         from kehoach.dataset import UnknownPlan
         from kehoach.report import KINDS, ReportError, build_context, default_year, find_template
+        from kehoach.report.render import template_is_bundled
 
         kind = kind.strip().lower()
         if kind not in KINDS:
@@ -84,6 +85,8 @@ def register(app: typer.Typer) -> None:
             template_path = find_template(kind, data.root, template)
         except ReportError as exc:
             fail(str(exc))
+        if template is None and not template_is_bundled(template_path):  # never used in silence
+            _warn([f"dùng mẫu {template_path} (thư mục templates/ cạnh thư mục dữ liệu; --template để chọn mẫu khác)"])
         if all_agencies:
             _all_agencies(data, the_plan.id, kind, year, ref, sign_date, template_path, output, force)
             return
