@@ -185,9 +185,9 @@ def check_cmd(
 
 def _register() -> None:
     """Commands that live in their own modules register themselves here."""
-    from kehoach.cli import cache, progress, query, report
+    from kehoach.cli import cache, encode, progress, query, report
 
-    for mod in (query, progress, report, cache):
+    for mod in (query, progress, report, cache, encode):
         mod.register(app)
 
 
