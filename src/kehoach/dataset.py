@@ -86,7 +86,7 @@ def load_data(root: Path, cache: bool | None = None) -> DataSet:
     reg_path = root / "agencies.yaml"
     registry = Registry([])
     positions = Positions()
-    if reg_path.is_file():
+    if os.path.lexists(reg_path):  # a FIFO or directory is reported by the loader, not called missing
         loaded, probs = load_registry_file(reg_path, fc)
         problems += probs
         if loaded:
@@ -108,8 +108,10 @@ def load_data(root: Path, cache: bool | None = None) -> DataSet:
             plans.append(lp)
     data = DataSet(root, registry, plans, problems, positions)
     if fc is not None:
+        from kehoach.cache import seed_deadlines
         from kehoach.progress import load_progress
 
         data._progress = load_progress(root, fc)  # type: ignore[attr-defined]
+        seed_deadlines(fc, data)
         fc.commit()
     return data

@@ -39,7 +39,9 @@ RoleOpt = Annotated[str, typer.Option("--role", help="lead (chủ trì) | suppor
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    sys.stderr.write(f"kehoach: {message}\n")
+    from kehoach.output import terminal_safe
+
+    sys.stderr.write(f"kehoach: {terminal_safe(message)}\n")
     raise typer.Exit(code)
 
 
@@ -78,12 +80,19 @@ def load(data_dir: Path | None, *, quiet: bool = False) -> Any:
     if not root.is_dir():
         fail(f"không tìm thấy thư mục dữ liệu {str(root)!r}")
     data = load_data(root, cache=False if _no_cache else None)
-    if data.problems and not quiet:
+    if quiet:
+        return data
+    from kehoach.progress import progress_of
+
+    problems = data.problems + progress_of(data).problems  # a broken progress file is said too, not skipped
+    if problems:
         global _incomplete
         _incomplete = True
-        files = sorted({p.file for p in data.problems})
+        from kehoach.output import terminal_safe
+
+        files = sorted({terminal_safe(p.file) for p in problems})
         sys.stderr.write(
-            f"kehoach: cảnh báo: {len(data.problems)} lỗi dữ liệu trong {', '.join(files)}; "
+            f"kehoach: cảnh báo: {len(problems)} lỗi dữ liệu trong {', '.join(files)}; "
             "phần lỗi bị bỏ qua, kết quả có thể thiếu — chạy `kehoach check` để xem chi tiết\n"
         )
     return data
@@ -105,9 +114,14 @@ def resolve_agency(data: Any, name: str, *, note: bool = True) -> Any:
     if agency.replaced_by and note:
         heirs = ", ".join(a.name for a in data.registry.successors(agency.id))
         when = f" từ {agency.replaced_on:%d/%m/%Y}" if agency.replaced_on else ""
+        from kehoach.output import terminal_safe
+
         sys.stderr.write(
-            f"kehoach: lưu ý: {agency.name} đã được sắp xếp{when}, nay là {heirs}; "
-            f"tra cứu {heirs} để thấy cả nhiệm vụ giao cho cơ quan mới\n"
+            terminal_safe(
+                f"kehoach: lưu ý: {agency.name} đã được sắp xếp{when}, nay là {heirs}; "
+                f"tra cứu {heirs} để thấy cả nhiệm vụ giao cho cơ quan mới"
+            )
+            + "\n"
         )
     return agency
 
@@ -151,7 +165,7 @@ def check_cmd(
 ) -> None:
     """Kiểm tra dữ liệu: mọi nhiệm vụ có chủ trì và thời hạn, mọi tên cơ quan và thời hạn đều hiểu được."""
     from kehoach.check import check
-    from kehoach.output import to_json
+    from kehoach.output import terminal_safe, to_json
 
     fmt = _format(fmt, ("text", "json", "github"))
     data = load(data_dir, quiet=True)
@@ -175,7 +189,7 @@ def check_cmd(
             where = p.file + (f":{p.line}" if p.line else "") + (f":{p.column}" if p.column else "")
             label = "lỗi" if p.severity == "error" else "cảnh báo"
             field = f" {p.path}:" if p.path else ""
-            typer.echo(f"{where}: {label} [{p.code}]{field} {p.message}")
+            typer.echo(terminal_safe(f"{where}: {label} [{p.code}]{field} {p.message}"))
         typer.echo(
             f"{report.plans} kế hoạch, {report.tasks} nhiệm vụ, {report.targets} chỉ tiêu: "
             f"{len(report.errors)} lỗi, {len(report.warnings)} cảnh báo."
@@ -185,9 +199,9 @@ def check_cmd(
 
 def _register() -> None:
     """Commands that live in their own modules register themselves here."""
-    from kehoach.cli import cache, encode, progress, query, report
+    from kehoach.cli import cache, completion, encode, export, progress, query, report
 
-    for mod in (query, progress, report, cache, encode):
+    for mod in (query, progress, report, cache, export, completion, encode):
         mod.register(app)
 
 

@@ -373,7 +373,7 @@ def agencies_show_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
 ) -> None:
     """Chi tiết một cơ quan: tên gọi khác, cơ quan tiền thân / kế nhiệm, nhiệm vụ."""
-    from kehoach.output import to_json
+    from kehoach.output import terminal_safe, to_json
 
     fmt = _format(fmt, ("table", "json"))
     data = load(data_dir)
@@ -404,7 +404,7 @@ def agencies_show_cmd(
         f"  Nhiệm vụ được nêu tên: chủ trì {t['lead']}, phối hợp {t['support']}; "
         f"qua giao chung: chủ trì {t['collective_lead']}, phối hợp {t['collective_support']}"
     )
-    typer.echo("\n".join(lines))
+    typer.echo(terminal_safe("\n".join(lines)))
 
 
 
