@@ -38,6 +38,8 @@ _SPACES = re.compile(r"[^\S\u00a0]+")  # whitespace, but not the non-breaking sp
 class ReportError(ValueError):
     """A report that cannot be drafted as asked (unknown kind, year outside the plan…)."""
 
+    exit_code = 2
+
 
 # ------------------------------------------------------------------------------------ text helpers
 
@@ -565,6 +567,8 @@ def default_filename(plan_id: str, kind: str, year: int, agency: Agency | None) 
 
 class TemplateProblem(ReportError):
     """The template itself is broken (Jinja syntax, unknown variable): a message, not a traceback."""
+
+    exit_code = 1
 
 
 def _template_error(exc: Exception) -> str:
