@@ -386,6 +386,10 @@ def title_block(doc: DocumentObject) -> None:
     para(doc, "BÁO CÁO", "KH Tên loại")
     para(doc, "{{ subject }}", "KH Trích yếu")
     rule(doc, 50, TEXT_W)
+    # Illustrative progress data (``example: true``) is said so at the top, never passed off as real.
+    tag(doc, "{%p if example %}")
+    para(doc, [("VÍ DỤ MINH HỌA: {{ example_note }}", "bh")], "KH Trích yếu")
+    tag(doc, "{%p endif %}")
 
 
 def opening(doc: DocumentObject, kind: str) -> None:
@@ -438,9 +442,10 @@ def chart(doc: DocumentObject) -> None:
         c.paragraphs[0].paragraph_format.keep_with_next = True
     tag_row(t, CHART_W, "{%tr endfor %}")
     para(doc, "", "KH Đường kẻ")  # two tables in a row would merge into one (and lose the chart's borders)
-    legend = table(doc, LEGEND_W, rows=3, borders=False)
+    legend = table(doc, LEGEND_W, rows=(N_STATUS + 1) // 2, borders=False)
     for i, cell in enumerate(c for row in legend.rows for c in row.cells):
-        cell_para(cell, f"{{{{ counts[{i}].swatch }}}} {{{{ counts[{i}].label }}}}", "KH Chú giải")
+        if i < N_STATUS:
+            cell_para(cell, f"{{{{ counts[{i}].swatch }}}} {{{{ counts[{i}].label }}}}", "KH Chú giải")
     tag(doc, "{%p endif %}")
 
 
@@ -500,7 +505,8 @@ def body(doc: DocumentObject, kind: str) -> None:
     para(doc, "1. Tồn tại, hạn chế", "KH Tiểu mục")
     para(
         doc,
-        "{% if overdue %}Còn {{ overdue|length }} nhiệm vụ chưa hoàn thành đã quá thời hạn:"
+        "{% if overdue %}Còn {{ overdue|length }} nhiệm vụ đã quá thời hạn mà chưa hoàn thành"
+        "{% if no_report_overdue %} (trong đó {{ no_report_overdue }} nhiệm vụ chưa có báo cáo){% endif %}:"
         "{% else %}Không có nhiệm vụ chưa hoàn thành quá thời hạn.{% endif %}"
         "{% if no_report %} Có {{ no_report }} nhiệm vụ chưa có báo cáo kết quả thực hiện.{% endif %}",
     )
@@ -563,7 +569,8 @@ LAND_TOP, LAND_BOTTOM, LAND_SIDE = 30, 15, 20
 LAND_W = PAGE_H - 2 * LAND_SIDE
 TASKS_W = (12.0, 97.0, 42.0, 32.0, 30.0, 44.0)
 TARGETS_W = (12.0, 95.0, 25.0, 35.0, 45.0, 45.0)
-AGENCIES_W = (12.0, 77.0) + (24.0,) * 6 + (24.0,)
+N_STATUS = 7  # the status classes of kehoach.status.STATUS_ORDER
+AGENCIES_W = (12.0, 65.0) + (22.0,) * N_STATUS + (22.0,)
 
 
 def landscape_section(doc: DocumentObject) -> None:
@@ -634,23 +641,26 @@ def appendices(doc: DocumentObject) -> None:
     tag(doc, "{%p if consolidated %}")
     appendix_head(doc, "{{ 'III' if targets else 'II' }}", "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO CƠ QUAN CHỦ TRÌ")
     t = table(doc, AGENCIES_W, rows=1)
-    header_cells(t, ["STT", "Cơ quan chủ trì"] + [f"{{{{ status_labels[{i}] }}}}" for i in range(6)] + ["Tổng số"])
-    tag_row(t, AGENCIES_W, "{%tr for a in agencies %}")
+    header_cells(
+        t, ["STT", "Cơ quan chủ trì"] + [f"{{{{ status_labels[{i}] }}}}" for i in range(N_STATUS)] + ["Tổng số"]
+    )
+    tag_row(t, AGENCIES_W, "{%tr for a in agencies + collectives %}")
     data_row(
         t,
         AGENCIES_W,
-        [("{{ a.no }}", "KH Bảng giữa"), ("{{ a.name }}", "KH Bảng")]
-        + [(f"{{{{ a.counts[{i}] }}}}", "KH Bảng giữa") for i in range(6)]
+        [("{{ a.no }}", "KH Bảng giữa"), ("{% if a.collective %}Giao chung: {% endif %}{{ a.name }}", "KH Bảng")]
+        + [(f"{{{{ a.counts[{i}] }}}}", "KH Bảng giữa") for i in range(N_STATUS)]
         + [([("{{ a.total }}", "b")], "KH Bảng giữa")],
     )
     tag_row(t, AGENCIES_W, "{%tr endfor %}")
     data_row(
         t,
         AGENCIES_W,
-        [("", "KH Bảng giữa"), ([("Tổng số", "b")], "KH Bảng")]
-        + [([(f"{{{{ counts[{i}].count }}}}", "b")], "KH Bảng giữa") for i in range(6)]
+        [("", "KH Bảng giữa"), ([("Tổng số nhiệm vụ", "b")], "KH Bảng")]
+        + [([(f"{{{{ counts[{i}].count }}}}", "b")], "KH Bảng giữa") for i in range(N_STATUS)]
         + [([("{{ total }}", "b")], "KH Bảng giữa")],
     )
+    para(doc, "Ghi chú: {{ agencies_rule }}", "KH Ghi chú phụ lục")
     tag(doc, "{%p endif %}")
 
 

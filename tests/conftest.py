@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,11 @@ from kehoach.dataset import DataSet, load_data
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+# Every test, in-process or not, caches into a throwaway directory, never the user's cache.
+_CACHE = tempfile.mkdtemp(prefix="kehoach-test-cache-")
+os.environ["KEHOACH_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 settings.register_profile("default", max_examples=200, deadline=None)
 settings.register_profile("deep", max_examples=20_000, deadline=None)

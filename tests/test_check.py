@@ -96,3 +96,52 @@ def test_empty_lead_cell_of_a_target_table_is_warned(data):
     report = check(data)
     cells = [p for p in report.warnings if p.code == "target.no-lead" and "PL1.2" in p.message]
     assert len(cells) == 1 and cells[0].path == "targets[2].lead" and "Giá trị xuất khẩu" in cells[0].message
+
+
+def _errors(run, data_copy: Path) -> list[dict]:
+    result = run("check", "--data", str(data_copy), "--format", "json")
+    return json.loads(result.stdout)["errors"]
+
+
+def test_misspelt_key_names_the_allowed_keys_and_the_nearest(run, data_copy: Path):
+    path = data_copy / "plans" / "hoi-nhap-quoc-te.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    due: null\n", "    due: null\n    infered: [due]\n", 1), encoding="utf-8")
+    (err,) = _errors(run, data_copy)
+    assert err["code"] == "schema.extra_forbidden"
+    assert err["path"] == "reporting.annual.infered"
+    assert "có phải 'inferred'?" in err["message"]
+    assert "các khóa được phép: due, to, inferred, note, source" in err["message"]
+
+
+def test_inferred_and_note_are_allowed_on_report_days_reviews_and_periods(run, data_copy: Path):
+    path = data_copy / "plans" / "hoi-nhap-quoc-te.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    due: null\n", '    due: "31/12"\n    inferred: [due]\n', 1)
+    path.write_text(text, encoding="utf-8")
+    result = run("check", "--data", str(data_copy), "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    warnings = [w for w in json.loads(result.stdout)["warnings"] if w["path"] == "reporting.annual.due"]
+    assert [w["code"] for w in warnings] == ["inferred"]
+    assert "ngày báo cáo do người mã hóa suy ra" in warnings[0]["message"]
+
+
+def test_unknown_agency_says_how_to_add_it_and_ignores_place_words(run, data_copy: Path):
+    path = data_copy / "plans" / "hoi-nhap-quoc-te.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("lead: [Sở Tài chính]", "lead: [Kho bạc  Nhà nước Thanh Hoá]", 1), encoding="utf-8")
+    (err,) = _errors(run, data_copy)
+    assert err["code"] == "agency.unknown"
+    message = err["message"]
+    # Not "Tỉnh ủy Thanh Hóa, UBND tỉnh Thanh Hóa…": place words never make a suggestion.
+    assert "có phải" not in message and "Tỉnh ủy" not in message
+    assert '- {id: kho-bac-nha-nuoc-thanh-hoa, name: "Kho bạc Nhà nước Thanh Hóa", level: province}' in message
+    assert "agencies.yaml" in message and "docs/encoding.md" in message
+
+
+def test_agency_suggestions_rank_meaningful_words(data):
+    reg = data.registry
+    assert reg.suggest("Sở Tài chín")[0] == "Sở Tài chính"
+    assert reg.suggest("Công an tinh")[0] == "Công an tỉnh"
+    assert reg.suggest("Sở Kế hoạch")[0] == "Sở Kế hoạch và Đầu tư"
+    assert reg.suggest("Sở tỉnh Thanh Hóa") == []

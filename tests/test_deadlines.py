@@ -110,3 +110,114 @@ def test_generated_valid_forms_parse_with_due_after_start(text):
 def test_prepositions_change_the_window(text, kind, start, due):
     d = parse_deadline(text, AEC)
     assert (d.kind, d.start, d.due) == (kind, start, due)
+
+
+P25 = PlanDates(start=D(2025, 1, 1), end=D(2030, 12, 31), annual_report=(10, 11))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start", "due"),
+    [
+        ("Quý III-IV/2025", "quarter", D(2025, 7, 1), D(2025, 12, 31)),
+        ("quý III – IV năm 2025", "quarter", D(2025, 7, 1), D(2025, 12, 31)),
+        ("Quý I và quý II/2025", "quarter", D(2025, 1, 1), D(2025, 6, 30)),
+        ("Quý 2 đến quý 4 năm 2026", "quarter", D(2026, 4, 1), D(2026, 12, 31)),
+        ("Tháng 01 và tháng 02/2025", "month", D(2025, 1, 1), D(2025, 2, 28)),
+        ("tháng 1 và tháng 2 năm 2025", "month", D(2025, 1, 1), D(2025, 2, 28)),
+        ("Tháng 10-12/2025", "month", D(2025, 10, 1), D(2025, 12, 31)),
+        ("Tháng 3, 4 năm 2026", "month", D(2026, 3, 1), D(2026, 4, 30)),
+        ("6 tháng đầu năm 2025", "half", D(2025, 1, 1), D(2025, 6, 30)),
+        ("06 tháng đầu năm 2025", "half", D(2025, 1, 1), D(2025, 6, 30)),
+        ("6 tháng cuối năm 2025", "half", D(2025, 7, 1), D(2025, 12, 31)),
+        ("Trong 6 tháng cuối năm/2025", "half", D(2025, 7, 1), D(2025, 12, 31)),
+        ("Cả năm 2025", "year", D(2025, 1, 1), D(2025, 12, 31)),
+        ("cả năm 2025", "year", D(2025, 1, 1), D(2025, 12, 31)),
+        ("Hoàn thành trong Quý III-IV/2025", "quarter", D(2025, 7, 1), D(2025, 12, 31)),
+    ],
+)
+def test_ranges_lists_and_halves(text, kind, start, due):
+    d = parse_deadline(text, P25)
+    assert (d.kind, d.start, d.due, d.recurring) == (kind, start, due, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "day", "month", "first_two"),
+    [
+        ("Hằng tháng", "monthly", None, None, [D(2025, 1, 31), D(2025, 2, 28)]),
+        ("hàng tháng", "monthly", None, None, [D(2025, 1, 31), D(2025, 2, 28)]),
+        ("Định kỳ hằng tháng", "monthly", None, None, [D(2025, 1, 31), D(2025, 2, 28)]),
+        ("Hằng tháng, trước ngày 20", "monthly", 20, None, [D(2025, 1, 20), D(2025, 2, 20)]),
+        ("Trước ngày 20 hằng tháng", "monthly", 20, None, [D(2025, 1, 20), D(2025, 2, 20)]),
+        ("Ngày 05 hàng tháng", "monthly", 5, None, [D(2025, 1, 5), D(2025, 2, 5)]),
+        ("Hằng quý", "quarterly", None, None, [D(2025, 3, 31), D(2025, 6, 30)]),
+        ("Hàng quý", "quarterly", None, None, [D(2025, 3, 31), D(2025, 6, 30)]),
+        ("HÀNG QUÍ", "quarterly", None, None, [D(2025, 3, 31), D(2025, 6, 30)]),
+        ("Hằng quý, trước ngày 15 tháng cuối quý", "quarterly", 15, None, [D(2025, 3, 15), D(2025, 6, 15)]),
+        ("Trước ngày 15/12 hằng năm", "annual", 15, 12, [D(2025, 12, 15), D(2026, 12, 15)]),
+        ("trước ngày 15 tháng 12 hàng năm", "annual", 15, 12, [D(2025, 12, 15), D(2026, 12, 15)]),
+        ("Hằng năm, trước ngày 15/12", "annual", 15, 12, [D(2025, 12, 15), D(2026, 12, 15)]),
+        ("Hằng năm", "annual", None, None, [D(2025, 11, 10), D(2026, 11, 10)]),
+    ],
+)
+def test_recurrence_with_and_without_a_day(text, kind, day, month, first_two):
+    d = parse_deadline(text, P25)
+    assert (d.kind, d.day, d.month, d.recurring, d.never_overdue) == (kind, day, month, True, False)
+    assert d.occurrences(P25, D(2025, 1, 1), D(2030, 12, 31))[:2] == first_two
+    assert d.next_due(P25, D(2025, 1, 1)) == first_two[0]
+    assert d.next_due(P25, first_two[0] + dt.timedelta(days=1)) == first_two[1]
+
+
+def test_recurrences_stop_with_the_plan():
+    monthly = parse_deadline("Hằng tháng", P25)
+    assert len(monthly.occurrences(P25, D(2000, 1, 1), D(2099, 1, 1))) == 6 * 12
+    quarterly = parse_deadline("Hàng quý", P25)
+    assert len(quarterly.occurrences(P25, D(2000, 1, 1), D(2099, 1, 1))) == 6 * 4
+    assert quarterly.next_due(P25, D(2031, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Theo tiến độ của Trung ương",
+        "Sau khi Trung ương ban hành hướng dẫn",
+        "Ngay sau khi Nghị định được ban hành",
+        "Theo lộ trình của Bộ Tài chính",
+        "sau khi trung ương ban hành hướng dẫn.",
+    ],
+)
+def test_conditional_deadlines_keep_their_words_and_are_never_overdue(text):
+    d = parse_deadline(text, P25)
+    assert (d.kind, d.start, d.due, d.never_overdue, d.recurring) == ("condition", None, None, True, False)
+    assert d.condition == text.strip().rstrip(".")
+    assert d.next_due(P25, D(2025, 1, 1)) is None
+
+
+def test_one_off_next_due_is_the_due_date_until_it_passes():
+    d = parse_deadline("6 tháng đầu năm 2025", P25)
+    assert d.next_due(P25, D(2025, 3, 1)) == D(2025, 6, 30)
+    assert d.next_due(P25, D(2025, 7, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "closest"),
+    [
+        ("Hằng tuần", "Hằng tháng"),
+        ("Sau khi", "Sau khi Trung ương ban hành hướng dẫn"),
+        ("Quý V/2026", "Quý II/2026"),
+        ("Năm 2026, 2027", "Năm 2026"),
+    ],
+)
+def test_unknown_phrase_names_the_docs_section_and_the_closest_form(text, closest):
+    with pytest.raises(DeadlineError) as err:
+        parse_deadline(text, P25)
+    message = str(err.value)
+    assert "docs/deadlines.md" in message and "Bảng các dạng" in message
+    assert err.value.hint is not None and repr(closest) in err.value.hint
+
+
+@pytest.mark.parametrize(
+    "text", ["Tháng 02 và tháng 01/2025", "Quý IV-II/2025", "Trước ngày 31/02 hằng năm", "Trước ngày 32 hằng tháng"]
+)
+def test_impossible_lists_and_days_are_errors(text):
+    with pytest.raises(DeadlineError):
+        parse_deadline(text, P25)

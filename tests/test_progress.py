@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 
 from kehoach.dataset import load_data
-from kehoach.deadlines import PlanDates, parse_deadline
-from kehoach.progress import ProgressError, Record, TaskProgress, Update, apply_update
-from kehoach.status import classify, cycle_due
+from kehoach.progress import ProgressError, Update, apply_update
 
 D = dt.date
 TODAY = D(2026, 11, 21)
@@ -102,76 +100,6 @@ def test_two_concurrent_writers_both_land(data_copy: Path):
     for t in tasks:
         assert pf.tasks[t].result == f"kết quả {t}"
     assert pf.tasks["IV.4.1"].status == "done"  # the example entries are still there
-
-
-AEC = PlanDates(start=D(2026, 1, 1), end=D(2035, 12, 31), annual_report=(10, 11))
-
-
-def _rec(status: str, completed: dt.date | None = None, year: int = 2026) -> Record:
-    return Record("p", "t", year, TaskProgress(status=status, completed=completed))  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("deadline", "today", "record", "expected"),
-    [
-        # one due date: judged once
-        ("Quý II/2026", D(2026, 5, 1), _rec("done", D(2026, 6, 30)), "done_on_time"),
-        ("Quý II/2026", D(2026, 8, 1), _rec("done", D(2026, 7, 1)), "done_late"),
-        ("Quý II/2026", D(2026, 5, 1), _rec("in-progress"), "in_time"),
-        ("Quý II/2026", D(2026, 6, 30), _rec("not-started"), "in_time"),
-        ("Quý II/2026", D(2026, 7, 1), _rec("in-progress"), "overdue"),
-        ("trước ngày 30/12/2025", D(2026, 1, 2), _rec("not-started"), "overdue"),
-        ("Tháng 8/2026", D(2026, 9, 1), None, "no_report"),
-        ("Theo hoạt động", D(2026, 9, 1), _rec("in-progress"), "in_time"),
-        # recurring and ongoing: judged per cycle against this cycle's report day
-        ("Hằng năm", D(2026, 11, 1), _rec("in-progress"), "ongoing"),
-        ("Hằng năm", D(2026, 11, 11), _rec("not-started"), "overdue"),
-        ("Hằng năm", D(2026, 12, 1), _rec("done", D(2026, 11, 9)), "done_on_time"),
-        ("Hằng năm", D(2026, 12, 1), _rec("done", D(2026, 11, 15)), "done_late"),
-        ("Thường xuyên", D(2026, 12, 1), _rec("in-progress"), "ongoing"),
-        ("Thường xuyên", D(2026, 12, 1), None, "no_report"),
-        ("Định kỳ 6 tháng", D(2026, 7, 5), _rec("not-started"), "overdue"),
-    ],
-)
-def test_status_class_table(deadline, today, record, expected):
-    d = parse_deadline(deadline, AEC)
-    cycle = cycle_due(AEC, d, today.year, as_of=today) if d.recurring else None
-    assert classify(d, today, record, cycle_due=cycle) == expected
-
-
-def test_half_year_task_is_judged_at_30_june_in_july():
-    d = parse_deadline("Định kỳ 6 tháng", AEC)
-    assert cycle_due(AEC, d, 2026, as_of=D(2026, 7, 5)) == D(2026, 6, 30)
-    assert cycle_due(AEC, d, 2026, as_of=D(2026, 3, 1)) == D(2026, 6, 30)
-    assert cycle_due(AEC, d, 2026, as_of=D(2027, 1, 1)) == D(2026, 12, 31)
-
-
-def test_status_ignores_progress_reported_after_the_reference_day(run):
-    early = {r["name"]: r for r in __import__("json").loads(
-        run("status", "--plan", "qd74-dai-hoi-xx", "--today", "2026-01-15", "--format", "json").stdout)}
-    # I.13 was completed on 20/01/2026 and reported on 02/02/2026: unknown on 15/01/2026.
-    assert early["Tổng cộng"]["done_late"] == 0 and early["Tổng cộng"]["done_on_time"] == 0
-    assert early["Tổng cộng"]["overdue"] == 1  # IV.1, reported in progress on 10/01/2026, due 12/2025
-
-
-def test_multi_year_work_is_judged_on_each_years_record(data):
-    from kehoach.status import task_status
-
-    plan = data.plan("aec-2026").plan
-    task = next(t for t in plan.tasks if t.id == "IV.4.1")  # done in the 2026 file
-    assert task_status(data, plan, task, D(2026, 12, 1)).code == "done_on_time"
-    assert task_status(data, plan, task, D(2027, 12, 1)).code == "no_report"
-
-
-def test_status_command_counts_the_examples(run):
-    result = run("status", "--plan", "qd74-dai-hoi-xx", "--today", "2026-11-21", "--format", "json")
-    rows = {r["name"]: r for r in __import__("json").loads(result.stdout)}
-    total = rows["Tổng cộng"]
-    assert total["total"] == 35
-    assert total["done_late"] == 1  # I.13: Tháng 11/2025, completed 20/01/2026
-    assert total["done_on_time"] == 2  # I.5, I.11
-    assert total["overdue"] == 2  # I.1 (Quý II/2026) and IV.1 (Tháng 12/2025), in progress
-    assert rows["Sở Tài chính"]["done_late"] == 1
 
 
 def test_check_validates_progress_files(run, data_copy: Path):

@@ -186,3 +186,46 @@ def test_a_missed_yearly_report_is_listed_as_overdue(data):
     # II.4 "Hàng năm": nothing reported for 2025; II.1 was reported done in the 2025 example file.
     assert ("hoi-nhap-quoc-te", "II.4") in missed and missed[("hoi-nhap-quoc-te", "II.4")].due == D(2025, 12, 31)
     assert ("hoi-nhap-quoc-te", "II.1") not in missed
+
+
+def test_new_deadline_forms_reach_due_and_status(data_copy):
+    """A quarterly duty is due each quarter; a conditional one is listed by tasks, never overdue."""
+    from kehoach.dataset import load_data
+    from kehoach.status import task_status
+
+    plan_file = data_copy / "plans" / "hoi-nhap-quoc-te.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    assert text.count("deadline: Định kỳ 6 tháng") == 1
+    text = text.replace("deadline: Định kỳ 6 tháng", "deadline: Hằng quý, trước ngày 15 tháng cuối quý")
+    plan_file.write_text(text, encoding="utf-8")
+    data = load_data(data_copy)
+    assert not [p for p in data.problems if p.severity == "error"]
+    items = due(data, data.registry.resolve("Sở Tài chính"), D(2026, 6, 1), until=D(2026, 9, 30))
+    quarterly = [(i.id, i.due, i.overdue) for i in items if i.kind == "quarterly"]
+    # Nothing reported for 2026: March's report is owed, June's comes next.
+    assert quarterly == [("II.6", D(2026, 3, 15), True), ("II.6", D(2026, 6, 15), False)]
+    later = due(data, data.registry.resolve("Sở Tài chính"), D(2026, 6, 16), until=D(2026, 9, 30))
+    assert [(i.id, i.due, i.overdue) for i in later if i.kind == "quarterly"] == [
+        ("II.6", D(2026, 6, 15), True),
+        ("II.6", D(2026, 9, 15), False),
+    ]
+    plan = data.plan("hoi-nhap-quoc-te").plan
+    task = next(t for t in plan.tasks if t.id == "II.6")
+    assert task_status(data, plan, task, D(2026, 6, 16)).due == D(2026, 6, 15)
+
+
+def test_conditional_deadline_is_listed_and_never_overdue(data_copy):
+    from kehoach.dataset import load_data
+    from kehoach.status import task_status
+
+    plan_file = data_copy / "plans" / "hoi-nhap-quoc-te.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    text = text.replace("deadline: Định kỳ 6 tháng", "deadline: Sau khi Trung ương ban hành hướng dẫn")
+    plan_file.write_text(text, encoding="utf-8")
+    data = load_data(data_copy)
+    hits = find_tasks(data, plans=["hoi-nhap-quoc-te"], kind="condition")
+    assert [(h.task.id, h.deadline.condition) for h in hits] == [("II.6", "Sau khi Trung ương ban hành hướng dẫn")]
+    plan = hits[0].plan
+    assert task_status(data, plan, hits[0].task, D(2035, 1, 1)).code in ("no_report", "in_time")
+    items = due(data, data.registry.resolve("Sở Tài chính"), D(2030, 1, 1), until=D(2030, 12, 31))
+    assert not [i for i in items if i.id == "II.6" and i.plan.id == "hoi-nhap-quoc-te" and i.overdue]

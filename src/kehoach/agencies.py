@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from kehoach.model import Agency
-from kehoach.text import ascii_key, fold
+from kehoach.text import ascii_key, fold, normalize, slug
 
 Reason = Literal["direct", "predecessor", "collective"]
+REASON_ORDER = {"direct": 0, "predecessor": 1, "collective": 2}
+
+# Words that say where or what kind of body, not which one: they never decide a suggestion
+# ("Kho bạc Nhà nước Thanh Hóa" must not suggest "Tỉnh ủy Thanh Hóa").
+_PLAIN_WORDS = frozenset(
+    ascii_key("tỉnh thanh hóa sở ubnd ủy nhân dân các cấp và của trên địa bàn").split()
+)
 
 
 class AgencyError(LookupError):
@@ -46,6 +54,10 @@ class Match:
     via: str  # the name as written in the task
 
 
+def _unique(agencies: Iterable[Agency]) -> list[Agency]:
+    return list({a.id: a for a in agencies}.values())
+
+
 class Registry:
     def __init__(self, agencies: Iterable[Agency]) -> None:
         self.agencies: dict[str, Agency] = {}
@@ -57,6 +69,7 @@ class Registry:
                 self._exact.setdefault(fold(name), set()).add(a.id)
                 self._loose.setdefault(ascii_key(name), set()).add(a.id)
         self._resolved: dict[str, Agency] = {}
+        self._weights: dict[str, float] | None = None
 
     @staticmethod
     def names_of(a: Agency) -> list[str]:
@@ -86,24 +99,58 @@ class Registry:
         raise UnknownAgency(name, self.suggest(name))
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        key = ascii_key(name)
+        """Registry names closest to ``name``, ranked by the words that tell agencies apart.
+
+        Each shared word counts by how rare it is in the registry ("kho", "bạc" weigh much more
+        than "nhà", "nước"); words such as "tỉnh", "Thanh Hóa", "Sở", "UBND" count for nothing.
+        Spelling slips are caught by character similarity on the meaningful words.
+        """
         by_key: dict[str, str] = {}
         for a in self.agencies.values():
             for alias in self.names_of(a):
                 by_key.setdefault(ascii_key(alias), a.name)
-        close = difflib.get_close_matches(key, list(by_key), n=n * 3, cutoff=0.6)
-        # Also offer names that contain every word typed ("tai chinh" -> "Sở Tài chính").
-        words = key.split()
-        if words:
-            close += [k for k in by_key if all(w in k.split() for w in words)]
-        out: list[str] = []
-        for k in close:
-            if by_key[k] not in out:
-                out.append(by_key[k])
-        # Today's agencies first: a user typing "Sở Kế hoạch" most likely wants the current name.
+        weights = self._word_weights(by_key)
+        full = ascii_key(name)
+        words = [w for w in full.split() if w not in _PLAIN_WORDS]
+        if not words:
+            return []
+        core = " ".join(words)
+        total = sum(weights.get(w, max(weights.values(), default=1.0)) for w in words)
+        scores: dict[str, float] = {}
+        ties: dict[str, float] = {}
+        for key, canonical in by_key.items():
+            theirs = [w for w in key.split() if w not in _PLAIN_WORDS]
+            if not theirs:
+                continue
+            shared = sum(weights.get(w, 0.0) for w in set(words) & set(theirs))
+            by_words = shared / total if total else 0.0
+            by_chars = difflib.SequenceMatcher(None, core, " ".join(theirs)).ratio()
+            score = max(by_words, by_chars - 0.25)
+            if score >= 0.45 and score > scores.get(canonical, 0.0):
+                scores[canonical] = score
+                # Among equals, the closer whole name wins: "Sở Kế hoạch" -> a Sở before a Bộ.
+                ties[canonical] = difflib.SequenceMatcher(None, full, key).ratio()
         current = {a.name for a in self.agencies.values() if a.current}
-        out.sort(key=lambda name: name not in current)
-        return out[:n]
+        # Then today's agencies first: "Sở Kế hoạch" most likely means the current name.
+        ranked = sorted(scores, key=lambda c: (-round(scores[c], 2), -round(ties[c], 2), c not in current, c))
+        return ranked[:n]
+
+    def _word_weights(self, by_key: dict[str, str]) -> dict[str, float]:
+        if self._weights is None:
+            df: dict[str, int] = {}
+            for key in by_key:
+                for w in set(key.split()):
+                    df[w] = df.get(w, 0) + 1
+            total = max(1, len(by_key))
+            self._weights = {w: math.log(1 + total / c) for w, c in df.items()}
+        return self._weights
+
+    @staticmethod
+    def add_snippet(name: str, level: str = "province") -> str:
+        """A registry entry for an unknown name, ready to paste under ``agencies:`` (one line of YAML)."""
+        clean = normalize(name)
+        quoted = '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return f"- {{id: {slug(clean)}, name: {quoted}, level: {level}}}"
 
     def successors(self, agency_id: str) -> list[Agency]:
         """Current agencies that took over this one (transitively); itself if it still exists."""
@@ -123,6 +170,34 @@ class Registry:
             elif a not in out:
                 out.append(a)
         return out
+
+    def heirs(self, agency_id: str, *, text: str | None = None, named: Iterable[str] = ()) -> list[Agency]:
+        """Current agencies that answer for one duty of ``agency_id``, as the duty is worded.
+
+        ``named`` (a task's own ``successor:`` list) wins: the successors it names. Else, when the
+        registry says which successor took which kind of duty (``successions``), those whose keywords
+        occur in ``text`` (the task's content), else those marked ``default``. Else every successor.
+        An agency that still exists answers for itself.
+        """
+        every = self.successors(agency_id)
+        agency = self.agencies.get(agency_id)
+        if agency is None or not agency.replaced_by:
+            return every
+        ids = {h.id for h in every}
+        chosen = _unique([h for n in named for h in self.current(n) if h.id in ids])
+        if chosen:
+            return chosen
+        if text is not None and agency.successions:
+            key = fold(text)
+            picked = [s.to for s in agency.successions if any(fold(k) in key for k in s.keywords)]
+            picked = picked or [s.to for s in agency.successions if s.default]
+            out: list[Agency] = []
+            for aid in picked:
+                if aid != agency_id and aid in self.agencies:
+                    out += self.heirs(aid, text=text, named=named)
+            if out:
+                return _unique(out)
+        return every
 
     def current(self, name: str) -> list[Agency]:
         """Who answers today for a name as written: itself, or its successors; [] if unknown."""
@@ -153,8 +228,14 @@ class Registry:
             return False
         return agency.id in collective.covers or agency.level in collective.covers
 
-    def match(self, written: str, agency: Agency, *, strict: bool = False) -> Match | None:
-        """Does a name written in a task apply to ``agency``? Direct beats predecessor beats collective."""
+    def match(
+        self, written: str, agency: Agency, *, strict: bool = False, task: Any = None
+    ) -> Match | None:
+        """Does a name written in a task apply to ``agency``? Direct beats predecessor beats collective.
+
+        With ``task``, a dissolved agency's duty goes only to the successor(s) that took that kind of
+        duty (see ``heirs``); without it, to every successor.
+        """
         try:
             target = self.resolve(written)
         except AgencyError:
@@ -163,7 +244,12 @@ class Registry:
             return Match("direct", written)
         if strict:
             return None
-        heirs = self.successors(target.id) if target.replaced_by else []
+        heirs = (
+            (self.heirs(target.id, text=task.content, named=task.successor) if task is not None
+             else self.successors(target.id))
+            if target.replaced_by
+            else []
+        )
         if any(h.id == agency.id for h in heirs):
             return Match("predecessor", written)
         for group in [target, *heirs]:
@@ -171,11 +257,12 @@ class Registry:
                 return Match("collective", written)
         return None
 
-    def best_match(self, names: Iterable[str], agency: Agency, *, strict: bool = False) -> Match | None:
-        order = {"direct": 0, "predecessor": 1, "collective": 2}
+    def best_match(
+        self, names: Iterable[str], agency: Agency, *, strict: bool = False, task: Any = None
+    ) -> Match | None:
         best: Match | None = None
         for n in names:
-            m = self.match(n, agency, strict=strict)
-            if m and (best is None or order[m.reason] < order[best.reason]):
+            m = self.match(n, agency, strict=strict, task=task)
+            if m and (best is None or REASON_ORDER[m.reason] < REASON_ORDER[best.reason]):
                 best = m
         return best

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kehoach.agencies import AgencyError
+from kehoach.agencies import AgencyError, Registry, UnknownAgency
 from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline, DeadlineError, parse_deadline
 from kehoach.loader import LoadedPlan, PathT, Problem, format_path
@@ -27,6 +27,15 @@ _INFERRED_LABELS = {
     "value": "giá trị",
     "year": "năm",
     "unit": "đơn vị tính",
+}
+_HEADER_LABELS = {
+    "due": "ngày báo cáo",
+    "to": "nơi nhận",
+    "by": "cơ quan tổng hợp",
+    "kind": "loại (sơ kết/tổng kết)",
+    "year": "năm",
+    "start": "năm bắt đầu",
+    "end": "năm kết thúc",
 }
 
 
@@ -92,6 +101,10 @@ def _check_registry(data: DataSet) -> list[Problem]:
             if other not in data.registry.agencies:
                 emit(("agencies", i, "replaced_by", j), "registry.unknown-successor",
                      f"{a.name}: cơ quan kế nhiệm {other!r} không có trong sổ đăng ký")
+        for j, sc in enumerate(a.successions):
+            if sc.to not in a.replaced_by:
+                emit(("agencies", i, "successions", j, "to"), "registry.unknown-successor",
+                     f"{a.name}: {sc.to!r} trong successions không có trong replaced_by")
         for j, other in enumerate(a.excludes):
             if other not in data.registry.agencies:
                 emit(("agencies", i, "excludes", j), "registry.unknown-id", f"{a.name}: không có mã cơ quan {other!r}")
@@ -134,6 +147,17 @@ def _names(lp: LoadedPlan) -> Iterator[tuple[PathT, str]]:
                 yield ("targets", ti, field_name, i), n
 
 
+def unknown_agency_message(registry_file: str, name: str, exc: UnknownAgency) -> str:
+    """What to do about a name the registry does not know: a near name, or how to add it."""
+    message = f"không tìm thấy cơ quan {name!r} trong {registry_file}"
+    message += ("; có phải: " + ", ".join(exc.suggestions) + "?") if exc.suggestions else "."
+    message += (
+        f" Nếu là cơ quan chưa có, thêm vào {registry_file} dưới 'agencies:' "
+        f"(chọn level theo docs/encoding.md, mục 11; ghi basis nếu có văn bản): {Registry.add_snippet(name)}"
+    )
+    return message
+
+
 def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
     emit = _Emitter(lp)
     plan = lp.plan
@@ -153,6 +177,8 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
     for path, name in _names(lp):
         try:
             data.registry.resolve(name)
+        except UnknownAgency as exc:
+            emit(path, "agency.unknown", unknown_agency_message(str(data.registry_path), name, exc))
         except AgencyError as exc:
             emit(path, "agency.unknown", f"cơ quan không có trong sổ đăng ký: {exc}")
 
@@ -161,6 +187,15 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
         label = f"nhiệm vụ {task.id}"
         if not task.lead:
             emit((*path, "lead"), "task.no-lead", f"{label}: chưa có cơ quan chủ trì (lead)")
+        heirs = {h.id for n in task.lead for a in data.registry.current(n) for h in [a]}
+        for si, name in enumerate(task.successor):
+            found = data.registry.current(name)
+            if not found or not any(a.id in heirs for a in found):
+                emit(
+                    (*path, "successor", si),
+                    "task.successor",
+                    f"{label}: {name!r} không phải cơ quan kế nhiệm của cơ quan chủ trì",
+                )
         result = data.deadline_or_error(plan, task)
         if result is None:
             emit((*path, "deadline"), "task.no-deadline", f"{label}: chưa có thời hạn (deadline)")
@@ -188,7 +223,8 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
             emit(
                 (*path, name),
                 "inferred",
-                f"{label}: {_INFERRED_LABELS.get(name, name)} không có trong văn bản, do người mã hóa suy ra{reason}",
+                f"{label}: {_INFERRED_LABELS.get(name, name)} do người mã hóa suy ra hoặc diễn đạt lại, "
+                f"không chép nguyên văn{reason}",
                 "warning",
             )
     # In a target table with a lead column, an empty cell is worth a warning of its own (a target from
@@ -218,6 +254,26 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
             f"{unassigned} chỉ tiêu nêu trong phần mục tiêu, văn bản không giao cơ quan chủ trì",
             "warning",
         )
+    # Plan-level facts the guide lets the encoder infer: report days and recipients, review years, periods.
+    header: list[tuple[PathT, str, list[str], str | None]] = []
+    for key, what in (("annual", "báo cáo hằng năm"), ("consolidated", "báo cáo tổng hợp")):
+        rep = getattr(plan.reporting, key)
+        if rep is not None:
+            header.append((("reporting", key), what, list(rep.inferred), rep.note))
+    for ri, review in enumerate(plan.reviews):
+        what = ("sơ kết" if review.kind == "midterm" else "tổng kết") + f" năm {review.year}"
+        header.append((("reviews", ri), what, list(review.inferred), review.note))
+    for pi, period in enumerate(plan.periods):
+        header.append((("periods", pi), f"giai đoạn {period.label}", list(period.inferred), period.note))
+    for where, what, names, note in header:
+        for name in names:
+            reason = f": {note}" if note else ""
+            emit(
+                (*where, name),
+                "inferred",
+                f"{what}: {_HEADER_LABELS.get(name, name)} do người mã hóa suy ra{reason}",
+                "warning",
+            )
     for ti, target in enumerate(plan.targets):
         for name in target.inferred:
             emit(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,13 +66,30 @@ class DataSet:
         return self._deadlines[key]
 
 
-def load_data(root: Path) -> DataSet:
+def cache_enabled(cache: bool | None = None) -> bool:
+    """An explicit choice wins; else on, unless $KEHOACH_NO_CACHE is set to something other than 0."""
+    if cache is not None:
+        return cache
+    return os.environ.get("KEHOACH_NO_CACHE", "") in ("", "0")
+
+
+def load_data(root: Path, cache: bool | None = None) -> DataSet:
+    """Registry, plans and progress of one data directory, with every problem met.
+
+    With the cache (the default, see ``kehoach.cache``), unchanged files are not parsed again; the
+    result is the same either way.
+    """
+    fc = None
+    if cache_enabled(cache):
+        from kehoach.cache import FileCache
+
+        fc = FileCache(root)
     problems: list[Problem] = []
     reg_path = root / "agencies.yaml"
     registry = Registry([])
     positions = Positions()
     if reg_path.is_file():
-        loaded, probs = load_registry_file(reg_path)
+        loaded, probs = load_registry_file(reg_path, fc)
         problems += probs
         if loaded:
             positions = loaded.positions
@@ -86,8 +104,14 @@ def load_data(root: Path) -> DataSet:
             Problem(str(root / "plans"), None, None, "", "plans.missing", "không có tệp kế hoạch nào (plans/*.yaml)")
         )
     for path in files:
-        lp, probs = load_plan_file(path)
+        lp, probs = load_plan_file(path, fc)
         problems += probs
         if lp:
             plans.append(lp)
-    return DataSet(root, registry, plans, problems, positions)
+    data = DataSet(root, registry, plans, problems, positions)
+    if fc is not None:
+        from kehoach.progress import load_progress
+
+        data._progress = load_progress(root, fc)  # type: ignore[attr-defined]
+        fc.commit()
+    return data

@@ -16,32 +16,60 @@ from typing import Literal
 
 from kehoach.text import fold
 
-Kind = Literal["date", "month", "quarter", "year", "range", "annual", "semiannual", "ongoing", "plan", "event"]
-Recurrence = Literal["annual", "semiannual"]
+Kind = Literal[
+    "date",
+    "month",
+    "quarter",
+    "half",
+    "year",
+    "range",
+    "monthly",
+    "quarterly",
+    "annual",
+    "semiannual",
+    "ongoing",
+    "plan",
+    "event",
+    "condition",
+]
+Recurrence = Literal["monthly", "quarterly", "annual", "semiannual"]
 
 KIND_LABELS: dict[str, str] = {
     "date": "ngày cụ thể",
     "month": "tháng",
     "quarter": "quý",
+    "half": "6 tháng",
     "year": "năm",
     "range": "giai đoạn",
+    "monthly": "hằng tháng",
+    "quarterly": "hằng quý",
     "annual": "hằng năm",
     "semiannual": "định kỳ 6 tháng",
     "ongoing": "thường xuyên",
     "plan": "trong thời gian thực hiện",
     "event": "theo hoạt động",
+    "condition": "chờ điều kiện",
 }
 # Kinds with no single due date: judged per reporting cycle rather than once.
-RECURRING_KINDS = frozenset({"annual", "semiannual", "ongoing", "plan"})
+RECURRING_KINDS = frozenset({"monthly", "quarterly", "annual", "semiannual", "ongoing", "plan"})
+# Kinds that are never overdue: there is no date to miss ("Thường xuyên", "Theo hoạt động",
+# "Sau khi Trung ương ban hành hướng dẫn").
+NEVER_OVERDUE_KINDS = frozenset({"ongoing", "plan", "event", "condition"})
+
+DOCS_SECTION = "docs/deadlines.md, mục «Bảng các dạng»"
 
 
 class DeadlineError(ValueError):
     """The text is not a deadline form the tool knows."""
 
-    def __init__(self, text: str, reason: str = "không nhận dạng được thời hạn") -> None:
+    def __init__(self, text: str, reason: str = "không nhận dạng được thời hạn", hint: str | None = None) -> None:
         self.text = text
         self.reason = reason
-        super().__init__(f"{reason}: {text!r}")
+        self.hint = hint  # what to write instead, for a phrase no form matches
+        message = f"{reason}: {text!r}"
+        if hint:
+            message += f"; {hint}"
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -56,6 +84,17 @@ class PlanDates:
 
 @dataclass(frozen=True)
 class Deadline:
+    """One parsed deadline cell.
+
+    For any kind, a status engine needs only three things, all generic:
+
+    - ``recurring``: judged per period (``occurrences`` gives the period's due days) rather than once
+      against ``due``;
+    - ``never_overdue``: no date can be missed (ongoing work, "Theo hoạt động", a deadline that waits
+      for an event such as "Sau khi Trung ương ban hành hướng dẫn", whose words are in ``condition``);
+    - ``next_due(dates, on_or_after)``: the first due day on or after a date, recurring or not.
+    """
+
     text: str
     kind: Kind
     start: dt.date | None
@@ -63,25 +102,50 @@ class Deadline:
     recurrence: Recurrence | None = None
     annotation: str | None = None
     item: str | None = None  # "a", "b" where the cell holds sub-items
+    day: int | None = None  # the day the document names: "trước ngày 20 hằng tháng", "15/12 hằng năm"
+    month: int | None = None  # with ``day`` for yearly duties ("Trước ngày 15/12 hằng năm")
+    condition: str | None = None  # the event a "condition" deadline waits for, as written
 
     @property
     def recurring(self) -> bool:
         return self.kind in RECURRING_KINDS
 
     @property
+    def never_overdue(self) -> bool:
+        return self.kind in NEVER_OVERDUE_KINDS
+
+    @property
     def label(self) -> str:
         return KIND_LABELS[self.kind]
 
+    @property
+    def day_named(self) -> bool:
+        """The document names the report day itself; the plan's reporting day does not apply."""
+        return self.day is not None
+
     def occurrences(self, dates: PlanDates, first: dt.date, last: dt.date) -> list[dt.date]:
-        """Reporting dates of a recurring duty that fall in [first, last] and within the plan."""
+        """Reporting dates of a recurring duty that fall in [first, last] and within the plan.
+
+        Monthly duties fall on the named day of each month (else its last day); quarterly duties on
+        the named day of the quarter's last month (else the quarter's last day); yearly duties on the
+        named day and month (else the plan's annual report day, else 31/12); half-yearly duties on
+        the plan's half-yearly report days (else 30/6 and 31/12).
+        """
         if not self.recurring:
             return []
         lo = max(first, self.start or dates.start)
         hi = min(last, self.due or dates.end)
         if hi < lo:
             return []
-        if self.recurrence == "semiannual":
+        if self.recurrence == "monthly":
+            months = range(1, 13)
+            days = [(self.day or 31, m) for m in months]
+        elif self.recurrence == "quarterly":
+            days = [(self.day or 31, m) for m in (3, 6, 9, 12)]
+        elif self.recurrence == "semiannual":
             days = list(dates.semiannual_reports)
+        elif self.day is not None and self.month is not None:
+            days = [(self.day, self.month)]
         else:
             days = [dates.annual_report or (31, 12)]
         out = []
@@ -91,6 +155,17 @@ class Deadline:
                 if lo <= d <= hi:
                     out.append(d)
         return sorted(out)
+
+    def next_due(self, dates: PlanDates, on_or_after: dt.date) -> dt.date | None:
+        """The first due day on or after ``on_or_after``: the next period's day for a recurring duty,
+        the due date itself for a one-off deadline not yet passed, None otherwise (and always None
+        for kinds with no date: "event", "condition")."""
+        if self.recurring:
+            nxt = self.occurrences(dates, on_or_after, dates.end)
+            return nxt[0] if nxt else None
+        if self.due is not None and self.due >= on_or_after:
+            return self.due
+        return None
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -104,23 +179,105 @@ _LEAD_WORDS = re.compile(
 _YEAR = r"((?:19|20)\d\d)"
 _SEP = r"\s*(?:/|năm)\s*"
 
+_Q = r"(i|ii|iii|iv|[1-4])"
+_M = r"(\d{1,2})"
+_EVERY = r"(?:định kỳ )?h[ằà]ng"  # "hằng", "hàng", "định kỳ hằng"
+_BY_DAY = r"(?:trước |vào |chậm nhất |chậm nhất vào |trước hoặc vào )?(?:ngày )?"
+
 _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(rf"^(?:ngày\s*)?(\d{{1,2}})/(\d{{1,2}})/{_YEAR}$")),
     ("date", re.compile(rf"^(?:ngày\s*)?(\d{{1,2}}) tháng (\d{{1,2}}) năm {_YEAR}$")),
-    ("quarter", re.compile(rf"^quý (i|ii|iii|iv|[1-4]){_SEP}{_YEAR}$")),
+    ("quarter", re.compile(rf"^quý {_Q}{_SEP}{_YEAR}$")),
+    # "Quý III-IV/2025", "Quý I và quý II năm 2025", "Quý II đến quý IV/2026"
+    ("quarters", re.compile(rf"^quý {_Q}(?:\s*(?:-|,|và|đến)\s*(?:quý )?{_Q})+{_SEP}{_YEAR}$")),
     ("month", re.compile(rf"^tháng (\d{{1,2}}){_SEP}{_YEAR}$")),
+    # "Tháng 01 và tháng 02/2025", "Tháng 10-12/2025", "Tháng 3, 4 năm 2026"
+    ("months", re.compile(rf"^tháng \d{{1,2}}(?:\s*(?:-|,|và|đến)\s*(?:tháng )?\d{{1,2}})+{_SEP}{_YEAR}$")),
+    # "6 tháng đầu năm 2025", "06 tháng cuối năm/2025"
+    ("half", re.compile(rf"^0?6 tháng (đầu|cuối) năm\s*(?:/|năm)?\s*{_YEAR}$")),
     ("from_issue", re.compile(rf"^từ khi ban hành(?: [^\d]*?)? đến(?: hết)?(?: năm)? {_YEAR}$")),
     ("range", re.compile(rf"^(?:giai đoạn |từ )?(?:năm )?{_YEAR}\s*(?:-|đến)\s*(?:năm )?{_YEAR}$")),
-    ("year", re.compile(rf"^(?:năm |hết năm |cuối năm )?{_YEAR}$")),
+    ("year", re.compile(rf"^(?:năm |hết năm |cuối năm |cả năm |trong cả năm )?{_YEAR}$")),
 ]
 _ANNUAL = {"hằng năm", "hàng năm", "định kỳ hằng năm", "định kỳ hàng năm", "hằng năm, thường xuyên"}
 _SEMIANNUAL = {"định kỳ 6 tháng", "định kỳ 06 tháng", "6 tháng một lần", "06 tháng một lần", "6 tháng/lần"}
+# Recurrence with an optional day: "Hằng tháng", "Hằng tháng, trước ngày 20", "Trước ngày 20 hằng tháng",
+# "Hàng quý", "Ngày 15 tháng cuối quý hằng quý"; "Trước ngày 15/12 hằng năm", "Hằng năm, trước ngày 15/12".
+_REPEAT = re.compile(
+    rf"^(?:{_EVERY} (?P<unit>tháng|quý)(?:[,;]?\s*{_BY_DAY}(?P<day>\d{{1,2}})(?: (?:của )?tháng cuối quý)?)?"
+    rf"|{_BY_DAY}(?P<day2>\d{{1,2}})(?: (?:của )?tháng cuối quý)? {_EVERY} (?P<unit2>tháng|quý))$"
+)
+_YEARLY_DAY = re.compile(
+    rf"^(?:{_EVERY} năm[,;]?\s*{_BY_DAY}(?P<d>\d{{1,2}})(?:/| tháng )(?P<m>\d{{1,2}})"
+    rf"|{_BY_DAY}(?P<d2>\d{{1,2}})(?:/| tháng )(?P<m2>\d{{1,2}}) {_EVERY} năm)$"
+)
 _ONGOING = re.compile(r"^thường xuyên(?:[,;]?\s*(?:định kỳ|liên tục|hằng năm|hàng năm))*$")
 _PLAN = re.compile(
     r"^(?:trong )?(?:thời gian|quá trình|suốt quá trình|cả giai đoạn)(?: thực hiện)?"
     r"(?: (?:nghị quyết|kế hoạch|chương trình|quyết định|đề án))?$"
 )
 _EVENT = re.compile(r"^(?:theo hoạt động|khi có yêu cầu|theo yêu cầu|khi phát sinh|theo sự kiện)$")
+# A deadline that waits for someone else: "Theo tiến độ của Trung ương", "Sau khi Trung ương ban hành
+# hướng dẫn", "Theo lộ trình của Bộ Tài chính", "Khi có văn bản hướng dẫn". Needs a word after the
+# opening so that a bare "Sau khi" is still an error.
+_CONDITION = re.compile(
+    r"^(?:(?:ngay |chậm nhất \d+ ngày |trong vòng \d+ ngày )?sau khi"
+    r"|theo (?:tiến độ|lộ trình|chỉ đạo|hướng dẫn|kế hoạch|yêu cầu)(?: chung)?(?: của)?"
+    r"|khi (?:có|được|trung ương)"
+    r"|căn cứ (?:vào )?(?:hướng dẫn|chỉ đạo|tiến độ))"
+    r"\s+\S.*$"
+)
+# One example per form, for "the closest supported form" in an error.
+_EXAMPLES = (
+    "15/12/2025",
+    "Tháng 02/2025",
+    "Tháng 01 và tháng 02/2025",
+    "Quý II/2026",
+    "Quý III-IV/2025",
+    "6 tháng đầu năm 2025",
+    "6 tháng cuối năm 2025",
+    "Năm 2026",
+    "Cả năm 2025",
+    "2026 - 2030",
+    "Từ khi ban hành kế hoạch đến năm 2035",
+    "Trước tháng 6/2026",
+    "Đến năm 2030",
+    "Hằng tháng",
+    "Trước ngày 20 hằng tháng",
+    "Hằng quý",
+    "Hằng quý, trước ngày 15 tháng cuối quý",
+    "Hằng năm",
+    "Trước ngày 15/12 hằng năm",
+    "Định kỳ 6 tháng",
+    "Thường xuyên",
+    "Trong thời gian thực hiện Kế hoạch",
+    "Theo hoạt động",
+    "Theo tiến độ của Trung ương",
+    "Sau khi Trung ương ban hành hướng dẫn",
+)
+
+
+def closest_form(text: str) -> str:
+    """The supported example closest to ``text`` (by words, then characters)."""
+    import difflib
+
+    key = _digits_as_nine(fold(text))
+    words = set(key.split())
+
+    def score(example: str) -> tuple[float, float]:
+        ex = _digits_as_nine(fold(example))
+        shared = len(words & set(ex.split())) / max(1, len(words | set(ex.split())))
+        return shared, difflib.SequenceMatcher(None, key, ex).ratio()
+
+    return max(_EXAMPLES, key=score)
+
+
+def _digits_as_nine(text: str) -> str:
+    return re.sub(r"\d+", "9", text)
+
+
+def unknown_hint(text: str) -> str:
+    return f"dạng gần nhất được hỗ trợ: {closest_form(text)!r} (xem {DOCS_SECTION})"
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date:
@@ -151,10 +308,12 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
         annotation = m.group(1).strip() or None
         body = body[: m.start()]
     key = fold(body).rstrip(".").strip()
-    key = key.replace("–", "-")
+    key = key.replace("–", "-").replace("quí", "quý")
 
-    def make(kind: Kind, start: dt.date | None, due: dt.date | None, rec: Recurrence | None = None) -> Deadline:
-        return Deadline(original, kind, start, due, rec, annotation, item)
+    def make(
+        kind: Kind, start: dt.date | None, due: dt.date | None, rec: Recurrence | None = None, **extra: object
+    ) -> Deadline:
+        return Deadline(original, kind, start, due, rec, annotation, item, **extra)  # type: ignore[arg-type]
 
     def need_dates() -> PlanDates:
         if dates is None:
@@ -175,6 +334,26 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
         return make("plan", d.start, d.end)
     if _EVENT.match(key):
         return make("event", None, None)
+    m = _REPEAT.match(key)
+    if m:
+        d = need_dates()
+        unit = m.group("unit") or m.group("unit2")
+        day_text = m.group("day") or m.group("day2")
+        day = int(day_text) if day_text else None
+        if day is not None and not 1 <= day <= 31:
+            raise DeadlineError(original, f"ngày không hợp lệ (ngày {day})")
+        if unit == "tháng":
+            return make("monthly", d.start, d.end, "monthly", day=day)
+        return make("quarterly", d.start, d.end, "quarterly", day=day)
+    m = _YEARLY_DAY.match(key)
+    if m:
+        d = need_dates()
+        day, month = int(m.group("d") or m.group("d2")), int(m.group("m") or m.group("m2"))
+        try:
+            dt.date(2024, month, day)  # a leap year: 29/02 is a real day
+        except ValueError:
+            raise DeadlineError(original, f"ngày không hợp lệ (không có ngày {day:02d}/{month:02d})") from None
+        return make("annual", d.start, d.end, "annual", day=day, month=month)
 
     lead = _LEAD_WORDS.match(key)
     prep = lead.group("prep") if lead else None
@@ -193,7 +372,14 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
             if candidate is stripped and candidate != key:
                 return _with_preposition(d, prep, make, need_dates)
             return d
-    raise DeadlineError(original)
+    for candidate in dict.fromkeys((key, stripped)):
+        if _CONDITION.match(candidate):
+            # Keep the words: they say what the task waits for. The annotation, if any, is part of it.
+            condition = body.strip().rstrip(".")
+            if annotation:
+                condition = f"{condition} ({annotation})"
+            return make("condition", None, None, condition=condition)
+    raise DeadlineError(original, hint=unknown_hint(body))
 
 
 def _with_preposition(d: Deadline, prep: str | None, make, need_dates) -> Deadline:  # type: ignore[no-untyped-def]
@@ -222,6 +408,28 @@ def _build(form: str, m: re.Match[str], make, need_dates) -> Deadline:  # type: 
         if not 1 <= month <= 12:
             raise ValueError(f"tháng {month}")
         return make("month", dt.date(year, month, 1), _month_end(year, month))
+    if form == "months":
+        year = int(m.group(1))
+        numbers = [int(n) for n in re.findall(r"\d{1,2}", m.group(0)[: m.start(1)])]
+        for month in numbers:
+            if not 1 <= month <= 12:
+                raise ValueError(f"tháng {month}")
+        if numbers != sorted(numbers) or len(set(numbers)) != len(numbers):
+            raise ValueError("các tháng không theo thứ tự tăng dần")
+        return make("month", dt.date(year, numbers[0], 1), _month_end(year, numbers[-1]))
+    if form == "quarters":
+        year = int(m.group(m.lastindex or 1))
+        names = re.findall(r"\b(iv|iii|ii|i|[1-4])\b", m.group(0)[: m.start(m.lastindex or 1)])
+        quarters = [_ROMAN.get(q) or int(q) for q in names]
+        if quarters != sorted(quarters) or len(set(quarters)) != len(quarters):
+            raise ValueError("các quý không theo thứ tự tăng dần")
+        first_month = 3 * (quarters[0] - 1) + 1
+        return make("quarter", dt.date(year, first_month, 1), _month_end(year, 3 * quarters[-1]))
+    if form == "half":
+        year = int(m.group(2))
+        if m.group(1) == "đầu":
+            return make("half", dt.date(year, 1, 1), dt.date(year, 6, 30))
+        return make("half", dt.date(year, 7, 1), dt.date(year, 12, 31))
     if form == "from_issue":
         d = need_dates()
         year = int(m.group(1))

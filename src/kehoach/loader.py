@@ -1,9 +1,9 @@
 """YAML files -> models, with every problem located by file, line, column and field.
 
 Hostile or broken input must end in a message, never a traceback, an executed tag or an exhausted
-machine: the size is capped before reading, the encoding is checked before parsing, and the
-event stream is scanned (without building anything) for tags, nesting depth and the size that
-aliases would expand to, before the composer ever sees it.
+machine: the size is capped before reading, the encoding is checked before parsing, and each file
+is parsed once: plain data is built straight from libyaml's event stream while tags, nesting depth
+and the size that aliases would expand to are checked, so nothing is built past a limit.
 """
 
 from __future__ import annotations
@@ -163,97 +163,186 @@ def _yaml_message(exc: Exception, text: str = "") -> str:
     return message
 
 
-class _Walker:
-    """Composed YAML nodes -> plain Python, with positions, a node budget and a depth limit.
+def _compose(path: Path, text: str) -> tuple[Any, Positions]:
+    """One pass over libyaml's event stream -> plain Python data and the position of every key and item.
 
-    Composing never expands aliases (an alias is a second reference to the same node), so a
-    "billion laughs" file composes cheaply; the expansion would happen here, against the budget.
+    The limits are enforced while building: nesting depth, and a node budget in which an alias counts
+    for the whole subtree it stands for, so a "billion laughs" file is refused without expanding it
+    (an alias shares the already-built value). Any tag beyond YAML's standard ones is refused.
     """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import (
+        AliasEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+    )
+    from ruamel.yaml.nodes import ScalarNode
 
-    def __init__(self, path: Path, constructor: Any) -> None:
-        self.path = path
-        self.constructor = constructor
-        self.positions = Positions()
-        self.visited = 0
-        self.seen: set[int] = set()
-        self.aliased = False
+    yaml = YAML(typ="safe")  # libyaml's C parser when ruamel.yaml.clib is installed
+    resolver = yaml.resolver
+    first_chars = frozenset(k for k in resolver.versioned_resolver if k)
+    loose = bool(resolver.versioned_resolver.get(None))
+    where: dict[PathT, tuple[int, int]] = {}
+    anchors: dict[str, tuple[Any, int]] = {}
+    open_anchors: set[str] = set()
+    # One frame per open collection: [container, path, is-mapping, pending key, anchor, nodes at start].
+    stack: list[list[Any]] = []
+    root: Any = None
+    have_root = False
+    documents = 0
+    nodes = 0
 
-    def walk(self, node: Any, path: PathT, depth: int) -> Any:
-        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    def scalar(event: Any) -> Any:
+        tag = event.tag
+        value = event.value
+        if tag is None:
+            implicit = event.implicit
+            if not implicit[0] or not value:
+                if not value and implicit[0]:
+                    return None
+                return value
+            if value[0] not in first_chars and not loose:
+                return value
+            tag = resolver.resolve(ScalarNode, value, implicit)
+        else:
+            tag = tag if isinstance(tag, str) else getattr(tag, "value", tag)
+            if tag == "!":
+                return value
+        if str(getattr(tag, "value", tag)) == "tag:yaml.org,2002:str":
+            return value
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
+        return yaml.constructor.construct_object(node, deep=True)
 
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        self.visited += 1
-        if id(node) in self.seen:
-            self.aliased = True
-        self.seen.add(id(node))
-        if self.visited > MAX_NODES:
-            why = (
-                "bí danh (alias) nhân bản dữ liệu quá mức, có thể là “bom bí danh”"
-                if self.aliased
-                else "tệp kế hoạch không cần nhiều như vậy"
-            )
-            raise _fail(self.path, "too-large", f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc", line, col)
-        if depth > MAX_DEPTH:
-            raise _too_deep(self.path, line, col)
-        tag = node.tag if isinstance(node.tag, str) or node.tag is None else getattr(node.tag, "value", node.tag)
-        if tag not in _STANDARD_TAGS:
-            raise _fail(self.path, "yaml-tag", f"thẻ YAML {tag!r} không được phép (chỉ dữ liệu thuần)", line, col)
-        if isinstance(node, MappingNode):
-            out: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                if not isinstance(key_node, ScalarNode):
-                    raise _fail(self.path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", kline, kcol)
-                self.walk(key_node, path, depth + 1)  # tag and budget checks
-                key = str(key_node.value)  # as written: an unquoted "2.10" stays "2.10", not 2.1
-                if key in out:
-                    first = self.positions.where.get((*path, key), (None,))[0]
+    def place(value: Any, event: Any) -> None:
+        nonlocal root, have_root
+        line, col = event.start_mark.line + 1, event.start_mark.column + 1
+        if not stack:
+            root, have_root = value, True
+            return
+        frame = stack[-1]
+        container, fpath = frame[0], frame[1]
+        if frame[2]:
+            key = frame[3]
+            if key is None:
+                if not isinstance(event, ScalarEvent):
+                    raise _fail(path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", line, col)
+                key = str(event.value)  # as written: an unquoted "2.10" stays "2.10", not 2.1
+                kpath = (*fpath, key)
+                if key in container:
+                    first = where.get(kpath, (None,))[0]
                     raise _fail(
-                        self.path,
+                        path,
                         "duplicate-key",
-                        f"khóa {key!r} bị lặp lại trong cùng một bảng (dòng {first} và dòng {kline})",
-                        kline,
-                        kcol,
+                        f"khóa {key!r} bị lặp lại trong cùng một bảng (dòng {first} và dòng {line})",
+                        line,
+                        col,
                     )
-                self.positions.where[(*path, key)] = (kline, kcol)
-                out[key] = self.walk(value_node, (*path, key), depth + 1)
-            return out
-        if isinstance(node, SequenceNode):
-            items = []
-            for i, item in enumerate(node.value):
-                self.positions.where[(*path, i)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-                items.append(self.walk(item, (*path, i), depth + 1))
-            return items
-        return self.constructor.construct_object(node, deep=True)
+                where[kpath] = (line, col)
+                frame[3] = key
+                return
+            container[key] = value
+            frame[3] = None
+        else:
+            where[(*fpath, len(container))] = (line, col)
+            container.append(value)
 
+    def child_path(event: Any) -> PathT:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if frame[2]:
+            if frame[3] is None:
+                line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                raise _fail(path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", line, col)
+            return (*frame[1], frame[3])
+        return (*frame[1], len(frame[0]))
 
-def _count_events(path: Path, yaml: Any, text: str) -> None:
-    """Refuse huge or deeply nested input from the event stream, before composing builds anything."""
-    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, NodeEvent
+    def too_many(event: Any) -> LoadError:
+        why = (
+            "bí danh (alias) nhân bản dữ liệu quá mức, có thể là “bom bí danh”"
+            if anchors
+            else "tệp kế hoạch không cần nhiều như vậy"
+        )
+        return _fail(
+            path,
+            "too-large",
+            f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc",
+            event.start_mark.line + 1,
+            event.start_mark.column + 1,
+        )
 
-    nodes = depth = 0
     for event in yaml.parse(text):
-        if isinstance(event, NodeEvent):
+        cls = event.__class__
+        if cls is ScalarEvent:
             nodes += 1
             if nodes > MAX_NODES:
-                raise _fail(
-                    path,
-                    "too-large",
-                    f"tệp có quá {MAX_NODES:,} nút dữ liệu (tệp kế hoạch không cần nhiều như vậy); từ chối đọc",
-                    event.start_mark.line + 1,
-                    event.start_mark.column + 1,
-                )
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
+                raise too_many(event)
+            tag = event.tag
+            if tag is not None:
+                tag = tag if isinstance(tag, str) else getattr(tag, "value", tag)
+                if tag not in _STANDARD_TAGS:
+                    raise _tag(path, tag, event)
+            value = scalar(event)
+            place(value, event)
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise too_many(event)
+            if len(stack) >= MAX_DEPTH:
                 raise _too_deep(path, event.start_mark.line + 1, event.start_mark.column + 1)
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
+            tag = event.tag
+            if tag is not None:
+                tag = tag if isinstance(tag, str) else getattr(tag, "value", tag)
+                if tag not in _STANDARD_TAGS:
+                    raise _tag(path, tag, event)
+            cpath = child_path(event)
+            container: Any = {} if cls is MappingStartEvent else []
+            place(container, event)
+            if event.anchor:
+                open_anchors.add(event.anchor)
+            stack.append([container, cpath, cls is MappingStartEvent, None, event.anchor, nodes])
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = stack.pop()
+            if frame[4]:
+                open_anchors.discard(frame[4])
+                anchors[frame[4]] = (frame[0], nodes - frame[5] + 1)
+        elif cls is AliasEvent:
+            name = event.anchor
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            if name in open_anchors:
+                raise _fail(
+                    path, "too-large", f"bí danh (alias) *{name} tự tham chiếu chính nó; từ chối đọc", line, col
+                )
+            if name not in anchors:
+                raise _fail(path, "yaml-syntax", f"lỗi cú pháp YAML: bí danh *{name} chưa được định nghĩa", line, col)
+            value, size = anchors[name]
+            nodes += size
+            if nodes > MAX_NODES:
+                raise too_many(event)
+            if stack and stack[-1][2] and stack[-1][3] is None:
+                raise _fail(path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", line, col)
+            place(value, event)
+        elif cls is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                raise _fail(path, "yaml-syntax", "lỗi cú pháp YAML: tệp chỉ được có một tài liệu YAML", line, col)
+    return (root if have_root else None), Positions(where)
+
+
+def _tag(path: Path, tag: Any, event: Any) -> LoadError:
+    line, col = event.start_mark.line + 1, event.start_mark.column + 1
+    return _fail(path, "yaml-tag", f"thẻ YAML {tag!r} không được phép (chỉ dữ liệu thuần)", line, col)
 
 
 def read_yaml(path: Path) -> Document:
     """Read one YAML file safely. Raises LoadError with a located, readable problem."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
@@ -269,14 +358,8 @@ def read_yaml(path: Path) -> Document:
     text = _decode(path, raw)
     if not text.strip():
         raise _fail(path, "empty", "tệp rỗng: cần một bảng (mapping) YAML", 1, 1)
-    yaml = YAML(typ="safe")  # libyaml's C parser when ruamel.yaml.clib is installed
     try:
-        _count_events(path, yaml, text)
-        node = yaml.compose(text)
-        if node is None:
-            raise _fail(path, "empty", "tệp không có dữ liệu: cần một bảng (mapping) YAML", 1, 1)
-        walker = _Walker(path, yaml.constructor)
-        data = walker.walk(node, (), 0)
+        data, positions = _compose(path, text)
     except LoadError:
         raise
     except RecursionError:
@@ -284,10 +367,12 @@ def read_yaml(path: Path) -> Document:
     except (MarkedYAMLError, YAMLError, ValueError, TypeError) as exc:
         line, col = _mark(exc)
         raise _fail(path, "yaml-syntax", _yaml_message(exc, text), line, col) from None
+    if data is None:
+        raise _fail(path, "empty", "tệp không có dữ liệu: cần một bảng (mapping) YAML", 1, 1)
     if not isinstance(data, dict):
         kind = "danh sách" if isinstance(data, list) else type(data).__name__
         raise _fail(path, "not-mapping", f"cấp cao nhất phải là một bảng (mapping) YAML, không phải {kind}", 1, 1)
-    return Document(path, data, walker.positions)
+    return Document(path, data, positions)
 
 
 _PYDANTIC_MESSAGES = {
@@ -310,18 +395,58 @@ _PYDANTIC_MESSAGES = {
 }
 
 
-def validation_problems(doc: Document, exc: ValidationError) -> list[Problem]:
+def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """The keys a mapping at ``loc`` (a path of keys and list indices below ``model``) may hold."""
+    import typing
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None or part not in fields:
+            return None
+        annotation = fields[part].annotation
+        current = None
+        for candidate in (annotation, *typing.get_args(annotation)):
+            for inner in (candidate, *typing.get_args(candidate)):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    current = inner
+                    break
+            if current is not None:
+                break
+        if current is None:
+            return None
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else None
+
+
+def _extra_key_message(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> str:
+    key = loc[-1] if loc else "?"
+    allowed = allowed_keys(model, loc[:-1]) if model is not None else None
+    if not allowed:
+        return f"khóa {key!r} không được phép ở đây"
+    import difflib
+
+    nearest = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    hint = f" (có phải {nearest[0]!r}?)" if nearest else ""
+    return f"khóa {key!r} không được phép ở đây{hint}; các khóa được phép: {', '.join(allowed)}"
+
+
+def validation_problems(doc: Document, exc: ValidationError, model: type[BaseModel] | None = None) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         line, col = doc.positions.of(loc)
         kind = err["type"]
         message = _PYDANTIC_MESSAGES.get(kind, err["msg"])
-        if kind == "value_error":
+        if kind == "extra_forbidden":
+            message = _extra_key_message(model, loc)
+        elif kind == "value_error":
             message = str(err.get("ctx", {}).get("error", err["msg"]))
         elif kind == "literal_error":
             message += f" ({err['msg'].replace('Input should be', 'phải là')})"
-        if kind not in ("missing",) and "input" in err and not isinstance(err["input"], dict | list):
+        if kind not in ("missing", "extra_forbidden") and "input" in err and not isinstance(err["input"], dict | list):
             shown = repr(err["input"])
             if len(shown) > 60:
                 shown = shown[:57] + "…"
@@ -334,7 +459,7 @@ def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, validation_problems(doc, exc)
+        return None, validation_problems(doc, exc, model)
 
 
 @dataclass
@@ -359,7 +484,11 @@ class LoadedRegistry:
     positions: Positions
 
 
-def load_plan_file(path: Path) -> tuple[LoadedPlan | None, list[Problem]]:
+def load_plan_file(path: Path, cache: Any = None) -> tuple[LoadedPlan | None, list[Problem]]:
+    """One plan file; with a ``kehoach.cache.FileCache``, taken from it when the file is unchanged."""
+    if cache is not None:
+        plan, problems, positions = cache.model(path, Plan)
+        return (LoadedPlan(plan, path, positions) if plan is not None else None), problems
     try:
         doc = read_yaml(path)
     except LoadError as exc:
@@ -370,7 +499,10 @@ def load_plan_file(path: Path) -> tuple[LoadedPlan | None, list[Problem]]:
     return LoadedPlan(plan, path, doc.positions), problems
 
 
-def load_registry_file(path: Path) -> tuple[LoadedRegistry | None, list[Problem]]:
+def load_registry_file(path: Path, cache: Any = None) -> tuple[LoadedRegistry | None, list[Problem]]:
+    if cache is not None:
+        reg, problems, positions = cache.model(path, Registry)
+        return LoadedRegistry(reg, path, positions), problems
     try:
         doc = read_yaml(path)
     except LoadError as exc:

@@ -30,6 +30,8 @@ def _names(value: object) -> object:
 class Period(Strict):
     start: int = Field(ge=1945, le=2100)
     end: int = Field(ge=1945, le=2100)
+    inferred: list[Literal["start", "end"]] = Field(default_factory=list)
+    note: str | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -72,6 +74,9 @@ class DayMonth(Strict):
 class _Report(Strict):
     due: str | None = Field(default=None, description="dd/mm; null khi văn bản không nêu ngày.")
     to: list[str] = Field(default_factory=list)
+    inferred: list[Literal["due", "to", "by"]] = Field(
+        default_factory=list, description="Trường do người mã hóa suy ra; lý do ghi ở note."
+    )
     note: str | None = None
     source: str | None = None
 
@@ -115,6 +120,9 @@ class Reporting(Strict):
 class Review(Strict):
     kind: Literal["midterm", "final"]
     year: int = Field(ge=1945, le=2100)
+    inferred: list[Literal["kind", "year"]] = Field(
+        default_factory=list, description="Trường do người mã hóa suy ra; lý do ghi ở note."
+    )
     note: str | None = None
     source: str | None = None
 
@@ -161,8 +169,12 @@ class Task(Strict):
     note: str | None = None
     other_deadlines: list[OtherDeadline] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list, description="Ids of related tasks or body sections.")
+    successor: list[str] = Field(
+        default_factory=list,
+        description="Cơ quan kế nhiệm nhận nhiệm vụ này khi cơ quan chủ trì đã sắp xếp lại, chia theo lĩnh vực.",
+    )
 
-    _lists = field_validator("lead", "support", mode="before")(_names)
+    _lists = field_validator("lead", "support", "successor", mode="before")(_names)
 
     @field_validator("id")
     @classmethod
@@ -262,6 +274,19 @@ class Plan(Strict):
         return None
 
 
+class Succession(Strict):
+    """Which successor took which kind of duty of a dissolved agency (``successions`` in the registry)."""
+
+    to: str = Field(description="Mã cơ quan kế nhiệm.")
+    duties: str | None = Field(default=None, description="Lĩnh vực được chuyển giao, như văn bản ghi.")
+    keywords: list[str] = Field(
+        default_factory=list, description="Cụm từ trong nội dung nhiệm vụ cho thấy nhiệm vụ thuộc lĩnh vực này."
+    )
+    default: bool = Field(default=False, description="Nhận nhiệm vụ không khớp lĩnh vực nào.")
+
+    _lists = field_validator("keywords", mode="before")(_names)
+
+
 AgencyLevel = Literal["central", "province", "commune", "party", "mass", "other", "collective"]
 
 
@@ -277,6 +302,9 @@ class Agency(Strict):
     replaced_by: list[str] = Field(default_factory=list)
     replaced_on: dt.date | None = None
     basis: str | None = Field(default=None, description="Văn bản pháp lý của việc hợp nhất, đổi tên.")
+    successions: list[Succession] = Field(
+        default_factory=list, description="Cơ quan kế nhiệm nào nhận loại nhiệm vụ nào (khi chia cho nhiều cơ quan)."
+    )
     covers: list[str] = Field(
         default_factory=list,
         description="Với tập thể: các cấp (central, province, commune…) hoặc mã cơ quan được bao gồm.",

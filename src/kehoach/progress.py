@@ -54,6 +54,9 @@ class TargetProgress(Strict):
 class ProgressFile(Strict):
     plan: str
     year: int = Field(ge=1945, le=2100)
+    example: bool = Field(
+        default=False, description="Số liệu minh họa, không phải báo cáo thật: mọi đầu ra dùng tệp này đều ghi rõ."
+    )
     tasks: dict[str, TaskProgress] = Field(default_factory=dict)
     targets: dict[str, TargetProgress] = Field(default_factory=dict)
 
@@ -66,6 +69,7 @@ class Record:
     task: str
     year: int
     progress: TaskProgress
+    example: bool = False  # from an illustrative file (``example: true``)
 
     def known_by(self, day: dt.date) -> bool:
         """Was this reported by ``day``? A report dated later must not change an earlier answer."""
@@ -115,7 +119,7 @@ class Progress:
         out = []
         for (pid, year), pf in sorted(self.files.items()):
             if pid == plan_id and task_id in pf.tasks:
-                rec = Record(pid, task_id, year, pf.tasks[task_id])
+                rec = Record(pid, task_id, year, pf.tasks[task_id], pf.example)
                 if as_of is None or rec.known_by(as_of):
                     out.append(rec)
         return out
@@ -129,7 +133,7 @@ class Progress:
     def in_year(self, plan_id: str, task_id: str, year: int, as_of: dt.date | None = None) -> Record | None:
         pf = self.files.get((plan_id, year))
         if pf and task_id in pf.tasks:
-            rec = Record(plan_id, task_id, year, pf.tasks[task_id])
+            rec = Record(plan_id, task_id, year, pf.tasks[task_id], pf.example)
             if as_of is None or rec.known_by(as_of):
                 return rec
         return None
@@ -144,22 +148,29 @@ class Progress:
         return best
 
 
-def load_progress(root: Path) -> Progress:
+def _read(path: Path, cache: Any) -> tuple[ProgressFile | None, list[Problem], Positions]:
+    if cache is not None:
+        return cache.model(path, ProgressFile)  # type: ignore[no-any-return]
+    try:
+        doc = read_yaml(path)
+    except LoadError as exc:
+        return None, [exc.problem], Positions()
+    pf, probs = parse_model(doc, ProgressFile)
+    return pf, probs, doc.positions
+
+
+def load_progress(root: Path, cache: Any = None) -> Progress:
+    """Every progress file; with a ``kehoach.cache.FileCache``, unchanged files come from it."""
     files: dict[tuple[str, int], ProgressFile] = {}
     problems: list[Problem] = []
     positions: dict[str, Positions] = {}
     for plan_id, year, path in _files(root):
-        try:
-            doc = read_yaml(path)
-        except LoadError as exc:
-            problems.append(exc.problem)
-            continue
-        pf, probs = parse_model(doc, ProgressFile)
+        pf, probs, where = _read(path, cache)
         problems += probs
         if pf is None:
             continue
         if pf.plan != plan_id or pf.year != year:
-            line, col = doc.positions.of(("plan",))
+            line, col = where.of(("plan",))
             problems.append(
                 Problem(
                     str(path),
@@ -172,7 +183,7 @@ def load_progress(root: Path) -> Progress:
             )
             continue
         files[(plan_id, year)] = pf
-        positions[str(path)] = doc.positions
+        positions[str(path)] = where
     return Progress(files, problems, positions)
 
 
@@ -391,9 +402,7 @@ def _updated_text(path: Path, upd: Update, today: dt.date) -> tuple[str, bytes]:
         _, problems = parse_model(doc_check, ProgressFile)
         if problems:
             p = problems[0]
-            raise ProgressError(
-                f"{p.file}:{p.line or '?'}: {p.path}: {p.message}; sửa tệp trước khi ghi tiếp"
-            )
+            raise ProgressError(f"{p.file}:{p.line or '?'}: {p.path}: {p.message}; sửa tệp trước khi ghi tiếp")
         raw = path.read_bytes()
         doc = yaml.load(raw.decode("utf-8-sig").replace("\r\n", "\n"))
     else:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from kehoach.agencies import AgencyError, Match, Registry
 from kehoach.dataset import DataSet, plan_dates
@@ -59,15 +59,24 @@ def canonical(registry: Registry, names: Iterable[str]) -> list[str]:
 def agency_role(
     registry: Registry, task: Task, agency: Agency, role: Role = "any", strict: bool = False
 ) -> tuple[str, Match] | None:
-    """The role an agency plays in a task, with how the task's wording reaches it."""
-    if role in ("lead", "any"):
-        m = registry.best_match(task.lead, agency, strict=strict)
-        if m:
-            return "lead", m
-    if role in ("support", "any"):
-        m = registry.best_match(task.support, agency, strict=strict)
-        if m:
-            return "support", m
+    """The role an agency plays in a task, with how the task's wording reaches it.
+
+    One role per task: an agency that leads (by name, as a successor or through a collective) is never
+    also its supporter, unless it is named among the supporters and reached as lead only through a
+    collective. A dissolved lead's duty reaches only the successor that took that kind of duty.
+    """
+    from kehoach.agencies import REASON_ORDER
+
+    lead = registry.best_match(task.lead, agency, strict=strict, task=task)
+    support = registry.best_match(task.support, agency, strict=strict, task=task)
+    if lead and support and REASON_ORDER[support.reason] < REASON_ORDER[lead.reason]:
+        lead = None
+    elif lead:
+        support = None
+    if role in ("lead", "any") and lead:
+        return "lead", lead
+    if role in ("support", "any") and support:
+        return "support", support
     return None
 
 
@@ -161,6 +170,8 @@ def find_tasks(
 
 @dataclass(frozen=True)
 class DueItem:
+    """One line of ``kehoach due``; ``as_dict()`` is its JSON form (docs/json.md)."""
+
     plan: Plan
     id: str
     content: str
@@ -172,10 +183,41 @@ class DueItem:
     kind: str
     task: Task | None = None
     why: str = ""
+    judgement: Any = None  # kehoach.status.Judgement of the task in the current year, None for reports
 
     @property
     def overdue(self) -> bool:
         return self.days_left < 0
+
+    @property
+    def status(self) -> str | None:
+        return self.judgement.code if self.judgement is not None else None
+
+    @property
+    def example(self) -> bool:
+        return bool(self.judgement is not None and self.judgement.example)
+
+    def as_dict(self) -> dict[str, Any]:
+        j = self.judgement
+        return {
+            "plan": self.plan.id,
+            "id": self.id,
+            "content": self.content,
+            "due": self.due,
+            "days_left": self.days_left,
+            "overdue": self.overdue,
+            "role": self.role,
+            "reason": self.reason,
+            "via": self.via,
+            "kind": self.kind,
+            "status": self.status,
+            "status_label": j.label if j is not None else None,
+            "carried_over": j.carried_over if j is not None else False,
+            "result": j.result if j is not None else None,
+            "result_date": j.result_date if j is not None else None,
+            "example": self.example,
+            "note": self.why,
+        }
 
 
 def due(
@@ -187,59 +229,52 @@ def due(
     role: Role = "any",
     plans: Iterable[str] = (),
     strict: bool = False,
-    done: Iterable[tuple[str, str]] | None = None,
 ) -> list[DueItem]:
     """What ``agency`` must deliver by ``until`` (default: 90 days), overdue items first.
 
-    Items: tasks due in the window (lead or support); tasks the agency leads that are past due and
-    not reported done (``done`` holds the (plan, task) pairs reported complete); the next occurrence
-    of "Hằng năm" / "Định kỳ 6 tháng" tasks, and the last passed one when its lead reported nothing for
-    that year; the annual report each involved agency owes the
-    monitoring agency, and the monitoring agency's consolidation. Ongoing tasks ("Thường xuyên")
-    are reported through the annual report and are not listed one by one.
+    Overdue items are exactly the tasks the status engine (``kehoach.status``) judges overdue in the
+    current year's period — "chưa hoàn thành, quá hạn" and "chưa có báo cáo, đã quá hạn" — that the
+    agency answers for by name (itself or as the successor that took that kind of duty); a task given
+    to a collective is counted in the "giao chung" block, not as one agency's overdue item. Then:
+    tasks due in the window (lead or support), the next report day of "Hằng năm" / "Định kỳ 6 tháng"
+    tasks, the annual report each involved agency owes the monitoring agency, and the monitoring
+    agency's consolidation. Ongoing tasks ("Thường xuyên") are reported through the annual report and
+    are listed only when overdue.
     """
+    from kehoach.status import Period, judge
+
     until = until or today + dt.timedelta(days=90)
-    if done is None:
-        from kehoach.progress import completed_tasks
-
-        done = completed_tasks(data, today)
-    finished = set(done)
-    from kehoach.progress import progress_of
-
-    progress = progress_of(data)
+    period = Period.annual(today.year)
     items: list[DueItem] = []
     for hit in find_tasks(data, plans=plans, agency=agency, role=role, strict=strict):
         plan, task, d = hit.plan, hit.task, hit.deadline
         assert hit.match is not None and hit.role is not None
         via = hit.match.via if hit.match.reason != "direct" else None
-        if d is None or d.kind == "event":
-            continue
-        if d.kind in ("ongoing", "plan"):
-            continue  # reported in the plan's annual report, listed once below
+        j = judge(data, plan, task, period, today)
+        named_lead = hit.role == "lead" and hit.match.reason != "collective"
+        reported_day = plan.reporting.annual and plan.reporting.annual.due
+        assumed = d is not None and d.kind == "annual" and not d.day_named and not reported_day
+        note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
+        if j is not None and j.overdue and named_lead and j.due is not None:
+            # Overdue is the lead's to answer for; a supporting agency sees a task only while it is upcoming.
+            if d is not None and d.recurring:
+                why = f"{d.text}: chưa báo cáo kỳ {j.due:%d/%m/%Y}{note}"
+            else:
+                text = d.text if d is not None else "không nêu"
+                why = f"quá hạn: {text}, " + ("chưa có báo cáo" if j.record is None else "chưa báo cáo hoàn thành")
+            items.append(_item(plan, task, j.due, today, hit, via, d.kind if d else "none", why, j))
+        if j is None and d is not None and d.due is not None and today <= d.due <= until:
+            j = judge(data, plan, task, Period.annual(d.due.year), today)  # due next year
+        if d is None or d.never_overdue:
+            continue  # ongoing work is reported in the plan's annual report, listed once below
         if d.recurring:
-            dates = plan_dates(plan)
-            assumed = d.kind == "annual" and not (plan.reporting.annual and plan.reporting.annual.due)
-            note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
-            # The last period that has passed: still owed if its lead has reported nothing for that year.
-            past = d.occurrences(dates, plan.start, today - dt.timedelta(days=1))
-            owed = past and hit.role == "lead" and hit.match.reason != "collective"
-            if owed and progress.in_year(plan.id, task.id, past[-1].year, as_of=today) is None:
-                why = f"{d.text}: chưa báo cáo kỳ {past[-1]:%d/%m/%Y}{note}"
-                items.append(_item(plan, task, past[-1], today, hit, via, d.kind, why))
-            nxt = d.occurrences(dates, today, until)
+            nxt = [o for o in d.occurrences(plan_dates(plan), today, until) if j is None or o != j.due or not j.overdue]
             if nxt:
                 why = f"{d.text}: báo cáo kết quả kỳ này{note}"
-                items.append(_item(plan, task, nxt[0], today, hit, via, d.kind, why))
+                items.append(_item(plan, task, nxt[0], today, hit, via, d.kind, why, j))
             continue
-        if d.due is None:
-            continue
-        if today <= d.due <= until:
-            items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"đến hạn: {d.text}"))
-        elif d.due < today and hit.role == "lead" and (plan.id, task.id) not in finished:
-            # Overdue is the lead's to answer for; a supporting agency sees a task only while it is upcoming.
-            items.append(
-                _item(plan, task, d.due, today, hit, via, d.kind, f"quá hạn: {d.text}, chưa báo cáo hoàn thành")
-            )
+        if d.due is not None and today <= d.due <= until:
+            items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"đến hạn: {d.text}", j))
     items += _report_duties(data, agency, today, until, plans, strict)
     return sorted(items, key=lambda i: (not i.overdue, i.due, i.plan.id, _natural(i.id)))
 
@@ -248,7 +283,7 @@ def _natural(text: str) -> list[object]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
 
 
-def _item(plan, task, when, today, hit, via, kind, why) -> DueItem:  # type: ignore[no-untyped-def]
+def _item(plan, task, when, today, hit, via, kind, why, judgement=None) -> DueItem:  # type: ignore[no-untyped-def]
     return DueItem(
         plan=plan,
         id=task.id,
@@ -261,6 +296,7 @@ def _item(plan, task, when, today, hit, via, kind, why) -> DueItem:  # type: ign
         kind=kind,
         task=task,
         why=why,
+        judgement=judgement,
     )
 
 

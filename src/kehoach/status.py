@@ -1,136 +1,539 @@
-"""Status classes of Vietnamese monitoring reports, derived from deadline, date and progress.
+"""The status engine: one judgement per (task, responsible agency, period) as of a reference day.
 
-A task with a single due date is judged once: hoàn thành đúng hạn / quá hạn if reported done,
-chưa hoàn thành trong hạn / quá hạn if reported but not done, chưa có báo cáo if nothing was
-reported. Recurring and ongoing tasks are judged per reporting cycle: was this year's report made?
+Every answer about how a task stands — ``due``, ``status``, ``progress show``, the reports — comes
+from here; nothing else derives a status class. The rules, one line each with examples from the
+bundled plans, are in docs/status.md.
+
+API (pure functions over a loaded ``DataSet``; nothing is cached here):
+
+- ``Period.annual(year)``, ``Period.review(plan, kind, year)``, ``period_of(plan, kind, year)``:
+  what a report covers. Annual: tasks due in the year, plus tasks due earlier that were unfinished on
+  1 January or finished during the year (``carried_over``). Mid-term and final: everything from the
+  start of the plan's period to the end of the year; recurring and multi-year tasks by their latest
+  result within it.
+- ``judge(data, plan, task, period, today) -> Judgement | None``: the class of one task, or None
+  when the task is outside the period. ``today`` is the reference day: only records reported on or
+  before it count, whatever year they describe; the task is judged as it stood on
+  ``period.as_of(today)`` = min(today, end of period).
+- ``responsibilities(registry, task) -> list[Responsibility]``: who answers for a task today — each
+  lead as written, a dissolved lead replaced by the successor(s) that took that kind of duty
+  (``why="successor"``), a collective ("Các sở, ban, ngành…") kept as one collective (``why="collective"``).
+- ``assess(data, period_for, today, plans=(), agency=None) -> list[Row]``: one row per (judged task,
+  responsible agency); with ``agency``, only the rows that agency answers for by name, plus the
+  collective rows that cover it.
+- ``tally(rows) -> Tally``: counts per class in total, per plan, per agency and per collective
+  ("giao chung") block, with the counting rule as a sentence.
+
+A Judgement's ``code`` is one of ``CODES``; ``overdue`` is true for ``overdue`` and
+``no_report_overdue`` alike: a past-due task nobody reported on is late, and is counted so everywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from kehoach.dataset import plan_dates
-from kehoach.deadlines import Deadline, PlanDates
-from kehoach.model import Plan, Task
+from kehoach.deadlines import Deadline
+from kehoach.model import Agency, Plan, Task
 from kehoach.progress import Record, progress_of
 
 STATUS_LABELS: dict[str, str] = {
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "in_time": "Chưa hoàn thành trong hạn",
-    "overdue": "Chưa hoàn thành quá hạn",
+    "done_on_time": "Đã hoàn thành đúng hạn",
+    "done_late": "Đã hoàn thành quá hạn",
+    "in_time": "Chưa hoàn thành, trong hạn",
+    "overdue": "Chưa hoàn thành, quá hạn",
     "ongoing": "Đang triển khai thường xuyên",
-    "no_report": "Chưa có báo cáo",
+    "no_report_not_due": "Chưa có báo cáo, chưa đến hạn",
+    "no_report_overdue": "Chưa có báo cáo, đã quá hạn",
 }
 STATUS_ORDER = tuple(STATUS_LABELS)
+CODES = STATUS_ORDER
+OVERDUE_CODES = frozenset({"overdue", "no_report_overdue"})
+SHORT_LABELS: dict[str, str] = {
+    "done_on_time": "HT đúng hạn",
+    "done_late": "HT quá hạn",
+    "in_time": "Chưa HT, trong hạn",
+    "overdue": "Chưa HT, quá hạn",
+    "ongoing": "Thường xuyên",
+    "no_report_not_due": "Chưa BC, chưa đến hạn",
+    "no_report_overdue": "Chưa BC, quá hạn",
+}
+Why = Literal["direct", "successor", "collective", "unassigned"]
+EXAMPLE_NOTE = "Có số liệu tiến độ VÍ DỤ MINH HỌA (tệp ghi example: true), không phải báo cáo thật."
+
+
+# ------------------------------------------------------------------------------------------ periods
 
 
 @dataclass(frozen=True)
-class TaskStatus:
+class Period:
+    """What a report covers: ``annual`` one year; ``midterm``/``final`` from ``start`` to the end of ``year``."""
+
+    kind: str
+    year: int
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def annual(cls, year: int) -> Period:
+        return cls("annual", year, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def review(cls, plan: Plan, kind: str, year: int) -> Period:
+        """From 1 January of the first year of the plan's period containing ``year``."""
+        period = next((p for p in plan.periods if p.start <= year <= p.end), None)
+        first = period.start if period else plan.start_year
+        return cls(kind, year, dt.date(min(first, year), 1, 1), dt.date(year, 12, 31))
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}-{self.year}"
+
+    @property
+    def is_annual(self) -> bool:
+        return self.kind == "annual"
+
+    def as_of(self, today: dt.date) -> dt.date:
+        """The day tasks are judged at: the reference day, but never after the period ends."""
+        return min(today, self.end)
+
+
+def period_of(plan: Plan, kind: str, year: int) -> Period:
+    return Period.annual(year) if kind == "annual" else Period.review(plan, kind, year)
+
+
+# ----------------------------------------------------------------------------------- judgements
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How one task stands in a period, as of a reference day."""
+
+    plan: Plan
+    task: Task
+    period: Period
     code: str
-    record: Record | None
-    due: dt.date | None  # the due date judged against (this cycle's report day for recurring tasks)
+    due: dt.date | None  # the deadline (or the cycle's report day) judged against
+    days_overdue: int | None  # > 0 when overdue, counted to ``judged_on``
+    record: Record | None  # the latest result that counts
+    carried_over: bool  # due before an annual period began, unfinished then or finished during it
+    judged_on: dt.date
+    deadline: Deadline | None = None
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.code]
 
+    @property
+    def overdue(self) -> bool:
+        return self.code in OVERDUE_CODES
 
-def cycle_due(dates: PlanDates, deadline: Deadline, year: int, as_of: dt.date | None = None) -> dt.date:
-    """The report day a recurring task is judged against in ``year``: the latest one passed by
-    ``as_of`` (30/6 for a half-yearly task in July), else the year's first."""
-    occ = deadline.occurrences(dates, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if not occ:
-        day, month = dates.annual_report or (31, 12)
-        return dt.date(year, month, day)
-    passed = [d for d in occ if as_of is None or d <= as_of]
-    return passed[-1] if passed else occ[0]
+    @property
+    def result(self) -> str | None:
+        return self.record.progress.result if self.record else None
+
+    @property
+    def result_date(self) -> dt.date | None:
+        """When the result happened: completion date, else the day it was reported."""
+        if self.record is None:
+            return None
+        p = self.record.progress
+        return p.completed or p.reported_on
+
+    @property
+    def example(self) -> bool:
+        return bool(self.record and self.record.example)
 
 
-def per_cycle(deadline: Deadline | None) -> bool:
-    """Judged year by year: recurring duties, and work spread over several years ("2026 - 2030")."""
-    if deadline is None:
-        return False
-    if deadline.recurring:
-        return True
-    return deadline.kind == "range" and deadline.start is not None and deadline.due is not None and (
-        deadline.start.year < deadline.due.year
+def _recurring(d: Deadline | None) -> bool:
+    return d is not None and d.recurring
+
+
+def _multi_year(d: Deadline | None) -> bool:
+    """Work spread over several years ("Giai đoạn 2026 - 2030"): judged on each year's record."""
+    return (
+        d is not None
+        and not d.recurring
+        and d.start is not None
+        and d.due is not None
+        and d.start.year < d.due.year
     )
 
 
-def classify(
-    deadline: Deadline | None, today: dt.date, record: Record | None, *, cycle_due: dt.date | None = None
-) -> str:
-    """The status class of one task. ``cycle_due`` is given for recurring tasks."""
-    due = cycle_due if deadline is not None and deadline.recurring else (deadline.due if deadline else None)
-    if record is None:
-        return "no_report"
-    p = record.progress
-    if p.status == "done":
-        if due is None:
-            return "done_on_time"
-        finished = p.completed or p.reported_on
-        return "done_on_time" if finished is None or finished <= due else "done_late"
-    if deadline is not None and deadline.recurring and p.status == "in-progress":
-        return "ongoing" if due is None or today <= due or deadline.kind in ("ongoing", "plan") else "overdue"
-    if due is None or today <= due:
-        return "in_time"
-    return "overdue"
+def _finished(rec: Record) -> dt.date:
+    """When a "done" record says the work was finished; undated: the day it was reported, else 31/12."""
+    p = rec.progress
+    return p.completed or p.reported_on or dt.date(rec.year, 12, 31)
 
 
-def task_status(
-    data: Any, plan: Plan, task: Task, today: dt.date, year: int | None = None, since: int | None = None
-) -> TaskStatus:
-    """Status as of ``today``, from what had been reported by then.
+def _class(rec: Record | None, due: dt.date | None, on: dt.date, *, ongoing: bool = False) -> str:
+    """The class of one record against one due day, as things stood on ``on``."""
+    if rec is None:
+        return "no_report_overdue" if due is not None and on > due else "no_report_not_due"
+    p = rec.progress
+    if p.status == "done" and _finished(rec) <= on:
+        return "done_on_time" if due is None or _finished(rec) <= due else "done_late"
+    if ongoing and p.status == "in-progress":
+        return "ongoing"
+    return "overdue" if due is not None and on > due else "in_time"
 
-    ``year`` chooses the cycle (default: today's year); ``since`` widens it to a review's years.
-    Recurring tasks and multi-year work are judged
-    on that year's record alone: done in 2026 says nothing about 2027.
-    """
+
+def _active(d: Deadline | None, plan: Plan, first: dt.date, last: dt.date) -> bool:
+    start = (d.start if d else None) or plan.start
+    end = (d.due if d else None) or plan.end
+    return start <= last and end >= first and plan.start <= last
+
+
+def judge(data: Any, plan: Plan, task: Task, period: Period, today: dt.date) -> Judgement | None:
+    """The class of ``task`` in ``period`` as known on ``today``; None when outside the period."""
     progress = progress_of(data)
-    deadline = data.deadline(plan, task)
-    year = year or today.year
-    if deadline is not None and deadline.recurring:
-        record = progress.in_year(plan.id, task.id, year, as_of=today)
-        due = cycle_due(plan_dates(plan), deadline, year, as_of=today)
-        return TaskStatus(classify(deadline, today, record, cycle_due=due), record, due)
-    if per_cycle(deadline):
-        record = progress.in_year(plan.id, task.id, year, as_of=today)
-        if record is None and since is not None:
-            # A review (sơ kết, tổng kết) covers several years: the latest report within them counts.
-            latest = progress.latest(plan.id, task.id, up_to=year, as_of=today)
-            record = latest if latest is not None and latest.year >= since else None
-    else:
-        record = progress.latest(plan.id, task.id, up_to=year, as_of=today)
-    return TaskStatus(classify(deadline, today, record), record, deadline.due if deadline else None)
+    d = data.deadline(plan, task)
+    on = period.as_of(today)
+
+    never = d is not None and d.never_overdue  # "Thường xuyên", "Theo hoạt động", a condition: no date to miss
+
+    def out(code: str, due: dt.date | None, rec: Record | None, carried: bool = False) -> Judgement:
+        late = (on - due).days if code in OVERDUE_CODES and due is not None else None
+        return Judgement(plan, task, period, code, due, late, rec, carried, on, d)
+
+    if _recurring(d):
+        assert d is not None
+        if not _active(d, plan, period.start, period.end):
+            return None
+        dates = plan_dates(plan)
+        ongoing = never  # "Thường xuyên": reported in progress is "đang triển khai thường xuyên"
+        if not period.is_annual:
+            # A review: the latest result within its years, judged against that year's report day.
+            recs = [r for r in progress.records(plan.id, task.id, as_of=today)
+                    if period.start.year <= r.year <= period.year]
+            rec = recs[-1] if recs else None
+            year = rec.year if rec else on.year
+        else:
+            year = period.year
+        occ = d.occurrences(dates, plan.start, dt.date(year, 12, 31))
+        past = [o for o in occ if o <= on]
+        if (
+            period.is_annual
+            and not never
+            and past
+            and past[-1].year < year
+            and past[-1] < on
+            and progress.in_year(plan.id, task.id, past[-1].year, as_of=today) is None
+        ):
+            # No report day of this year has passed yet: the last one before it is still owed.
+            return out("no_report_overdue", past[-1], None, carried=True)
+        this_year = [o for o in occ if o.year == year]
+        passed = [o for o in this_year if o <= on]
+        due = passed[-1] if passed else (this_year[0] if this_year else (occ[-1] if occ else None))
+        if period.is_annual:
+            rec = progress.in_year(plan.id, task.id, year, as_of=today)
+        against = None if never else due
+        if rec is not None and not period.is_annual and rec.year < on.year:
+            # A result from an earlier year of the review: judged at the end of that year.
+            end = dt.date(rec.year, 12, 31)
+            return out(_class(rec, against, end, ongoing=True), due, rec)
+        if rec is not None and rec.progress.status == "in-progress" and not ongoing and due is not None:
+            return out("ongoing" if on <= due else "overdue", due, rec)
+        return out(_class(rec, against, on, ongoing=ongoing), due, rec)
+
+    if _multi_year(d):
+        assert d is not None
+        if not _active(d, plan, period.start, period.end):
+            return None
+        if period.is_annual:  # each year on its own record: done in 2026 says nothing about 2027
+            rec = progress.in_year(plan.id, task.id, period.year, as_of=today)
+        else:
+            recs = [r for r in progress.records(plan.id, task.id, as_of=today)
+                    if period.start.year <= r.year <= period.year]
+            rec = recs[-1] if recs else None
+        return out(_class(rec, d.due, on), d.due, rec)
+
+    # One due date (or none): judged once, on the latest result known.
+    due = d.due if d is not None else None
+    recs = progress.records(plan.id, task.id, as_of=today)
+    done = [r for r in recs if r.progress.status == "done" and _finished(r) <= on]
+    finished = min((_finished(r) for r in done), default=None)
+    if due is None:  # no deadline, "Theo hoạt động", a condition: in every period the plan runs
+        if not _active(d, plan, period.start, period.end) and not (finished and finished >= period.start):
+            return None
+    elif due > period.end:
+        return None
+    elif period.is_annual and due < period.start and finished is not None and finished < period.start:
+        return None  # done before the year began: the earlier year's business
+    carried = period.is_annual and due is not None and due < period.start
+    if done:
+        first = min(done, key=_finished)
+        return out(_class(first, due, on), due, first, carried)
+    known = [r for r in recs if r.year <= on.year]  # prefer a result describing the period
+    rec = known[-1] if known else (recs[-1] if recs else None)
+    return out(_class(rec, due, on), due, rec, carried)
 
 
-def status_codes(data: Any, pairs: Iterable[tuple[Plan, Task]], today: dt.date) -> dict[tuple[str, str], str]:
-    """Status code (see STATUS_LABELS) of each (plan, task) as of ``today``."""
-    return {(p.id, t.id): task_status(data, p, t, today).code for p, t in pairs}
+# ------------------------------------------------------------------------------- responsibility
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """Who answers for a task today, and why: named (``direct``), as a 2025 successor of a named
+    agency (``successor``), or a collective assignment (``collective``, counted in the "giao chung" block)."""
+
+    name: str
+    why: Why
+    via: str | None = None  # the name as written, when it is not ``name``
+    agency: Agency | None = None
+
+    @property
+    def collective(self) -> bool:
+        return self.why in ("collective", "unassigned")
+
+
+def responsibilities(registry: Any, task: Task) -> list[Responsibility]:
+    """The responsible agencies of a task, each once; direct before successor."""
+    from kehoach.agencies import AgencyError
+
+    found: dict[str, Responsibility] = {}
+    for written in task.lead:
+        try:
+            agency = registry.resolve(written)
+        except AgencyError:
+            found.setdefault(written, Responsibility(written, "direct"))
+            continue
+        if agency.is_collective:
+            for a in registry.successors(agency.id) or [agency]:
+                via = written if a.name != written else None
+                found.setdefault(a.name, Responsibility(a.name, "collective", via, a))
+            continue
+        if not agency.replaced_by:
+            found[agency.name] = Responsibility(agency.name, "direct", None, agency)
+            continue
+        for heir in registry.heirs(agency.id, text=task.content, named=task.successor):
+            why: Why = "collective" if heir.is_collective else "successor"
+            found.setdefault(heir.name, Responsibility(heir.name, why, written, heir))
+    if not found:
+        return [Responsibility("Không nêu cơ quan chủ trì", "unassigned")]
+    return list(found.values())
+
+
+def answers(resp: Responsibility, agency: Agency) -> bool:
+    """Does ``agency`` answer for this responsibility by name (directly or as the successor)?"""
+    return not resp.collective and resp.agency is not None and resp.agency.id == agency.id
+
+
+# -------------------------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True)
+class Row:
+    """One judged task for one responsible agency."""
+
+    judgement: Judgement
+    responsibility: Responsibility
+
+    @property
+    def agency(self) -> str:
+        return self.responsibility.name
+
+    @property
+    def why(self) -> str:
+        return self.responsibility.why
+
+
+def assess(
+    data: Any,
+    period_for: Callable[[Plan], Period],
+    today: dt.date,
+    *,
+    plans: Iterable[str] = (),
+    agency: Agency | None = None,
+) -> list[Row]:
+    """Judge every task of the plans in its plan's period; one row per responsible agency.
+
+    With ``agency``: the rows it answers for by name, and the collective rows whose collective
+    covers it (they stay in the "giao chung" block, apart from the agency's own count).
+    """
+    wanted = set(plans)
+    registry = data.registry
+    rows: list[Row] = []
+    for lp in data.plans:
+        plan = lp.plan
+        if wanted and plan.id not in wanted:
+            continue
+        period = period_for(plan)
+        for task in plan.tasks:
+            j = judge(data, plan, task, period, today)
+            if j is None:
+                continue
+            for resp in responsibilities(registry, task):
+                if agency is not None and not (
+                    answers(resp, agency)
+                    or (resp.collective and resp.agency is not None and _covers(registry, resp.agency, agency))
+                ):
+                    continue
+                rows.append(Row(j, resp))
+    return rows
+
+
+def _covers(registry: Any, collective: Agency, agency: Agency) -> bool:
+    return any(registry.covers(c, agency) for c in [collective, *registry.successors(collective.id)])
+
+
+# ------------------------------------------------------------------------------------ tallies
+
+
+def _zero() -> Counter[str]:
+    return Counter({c: 0 for c in CODES})
 
 
 @dataclass
-class Summary:
-    """Counts per status class, in total and per plan and per agency."""
+class Tally:
+    """Counts per class. ``total`` counts each task once; ``agencies`` each task once per agency
+    answering for it by name; ``collectives`` (the "giao chung" block) once per collective."""
 
-    total: Counter[str]
-    by_plan: dict[str, Counter[str]]
-    by_agency: dict[str, Counter[str]]
+    total: Counter[str] = field(default_factory=_zero)
+    tasks: int = 0
+    by_plan: dict[str, Counter[str]] = field(default_factory=dict)
+    agencies: dict[str, Counter[str]] = field(default_factory=dict)
+    collectives: dict[str, Counter[str]] = field(default_factory=dict)
+    extra: int = 0  # rows beyond one per task: tasks with several responsible agencies
+    example: bool = False
+
+    @property
+    def rows_sum(self) -> int:
+        return sum(sum(c.values()) for c in self.agencies.values()) + sum(
+            sum(c.values()) for c in self.collectives.values()
+        )
+
+    @property
+    def rule(self) -> str:
+        """The counting rule, as the note under a per-agency table states it."""
+        text = (
+            "Mỗi nhiệm vụ được tính một lần cho mỗi cơ quan chủ trì (cơ quan được nêu tên hoặc cơ quan kế nhiệm"
+            " nhận loại nhiệm vụ đó); nhiệm vụ giao chung cho tập thể được tính ở khối \"giao chung\", không tính"
+            " cho từng cơ quan."
+        )
+        if self.extra:
+            text += (
+                f" Tổng các dòng ({self.rows_sum}) = tổng số nhiệm vụ ({self.tasks}) + {self.extra} lượt tính thêm"
+                " của nhiệm vụ có nhiều cơ quan chủ trì."
+            )
+        else:
+            text += f" Tổng các dòng bằng tổng số nhiệm vụ ({self.tasks})."
+        return text
 
 
-def summarize(data: Any, hits: Iterable[tuple[Plan, Task]], today: dt.date, year: int | None = None) -> Summary:
-    total: Counter[str] = Counter()
-    by_plan: dict[str, Counter[str]] = {}
-    by_agency: dict[str, Counter[str]] = {}
-    for plan, task in hits:
-        st = task_status(data, plan, task, today, year)
-        total[st.code] += 1
-        by_plan.setdefault(plan.id, Counter())[st.code] += 1
-        for name in data.registry.current_names(task.lead):
-            by_agency.setdefault(name, Counter())[st.code] += 1
-    return Summary(total, by_plan, by_agency)
+def tally(rows: Iterable[Row]) -> Tally:
+    t = Tally()
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        j = row.judgement
+        key = (j.plan.id, j.task.id)
+        if key not in seen:
+            seen[key] = 0
+            t.total[j.code] += 1
+            t.tasks += 1
+            t.by_plan.setdefault(j.plan.id, _zero())[j.code] += 1
+        else:
+            seen[key] += 1
+            t.extra += 1
+        block = t.collectives if row.responsibility.collective else t.agencies
+        block.setdefault(row.agency, _zero())[j.code] += 1
+        t.example = t.example or j.example
+    return t
+
+
+def counts_dict(counts: Counter[str]) -> dict[str, int]:
+    return {c: counts.get(c, 0) for c in CODES}
+
+
+# ------------------------------------------------------------------------------- status table
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One line of ``kehoach status``; ``as_dict()`` is its JSON form (docs/json.md)."""
+
+    scope: str  # "total" | "plan" | "agency" | "collective"
+    name: str
+    counts: dict[str, int]
+    example: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def overdue_total(self) -> int:
+        """Everything past due and unfinished: "chưa hoàn thành, quá hạn" + "chưa có báo cáo, đã quá hạn"."""
+        return sum(self.counts.get(c, 0) for c in OVERDUE_CODES)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope,
+            "name": self.name,
+            "total": self.total,
+            **self.counts,
+            "overdue_total": self.overdue_total,
+            "example": self.example,
+        }
+
+
+@dataclass(frozen=True)
+class StatusTable:
+    period: Period
+    as_of: dt.date  # the day tasks are judged at
+    today: dt.date  # the reference day: records reported after it do not count
+    rows: list[StatusRow]
+    rule: str
+    example: bool
+
+
+def status_table(
+    data: Any, today: dt.date, *, year: int | None = None, plans: Iterable[str] = (), agency: Agency | None = None
+) -> StatusTable:
+    """Counts per class for the annual period ``year`` (default: the reference day's year).
+
+    Without ``agency``: the total (each task once), per plan, per agency and the "giao chung" block.
+    With ``agency``: the tasks it answers for by name; collective tasks that cover it follow as a
+    separate block, outside the total.
+    """
+    period = Period.annual(year or today.year)
+    rows = assess(data, lambda _plan: period, today, plans=plans, agency=agency)
+    if agency is None:
+        t = tally(rows)
+        block = t
+        rule = t.rule
+    else:
+        t = tally([r for r in rows if not r.responsibility.collective])
+        block = tally([r for r in rows if r.responsibility.collective])
+        rule = (
+            f"Chỉ tính nhiệm vụ {agency.name} chủ trì (được nêu tên hoặc là cơ quan kế nhiệm nhận loại nhiệm vụ"
+            " đó); nhiệm vụ giao chung cho tập thể có bao gồm cơ quan được ghi riêng ở khối \"giao chung\","
+            " không tính vào tổng."
+        )
+    out = [StatusRow("total", "Tổng cộng", counts_dict(t.total), t.example)]
+    out += [StatusRow("plan", pid, counts_dict(c)) for pid, c in sorted(t.by_plan.items())]
+    out += [StatusRow("agency", name, counts_dict(c)) for name, c in sorted(t.agencies.items())]
+    out += [
+        StatusRow("collective", name, counts_dict(c)) for name, c in sorted(block.collectives.items())
+    ]
+    example = t.example or block.example
+    return StatusTable(period, period.as_of(today), today, out, rule, example)
+
+
+def current_judgement(data: Any, plan: Plan, task: Task, today: dt.date) -> Judgement:
+    """How a task stands on ``today`` whatever its deadline: in this year's period when it belongs
+    there, else over the plan's whole span (a task done in an earlier year, or due in a later one)."""
+    j = judge(data, plan, task, Period.annual(today.year), today)
+    if j is None:
+        j = judge(data, plan, task, Period.review(plan, "final", max(plan.end_year, today.year)), today)
+    assert j is not None
+    return j
+
+
+def status_codes(data: Any, pairs: Iterable[tuple[Plan, Task]], today: dt.date) -> dict[tuple[str, str], str]:
+    """Status code of each (plan, task) on ``today`` (see ``current_judgement``)."""
+    return {(p.id, t.id): current_judgement(data, p, t, today).code for p, t in pairs}

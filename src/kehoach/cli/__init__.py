@@ -121,7 +121,11 @@ app = typer.Typer(
 @app.callback(invoke_without_command=True)
 def _root(
     version: Annotated[bool, typer.Option("--version", help="In phiên bản rồi thoát.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Đọc lại mọi tệp YAML, không dùng và không ghi bộ nhớ đệm.")
+    ] = False,
 ) -> None:
+    current().no_cache = no_cache
     if version:
         typer.echo(f"kehoach {__version__}")
         raise typer.Exit(0)
@@ -129,9 +133,9 @@ def _root(
 
 def _register() -> None:
     """Every command module, named here: a module missing is an import error, never a silent gap."""
-    from kehoach.cli import check, progress, query, report
+    from kehoach.cli import cache, check, progress, query, report
 
-    for module in (check, query, progress, report):
+    for module in (check, query, progress, report, cache):
         module.register(app)
 
 

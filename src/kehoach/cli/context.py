@@ -147,6 +147,7 @@ class AppContext:
     data_dir: Path | None = None
     today_option: dt.date | None = None
     fmt: str = "table"
+    no_cache: bool = False  # --no-cache: read every YAML file again, write no cache
     incomplete: bool = False  # the data loaded with problems: the answer may lack part of it
     _data: DataSet | None = field(default=None, repr=False)
 
@@ -180,7 +181,7 @@ class AppContext:
         if self._data is None:
             from kehoach.dataset import load_data
 
-            self._data = load_data(self.root)
+            self._data = load_data(self.root, cache=False if self.no_cache else None)
             problems = self._data.problems
             if problems and not quiet:
                 self.incomplete = True

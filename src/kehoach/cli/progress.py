@@ -165,8 +165,7 @@ def status_cmd(
 ) -> None:
     """Tổng hợp tình trạng: số nhiệm vụ theo từng loại (đúng hạn, quá hạn…), theo kế hoạch và cơ quan."""
     from kehoach.output import Column, print_rows
-    from kehoach.query import find_tasks
-    from kehoach.status import STATUS_LABELS, STATUS_ORDER, summarize
+    from kehoach.status import EXAMPLE_NOTE, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER, status_table
 
     ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
     data = ctx.data
@@ -175,31 +174,18 @@ def status_cmd(
     ref = ctx.today
     if year and year > ref.year:
         fail(f"--year {year} sau ngày tham chiếu {ref:%d/%m/%Y}")
-    as_of = min(ref, dt.date(year, 12, 31)) if year else ref
-    hits = find_tasks(data, plans=plans, agency=ag, role="lead", cycle=f"annual-{year}" if year else None)
-    summary = summarize(data, [(h.plan, h.task) for h in hits], as_of, year or as_of.year)
-
-    def row(scope: str, name: str, counts: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"scope": scope, "name": name, "total": sum(counts.values())}
-        out.update({code: counts.get(code, 0) for code in STATUS_ORDER})
-        return out
-
-    rows = [row("total", "Tổng cộng", summary.total)]
-    rows += [row("plan", pid, c) for pid, c in sorted(summary.by_plan.items())]
-    rows += [row("agency", name, c) for name, c in sorted(summary.by_agency.items())]
-    short = {
-        "done_on_time": "HT đúng hạn",
-        "done_late": "HT quá hạn",
-        "in_time": "Chưa HT, trong hạn",
-        "overdue": "Chưa HT, quá hạn",
-        "ongoing": "Thường xuyên",
-        "no_report": "Chưa báo cáo",
-    }
-    columns = [Column("name", "Phạm vi", width=44), Column("total", "Tổng")]
-    columns += [Column(code, short[code]) for code in STATUS_ORDER]
-    title = f"Tình trạng thực hiện tính đến {as_of:%d/%m/%Y}" + (f" (kỳ năm {year})" if year else "")
-    legend = "; ".join(f"{short[c]} = {STATUS_LABELS[c]}" for c in STATUS_ORDER)
-    print_rows(rows, columns, fmt, title=title, caption=legend)
+    table = status_table(data, ref, year=year, plans=plans, agency=ag)
+    json_rows = [r.as_dict() for r in table.rows]
+    block = {"collective": "Giao chung: "}
+    rows = [r | {"label": block.get(r["scope"], "") + r["name"]} for r in json_rows]
+    columns = [Column("label", "Phạm vi", width=44), Column("total", "Tổng")]
+    columns += [Column(code, SHORT_LABELS[code]) for code in STATUS_ORDER]
+    title = f"Tình trạng thực hiện kỳ năm {table.period.year}, tính đến {table.as_of:%d/%m/%Y}"
+    if table.as_of != ref:
+        title += f" (theo báo cáo đến {ref:%d/%m/%Y})"
+    legend = "; ".join(f"{SHORT_LABELS[c]} = {STATUS_LABELS[c]}" for c in STATUS_ORDER)
+    caption = f"{table.rule}\n{legend}" + (f"\n{EXAMPLE_NOTE}" if table.example else "")
+    print_rows(rows, columns, fmt, title=title, caption=caption, json_rows=json_rows)
 
 
 def register(app: typer.Typer) -> None:

@@ -48,6 +48,7 @@ def due_cmd(
     """Việc cơ quan phải làm: quá hạn, đến hạn trong kỳ, báo cáo định kỳ sắp tới."""
     from kehoach.output import Column, print_rows
     from kehoach.query import due
+    from kehoach.status import EXAMPLE_NOTE
     from kehoach.text import shorten
 
     if within is not None and until is not None:
@@ -61,33 +62,15 @@ def due_cmd(
     ag = ctx.agency(agency)
     plans = ctx.plans(plan)
     items = due(data, ag, ref, until=end, role=role, plans=plans, strict=strict)  # type: ignore[arg-type]
-    statuses = _statuses(data, [(i.plan, i.task) for i in items if i.task is not None], ref)
-    rows = []
-    for i in items:
-        status = statuses.get((i.plan.id, i.id)) if i.task else None
-        rows.append(
-            {
-                "plan": i.plan.id,
-                "id": i.id,
-                "content": i.content,
-                "due": i.due,
-                "days_left": i.days_left,
-                "overdue": i.overdue,
-                "role": i.role,
-                "reason": i.reason,
-                "via": i.via,
-                "kind": i.kind,
-                "status": status,
-                "status_label": _label(status),
-                "why": i.why,
-            }
-        )
     role_vn = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
     reason_vn = {"predecessor": "kế thừa", "collective": "giao chung"}
-    for r in rows:
-        r["role_text"] = role_vn.get(r["role"], r["role"])
+    json_rows = [i.as_dict() for i in items]
+    rows = []
+    for r in json_rows:
+        text = role_vn.get(r["role"], r["role"])
         if r["via"]:
-            r["role_text"] += f" ({reason_vn[r['reason']]}: {r['via']})"
+            text += f" ({reason_vn.get(r['reason'], r['reason'])}: {r['via']})"
+        rows.append(r | {"role_text": text})
     columns = [
         Column("due", "Hạn", style=lambda r: "bold red" if r["overdue"] else None),
         Column("days_left", "Còn ngày"),
@@ -95,20 +78,23 @@ def due_cmd(
         Column("id", "Mã"),
         Column("content", "Nội dung", render=lambda v: shorten(v, 80), width=40),
         Column("role_text", "Vai trò", width=26),
-        Column("why", "Thời hạn, lý do", width=28),
+        Column("note", "Thời hạn, lý do", width=28),
         Column("status_label", "Tình trạng", width=16),
     ]
     title = f"Việc của {ag.name} đến {end:%d/%m/%Y} (tính đến {ref:%d/%m/%Y})"
+    caption = None
+    if rows:
+        caption = f"{sum(r['overdue'] for r in rows)} việc quá hạn, {sum(not r['overdue'] for r in rows)} việc đến hạn."
+        if any(r["example"] for r in rows):
+            caption += " " + EXAMPLE_NOTE
     print_rows(
         rows,
         columns,
         fmt,
         title=title,
-        json_rows=[{k: v for k, v in r.items() if k not in ("why", "role_text")} | {"note": r["why"]} for r in rows],
+        json_rows=json_rows,
         empty=f"{ag.name}: không có việc đến hạn hoặc quá hạn từ {ref:%d/%m/%Y} đến {end:%d/%m/%Y}.",
-        caption=f"{sum(r['overdue'] for r in rows)} việc quá hạn, {sum(not r['overdue'] for r in rows)} việc đến hạn."
-        if rows
-        else None,
+        caption=caption,
     )
 
 

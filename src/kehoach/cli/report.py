@@ -143,7 +143,7 @@ def _all_agencies(
     folder = output or Path.cwd()
     if folder.exists() and not folder.is_dir():
         fail(f"--all-agencies cần -o là thư mục; {str(folder)!r} là một tệp")
-    agencies = report_agencies(data, plan_id, kind, year)
+    agencies = report_agencies(data, plan_id, kind, year, today=ref)
     if not agencies:
         fail(f"kế hoạch {plan_id} không có cơ quan chủ trì nhiệm vụ nào trong kỳ {kind}-{year}", 1)
     targets = [(a, folder / default_filename(plan_id, kind, year, a)) for a in agencies]

@@ -1,0 +1,257 @@
+"""A cache of loaded, validated files, so that a question asked twice does not parse YAML twice.
+
+Each data directory gets one snapshot file in the user cache directory (``$KEHOACH_CACHE_DIR``, else
+``$XDG_CACHE_HOME/kehoach``, else ``~/.cache/kehoach``). For every input file it keeps what loading
+that file produced: the problems met, and the validated model as JSON, which pydantic reads back
+about as fast as ``json.load``. Positions (line and column of every key and item) live beside it,
+one small file per input, read only when a message needs them.
+
+It can never be stale: an entry is used only when the file's inode, size, mtime and ctime (all in
+nanoseconds) are those recorded, and the snapshot is keyed on the tool's version and on the source
+files that shape what is cached. A file written within the timestamp granularity of the moment it
+was cached ("racy") also has its content hash recorded and checked. Files are stat'ed before and
+after a rebuild; a snapshot whose inputs changed meanwhile is not written. A changed file is parsed
+again on its own; the others are taken from the snapshot.
+
+Failures of the cache itself (a read-only or full disk, a corrupt or foreign file) never fail a
+command: the cache is skipped and the files are parsed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kehoach.loader import LoadError, Positions, Problem, parse_model, read_yaml
+
+FORMAT = 1
+# A file modified this close to the moment it was cached may change again within the same
+# timestamp tick: its content hash is recorded too.
+RACY_NS = 2_000_000_000
+_SNAPSHOT = "snapshot.marshal"
+# The cached content depends on these modules: a change in any of them starts the cache anew.
+_SOURCES = ("loader.py", "model.py", "progress.py", "cache.py", "deadlines.py", "__init__.py")
+
+Stamp = tuple[int, int, int, int]
+
+
+def cache_root() -> Path:
+    """Where caches live: $KEHOACH_CACHE_DIR, else $XDG_CACHE_HOME/kehoach, else ~/.cache/kehoach."""
+    explicit = os.environ.get("KEHOACH_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "kehoach"
+
+
+def cache_dir_for(root: Path) -> Path:
+    real = os.path.realpath(root)
+    return cache_root() / hashlib.sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def clear() -> int:
+    """Remove every cached data directory; returns how many files were removed."""
+    base = cache_root()
+    removed = 0
+    if not base.is_dir():
+        return 0
+    for sub in base.iterdir():
+        if not sub.is_dir() or sub.is_symlink() or len(sub.name) != 24:
+            continue
+        for f in sub.iterdir():
+            if f.is_file() and (f.name == _SNAPSHOT or f.suffix in (".pos", ".tmp")):
+                f.unlink(missing_ok=True)
+                removed += 1
+        with contextlib.suppress(OSError):
+            sub.rmdir()
+    return removed
+
+
+def _tool_key() -> tuple[Any, ...]:
+    from kehoach import __version__
+
+    here = Path(__file__).resolve().parent
+    parts: list[Any] = [FORMAT, __version__, sys.version_info[:2]]
+    for name in _SOURCES:
+        try:
+            st = os.stat(here / name)
+            parts.append((name, st.st_size, st.st_mtime_ns))
+        except OSError:
+            parts.append((name, None))
+    return tuple(parts)
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
+
+
+def _problem_row(p: Problem) -> tuple[Any, ...]:
+    return (p.file, p.line, p.column, p.path, p.code, p.message, p.severity)
+
+
+class _LazyPositions(Positions):
+    """Positions read from the cache on first use (a message needs a line), else parsed again."""
+
+    def __init__(self, load: Callable[[], dict[Any, tuple[int, int]]]) -> None:
+        self._load = load
+        self._where: dict[Any, tuple[int, int]] | None = None
+
+    @property  # type: ignore[override]
+    def where(self) -> dict[Any, tuple[int, int]]:
+        if self._where is None:
+            self._where = self._load()
+        return self._where
+
+
+class FileCache:
+    """The snapshot of one data directory, read once, written back once if anything was rebuilt."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.dir = cache_dir_for(root)
+        self.key = _tool_key()
+        self.entries: dict[str, tuple[Any, ...]] = {}
+        self.used: dict[str, Stamp | None] = {}  # every input looked at, with its stamp before reading
+        # Entries to write back, with the positions to store beside them (None: those stored still hold).
+        self.fresh: dict[str, tuple[tuple[Any, ...], dict[Any, Any] | None]] = {}
+        self.hits = 0
+        self.misses = 0
+        try:
+            with open(self.dir / _SNAPSHOT, "rb") as fh:
+                snap = marshal.load(fh)
+            if isinstance(snap, tuple) and len(snap) == 2 and snap[0] == self.key and isinstance(snap[1], dict):
+                self.entries = snap[1]
+        except (OSError, EOFError, ValueError, TypeError):
+            self.entries = {}
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def model(self, path: Path, model: Any) -> tuple[Any, list[Problem], Positions]:
+        """The validated model of one file (or None), its problems, and its positions."""
+        name = str(path)
+        stamp = _stamp(path)
+        self.used[name] = stamp
+        got = self._hit(path, stamp, model)
+        if got is not None:
+            self.hits += 1
+            return got
+        self.misses += 1
+        return self._rebuild(path, stamp, model)
+
+    def _hit(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions] | None:
+        name = str(path)
+        entry = self.entries.get(name)
+        if entry is None or stamp is None or entry[0] != stamp or entry[2] != model.__name__:
+            return None
+        if entry[1] is not None:  # cached while "racy": the content must be the same
+            if entry[1] != _digest(path):
+                return None
+            if not _racy(stamp):
+                self.fresh[name] = ((stamp, None, *entry[2:]), None)  # no need to hash it again
+        try:
+            obj = model.model_validate_json(entry[4]) if entry[4] is not None else None
+        except ValueError:
+            return None
+        problems = [Problem(*row) for row in entry[3]]
+        return obj, problems, _LazyPositions(lambda: self._positions(path, stamp))
+
+    def _rebuild(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions]:
+        try:
+            doc = read_yaml(path)
+        except LoadError as exc:
+            obj, problems, positions = None, [exc.problem], Positions()
+        else:
+            obj, problems = parse_model(doc, model)
+            positions = doc.positions
+        if stamp is not None:
+            racy = _digest(path) if _racy(stamp) else None
+            blob = obj.model_dump_json().encode() if obj is not None else None
+            rows = [_problem_row(p) for p in problems]
+            self.fresh[str(path)] = ((stamp, racy, model.__name__, rows, blob), positions.where)
+        return obj, problems, positions
+
+    def _pos_file(self, path: Path) -> Path:
+        return self.dir / (hashlib.sha256(str(path).encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".pos")
+
+    def _positions(self, path: Path, stamp: Stamp) -> dict[Any, tuple[int, int]]:
+        try:
+            with open(self._pos_file(path), "rb") as fh:
+                got = marshal.load(fh)
+            if isinstance(got, tuple) and len(got) == 3 and got[0] == self.key and got[1] == stamp:
+                return got[2]
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        try:  # no usable positions beside the cache: the file itself still tells
+            if _stamp(path) == stamp:
+                return read_yaml(path).positions.where
+        except LoadError:
+            pass
+        return {}
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def commit(self) -> bool:
+        """Write the snapshot back if anything was rebuilt or dropped and no input changed meanwhile."""
+        try:
+            return self._commit()
+        finally:
+            self.entries, self.fresh = {}, {}  # the models are built: free the cached text
+
+    def _commit(self) -> bool:
+        dropped = set(self.entries) - set(self.used)
+        if not self.fresh and not dropped:
+            return False
+        if any(_stamp(Path(name)) != stamp for name, stamp in self.used.items()):
+            return False  # a file changed while it was read: the next run rebuilds it
+        entries = {name: e for name, e in self.entries.items() if name in self.used}
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for name, (entry, where) in self.fresh.items():
+                if where is not None:
+                    self._write(self._pos_file(Path(name)), (self.key, entry[0], where))
+                entries[name] = entry
+            for name in dropped:
+                self._pos_file(Path(name)).unlink(missing_ok=True)
+            self._write(self.dir / _SNAPSHOT, (self.key, entries))
+        except (OSError, ValueError):
+            return False
+        return True
+
+    @staticmethod
+    def _write(target: Path, value: Any) -> None:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                marshal.dump(value, fh)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def _racy(stamp: Stamp) -> bool:
+    """Modified so recently that a change within the same timestamp tick could go unseen."""
+    import time
+
+    now = time.time_ns()
+    return now - stamp[2] < RACY_NS or now - stamp[3] < RACY_NS

@@ -1,0 +1,528 @@
+"""The report context: everything a report template needs, as plain data (no DOCX).
+
+``build_context`` is pure: loaded data in, a dict of plain strings, numbers and lists out, every
+string already cleaned for Word. Task statuses come from ``kehoach.status``; the format rules of
+the header and signature from ``kehoach.report.form``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kehoach.agencies import AgencyError, Registry
+from kehoach.dataset import DataSet
+from kehoach.model import Agency, Plan
+from kehoach.progress import progress_of
+from kehoach.query import Cycle, QueryError, parse_cycle
+from kehoach.report.form import issuer_block, signing_line, vn_date
+from kehoach.report.kinds import KIND_VN, ReportError, check_kind, check_year
+from kehoach.status import EXAMPLE_NOTE, STATUS_LABELS, STATUS_ORDER, assess, period_of, responsibilities
+from kehoach.status import tally as status_tally
+from kehoach.text import ascii_key, clean_for_word, shorten
+
+CONTENT_WIDTH = 220  # characters of a task's content shown in the tables
+CHART_ROWS = 15  # bars in the chart; the rest are grouped as "Các cơ quan khác"
+BAR_MM = 86.0  # length of the longest bar, to fit the chart table's middle column
+
+_SPACES = re.compile(r"[^\S\u00a0]+")  # whitespace, but not the non-breaking spaces of blanks
+
+
+
+# ------------------------------------------------------------------------------------ text helpers
+
+
+def _clean(value: Any) -> Any:
+    """Strings safe for Word: control characters dropped, whitespace (tabs, newlines) made single spaces.
+
+    docxtpl turns "\\n", "\\t", "\\a" and "\\f" in rendered text into breaks, tabs, paragraphs and page
+    breaks; a task's text must not reshape the document, so they all become spaces here.
+    """
+    if isinstance(value, str):
+        return _SPACES.sub(" ", clean_for_word(value)).strip()
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _lower_first(text: str) -> str:
+    """ "Thực hiện Chương trình…" -> "thực hiện Chương trình…", but "ASEAN…" stays."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _percent(n: int, total: int) -> str:
+    if not total:
+        return "0%"
+    value = round(100 * n / total, 1)
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+# ------------------------------------------------------------------------------------ plan texts
+
+
+def plan_reference(plan: Plan) -> str:
+    """How the report names the plan: "Kế hoạch hành động số 74/QĐ-UBND ngày 07/01/2026 của UBND tỉnh…"."""
+    text = plan.label if plan.number else plan.kind
+    return f"{text} của {plan.issuer}"
+
+
+def called(plan: Plan) -> str:
+    """The short name a report uses after the first mention: "(sau đây gọi tắt là Kế hoạch)"."""
+    for short in ("Kế hoạch", "Chương trình", "Nghị quyết", "Quyết định", "Đề án", "Chỉ thị"):
+        if ascii_key(plan.kind).startswith(ascii_key(short)):
+            return short
+    return plan.kind
+
+
+def _period_label(cycle: Cycle) -> str:
+    if cycle.start.year == cycle.end.year:
+        return f"năm {cycle.year}"
+    return f"giai đoạn {cycle.start.year} - {cycle.end.year}"
+
+
+def _subject(kind: str, plan: Plan, cycle: Cycle) -> str:
+    ref = plan_reference(plan)
+    if not plan.number:
+        ref += f" về {_lower_first(plan.title)}"  # an unnumbered plan is known only by its title
+    if kind == "annual":
+        return f"Kết quả thực hiện {ref} năm {cycle.year}"
+    if kind == "midterm":
+        return f"Sơ kết giữa kỳ thực hiện {ref}, {_period_label(cycle)}"
+    return f"Tổng kết thực hiện {ref}, {_period_label(cycle)}"
+
+
+def _next_phrase(kind: str, plan: Plan, year: int) -> str:
+    if kind == "annual":
+        return f"năm {year + 1}" if year < plan.end_year else "thời gian tới"
+    period = next((p for p in plan.periods if p.start <= year <= p.end), None)
+    if kind == "midterm" and period and year < period.end:
+        return f"giai đoạn {year + 1} - {period.end}"
+    following = next((p for p in sorted(plan.periods, key=lambda p: p.start) if p.start > year), None)
+    if following:
+        return f"giai đoạn {following.start} - {following.end}"
+    return "thời gian tới"
+
+
+# --------------------------------------------------------------------------------- agency names
+
+
+def _lead_text(registry: Registry, names: Iterable[str]) -> str:
+    out = []
+    for n in names:
+        try:
+            a = registry.resolve(n)
+        except AgencyError:
+            out.append(n)
+            continue
+        text = a.name
+        if a.replaced_by:
+            heirs = ", ".join(h.name for h in registry.successors(a.id))
+            text += f" (nay là {heirs})"
+        out.append(text)
+    return "; ".join(dict.fromkeys(out))
+
+
+def _resolve_agency(data: DataSet, agency: Agency | str | None) -> Agency | None:
+    if agency is None or isinstance(agency, Agency):
+        return agency
+    return data.registry.resolve(agency)
+
+
+def report_agencies(
+    data: DataSet, plan_id: str, kind: str, year: int, today: dt.date | None = None
+) -> list[Agency]:
+    """Agencies that answer by name for tasks of the plan in the period (the status engine's rows;
+    successors as they took each kind of duty, no collectives)."""
+    check_kind(kind)
+    plan = data.plan(plan_id).plan
+    check_year(plan, year)
+    period = period_of(plan, kind, year)
+    found: dict[str, Agency] = {}
+    for row in assess(data, lambda _p: period, today or dt.date.today(), plans=[plan_id]):
+        r = row.responsibility
+        if not r.collective and r.agency is not None:
+            found.setdefault(r.agency.id, r.agency)
+    return sorted(found.values(), key=lambda a: ascii_key(a.name))
+
+
+def report_issuer(data: DataSet, plan: Plan) -> Agency:
+    """Who writes the consolidated report: the monitoring agency (today's successor), else the issuer."""
+    for name in (plan.monitor, plan.reporting.consolidated.by if plan.reporting.consolidated else None, plan.issuer):
+        if name:
+            current = data.registry.current(name)
+            if current:
+                return current[0]
+    raise ReportError(f"kế hoạch {plan.id}: không xác định được cơ quan theo dõi, tổng hợp trong sổ đăng ký cơ quan")
+
+
+def _recipients(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool) -> tuple[list[str], str]:
+    """Where the report goes: an agency's report to the monitoring agency, the consolidated one upwards.
+
+    Returns the "Nơi nhận" lines and the names for the closing sentence.
+    """
+    rep = plan.reporting
+    names: list[str] = []
+    purpose = "để báo cáo"
+    if not consolidated:
+        names = list(rep.annual.to) if rep.annual and rep.annual.to else ([plan.monitor] if plan.monitor else [])
+        purpose = "để tổng hợp"
+    own = {a.id for n in names for a in data.registry.current(n)}
+    if consolidated or issuer.id in own:
+        names = list(rep.consolidated.to) if rep.consolidated and rep.consolidated.to else [plan.issuer]
+        purpose = "để báo cáo"
+    labels: list[str] = []
+    for n in names:
+        current = data.registry.current(n)
+        if current and current[0].id == issuer.id:
+            continue
+        labels.append(current[0].name if current else n)
+    labels = list(dict.fromkeys(labels))
+    return [f"{label} ({purpose});" for label in labels], ", ".join(labels)
+
+
+# --------------------------------------------------------------------------------------- context
+
+
+def default_year(plan: Plan, kind: str, today: dt.date) -> int:
+    """Annual: this year. Mid-term, final: the plan's next review of that kind, else its last one."""
+    check_kind(kind)
+    if kind == "annual":
+        return min(max(today.year, plan.start_year), plan.end_year)
+    years = sorted(r.year for r in plan.reviews if r.kind == kind)
+    if not years:
+        if kind == "final":
+            return plan.end_year
+        raise ReportError(f"kế hoạch {plan.id} không quy định kỳ sơ kết; hãy ghi rõ --year")
+    return next((y for y in years if y >= today.year), years[-1])
+
+
+def _result_text(record: Any, year: int) -> str:
+    if record is None:
+        return ""
+    p = record.progress
+    parts = [p.result or ""]
+    if p.status == "done" and p.completed:
+        parts.append(f"Hoàn thành ngày {vn_date(p.completed)}.")
+    if p.evidence:
+        parts.append(f"Văn bản, sản phẩm: {p.evidence}.")
+    text = " ".join(x.strip() for x in parts if x and x.strip())
+    if text and record.year != year:
+        text += f" (theo báo cáo năm {record.year})"
+    return text
+
+
+def _chart_rows(groups: dict[str, Counter[str]], by_size: bool) -> list[dict[str, Any]]:
+    """Bars per agency, largest first (``by_size``), or per task group in the plan's order."""
+    rows = [
+        {"label": label, "counts": {c: counts.get(c, 0) for c in STATUS_ORDER}, "total": sum(counts.values())}
+        for label, counts in groups.items()
+    ]
+    rows = [r for r in rows if r["total"]]
+    if by_size:
+        rows.sort(key=lambda r: (-r["total"], ascii_key(r["label"])))
+    if len(rows) > CHART_ROWS:
+        rest = rows[CHART_ROWS - 1 :]
+        merged = {c: sum(r["counts"][c] for r in rest) for c in STATUS_ORDER}
+        rows = rows[: CHART_ROWS - 1] + [
+            {
+                "label": f"Các cơ quan khác ({len(rest)} cơ quan)" if by_size else f"Các nhóm khác ({len(rest)} nhóm)",
+                "counts": merged,
+                "total": sum(merged.values()),
+            }
+        ]
+    top = max((r["total"] for r in rows), default=0)
+    for r in rows:
+        r["width_mm"] = round(BAR_MM * r["total"] / top, 1) if top else 0.0
+    return rows
+
+
+@dataclass
+class Tally:
+    """The task rows of a report and their counts by status, by group and by lead agency.
+
+    Everything comes from the status engine (``kehoach.status``): one judgement per task in the
+    period, one row per responsible agency; ``by_agency`` and ``collectives`` follow its counting rule.
+    """
+
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+    total: Counter[str] = field(default_factory=Counter)
+    by_group: dict[str, Counter[str]] = field(default_factory=dict)
+    by_agency: dict[str, Counter[str]] = field(default_factory=dict)
+    collectives: dict[str, Counter[str]] = field(default_factory=dict)
+    rule: str = ""
+    example: bool = False
+    collective_tasks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _responsible_text(registry: Registry, task: Any) -> str:
+    """ "Sở Nội vụ; Sở Y tế (nhiệm vụ của Sở Lao động - Thương binh và Xã hội)" for this task."""
+    out: list[str] = []
+    for r in responsibilities(registry, task):
+        if r.why == "successor" and r.via:
+            try:
+                was = registry.resolve(r.via).name
+            except AgencyError:
+                was = r.via
+            out.append(f"{r.name} (nhiệm vụ của {was})")
+        else:
+            out.append(r.name)
+    return "; ".join(dict.fromkeys(out))
+
+
+def tally(
+    data: DataSet, plan: Plan, kind: str, year: int, today: dt.date, ag: Agency | None, consolidated: bool
+) -> Tally:
+    """Judge each task of the period as known on ``today`` and count the classes."""
+    registry = data.registry
+    period = period_of(plan, kind, year)
+    rows = assess(data, lambda _p: period, today, plans=[plan.id], agency=ag)
+    own = [r for r in rows if ag is None or not r.responsibility.collective]
+    counted = status_tally(own)
+    out = Tally(
+        total=counted.total,
+        by_agency=dict(counted.agencies),
+        collectives=dict(counted.collectives),
+        rule=counted.rule,
+        example=counted.example,
+    )
+    if ag is not None:
+        out.rule = (
+            f"Chỉ tính nhiệm vụ {ag.name} chủ trì (được nêu tên hoặc là cơ quan kế nhiệm nhận loại nhiệm vụ đó);"
+            " nhiệm vụ giao chung cho tập thể có bao gồm cơ quan được liệt kê riêng, không tính vào tổng"
+            " (cùng quy tắc với phụ lục của báo cáo tổng hợp)."
+        )
+    seen: set[str] = set()
+    for row in own:
+        j = row.judgement
+        if j.task.id in seen:
+            continue
+        seen.add(j.task.id)
+        task = j.task
+        lead = _responsible_text(registry, task)
+        item = {
+            "no": len(out.tasks) + 1,
+            "id": task.id,
+            "content": shorten(task.content, CONTENT_WIDTH),
+            "lead": lead,
+            "deadline": task.deadline or "Không nêu",
+            "due": vn_date(j.due) if j.due else "",
+            "status": j.label,
+            "status_code": j.code,
+            "result": _result_text(j.record, year),
+            "carried_over": j.carried_over,
+            "example": j.example,
+            "via": row.responsibility.via or "" if row.why != "direct" else "",
+        }
+        out.tasks.append(item)
+        if consolidated:
+            for r in (x for x in own if x.judgement is j):
+                out.by_group.setdefault(r.agency, Counter())[j.code] += 1
+        else:
+            section = plan.section_of(task.id)
+            label = f"{section.id}. {shorten(section.title, 70)}" if section else "Nhiệm vụ khác"
+            out.by_group.setdefault(label, Counter())[j.code] += 1
+        if j.overdue:
+            out.overdue.append(
+                {
+                    "no": len(out.overdue) + 1,
+                    "id": task.id,
+                    "content": item["content"],
+                    "lead": lead,
+                    "deadline": item["deadline"],
+                    "due": item["due"],
+                    "days": j.days_overdue if j.days_overdue is not None else "",
+                    "status": j.label,
+                    "carried_over": j.carried_over,
+                }
+            )
+    if ag is not None:
+        for row in rows:
+            if row.responsibility.collective:
+                j = row.judgement
+                out.collectives.setdefault(row.agency, Counter())[j.code] += 1
+                out.collective_tasks.append(
+                    {
+                        "no": len(out.collective_tasks) + 1,
+                        "id": j.task.id,
+                        "content": shorten(j.task.content, CONTENT_WIDTH),
+                        "lead": row.agency,
+                        "deadline": j.task.deadline or "Không nêu",
+                        "status": j.label,
+                        "status_code": j.code,
+                    }
+                )
+    return out
+
+
+def _count_rows(total: Counter[str], n_tasks: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": code,
+            "label": STATUS_LABELS[code],
+            "count": total.get(code, 0),
+            "percent": _percent(total.get(code, 0), n_tasks),
+            "end": "." if i == len(STATUS_ORDER) - 1 else ";",
+        }
+        for i, code in enumerate(STATUS_ORDER)
+    ]
+
+
+def _agency_rows(by_agency: dict[str, Counter[str]], collective: bool = False) -> list[dict[str, Any]]:
+    return [
+        {
+            "no": i,
+            "name": name,
+            "counts": [counts_.get(c, 0) for c in STATUS_ORDER],
+            "total": sum(counts_.values()),
+            "collective": collective,
+        }
+        for i, (name, counts_) in enumerate(sorted(by_agency.items(), key=lambda kv: ascii_key(kv[0])), 1)
+    ]
+
+
+def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, year: int) -> list[dict[str, Any]]:
+    registry = data.registry
+    progress = progress_of(data)
+    targets: list[dict[str, Any]] = []
+    for t in plan.targets:
+        if ag is not None and registry.best_match(t.lead, ag) is None:
+            continue
+        actual = progress.target_actual(plan.id, t.id, up_to=year)
+        targets.append(
+            {
+                "no": len(targets) + 1,
+                "id": t.id,
+                "name": t.name,
+                "unit": t.unit or "",
+                "value": (t.value or "") + (f" (năm {t.year})" if t.value and t.year else ""),
+                "actual": f"{actual[1].actual} (năm {actual[0]})" if actual else "",
+                "lead": _lead_text(registry, t.lead),
+            }
+        )
+    return targets
+
+
+def _scope_warnings(data: DataSet, plan: Plan, kind: str, year: int, ag: Agency | None) -> list[str]:
+    warnings: list[str] = []
+    if kind != "annual" and plan.reviews and not any(r.kind == kind and r.year == year for r in plan.reviews):
+        planned = ", ".join(f"{KIND_VN[r.kind]} {r.year}" for r in plan.reviews) or "không có"
+        warnings.append(f"kế hoạch {plan.id} không quy định {KIND_VN[kind]} năm {year} (các kỳ quy định: {planned})")
+    if ag is not None and ag.replaced_by:
+        heirs = ", ".join(a.name for a in data.registry.successors(ag.id))
+        warnings.append(f"{ag.name} đã được sắp xếp lại, nay là {heirs}: báo cáo nên do cơ quan này gửi")
+    if ag is not None and ag.is_collective:
+        warnings.append(f"{ag.name} là nhóm cơ quan (giao chung), không phải một cơ quan gửi báo cáo")
+    return warnings
+
+
+def build_context(
+    data: DataSet,
+    plan_id: str,
+    kind: str,
+    year: int,
+    agency: Agency | str | None = None,
+    today: dt.date | None = None,
+    signed: dt.date | None = None,
+) -> dict[str, Any]:
+    """Everything a report template needs, as plain data. ``agency`` None: the consolidated report.
+
+    Statuses are judged as of ``today``, but never later than the end of the cycle: a 2026 report
+    drafted in 2027 shows the tasks as they stood on 31/12/2026 against the progress up to 2026.
+    """
+    check_kind(kind)
+    today = today or dt.date.today()
+    plan = data.plan(plan_id).plan
+    check_year(plan, year)
+    try:
+        cycle = parse_cycle(f"{kind}-{year}", plan)
+    except QueryError as exc:
+        raise ReportError(str(exc)) from None
+    ag = _resolve_agency(data, agency)
+    consolidated = ag is None
+    issuer_agency = report_issuer(data, plan) if consolidated else ag
+    assert issuer_agency is not None
+    ref = min(today, cycle.end)
+    warnings = _scope_warnings(data, plan, kind, year, ag)
+    t = tally(data, plan, kind, year, today, ag, consolidated)
+    if ag is not None and not t.tasks:
+        warnings.append(f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ {cycle.name}")
+    if t.example:
+        warnings.append(EXAMPLE_NOTE)
+    n_tasks = len(t.tasks)
+    done = t.total.get("done_on_time", 0) + t.total.get("done_late", 0)
+    targets = _target_rows(data, plan, ag, year)
+    issuer = issuer_block(data.registry, issuer_agency)
+    recipients, send_to = _recipients(data, plan, issuer_agency, consolidated)
+    sign_year = signed.year if signed else max(cycle.end.year, today.year)
+    date_line = signing_line(issuer["place"], signed, sign_year)
+    context: dict[str, Any] = {
+        "kind": kind,
+        "kind_vn": KIND_VN[kind],
+        "year": year,
+        "scope": "consolidated" if consolidated else "agency",
+        "consolidated": consolidated,
+        "agency": ag.name if ag else None,
+        "plan": {
+            "id": plan.id,
+            "kind": plan.kind,
+            "label": plan.label,
+            "title": plan.title,
+            "reference": plan_reference(plan),
+            "full": f"{plan_reference(plan)} về {_lower_first(plan.title)}",
+            "called": called(plan),
+            "issuer": plan.issuer,
+            "number": plan.number or "",
+            "period": ", ".join(p.label for p in plan.periods),
+            "monitor": issuer["name"] if consolidated else (plan.monitor or ""),
+        },
+        "cycle": {
+            "name": cycle.name,
+            "start": vn_date(cycle.start),
+            "end": vn_date(cycle.end),
+            "label": _period_label(cycle),
+            "years": f"{cycle.start.year} - {cycle.end.year}",
+        },
+        "subject": _subject(kind, plan, cycle),
+        "issuer": issuer,
+        "place_date": date_line,
+        "signed_on": date_line.split(", ", 1)[1],
+        "as_of": vn_date(ref),
+        "tasks": t.tasks,
+        "total": n_tasks,
+        "done": done,
+        "open": n_tasks - done,
+        "counts": _count_rows(t.total, n_tasks),
+        "overdue": t.overdue,
+        "no_report": t.total.get("no_report_not_due", 0) + t.total.get("no_report_overdue", 0),
+        "no_report_overdue": t.total.get("no_report_overdue", 0),
+        "example": t.example,
+        "example_note": EXAMPLE_NOTE if t.example else "",
+        "agencies_rule": t.rule,
+        "collectives": _agency_rows(t.collectives, collective=True),
+        "collective_tasks": t.collective_tasks,
+        "targets": targets,
+        "targets_total": len(targets),
+        "targets_reported": sum(1 for x in targets if x["actual"]),
+        "agencies": _agency_rows(t.by_agency),
+        "status_labels": [STATUS_LABELS[c] for c in STATUS_ORDER],
+        "chart": {
+            "by": "Cơ quan chủ trì" if consolidated else "Nhóm nhiệm vụ",
+            "rows": _chart_rows(t.by_group, by_size=consolidated) if kind != "annual" else [],
+        },
+        "next": _next_phrase(kind, plan, year),
+        "next_upper": _next_phrase(kind, plan, year).upper(),
+        "recipients": recipients,
+        "send_to": send_to,
+        "warnings": warnings,
+    }
+    return _clean(context)

@@ -1,0 +1,25 @@
+"""Report kinds and the errors every report module raises."""
+
+from __future__ import annotations
+
+from kehoach.model import Plan
+
+KINDS = ("annual", "midterm", "final")
+KIND_VN = {"annual": "năm", "midterm": "sơ kết", "final": "tổng kết"}
+KIND_SLUG = {"annual": "nam", "midterm": "so-ket", "final": "tong-ket"}
+
+
+class ReportError(ValueError):
+    """A report that cannot be drafted as asked (unknown kind, year outside the plan…)."""
+
+    exit_code = 2
+
+
+def check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ReportError(f"loại báo cáo {kind!r} không hợp lệ; dùng: {', '.join(KINDS)}")
+
+
+def check_year(plan: Plan, year: int) -> None:
+    if not plan.start_year <= year <= plan.end_year:
+        raise ReportError(f"năm {year} ngoài thời gian của kế hoạch {plan.id} ({plan.start_year} - {plan.end_year})")

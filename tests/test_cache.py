@@ -1,0 +1,136 @@
+"""The cache of loaded files gives the same answers as parsing, is never stale, and never breaks a command."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from kehoach import cache
+from kehoach.cache import FileCache, cache_dir_for
+from kehoach.dataset import load_data
+from kehoach.progress import progress_of
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache"
+    monkeypatch.setenv("KEHOACH_CACHE_DIR", str(home))
+    monkeypatch.delenv("KEHOACH_NO_CACHE", raising=False)
+    return home
+
+
+def _summary(data) -> tuple:  # type: ignore[no-untyped-def]
+    plans = [(lp.plan.model_dump(), str(lp.path)) for lp in data.plans]
+    problems = sorted((p.file, p.line, p.column, p.path, p.code, p.message) for p in data.problems)
+    prog = progress_of(data)
+    progress = sorted((k, v.model_dump()) for k, v in prog.files.items())
+    agencies = [a.model_dump() for a in data.registry]
+    return plans, problems, progress, agencies
+
+
+def _counts(root: Path) -> tuple[int, int]:
+    from kehoach.loader import load_plan_file, plan_files
+
+    fc = FileCache(root)
+    for path in plan_files(root):
+        load_plan_file(path, fc)
+    fc.commit()
+    return fc.hits, fc.misses
+
+
+def test_warm_load_equals_parsing(cache_home: Path, data_copy: Path):
+    plain = _summary(load_data(data_copy, cache=False))
+    assert not cache_home.exists()  # cache=False neither reads nor writes
+    cold = _summary(load_data(data_copy))
+    assert (cache_dir_for(data_copy) / "snapshot.marshal").is_file()
+    warm = _summary(load_data(data_copy))
+    assert plain == cold == warm
+    assert len(warm[0]) == 5
+
+
+def test_only_a_changed_file_is_parsed_again(cache_home: Path, data_copy: Path):
+    assert _counts(data_copy) == (0, 5)
+    assert _counts(data_copy) == (5, 0)
+    aec = data_copy / "plans" / "aec-2026.yaml"
+    aec.write_text(aec.read_text(encoding="utf-8").replace("Sở Tài chính", "Sở Tư pháp", 1), encoding="utf-8")
+    assert _counts(data_copy) == (4, 1)
+    assert _counts(data_copy) == (5, 0)
+
+
+def test_same_size_rewrite_in_the_same_instant_is_seen(cache_home: Path, data_copy: Path):
+    aec = data_copy / "plans" / "aec-2026.yaml"
+    text = aec.read_text(encoding="utf-8")
+    assert "Sở Tài chính" in text
+    load_data(data_copy)
+    st = os.stat(aec)
+    # Same length, same mtime: only the content tells the two versions apart.
+    aec.write_text(text.replace("Sở Tài chính", "Sở Tài chánh", 1), encoding="utf-8")
+    os.utime(aec, ns=(st.st_atime_ns, st.st_mtime_ns))
+    lead = load_data(data_copy).plan("aec-2026").plan.tasks[0].lead
+    assert lead == ["Sở Tài chánh"]
+
+
+def test_broken_file_keeps_its_located_problem_when_cached(cache_home: Path, data_copy: Path):
+    bad = data_copy / "plans" / "bad.yaml"
+    text = "id: bad\nkind: x\nsections:\n  - id: A\n    title: t\n    tasks:\n      - id: 1\n"
+    bad.write_text(text, encoding="utf-8")
+    cold = [(p.file, p.line, p.column, p.code) for p in load_data(data_copy).problems]
+    warm = [(p.file, p.line, p.column, p.code) for p in load_data(data_copy).problems]
+    assert cold == warm
+    assert (str(bad), 7, 9, "schema.missing") in warm  # task 1 lacks its content, at its line and column
+
+
+def test_positions_come_back_for_check(cache_home: Path, data_copy: Path, run):
+    first = run("check", "--data", str(data_copy), "--format", "json")
+    second = run("check", "--data", str(data_copy), "--format", "json")
+    assert first.stdout == second.stdout
+    warnings = json.loads(second.stdout)["warnings"]
+    assert warnings and all(w["line"] for w in warnings if w["file"].endswith(".yaml") and w["path"])
+
+
+def test_positions_parsed_again_when_their_file_is_gone(cache_home: Path, data_copy: Path):
+    load_data(data_copy)
+    for f in cache_dir_for(data_copy).glob("*.pos"):
+        f.unlink()
+    lp = load_data(data_copy).plan("aec-2026")
+    assert lp.where(("sections", 0, "tasks", 0))[0] is not None
+
+
+def test_corrupt_snapshot_is_ignored(cache_home: Path, data_copy: Path):
+    expected = _summary(load_data(data_copy, cache=False))
+    load_data(data_copy)
+    (cache_dir_for(data_copy) / "snapshot.marshal").write_bytes(b"\x00garbage")
+    assert _summary(load_data(data_copy)) == expected
+    assert _summary(load_data(data_copy)) == expected  # and it was written anew
+
+
+def test_unwritable_cache_never_fails(tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("KEHOACH_CACHE_DIR", str(blocker / "cache"))
+    data = load_data(data_copy)
+    assert len(data.plans) == 5 and not data.problems
+
+
+def test_removed_plan_is_gone(cache_home: Path, data_copy: Path):
+    load_data(data_copy)
+    (data_copy / "plans" / "aec-2026.yaml").unlink()
+    assert "aec-2026" not in [lp.plan.id for lp in load_data(data_copy).plans]
+
+
+def test_cache_clear(cache_home: Path, data_copy: Path, run):
+    load_data(data_copy)
+    assert any(cache_home.rglob("*.pos"))
+    result = run("cache", "clear")
+    assert result.exit_code == 0
+    assert not any(cache_home.rglob("*.pos")) and not any(cache_home.rglob("snapshot.marshal"))
+    assert cache.clear() == 0
+
+
+def test_no_cache_option_writes_nothing(cache_home: Path, data_copy: Path, run):
+    result = run("--no-cache", "plans", "--data", str(data_copy))
+    assert result.exit_code == 0 and "aec-2026" in result.stdout
+    assert not cache_home.exists()
