@@ -191,7 +191,7 @@ def test_a_missed_yearly_report_is_listed_as_overdue(data):
 def test_new_deadline_forms_reach_due_and_status(data_copy):
     """A quarterly duty is due each quarter; a conditional one is listed by tasks, never overdue."""
     from kehoach.dataset import load_data
-    from kehoach.status import task_status
+    from kehoach.status import current_judgement
 
     plan_file = data_copy / "plans" / "hoi-nhap-quoc-te.yaml"
     text = plan_file.read_text(encoding="utf-8")
@@ -211,12 +211,12 @@ def test_new_deadline_forms_reach_due_and_status(data_copy):
     ]
     plan = data.plan("hoi-nhap-quoc-te").plan
     task = next(t for t in plan.tasks if t.id == "II.6")
-    assert task_status(data, plan, task, D(2026, 6, 16)).due == D(2026, 6, 15)
+    assert current_judgement(data, plan, task, D(2026, 6, 16)).due == D(2026, 6, 15)
 
 
 def test_conditional_deadline_is_listed_and_never_overdue(data_copy):
     from kehoach.dataset import load_data
-    from kehoach.status import task_status
+    from kehoach.status import current_judgement
 
     plan_file = data_copy / "plans" / "hoi-nhap-quoc-te.yaml"
     text = plan_file.read_text(encoding="utf-8")
@@ -226,6 +226,7 @@ def test_conditional_deadline_is_listed_and_never_overdue(data_copy):
     hits = find_tasks(data, plans=["hoi-nhap-quoc-te"], kind="condition")
     assert [(h.task.id, h.deadline.condition) for h in hits] == [("II.6", "Sau khi Trung ương ban hành hướng dẫn")]
     plan = hits[0].plan
-    assert task_status(data, plan, hits[0].task, D(2035, 1, 1)).code in ("no_report", "in_time")
+    judged = current_judgement(data, plan, hits[0].task, D(2035, 1, 1))
+    assert judged.code in ("no_report_not_due", "in_time") and not judged.overdue
     items = due(data, data.registry.resolve("Sở Tài chính"), D(2030, 1, 1), until=D(2030, 12, 31))
     assert not [i for i in items if i.id == "II.6" and i.plan.id == "hoi-nhap-quoc-te" and i.overdue]
