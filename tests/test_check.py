@@ -129,13 +129,13 @@ def test_inferred_and_note_are_allowed_on_report_days_reviews_and_periods(run, d
 def test_unknown_agency_says_how_to_add_it_and_ignores_place_words(run, data_copy: Path):
     path = data_copy / "plans" / "hoi-nhap-quoc-te.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("lead: [Sở Tài chính]", "lead: [Kho bạc  Nhà nước Thanh Hoá]", 1), encoding="utf-8")
+    path.write_text(text.replace("lead: [Sở Tài chính]", "lead: [Cục Hải quan  tỉnh Thanh Hoá]", 1), encoding="utf-8")
     (err,) = _errors(run, data_copy)
     assert err["code"] == "agency.unknown"
     message = err["message"]
-    # Not "Tỉnh ủy Thanh Hóa, UBND tỉnh Thanh Hóa…": place words never make a suggestion.
-    assert "có phải" not in message and "Tỉnh ủy" not in message
-    assert '- {id: kho-bac-nha-nuoc-thanh-hoa, name: "Kho bạc Nhà nước Thanh Hóa", level: province}' in message
+    # Not "Tỉnh ủy Thanh Hóa, UBND tỉnh Thanh Hóa…", nor "Cục Quản lý thị trường" (quản ≠ quan).
+    assert "có phải" not in message
+    assert '- {id: cuc-hai-quan-tinh-thanh-hoa, name: "Cục Hải quan tỉnh Thanh Hóa", level: province}' in message
     assert "agencies.yaml" in message and "docs/encoding.md" in message
 
 
@@ -145,3 +145,5 @@ def test_agency_suggestions_rank_meaningful_words(data):
     assert reg.suggest("Công an tinh")[0] == "Công an tỉnh"
     assert reg.suggest("Sở Kế hoạch")[0] == "Sở Kế hoạch và Đầu tư"
     assert reg.suggest("Sở tỉnh Thanh Hóa") == []
+    assert reg.suggest("Kho bạc Nhà nước tỉnh Thanh Hóa (cũ)")[0] == "Kho bạc Nhà nước Thanh Hóa"
+    assert "Tỉnh ủy Thanh Hóa" not in reg.suggest("Kho bạc Nhà nước Thanh Hóa mới")

@@ -117,7 +117,36 @@ def test_tasks_json_has_canonical_lead_names(run):
     old_name = [i for i in items if i["lead"] == ["Sở Kế hoạch và Đầu tư"]]
     assert old_name and all(i["reason"] == "predecessor" for i in old_name)
     assert {i["reason"] for i in items} <= {"direct", "predecessor", "collective"}
-    assert set(items[0]["deadline"]) == {"text", "kind", "start", "due"}
+    assert set(items[0]["deadline"]) == {"text", "kind", "start", "due", "recurrence", "condition"}
+
+
+def test_tasks_json_keeps_the_names_as_written_beside_the_registry_names(run):
+    result = run("tasks", "--plan", "qd74-dai-hoi-xx", "--format", "json")
+    item = next(i for i in json.loads(result.stdout) if i["id"] == "I.2")
+    assert item["lead_as_written"] == ["Sở Xây dựng", "Ban QL KKT Nghi Sơn và các KCN", "UBND các xã, phường"]
+    assert item["lead"][1] == "Ban Quản lý Khu kinh tế Nghi Sơn và các khu công nghiệp"
+    assert len(item["support_as_written"]) == len(item["support"])
+
+
+@pytest.mark.parametrize(
+    ("written", "current"),
+    [
+        ("Cục Thuế tỉnh", "Thuế tỉnh Thanh Hóa"),
+        ("Kho bạc Nhà nước Thanh Hóa", "Kho bạc Nhà nước khu vực X"),
+        ("Cục Thống kê tỉnh", "Chi cục Thống kê tỉnh Thanh Hóa"),
+        ("NHNN chi nhánh Thanh Hóa", "Ngân hàng Nhà nước Khu vực 7"),
+        ("Cục QLTT tỉnh", "Chi cục Quản lý thị trường tỉnh Thanh Hóa"),
+        ("BHXH tỉnh", "Bảo hiểm xã hội tỉnh Thanh Hóa"),
+        ("Ban Thi đua - Khen thưởng tỉnh", "Ban Thi đua - Khen thưởng tỉnh"),
+    ],
+)
+def test_provincial_branches_of_central_bodies_resolve_to_todays_body(data, written, current):
+    reg = data.registry
+    assert [a.name for a in reg.current(written)] == [current]
+    today = reg.resolve(current)
+    assert today.level == "province" and today.parent
+    # "Các sở, ban, ngành" reaches a branch as it reaches a department.
+    assert reg.covers(reg.resolve("Các sở, ban, ngành"), today)
 
 
 def test_plans_json(run):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kehoach.model import Agency
-from kehoach.text import ascii_key, fold, normalize, slug
+from kehoach.text import ascii_key, fold, normalize, slug, strip_diacritics
 
 Reason = Literal["direct", "predecessor", "collective"]
 REASON_ORDER = {"direct": 0, "predecessor": 1, "collective": 2}
@@ -69,7 +69,7 @@ class Registry:
                 self._exact.setdefault(fold(name), set()).add(a.id)
                 self._loose.setdefault(ascii_key(name), set()).add(a.id)
         self._resolved: dict[str, Agency] = {}
-        self._weights: dict[str, float] | None = None
+        self._weights: dict[bool, dict[str, float]] = {}
 
     @staticmethod
     def names_of(a: Agency) -> list[str]:
@@ -103,15 +103,18 @@ class Registry:
 
         Each shared word counts by how rare it is in the registry ("kho", "bạc" weigh much more
         than "nhà", "nước"); words such as "tỉnh", "Thanh Hóa", "Sở", "UBND" count for nothing.
-        Spelling slips are caught by character similarity on the meaningful words.
+        Words are compared with their diacritics ("Hải quan" is not "Quản lý") unless the name was
+        typed without any; spelling slips are caught by character similarity.
         """
+        typed_bare = strip_diacritics(name) == name
+        key_of = ascii_key if typed_bare else fold
         by_key: dict[str, str] = {}
         for a in self.agencies.values():
             for alias in self.names_of(a):
-                by_key.setdefault(ascii_key(alias), a.name)
-        weights = self._word_weights(by_key)
-        full = ascii_key(name)
-        words = [w for w in full.split() if w not in _PLAIN_WORDS]
+                by_key.setdefault(key_of(alias), a.name)
+        weights = self._word_weights(by_key, typed_bare)
+        full = key_of(name)
+        words = [w for w in full.split() if ascii_key(w) not in _PLAIN_WORDS]
         if not words:
             return []
         core = " ".join(words)
@@ -119,7 +122,7 @@ class Registry:
         scores: dict[str, float] = {}
         ties: dict[str, float] = {}
         for key, canonical in by_key.items():
-            theirs = [w for w in key.split() if w not in _PLAIN_WORDS]
+            theirs = [w for w in key.split() if ascii_key(w) not in _PLAIN_WORDS]
             if not theirs:
                 continue
             shared = sum(weights.get(w, 0.0) for w in set(words) & set(theirs))
@@ -135,15 +138,16 @@ class Registry:
         ranked = sorted(scores, key=lambda c: (-round(scores[c], 2), -round(ties[c], 2), c not in current, c))
         return ranked[:n]
 
-    def _word_weights(self, by_key: dict[str, str]) -> dict[str, float]:
-        if self._weights is None:
+    def _word_weights(self, by_key: dict[str, str], bare: bool) -> dict[str, float]:
+        cached = self._weights.get(bare)
+        if cached is None:
             df: dict[str, int] = {}
             for key in by_key:
                 for w in set(key.split()):
                     df[w] = df.get(w, 0) + 1
             total = max(1, len(by_key))
-            self._weights = {w: math.log(1 + total / c) for w, c in df.items()}
-        return self._weights
+            cached = self._weights[bare] = {w: math.log(1 + total / c) for w, c in df.items()}
+        return cached
 
     @staticmethod
     def add_snippet(name: str, level: str = "province") -> str:

@@ -529,7 +529,10 @@ def current_judgement(data: Any, plan: Plan, task: Task, today: dt.date) -> Judg
     there, else over the plan's whole span (a task done in an earlier year, or due in a later one)."""
     j = judge(data, plan, task, Period.annual(today.year), today)
     if j is None:
-        j = judge(data, plan, task, Period.review(plan, "final", max(plan.end_year, today.year)), today)
+        # The plan's whole span, all its periods: "2021 - 2025" of a plan for 2021 - 2030 belongs there too.
+        year = max(plan.end_year, today.year)
+        first = dt.date(min(plan.start_year, plan.start.year), 1, 1)
+        j = judge(data, plan, task, Period("final", year, first, dt.date(year, 12, 31)), today)
     assert j is not None
     return j
 

@@ -133,9 +133,9 @@ def _root(
 
 def _register() -> None:
     """Every command module, named here: a module missing is an import error, never a silent gap."""
-    from kehoach.cli import cache, check, progress, query, report
+    from kehoach.cli import cache, check, completion, export, progress, query, report
 
-    for module in (check, query, progress, report, cache):
+    for module in (check, query, progress, report, cache, export, completion):
         module.register(app)
 
 

@@ -1,0 +1,41 @@
+"""Exports for the tools people already use: Excel (xlsx), calendars (ics), SQLite for publishing.
+
+Each exporter is a library module that takes the same rows or the same loaded data the JSON output
+uses and returns bytes (or writes one file atomically). Their packages (XlsxWriter, icalendar) are
+imported only inside these modules, so that query commands start light.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked; nothing was written."""
+
+
+def write_new(target: Path, content: bytes, *, force: bool = False) -> None:
+    """Write ``content`` to ``target`` atomically; an existing file is replaced only with ``force``."""
+    from kehoach.progress import atomic_write
+
+    if target.is_dir():
+        raise ExportError(f"{str(target)!r} là một thư mục, cần tên tệp")
+    if target.exists() and not force:
+        raise ExportError(f"tệp {str(target)!r} đã có; dùng --force để ghi đè")
+    atomic_write(target, content)
+
+
+def tracked(items: Sequence[T], description: str, *, show: bool = True) -> Iterator[T]:
+    """Iterate over ``items``, drawing a progress bar on stderr when ``show`` and stderr is a terminal."""
+    if not show or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import track
+
+    yield from track(items, description=description, console=Console(stderr=True), transient=True)

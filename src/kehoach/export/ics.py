@@ -1,0 +1,255 @@
+"""Deadlines and reporting duties as an iCalendar file (RFC 5545) for Outlook, Google, Thunderbird.
+
+One all-day event (``DTSTART;VALUE=DATE``, ``DTEND`` the following day) per task with a due date,
+and one recurring event (``RRULE:FREQ=YEARLY``) per reporting day of a "Hằng năm" / "Định kỳ 6 tháng"
+task and per yearly report the plan asks for. Ongoing work ("Thường xuyên", "Trong thời gian thực
+hiện kế hoạch") is reported through the yearly report and gets no event of its own, as in ``due``.
+
+UIDs are UUIDv5 of plan id, task id and kind, so a second export imported into the same calendar
+updates the events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kehoach.dataset import DataSet, plan_dates
+from kehoach.model import Agency, DayMonth, Plan, Task
+
+# Fixed namespace of kehoach's event UIDs: uuid5(NAMESPACE_URL, "urn:kehoach:calendar").
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:kehoach:calendar")
+PRODID = "-//kehoach//Lich nhiem vu ke hoach hanh dong//VI"
+ROLE_VN = {"lead": "chủ trì", "support": "phối hợp"}
+
+
+def event_uid(plan_id: str, item_id: str, kind: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{plan_id}/{item_id}/{kind}"))
+
+
+@dataclass(frozen=True)
+class Event:
+    """One calendar entry, before it becomes iCalendar text."""
+
+    uid: str
+    start: dt.date
+    summary: str
+    description: str
+    until: dt.date | None = None  # last occurrence of a yearly duty; None: a single day
+    overdue: bool = False
+    plan: str = ""
+    item: str = ""
+    kind: str = ""
+
+    @property
+    def recurring(self) -> bool:
+        return self.until is not None
+
+
+def _names(data: DataSet, names: Iterable[str]) -> str:
+    from kehoach.query import current_label
+
+    return "; ".join(current_label(data.registry, n) for n in names) or "(không nêu)"
+
+
+def _task_text(data: DataSet, plan: Plan, task: Task, extra: list[str]) -> str:
+    lines = [
+        task.content,
+        "",
+        f"Kế hoạch: {plan.label} ({plan.id})",
+        f"Mã nhiệm vụ: {task.id}",
+        f"Thời hạn: {task.deadline or '(không nêu)'}",
+        f"Chủ trì: {_names(data, task.lead)}",
+        f"Phối hợp: {_names(data, task.support)}",
+    ]
+    if task.product:
+        lines.append(f"Sản phẩm: {task.product}")
+    if task.source:
+        lines.append(f"Nguồn: {task.source}")
+    return "\n".join(lines + extra)
+
+
+def _yearly(first: dt.date, last: dt.date, day: DayMonth) -> tuple[dt.date, dt.date] | None:
+    """First and last occurrence of ``day`` between ``first`` and ``last``."""
+    days = [d for y in range(first.year, last.year + 1) if first <= (d := day.in_year(y)) <= last]
+    return (days[0], days[-1]) if days else None
+
+
+def task_events(
+    data: DataSet,
+    today: dt.date,
+    *,
+    plans: Iterable[str] = (),
+    agency: Agency | None = None,
+    role: str = "any",
+    strict: bool = False,
+) -> list[Event]:
+    from kehoach.query import find_tasks
+    from kehoach.status import OVERDUE_CODES, STATUS_LABELS, status_codes
+    from kehoach.text import shorten
+
+    hits = find_tasks(data, plans=plans, agency=agency, role=role, strict=strict)  # type: ignore[arg-type]
+    statuses = status_codes(data, [(h.plan, h.task) for h in hits], today)
+    events: list[Event] = []
+    for h in hits:
+        plan, task, d = h.plan, h.task, h.deadline
+        if d is None or d.kind in ("event", "ongoing", "plan"):
+            continue
+        code = statuses.get((plan.id, task.id))
+        extra = []
+        if h.role and agency is not None:
+            via = f" (qua: {h.match.via})" if h.match and h.match.reason != "direct" else ""
+            extra.append(f"Vai trò của {agency.name}: {ROLE_VN.get(h.role, h.role)}{via}")
+        if d.recurring:
+            dates = plan_dates(plan)
+            occ = d.occurrences(dates, plan.start, plan.end)
+            for month_day in sorted({(o.month, o.day) for o in occ}):
+                mine = [o for o in occ if (o.month, o.day) == month_day]
+                kind = f"{d.kind}-{month_day[0]:02d}-{month_day[1]:02d}"
+                text = _task_text(
+                    data, plan, task,
+                    [*extra, f"Báo cáo định kỳ ({d.label}) ngày {mine[0]:%d/%m} hằng năm, "
+                              f"từ {mine[0]:%d/%m/%Y} đến {mine[-1]:%d/%m/%Y}."],
+                )
+                events.append(
+                    Event(
+                        event_uid(plan.id, task.id, kind), mine[0], f"Báo cáo {task.id}: {shorten(task.content, 90)}",
+                        text, until=mine[-1], plan=plan.id, item=task.id, kind=kind,
+                    )
+                )
+            continue
+        if d.due is None:
+            continue
+        overdue = code in OVERDUE_CODES
+        status = f"Tình trạng đến {today:%d/%m/%Y}: {STATUS_LABELS[code]}" if code else ""
+        summary = f"{task.id}: {shorten(task.content, 90)}"
+        if overdue:
+            summary = f"QUÁ HẠN – {summary}"
+        events.append(
+            Event(
+                event_uid(plan.id, task.id, "deadline"), d.due, summary,
+                _task_text(data, plan, task, [*extra, status] if status else extra),
+                overdue=overdue, plan=plan.id, item=task.id, kind="deadline",
+            )
+        )
+    return events
+
+
+def duty_events(
+    data: DataSet, *, plans: Iterable[str] = (), agency: Agency | None = None, strict: bool = False
+) -> list[Event]:
+    """Each plan's yearly report to the monitoring agency, and the monitoring agency's consolidation.
+
+    With ``agency``: only the duties it has (it leads or is named on a task, or it consolidates).
+    """
+    from kehoach.query import _is, _owes_report, current_label
+
+    wanted = set(plans)
+    out: list[Event] = []
+    assumed = " Văn bản không nêu ngày; tạm tính 31/12."
+    for lp in data.plans:
+        plan = lp.plan
+        if wanted and plan.id not in wanted:
+            continue
+        rep, reg = plan.reporting, data.registry
+        annual = rep.annual
+        owes = annual is not None and (
+            agency is None
+            or (
+                not any(_is(reg, n, agency) for n in annual.to)
+                and any(_owes_report(reg, t, agency, strict) for t in plan.tasks)
+            )
+        )
+        if annual is not None and owes:
+            span = _yearly(plan.start, plan.end, annual.day_month)
+            if span:
+                who = agency.name if agency else "Các cơ quan được giao nhiệm vụ"
+                to = "; ".join(current_label(reg, n) for n in annual.to) or "cơ quan theo dõi"
+                item = f"BC-HN:{agency.id}" if agency else "BC-HN"
+                lines = [
+                    f"{who} báo cáo kết quả thực hiện {plan.label} hằng năm, gửi {to}.",
+                    f"Kế hoạch: {plan.label} ({plan.id})",
+                    f"Hạn: ngày {span[0]:%d/%m} hằng năm, từ {span[0]:%d/%m/%Y} đến {span[1]:%d/%m/%Y}."
+                    + ("" if annual.due else assumed),
+                ]
+                if annual.source:
+                    lines.append(f"Nguồn: {annual.source}")
+                out.append(
+                    Event(
+                        event_uid(plan.id, item, "annual-report"), span[0],
+                        f"Báo cáo kết quả thực hiện năm – {plan.id}", "\n".join(lines), until=span[1],
+                        plan=plan.id, item=item, kind="annual-report",
+                    )
+                )
+        cons = rep.consolidated
+        if cons and cons.by and (agency is None or _is(reg, cons.by, agency)):
+            day = cons.day_month or DayMonth(day=31, month=12)
+            span = _yearly(plan.start, plan.end, day)
+            if span:
+                by = current_label(reg, cons.by)
+                to = "; ".join(current_label(reg, n) for n in cons.to) or "(không nêu)"
+                lines = [
+                    f"{by} tổng hợp kết quả thực hiện {plan.label}, báo cáo {to}.",
+                    f"Kế hoạch: {plan.label} ({plan.id})",
+                    f"Hạn: ngày {span[0]:%d/%m} hằng năm, từ {span[0]:%d/%m/%Y} đến {span[1]:%d/%m/%Y}."
+                    + ("" if cons.due else assumed),
+                ]
+                if cons.source:
+                    lines.append(f"Nguồn: {cons.source}")
+                out.append(
+                    Event(
+                        event_uid(plan.id, "BC-TH", "consolidated-report"), span[0],
+                        f"Tổng hợp báo cáo năm – {plan.id}", "\n".join(lines), until=span[1],
+                        plan=plan.id, item="BC-TH", kind="consolidated-report",
+                    )
+                )
+    return out
+
+
+def events(
+    data: DataSet,
+    today: dt.date,
+    *,
+    plans: Iterable[str] = (),
+    agency: Agency | None = None,
+    role: str = "any",
+    strict: bool = False,
+) -> list[Event]:
+    """Every event of the calendar, by date then plan and id."""
+    evs = task_events(data, today, plans=plans, agency=agency, role=role, strict=strict)
+    if role in ("any", "lead"):
+        evs += duty_events(data, plans=plans, agency=agency, strict=strict)
+    return sorted(evs, key=lambda e: (e.start, e.plan, e.item, e.kind))
+
+
+def to_ical(evs: Iterable[Event], name: str, *, stamp: dt.datetime | None = None) -> bytes:
+    """The calendar as iCalendar bytes (CRLF line ends, folded lines), one VEVENT per event."""
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for e in evs:
+        ev = icalendar.Event()
+        ev.add("uid", e.uid)
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", e.start)
+        ev.add("dtend", e.start + dt.timedelta(days=1))
+        ev.add("summary", e.summary)
+        ev.add("description", e.description)
+        ev.add("transp", "TRANSPARENT")
+        if e.recurring:
+            ev.add("rrule", {"freq": "yearly", "until": e.until})
+        categories: list[Any] = ["Kế hoạch hành động", e.plan]
+        if e.overdue:
+            categories.append("Quá hạn")
+        ev.add("categories", categories)
+        cal.add_component(ev)
+    return cal.to_ical()

@@ -1,0 +1,229 @@
+"""Exports read back with the tools users open them in: icalendar for .ics, sqlite3 for the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from kehoach.dataset import DataSet
+from kehoach.export.ics import event_uid
+from kehoach.query import find_tasks
+from kehoach.status import STATUS_LABELS, status_codes, status_table
+
+TODAY = "2026-11-21"
+REF = dt.date(2026, 11, 21)
+
+
+def _events(path: Path) -> list[icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    return list(cal.walk("VEVENT"))
+
+
+def _dated_tasks(data: DataSet) -> set[tuple[str, str]]:
+    return {
+        (lp.plan.id, t.id)
+        for lp in data.plans
+        for t in lp.plan.tasks
+        if (d := data.deadline(lp.plan, t)) is not None and d.due is not None and not d.recurring and d.kind != "event"
+    }
+
+
+# ---------------------------------------------------------------- calendar
+
+
+def test_calendar_has_one_all_day_event_per_dated_deadline(run, data, tmp_path):
+    out = tmp_path / "all.ics"
+    result = run("calendar", "-o", str(out), "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    events = _events(out)
+    dated = _dated_tasks(data)
+    assert dated
+    by_uid = {str(e["UID"]): e for e in events}
+    assert len(by_uid) == len(events), "UIDs are unique"
+    for plan_id, task_id in dated:
+        ev = by_uid[event_uid(plan_id, task_id, "deadline")]
+        task_due = data.deadline(data.plan(plan_id).plan, next(t for t in data.plan(plan_id).plan.tasks
+                                                                  if t.id == task_id)).due
+        start, end = ev.decoded("DTSTART"), ev.decoded("DTEND")
+        assert type(start) is dt.date and start == task_due  # all-day: a date, not a date-time
+        assert end == start + dt.timedelta(days=1)
+        assert ev["DTSTART"].params.get("VALUE") == "DATE" or "VALUE=DATE" in ev.to_ical().decode()
+        assert "RRULE" not in ev
+    singles = [e for e in events if "RRULE" not in e]
+    assert len(singles) == len(dated)
+
+
+def test_calendar_uids_are_stable_across_exports(run, tmp_path):
+    a, b = tmp_path / "a.ics", tmp_path / "b.ics"
+    assert run("calendar", "-o", str(a), "--today", TODAY).exit_code == 0
+    assert run("calendar", "-o", str(b), "--today", "2027-03-01").exit_code == 0
+    uids_a = [str(e["UID"]) for e in _events(a)]
+    uids_b = [str(e["UID"]) for e in _events(b)]
+    assert sorted(uids_a) == sorted(uids_b)
+    assert uids_a[0].count("-") == 4  # a UUID
+
+
+def test_calendar_recurring_duties_and_overdue(run, data, tmp_path):
+    out = tmp_path / "stc.ics"
+    result = run("calendar", "--agency", "Sở Tài chính", "--plan", "qd74-dai-hoi-xx", "--plan", "aec-2026",
+                 "-o", str(out), "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    events = _events(out)
+    # aec-2026: each agency with tasks reports to Sở Công Thương by 10/11, every year of the plan.
+    aec = data.plan("aec-2026").plan
+    report = next(e for e in events if str(e["UID"]) == event_uid("aec-2026", "BC-HN:so-tai-chinh", "annual-report"))
+    assert report.decoded("DTSTART") == dt.date(2026, 11, 10)
+    assert report["RRULE"]["FREQ"] == ["YEARLY"]
+    assert report["RRULE"]["UNTIL"][0] == dt.date(aec.end_year, 11, 10)
+    assert "Sở Công Thương" in str(report["DESCRIPTION"])
+    # qd74: Sở Tài chính consolidates; the document states no day, so 31/12 is assumed and said.
+    cons = next(e for e in events if str(e["UID"]) == event_uid("qd74-dai-hoi-xx", "BC-TH", "consolidated-report"))
+    assert cons.decoded("DTSTART").strftime("%d/%m") == "31/12"
+    assert "tạm tính 31/12" in str(cons["DESCRIPTION"])
+    # Every recurring event is a duty or a report of a "Hằng năm" / "Định kỳ 6 tháng" task.
+    for e in events:
+        if "RRULE" in e and e is not report and e is not cons:
+            assert "Báo cáo định kỳ" in str(e["DESCRIPTION"])
+    # I.1 (Quý II/2026, Sở Tài chính chủ trì) is past due and not reported done; I.13 was done late.
+    i1 = next(e for e in events if str(e["UID"]) == event_uid("qd74-dai-hoi-xx", "I.1", "deadline"))
+    assert str(i1["SUMMARY"]).startswith("QUÁ HẠN")
+    desc = str(i1["DESCRIPTION"])
+    assert "Chủ trì: Sở Tài chính" in desc and "Nguồn:" in desc and "Thời hạn: Quý II/2026" in desc
+    assert "Vai trò của Sở Tài chính: chủ trì" in desc
+    i13 = next(e for e in events if str(e["UID"]) == event_uid("qd74-dai-hoi-xx", "I.13", "deadline"))
+    assert str(i13["SUMMARY"]).startswith("I.13: ")
+    assert STATUS_LABELS["done_late"] in str(i13["DESCRIPTION"])
+    # Every single-day event is one of the agency's tasks.
+    stc = data.registry.resolve("Sở Tài chính")
+    mine = {event_uid(h.plan.id, h.task.id, "deadline")
+            for h in find_tasks(data, plans=["qd74-dai-hoi-xx", "aec-2026"], agency=stc)}
+    singles = {str(e["UID"]) for e in events if "RRULE" not in e}
+    assert singles and singles <= mine
+
+
+def test_calendar_never_overwrites_without_force(run, tmp_path):
+    out = tmp_path / "x.ics"
+    out.write_text("mine")
+    result = run("calendar", "-o", str(out))
+    assert result.exit_code == 1
+    assert "--force" in result.stderr
+    assert out.read_text() == "mine"
+    assert run("calendar", "-o", str(out), "--force").exit_code == 0
+    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert run("calendar", "-o", str(tmp_path / "x.txt")).exit_code == 2
+    assert run("calendar", "-o", str(tmp_path / "y.ics"), "--role", "lead").exit_code == 2
+
+
+# ---------------------------------------------------------------- SQLite
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> sqlite3.Connection:
+    from typer.testing import CliRunner
+
+    from kehoach.cli import app
+
+    path = tmp_path_factory.mktemp("db") / "kehoach.db"
+    result = CliRunner().invoke(app, ["export", "sqlite", "-o", str(path), "--today", TODAY, "--data", "data"])
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(path)
+    yield conn
+    conn.close()
+
+
+def test_sqlite_row_counts_equal_the_data(db, data):
+    plans = [lp.plan for lp in data.plans]
+    count = lambda table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: E731
+    assert count("plans") == len(plans)
+    assert count("tasks") == sum(len(p.tasks) for p in plans)
+    assert count("sections") == sum(len(p.sections) for p in plans)
+    assert count("targets") == sum(len(p.targets) for p in plans)
+    assert count("agencies") == len(list(data.registry))
+    assert count("agency_successors") == sum(len(a.replaced_by) for a in data.registry)
+    from kehoach.progress import progress_of
+
+    files = progress_of(data).files.values()
+    assert count("progress") == sum(len(f.tasks) for f in files)
+    assert count("target_progress") == sum(len(f.targets) for f in files)
+    leads = db.execute("SELECT COUNT(*) FROM task_agencies WHERE task_key = ? AND role = 'lead'",
+                       ("qd74-dai-hoi-xx/I.13",)).fetchone()[0]
+    task = next(t for t in data.plan("qd74-dai-hoi-xx").plan.tasks if t.id == "I.13")
+    assert leads == len(task.lead)
+
+
+def test_sqlite_foreign_keys_hold(db):
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    fks = {row[2] for row in db.execute("SELECT * FROM pragma_foreign_key_list('tasks')")}
+    assert {"plans", "sections"} <= fks
+
+
+def test_sqlite_full_text_search_ignores_diacritics(db):
+    sql = "SELECT t.key FROM tasks_fts JOIN tasks t ON t.rowid = tasks_fts.rowid WHERE tasks_fts MATCH ?"
+    exact = {r[0] for r in db.execute(sql, ('"Đảo Mê"',))}
+    assert "qd74-dai-hoi-xx/I.14" in exact
+    bare = {r[0] for r in db.execute(sql, ('"dao me"',))}
+    assert exact <= bare
+    assert {r[0] for r in db.execute(sql, ('"đao me"',))} >= exact  # tone marks ignored, đ kept
+
+
+def test_sqlite_views_answer_like_the_cli(db, data):
+    # status_by_agency counts what `kehoach status` counts per agency and per "giao chung" block.
+    table = status_table(data, REF)
+    cols = [r[1] for r in db.execute("PRAGMA table_info(status_by_agency)")]
+    got_rows = {(r[0], r[1]): dict(zip(cols, r, strict=True)) for r in db.execute("SELECT * FROM status_by_agency")}
+    expected = [r for r in table.rows if r.scope in ("agency", "collective")]
+    assert len(got_rows) == len(expected)
+    for r in expected:
+        got = got_rows[(r.name, int(r.scope == "collective"))]
+        assert got["total"] == r.total and got["overdue_total"] == r.overdue_total, r.name
+        assert {c: got[c] for c in r.counts} == r.counts, r.name
+    plans = {r[0]: r[1] for r in db.execute("SELECT plan, total FROM status_by_plan")}
+    assert plans == {r.name: r.total for r in table.rows if r.scope == "plan"}
+    # due_by_agency lists what Sở Tài chính is named on (directly, by predecessor or collectively).
+    stc = data.registry.resolve("Sở Tài chính")
+    expected = {
+        f"{h.plan.id}/{h.task.id}"
+        for h in find_tasks(data, agency=stc)
+        if h.deadline and h.deadline.due and not h.deadline.recurring
+    }
+    got = {r[0] for r in db.execute("SELECT task_key FROM due_by_agency WHERE agency_id = ?", (stc.id,))}
+    assert got == expected and got
+
+
+def test_sqlite_refuses_to_overwrite(run, tmp_path):
+    out = tmp_path / "k.db"
+    out.write_bytes(b"x")
+    result = run("export", "sqlite", "-o", str(out))
+    assert result.exit_code == 1 and out.read_bytes() == b"x"
+
+
+def test_datasette_metadata_names_what_the_database_has(run, tmp_path):
+    from ruamel.yaml import YAML
+
+    out, meta = tmp_path / "k.db", tmp_path / "metadata.yml"
+    result = run("export", "sqlite", "-o", str(out), "--metadata", str(meta), "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    tables = YAML(typ="safe").load(meta.read_text(encoding="utf-8"))["databases"]["*"]["tables"]
+    conn = sqlite3.connect(out)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        for table, spec in tables.items():
+            assert table in names, table
+            columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+            assert set(spec.get("columns", {})) <= columns, table
+            assert spec.get("label_column", "key") in columns | {"key"}
+        assert {n for n in names if not n.startswith("tasks_fts")} <= set(tables)
+    finally:
+        conn.close()
+
+
+def test_every_task_has_a_status_even_when_its_period_ended(data):
+    # nq13 3.4 ("2021 - 2025") lies in the plan's first period; judged on 21/11/2026 it still has a class.
+    plan = data.plan("nq13-thanh-hoa").plan
+    codes = status_codes(data, [(plan, t) for t in plan.tasks], REF)
+    assert len(codes) == len(plan.tasks)
+    assert codes[("nq13-thanh-hoa", "3.4")] in STATUS_LABELS
