@@ -98,8 +98,11 @@ def _stamp(path: Path) -> Stamp | None:
 
 
 def _digest(path: Path) -> bytes | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).digest()
+    from kehoach.files import read_regular
+    from kehoach.loader import MAX_BYTES
+
+    try:  # a FIFO or /dev/zero is never read (NotRegularFile is an OSError); at most the size cap is
+        return hashlib.sha256(read_regular(path, MAX_BYTES)).digest()
     except OSError:
         return None
 

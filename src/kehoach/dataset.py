@@ -88,7 +88,7 @@ def load_data(root: Path, cache: bool | None = None) -> DataSet:
     reg_path = root / "agencies.yaml"
     registry = Registry([])
     positions = Positions()
-    if reg_path.is_file():
+    if os.path.lexists(reg_path):  # a FIFO or directory is reported by the loader, not called missing
         loaded, probs = load_registry_file(reg_path, fc)
         problems += probs
         if loaded:

@@ -215,7 +215,11 @@ def _compose(path: Path, text: str) -> tuple[Any, Positions]:
         if str(getattr(tag, "value", tag)) == "tag:yaml.org,2002:str":
             return value
         node = ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
-        return yaml.constructor.construct_object(node, deep=True)
+        try:
+            return yaml.constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:  # "2026-02-30": a date that does not exist
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            raise _fail(path, "yaml-value", f"giá trị {value!r} không hợp lệ: {exc}", line, col) from None
 
     def place(value: Any, event: Any) -> None:
         nonlocal root, have_root
@@ -341,20 +345,30 @@ def _tag(path: Path, tag: Any, event: Any) -> LoadError:
     return _fail(path, "yaml-tag", f"thẻ YAML {tag!r} không được phép (chỉ dữ liệu thuần)", line, col)
 
 
+def read_data_file(path: Path) -> bytes:
+    """The bytes of a data file: a regular file of at most MAX_BYTES, else a LoadError naming the file.
+
+    A FIFO, a device (a symlink to /dev/zero), a directory named like a data file are refused
+    without reading; a bigger file is refused after reading MAX_BYTES + 1 bytes, never more.
+    """
+    from kehoach.files import NotRegularFile, read_regular
+
+    try:
+        raw = read_regular(path, MAX_BYTES)
+    except NotRegularFile as exc:
+        raise _fail(path, "not-a-file", f"đây là {exc.strerror}, không phải tệp thường; không đọc") from None
+    except OSError as exc:
+        raise _fail(path, "io", f"không đọc được tệp: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise _fail(path, "too-large", f"tệp lớn hơn giới hạn {MAX_BYTES // 2**20} MB; từ chối đọc")
+    return raw
+
+
 def read_yaml(path: Path) -> Document:
     """Read one YAML file safely. Raises LoadError with a located, readable problem."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise _fail(path, "io", f"không đọc được tệp: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise _fail(path, "too-large", f"tệp lớn {size / 1e6:.1f} MB, vượt giới hạn {MAX_BYTES // 2**20} MB")
-    try:
-        raw = path.read_bytes()[: MAX_BYTES + 1]
-    except OSError as exc:
-        raise _fail(path, "io", f"không đọc được tệp: {exc.strerror}") from None
+    raw = read_data_file(path)
     text = _decode(path, raw)
     if not text.strip():
         raise _fail(path, "empty", "tệp rỗng: cần một bảng (mapping) YAML", 1, 1)
@@ -515,11 +529,12 @@ def plan_files(root: Path) -> list[Path]:
     folder = root / "plans"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    # Not only regular files: a directory or FIFO named *.yaml is reported (by read_yaml), not skipped in silence.
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
 def has_plans(root: Path) -> bool:
-    return bool(plan_files(root))
+    return any(p.is_file() for p in plan_files(root))
 
 
 def default_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -7,12 +7,35 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 FORMATS = ("table", "json", "csv")
+
+# Text from the data reaches a terminal: "\x1b[2J" or an OSC 8 hyperlink written as a YAML escape, a
+# C1 control (U+009B is a one-character CSI) or a bidi override would rewrite what the user sees.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_TERMINAL_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_CSV_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM…).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[-+]?\d+([.,]\d+)*%?")
+
+
+def terminal_safe(text: str) -> str:
+    """Text as it may be shown on a terminal: control characters and bidi overrides removed, tabs as spaces."""
+    return _TERMINAL_UNSAFE.sub("", text.replace("\t", " "))
+
+
+def csv_safe(text: str) -> str:
+    """A CSV text cell that a spreadsheet shows as text: controls removed, formula starts neutralised with '."""
+    text = _CSV_UNSAFE.sub("", text)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,10 @@ def _speaks_unicode(stream: Any) -> bool:
 
 
 def _cell(value: Any, col: Column) -> str:
+    return terminal_safe(_cell_text(value, col))
+
+
+def _cell_text(value: Any, col: Column) -> str:
     if col.render:
         return col.render(value)
     if value is None:
@@ -75,9 +102,13 @@ def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    """CSV for spreadsheets and scripts: numbers stay numbers; every text cell goes through ``csv_safe``.
+
+    A cell holding a line break is quoted; the csv module would leave a lone carriage return bare
+    (with "\\n" as the line terminator) and the file would no longer parse.
+    """
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([c.key for c in columns])
+    _csv_row(buf, [csv_safe(c.key) for c in columns])
     for row in rows:
         out = []
         for c in columns:
@@ -86,14 +117,25 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
                 out.append("true" if v else "false")
             elif isinstance(v, dt.date):
                 out.append(v.isoformat())
-            elif isinstance(v, list | tuple):
-                out.append("; ".join(str(x) for x in v))
+            elif isinstance(v, int | float):
+                out.append(str(v))  # a number, never prefixed: "-3" days left stays -3
             elif v is None:
                 out.append("")
+            elif isinstance(v, list | tuple):
+                out.append(csv_safe("; ".join(str(x) for x in v)))
             else:
-                out.append(str(v))
-        writer.writerow(out)
+                out.append(csv_safe(str(v)))
+        _csv_row(buf, out)
     return buf.getvalue()
+
+
+def _csv_row(buf: io.StringIO, cells: list[str]) -> None:
+    if any("\r" in c for c in cells):
+        tmp = io.StringIO()
+        csv.writer(tmp, lineterminator="\r\n").writerow(cells)  # quotes every cell holding "\r" or "\n"
+        buf.write(tmp.getvalue()[:-2] + "\n")
+    else:
+        csv.writer(buf, lineterminator="\n").writerow(cells)
 
 
 def print_rows(
@@ -127,15 +169,15 @@ def print_rows(
     console = Console(width=None if wide else 150)
     if not rows:
         if title:
-            console.print(Text(title, style="bold"))
-        console.print(Text(empty))
+            console.print(Text(terminal_safe(title), style="bold"))
+        console.print(Text(terminal_safe(empty)))
         return
     # Cells are Text, never markup: "[bổ sung]" or "[/]" in a document stays as written.
     table = Table(
-        title=Text(title) if title else None,
+        title=Text(terminal_safe(title)) if title else None,
         title_justify="left",
         show_lines=False,
-        caption=Text(caption) if caption else None,
+        caption=Text(terminal_safe(caption)) if caption else None,
         caption_justify="left",
     )
     for c in columns:

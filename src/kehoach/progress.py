@@ -10,10 +10,8 @@ between processes by a lock file.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from kehoach.files import atomic_write
 from kehoach.loader import LoadError, Positions, Problem, format_path, parse_model, read_yaml
 from kehoach.model import Strict
 
@@ -279,43 +278,6 @@ def _yaml() -> Any:
     return yaml
 
 
-def atomic_write(path: Path, content: bytes) -> None:
-    """Write next to the target, fsync, then rename: readers see the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:  # mkstemp creates 0600; a new data file gets the usual 0666 less the umask
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 @dataclass(frozen=True)
 class Update:
     plan: str
@@ -387,13 +349,16 @@ def apply_update(data: Any, upd: Update, today: dt.date) -> Path:
 
 
 def _updated_text(path: Path, upd: Update, today: dt.date) -> tuple[str, bytes]:
-    """The file's new text with one entry changed, and its old bytes ('' for a new file)."""
-    from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+    """The file's new text with one entry changed, and its old bytes (b"" for a new file).
 
-    yaml = _yaml()
+    The file is edited as text (kehoach.yamledit): indentation, key spacing, quotes, comments and
+    document markers of everything but the edited entry stay byte for byte.
+    """
+    from kehoach.loader import read_data_file
+    from kehoach.yamledit import EditRefused, set_entry
+
     raw = b""
-    if path.exists():
+    if os.path.lexists(path):
         try:
             doc_check = read_yaml(path)  # the same safety checks as any data file
         except LoadError as exc:
@@ -403,33 +368,26 @@ def _updated_text(path: Path, upd: Update, today: dt.date) -> tuple[str, bytes]:
         if problems:
             p = problems[0]
             raise ProgressError(f"{p.file}:{p.line or '?'}: {p.path}: {p.message}; sửa tệp trước khi ghi tiếp")
-        raw = path.read_bytes()
-        doc = yaml.load(raw.decode("utf-8-sig").replace("\r\n", "\n"))
+        try:
+            raw = read_data_file(path)
+        except LoadError as exc:
+            raise ProgressError(f"{path}: {exc.problem.message}") from None
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     else:
-        doc = yaml.load(_HEADER.format(plan=upd.plan, year=upd.year) + f"plan: {upd.plan}\nyear: {upd.year}\n")
-    if doc.get("tasks") is None:
-        doc["tasks"] = CommentedMap()
-    tasks = doc["tasks"]
-    key = next((k for k in tasks if str(k) == upd.task), None)
-    if key is None:
-        key = DoubleQuotedScalarString(upd.task)
-        tasks[key] = CommentedMap()
-    entry = tasks[key]
+        text = _HEADER.format(plan=upd.plan, year=upd.year) + f"plan: {upd.plan}\nyear: {upd.year}\n"
     values: dict[str, Any] = {"status": upd.status}
     if upd.status == "done":
         values["completed"] = upd.completed or today
-    elif "completed" in entry:
-        del entry["completed"]
     for name in ("result", "evidence", "reported_by"):
         value = getattr(upd, name)
         if value is not None:
             values[name] = value
     values["reported_on"] = upd.reported_on or today
-    for name, value in values.items():
-        entry[name] = value
-    buf = io.StringIO()
-    yaml.dump(doc, buf)
-    return buf.getvalue(), raw
+    remove = frozenset() if upd.status == "done" else frozenset({"completed"})
+    try:
+        return set_entry(text, "tasks", upd.task, values, remove), raw
+    except EditRefused as exc:
+        raise ProgressError(f"{path}: {exc}; tệp không bị thay đổi") from None
 
 
 def _plain(node: Any) -> Any:

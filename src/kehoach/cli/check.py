@@ -24,7 +24,7 @@ def check_cmd(
 ) -> None:
     """Kiểm tra dữ liệu: mọi nhiệm vụ có chủ trì và thời hạn, mọi tên cơ quan và thời hạn đều hiểu được."""
     from kehoach.check import check
-    from kehoach.output import to_json
+    from kehoach.output import terminal_safe, to_json
     from kehoach.progress import check_progress
 
     ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
@@ -47,7 +47,7 @@ def check_cmd(
             where = p.file + (f":{p.line}" if p.line else "") + (f":{p.column}" if p.column else "")
             label = "lỗi" if p.severity == "error" else "cảnh báo"
             field = f" {p.path}:" if p.path else ""
-            ctx.echo(f"{where}: {label} [{p.code}]{field} {p.message}")
+            ctx.echo(terminal_safe(f"{where}: {label} [{p.code}]{field} {p.message}"))
         ctx.echo(
             f"{report.plans} kế hoạch, {report.tasks} nhiệm vụ, {report.targets} chỉ tiêu: "
             f"{len(report.errors)} lỗi, {len(report.warnings)} cảnh báo."

@@ -182,10 +182,16 @@ class AppContext:
             from kehoach.dataset import load_data
 
             self._data = load_data(self.root, cache=False if self.no_cache else None)
-            problems = self._data.problems
-            if problems and not quiet:
+            if quiet:
+                return self._data
+            from kehoach.output import terminal_safe
+            from kehoach.progress import progress_of
+
+            # A broken progress file is said too, not skipped.
+            problems = self._data.problems + progress_of(self._data).problems
+            if problems:
                 self.incomplete = True
-                files = sorted({p.file for p in problems})
+                files = sorted({terminal_safe(p.file) for p in problems})
                 say(
                     f"cảnh báo: {len(problems)} lỗi dữ liệu trong {', '.join(files)}; "
                     "phần lỗi bị bỏ qua, kết quả có thể thiếu — chạy `kehoach check` để xem chi tiết"

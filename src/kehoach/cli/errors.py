@@ -38,11 +38,13 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def say(message: str) -> None:
     """A line on stderr, prefixed ``kehoach:``; silent when stderr itself is gone."""
+    from kehoach.output import terminal_safe
+
     stream = sys.stderr
     if stream is None:
         return
     try:
-        stream.write(f"kehoach: {message}\n")
+        stream.write(f"kehoach: {terminal_safe(message)}\n")
         stream.flush()
     except (OSError, ValueError):
         pass

@@ -381,7 +381,7 @@ def agencies_show_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | json", parser=choice("table", "json"))] = "table",
 ) -> None:
     """Chi tiết một cơ quan: tên gọi khác, cơ quan tiền thân / kế nhiệm, nhiệm vụ."""
-    from kehoach.output import to_json
+    from kehoach.output import terminal_safe, to_json
 
     ctx = use(data_dir=data_dir, fmt=fmt)
     data = ctx.data
@@ -412,7 +412,7 @@ def agencies_show_cmd(
         f"  Nhiệm vụ được nêu tên: chủ trì {t['lead']}, phối hợp {t['support']}; "
         f"qua giao chung: chủ trì {t['collective_lead']}, phối hợp {t['collective_support']}"
     )
-    typer.echo("\n".join(lines))
+    typer.echo(terminal_safe("\n".join(lines)))
 
 
 def cycles_cmd(

@@ -5,6 +5,7 @@ so they are loaded only when a report is actually drafted.
 """
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -86,7 +87,7 @@ def report_cmd(
     ag = ctx.agency(agency) if agency is not None else None
     context = build_context(data, the_plan.id, kind, year, ag, today=ref, signed=sign_date)
     target = _target(output, the_plan.id, kind, year, ag)
-    if target.exists() and not force:
+    if os.path.lexists(target) and not force:  # a dangling symlink is "there" too
         fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
     _warn(context["warnings"])
     _write(target, _render(context, template_path))
@@ -99,7 +100,11 @@ def _target(output: Path | None, plan_id: str, kind: str, year: int, agency: Any
     name = default_filename(plan_id, kind, year, agency)
     if output is None:
         return Path.cwd() / name
-    if output.is_dir() or not output.suffix:  # "-o bao-cao/" or a folder still to be made
+    if output.is_dir():
+        return output / name
+    if os.path.lexists(output) and not os.path.islink(output) and not output.is_file():
+        fail(f"-o {str(output)!r} không phải tệp thường hay thư mục (thiết bị, FIFO…); không ghi vào đó", 1)
+    if not output.suffix and not os.path.lexists(output):  # "-o bao-cao" names a folder still to be made
         return output / name
     if output.suffix.lower() != ".docx":
         fail(f"-o {str(output)!r}: tệp báo cáo phải có đuôi .docx (hoặc là một thư mục)")
@@ -113,14 +118,16 @@ def _render(context: dict[str, Any], template_path: Path) -> bytes:
 
 
 def _write(target: Path, content: bytes) -> None:
-    from kehoach.progress import atomic_write
+    from kehoach.files import atomic_write
 
     atomic_write(target, content)
 
 
 def _warn(messages: list[str]) -> None:
+    from kehoach.output import terminal_safe
+
     for m in dict.fromkeys(messages):
-        typer.echo(f"kehoach: cảnh báo: {m}", err=True)
+        typer.echo(terminal_safe(f"kehoach: cảnh báo: {m}"), err=True)
 
 
 def _all_agencies(
@@ -147,7 +154,7 @@ def _all_agencies(
     if not agencies:
         fail(f"kế hoạch {plan_id} không có cơ quan chủ trì nhiệm vụ nào trong kỳ {kind}-{year}", 1)
     targets = [(a, folder / default_filename(plan_id, kind, year, a)) for a in agencies]
-    existing = [str(t) for _, t in targets if t.exists()]
+    existing = [str(t) for _, t in targets if os.path.lexists(t)]
     if existing and not force:
         more = f" và {len(existing) - 3} tệp khác" if len(existing) > 3 else ""
         fail(f"đã có {', '.join(existing[:3])}{more}; dùng --force để ghi đè", 1)
@@ -164,8 +171,13 @@ def _all_agencies(
             rendered.append((target, _render(context, template_path)))
             bar.advance(job)
     _warn(warnings)
-    for target, content in rendered:
-        _write(target, content)
+    from kehoach.files import BatchError, write_batch
+
+    try:
+        write_batch(rendered)  # all or nothing: temporary files first, then every rename
+    except BatchError as exc:
+        fail(f"không ghi được {str(exc.path)!r}: {exc.strerror}; không tệp nào của lô được ghi", 1)
+    for target, _ in rendered:
         typer.echo(str(target))
     typer.echo(f"kehoach: đã ghi {len(rendered)} báo cáo vào {folder}", err=True)
 

@@ -1,0 +1,191 @@
+"""Reading and writing files safely: regular files only, bounded reads, atomic single and batch writes.
+
+A data directory may hold anything: a FIFO that never delivers a byte, a symlink to /dev/zero
+that never ends, a directory named like a data file. Only regular files are read, at most a cap
+of bytes, and without blocking on open. Writes go to a temporary file beside the target, then a
+rename: a reader sees the old file or the new one, never half of one; a batch is all or nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class NotRegularFile(OSError):
+    """The path exists but is a directory, FIFO, device or socket: it is not read."""
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words for a message."""
+    if stat.S_ISDIR(mode):
+        return "một thư mục"
+    if stat.S_ISFIFO(mode):
+        return "một FIFO (ống có tên)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "một thiết bị"
+    if stat.S_ISSOCK(mode):
+        return "một socket"
+    return "không phải tệp thường"
+
+
+def read_regular(path: Path, cap: int) -> bytes:
+    """At most ``cap + 1`` bytes of a regular file (a caller seeing more than ``cap`` knows it is too big).
+
+    Opening never blocks (O_NONBLOCK: a FIFO with no writer would hang ``open``); the opened file
+    is checked with fstat, so a symlink swapped between a check and the open changes nothing.
+    Raises NotRegularFile for anything that is not a regular file, OSError for the rest.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except IsADirectoryError:
+        raise NotRegularFile(21, kind_of(stat.S_IFDIR), str(path)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(22, kind_of(mode), str(path))
+        chunks: list[bytes] = []
+        left = cap + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _temp_beside(path: Path, content: bytes) -> str:
+    """Write ``content`` to a new temporary file in the target's directory, fsynced, with the target's mode."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            mode = path.stat().st_mode & 0o777 if path.is_file() else None
+        except OSError:
+            mode = None
+        if mode is None:  # mkstemp creates 0600; a new file gets the usual 0666 less the umask
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, content: bytes) -> None:
+    """Write next to the target, fsync, then rename: readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_beside(path, content)
+    try:
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class BatchError(OSError):
+    """A batch write failed at ``path``; nothing of the batch is left behind."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause), str(path))
+        self.path = path
+        self.cause = cause
+
+
+def write_batch(items: Sequence[tuple[Path, bytes]]) -> None:
+    """Write every file or none: all go to temporary files beside their targets first, then all are renamed.
+
+    On a failure while writing the temporary files, they are removed and no target is touched. A
+    failure while renaming (rare: the data is already on disk) puts back the files already
+    replaced, so the targets are as they were. Raises BatchError naming the file that failed.
+    """
+    temps: list[tuple[Path, str]] = []
+    current: Path | None = None
+    try:
+        for path, content in items:
+            current = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if os.path.isdir(path):
+                raise IsADirectoryError(21, "đã có một thư mục trùng tên", str(path))
+            temps.append((path, _temp_beside(path, content)))
+    except OSError as exc:
+        for _, tmp in temps:
+            _unlink_quietly(tmp)
+        assert current is not None
+        raise BatchError(current, exc) from None
+    except BaseException:
+        for _, tmp in temps:
+            _unlink_quietly(tmp)
+        raise
+    # Keep the old contents aside (hard links cost nothing), so a failed rename can be undone.
+    backups: list[tuple[Path, str | None, bool]] = []
+    done: list[Path] = []
+    try:
+        for path, tmp in temps:
+            current = path
+            backup = None
+            existed = os.path.lexists(path)
+            if existed:
+                backup = tempfile.mktemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent)
+                try:
+                    os.link(path, backup, follow_symlinks=False)
+                except OSError:  # no hard links here: the old file cannot be put back, only kept until now
+                    backup = None
+            backups.append((path, backup, existed))
+            os.replace(tmp, path)
+            done.append(path)
+    except BaseException as exc:
+        for path, backup, existed in backups:
+            if path in done:
+                if backup:
+                    os.replace(backup, path)
+                elif not existed:
+                    _unlink_quietly(str(path))
+            elif backup:
+                _unlink_quietly(backup)
+        for _, tmp in temps:
+            _unlink_quietly(tmp)
+        if isinstance(exc, OSError):
+            assert current is not None
+            raise BatchError(current, exc) from None
+        raise
+    for _, backup, _existed in backups:
+        if backup:
+            _unlink_quietly(backup)
+    for folder in {p.parent for p, _ in items}:
+        _fsync_dir(folder)
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)

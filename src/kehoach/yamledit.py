@@ -1,0 +1,288 @@
+"""Change one entry of a hand-written YAML file and leave every other byte as it was.
+
+A round trip through a YAML library re-indents, re-spaces keys and drops document markers. Here
+the file is edited as text instead: the entry's place is found from the parser's marks, only that
+span is rewritten (in the style of the file around it), and the result is parsed again and
+compared with what was meant, so a surprising file ends in a refusal, never in a damaged file.
+Anchors, aliases and several documents in one file are refused: changing a shared node would
+change entries the user did not touch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+
+class EditRefused(ValueError):
+    """The file cannot be edited safely; it is left as it was."""
+
+
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029\ufeff]")
+
+
+def _parser() -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True)  # the pure parser's marks index characters of the text
+
+
+def refuse_shared_nodes(text: str) -> None:
+    """Refuse anchors, aliases and multiple documents (EditRefused with the line)."""
+    from ruamel.yaml.events import AliasEvent, DocumentStartEvent, NodeEvent
+
+    documents = 0
+    for event in _parser().parse(text):
+        line = event.start_mark.line + 1
+        if isinstance(event, AliasEvent):
+            raise EditRefused(f"dòng {line}: tệp dùng bí danh YAML (*{event.anchor}); hãy viết đầy đủ từng mục")
+        if isinstance(event, NodeEvent) and event.anchor:
+            raise EditRefused(f"dòng {line}: tệp dùng neo YAML (&{event.anchor}); hãy viết đầy đủ từng mục")
+        if isinstance(event, DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise EditRefused(f"dòng {line}: tệp có nhiều tài liệu YAML (---); mỗi tệp chỉ một tài liệu")
+
+
+def scalar(value: Any, flow: bool = False) -> str:
+    """One value as YAML text: plain where it reads back the same, else double-quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dt.date | int | float):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    text = str(value)
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise EditRefused("văn bản chứa byte không phải UTF-8")
+    if text and text == text.strip() and not _NOT_PRINTABLE.search(text) and "\n" not in text:
+        try:
+            parsed = _parser().load(f"k: {text}\n")
+            if flow:
+                parsed = parsed if _parser().load(f"{{k: {text}}}") == parsed else None
+        except Exception:  # noqa: BLE001 - any parse failure simply means "quote it"
+            parsed = None
+        if parsed == {"k": text}:
+            return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def _end(node: Any, text: str) -> int:
+    """Index just after the last character that belongs to ``node`` (a block scalar's final newlines excluded)."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    if isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
+        last = node.value[-1]
+        return _end(last[1] if isinstance(node, MappingNode) else last, text)
+    end = int(node.end_mark.index)
+    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        while end > node.start_mark.index and text[end - 1] in "\r\n":
+            end -= 1
+    return end
+
+
+def _line_end(text: str, index: int) -> int:
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end
+
+
+def _find(mapping: Any, name: str) -> tuple[Any, Any] | None:
+    for key, value in mapping.value:
+        if str(key.value) == name:
+            return key, value
+    return None
+
+
+def _is_map(node: Any) -> bool:
+    from ruamel.yaml.nodes import MappingNode
+
+    return isinstance(node, MappingNode)
+
+
+def _is_empty(node: Any) -> bool:
+    """``tasks:``, ``tasks: ~``, ``tasks: null``, ``tasks: {}``."""
+    from ruamel.yaml.nodes import ScalarNode
+
+    if isinstance(node, ScalarNode):
+        return node.tag.endswith(":null") if isinstance(node.tag, str) else str(node.value) in ("", "~", "null")
+    return _is_map(node) and not node.value
+
+
+def _step(root: Any) -> int:
+    """The file's indentation step: the first nested block mapping's offset from its parent, else 2."""
+    stack = [root]
+    while stack:
+        node = stack.pop(0)
+        if not _is_map(node) or node.flow_style:
+            continue
+        for key, value in node.value:
+            if _is_map(value) and not value.flow_style and value.value:
+                step = value.value[0][0].start_mark.column - key.start_mark.column
+                if step > 0:
+                    return step
+            stack.append(value)
+    return 2
+
+
+def set_entry(
+    text: str,
+    section: str,
+    key: str,
+    values: Mapping[str, Any],
+    remove: frozenset[str] = frozenset(),
+) -> str:
+    """``text`` with ``<section>.<key>`` given ``values`` (other fields kept, ``remove`` dropped).
+
+    Only the entry's own span changes (a new entry is added after the last one; a missing section
+    at the end of the document). Raises EditRefused when the file is not one plain mapping document
+    or when the edit would not read back exactly as meant.
+    """
+    from ruamel.yaml.error import YAMLError
+
+    refuse_shared_nodes(text)
+    try:
+        root = _parser().compose(text)
+        before = _parser().load(text)
+    except YAMLError as exc:
+        raise EditRefused(f"lỗi cú pháp YAML: {exc}") from None
+    if root is None or not _is_map(root):
+        raise EditRefused("cấp cao nhất phải là một bảng (mapping) YAML")
+    step = _step(root)
+    found = _find(root, section)
+    out: str
+    if found is None:
+        entry = _render_new(key, values, remove, flow=bool(root.flow_style), col=step, step=step)
+        at = _end(root, text) if root.value else None
+        if at is None:
+            raise EditRefused("tệp không có mục nào")
+        if root.flow_style:
+            out = text[:at] + f", {section}: {{{entry}}}" + text[at:]
+        else:
+            col = root.value[0][0].start_mark.column
+            out = text[:at] + "\n" + " " * col + f"{section}:\n" + " " * (col + step) + entry + text[at:]
+    else:
+        skey, sval = found
+        if _is_empty(sval):
+            out = _fill_empty(text, skey, sval, key, values, remove, step)
+        elif not _is_map(sval):
+            raise EditRefused(f"{section} phải là một bảng (mapping)")
+        else:
+            out = _set_in(text, sval, key, values, remove, step)
+    expected = dict(before)
+    entries = dict(expected.get(section) or {})
+    old = dict(next((v for k, v in entries.items() if str(k) == key), None) or {})
+    entries = {(key if str(k) == key else k): v for k, v in entries.items()}
+    new = {k: v for k, v in {**old, **values}.items() if k not in remove}
+    entries[key] = new
+    expected[section] = entries
+    try:
+        after = _parser().load(out)
+    except YAMLError:
+        after = None
+    if _plain(after) != _plain(expected):
+        raise EditRefused("không ghi được mà giữ nguyên phần còn lại của tệp (cấu trúc YAML không quen); tệp để nguyên")
+    return out
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, dt.datetime):
+        return node.date()
+    return node
+
+
+def _render_new(key: str, values: Mapping[str, Any], remove: frozenset[str], *, flow: bool, col: int, step: int) -> str:
+    """A new ``"key": …`` entry whose first line starts at column ``col`` (already indented by the caller)."""
+    parts = [f"{n}: {scalar(v, flow)}" for n, v in values.items() if n not in remove]
+    if flow:
+        return f"{json.dumps(key, ensure_ascii=False)}: {{{', '.join(parts)}}}"
+    pad = "\n" + " " * (col + step)
+    return f"{json.dumps(key, ensure_ascii=False)}:" + "".join(pad + p for p in parts)
+
+
+def _set_in(text: str, section: Any, key: str, values: Mapping[str, Any], remove: frozenset[str], step: int) -> str:
+    found = _find(section, key)
+    flow_parent = bool(section.flow_style)
+    col = section.value[0][0].start_mark.column
+    for skey, sval in section.value:  # the entries' own indentation step, when one is written as a block
+        if _is_map(sval) and not sval.flow_style and sval.value:
+            step = sval.value[0][0].start_mark.column - skey.start_mark.column
+            break
+    if found is None:
+        entry = _render_new(key, values, remove, flow=flow_parent, col=col, step=step)
+        at = _end(section.value[-1][1], text)
+        if flow_parent:
+            return text[:at] + ", " + entry + text[at:]
+        return text[:at] + "\n" + " " * col + entry + text[at:]
+    _, entry_node = found
+    if not _is_map(entry_node):
+        raise EditRefused(f"mục {key!r} phải là một bảng (mapping)")
+    return _edit_fields(text, entry_node, values, remove)
+
+
+def _edit_fields(text: str, entry: Any, values: Mapping[str, Any], remove: frozenset[str]) -> str:
+    """Edit the entry in place: changed values replaced, removed fields cut, new fields added after the last.
+
+    Comments, quoting and spacing inside the entry stay as written wherever a field is not touched.
+    """
+    flow = bool(entry.flow_style)
+    edits: list[tuple[int, int, str]] = []
+    fields = list(entry.value)
+    seen = set()
+    for i, (fkey, fval) in enumerate(fields):
+        name = str(fkey.value)
+        seen.add(name)
+        if name in remove:
+            if flow:
+                start, end = fkey.start_mark.index, _end(fval, text)
+                if i + 1 < len(fields):  # "a: 1, b: 2" -> "b: 2"
+                    end = fields[i + 1][0].start_mark.index
+                elif i > 0:  # "a: 1, b: 2" -> "a: 1"
+                    start = _end(fields[i - 1][1], text)
+                edits.append((start, end, ""))
+            else:
+                start = text.rfind("\n", 0, fkey.start_mark.index) + 1
+                end = min(_line_end(text, _end(fval, text)) + 1, len(text))
+                edits.append((start, end, ""))
+        elif name in values:
+            edits.append((fval.start_mark.index, _end(fval, text), scalar(values[name], flow)))
+    added = [f"{n}: {scalar(v, flow)}" for n, v in values.items() if n not in seen and n not in remove]
+    if added:
+        if flow:
+            if fields:
+                edits.append((_end(fields[-1][1], text), _end(fields[-1][1], text), "".join(", " + a for a in added)))
+            else:
+                close = entry.end_mark.index - 1
+                edits.append((close, close, ", ".join(added)))
+        else:
+            at = _line_end(text, _end(entry, text))
+            pad = "\n" + " " * fields[0][0].start_mark.column
+            edits.append((at, at, "".join(pad + a for a in added)))
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _fill_empty(
+    text: str, skey: Any, sval: Any, key: str, values: Mapping[str, Any], remove: frozenset[str], step: int
+) -> str:
+    """``tasks:`` / ``tasks: ~`` / ``tasks: {}`` becomes a block with the one entry, comments on the line kept."""
+    colon = text.index(":", skey.end_mark.index)
+    start, end = sval.start_mark.index, sval.end_mark.index
+    if str(getattr(sval, "value", "")) == "" and not _is_map(sval):
+        start = end = colon + 1  # an empty scalar: nothing written after the colon
+    if "\n" in text[colon:start]:
+        raise EditRefused("giá trị rỗng của mục nằm ở dòng khác; tệp để nguyên")
+    eol = _line_end(text, end)
+    col = skey.start_mark.column + step
+    entry = _render_new(key, values, remove, flow=False, col=col, step=step)
+    rest = text[end:eol]  # a comment after the old value stays on the line
+    head = text[: colon + 1] + (rest if rest.strip() else "")
+    return head + "\n" + " " * col + entry + text[eol:]
