@@ -37,7 +37,7 @@ FORMAT = 1
 RACY_NS = 2_000_000_000
 _SNAPSHOT = "snapshot.marshal"
 # The cached content depends on these modules: a change in any of them starts the cache anew.
-_SOURCES = ("loader.py", "model.py", "progress.py", "cache.py", "deadlines.py", "__init__.py")
+_SOURCES = ("loader.py", "model.py", "progress.py", "cache.py", "deadlines.py", "dataset.py", "__init__.py")
 
 Stamp = tuple[int, int, int, int]
 
@@ -136,6 +136,8 @@ class FileCache:
         self.used: dict[str, Stamp | None] = {}  # every input looked at, with its stamp before reading
         # Entries to write back, with the positions to store beside them (None: those stored still hold).
         self.fresh: dict[str, tuple[tuple[Any, ...], dict[Any, Any] | None]] = {}
+        # Parsed deadlines of each plan file, encoded (see ``encode``): task id -> deadline or error.
+        self.deadlines: dict[str, dict[str, Any]] = {}
         self.hits = 0
         self.misses = 0
         try:
@@ -175,6 +177,8 @@ class FileCache:
         except ValueError:
             return None
         problems = [Problem(*row) for row in entry[3]]
+        if len(entry) > 5 and entry[5] is not None:
+            self.deadlines[name] = entry[5]
         return obj, problems, _LazyPositions(lambda: self._positions(path, stamp))
 
     def _rebuild(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions]:
@@ -189,7 +193,10 @@ class FileCache:
             racy = _digest(path) if _racy(stamp) else None
             blob = obj.model_dump_json().encode() if obj is not None else None
             rows = [_problem_row(p) for p in problems]
-            self.fresh[str(path)] = ((stamp, racy, model.__name__, rows, blob), positions.where)
+            deadlines = _plan_deadlines(obj) if obj is not None and model.__name__ == "Plan" else None
+            if deadlines is not None:
+                self.deadlines[str(path)] = deadlines
+            self.fresh[str(path)] = ((stamp, racy, model.__name__, rows, blob, deadlines), positions.where)
         return obj, problems, positions
 
     def _pos_file(self, path: Path) -> Path:
@@ -250,6 +257,90 @@ class FileCache:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+def _plan_deadlines(plan: Any) -> dict[str, Any] | None:
+    """Every task's parsed deadline (or the error met), encoded; None when one cannot be encoded."""
+    from kehoach.dataset import plan_dates
+    from kehoach.deadlines import DeadlineError, parse_deadline
+
+    dates = plan_dates(plan)
+    out: dict[str, Any] = {}
+    try:
+        for task in plan.tasks:
+            if not task.deadline or task.id in out:
+                continue
+            try:
+                out[task.id] = encode(parse_deadline(task.deadline, dates))
+            except DeadlineError as exc:
+                out[task.id] = encode(exc)
+    except (TypeError, ValueError):
+        return None
+    return out
+
+
+def seed_deadlines(fc: FileCache, data: Any) -> None:
+    """Put the cached deadlines of each plan where the data set looks first."""
+    for lp in data.plans:
+        encoded = fc.deadlines.get(str(lp.path))
+        if not encoded:
+            continue
+        pid = lp.plan.id
+        try:
+            decoded = {(pid, tid): decode(value) for tid, value in encoded.items()}
+        except (TypeError, ValueError, KeyError, AttributeError):
+            continue  # parsed again on demand
+        for key, value in decoded.items():
+            data._deadlines.setdefault(key, value)
+
+
+# Deadlines are dataclasses of kehoach.deadlines holding dates, tuples and plain values; they are
+# stored as marshal-able tuples tagged by kind, and rebuilt only as classes of that module.
+def encode(value: Any) -> Any:
+    import dataclasses
+    import datetime as dt
+
+    from kehoach.deadlines import DeadlineError
+
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dt.datetime):
+        raise TypeError("datetime")
+    if isinstance(value, dt.date):
+        return ("d", value.toordinal())
+    if isinstance(value, tuple | list):
+        return ("t" if isinstance(value, tuple) else "l", [encode(v) for v in value])
+    if isinstance(value, DeadlineError):
+        return ("E", value.text, value.reason, value.hint)
+    if dataclasses.is_dataclass(value) and type(value).__module__ == "kehoach.deadlines":
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return ("D", type(value).__name__, fields)
+    raise TypeError(type(value).__name__)
+
+
+def decode(value: Any) -> Any:
+    import dataclasses
+    import datetime as dt
+
+    from kehoach import deadlines
+
+    if not isinstance(value, tuple):
+        return value
+    tag = value[0]
+    if tag == "d":
+        return dt.date.fromordinal(value[1])
+    if tag == "t":
+        return tuple(decode(v) for v in value[1])
+    if tag == "l":
+        return [decode(v) for v in value[1]]
+    if tag == "E":
+        return deadlines.DeadlineError(value[1], value[2], value[3])
+    if tag == "D":
+        cls = getattr(deadlines, value[1])
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == deadlines.__name__):
+            raise ValueError(value[1])
+        return cls(**{k: decode(v) for k, v in value[2].items()})
+    raise ValueError(tag)
 
 
 def _racy(stamp: Stamp) -> bool:

@@ -110,8 +110,10 @@ def load_data(root: Path, cache: bool | None = None) -> DataSet:
             plans.append(lp)
     data = DataSet(root, registry, plans, problems, positions)
     if fc is not None:
+        from kehoach.cache import seed_deadlines
         from kehoach.progress import load_progress
 
         data._progress = load_progress(root, fc)  # type: ignore[attr-defined]
+        seed_deadlines(fc, data)
         fc.commit()
     return data
