@@ -540,3 +540,72 @@ def current_judgement(data: Any, plan: Plan, task: Task, today: dt.date) -> Judg
 def status_codes(data: Any, pairs: Iterable[tuple[Plan, Task]], today: dt.date) -> dict[tuple[str, str], str]:
     """Status code of each (plan, task) on ``today`` (see ``current_judgement``)."""
     return {(p.id, t.id): current_judgement(data, p, t, today).code for p, t in pairs}
+
+
+# ------------------------------------------------------------------------------ progress rows
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One recorded result (``kehoach progress show``) with the class the engine gives its task in the
+    annual period of the record's year; ``as_dict()`` is its JSON form (docs/json.md)."""
+
+    plan: str
+    year: int
+    record: Record
+    content: str
+    judgement: Judgement | None  # None when the task is unknown or outside that year's period
+    known: bool  # reported on or before the reference day: only then does it count
+
+    def as_dict(self) -> dict[str, Any]:
+        p = self.record.progress
+        j = self.judgement
+        return {
+            "plan": self.plan,
+            "year": self.year,
+            "id": self.record.task,
+            "content": self.content,
+            "status": p.status,
+            "completed": p.completed,
+            "result": p.result,
+            "evidence": p.evidence,
+            "reported_by": p.reported_by,
+            "reported_on": p.reported_on,
+            "counted": self.known,
+            "class": j.code if j is not None else None,
+            "class_label": j.label if j is not None else None,
+            "example": self.record.example,
+        }
+
+
+def progress_rows(
+    data: Any,
+    today: dt.date,
+    *,
+    plans: Iterable[str] = (),
+    agency: Agency | None = None,
+    year: int | None = None,
+) -> list[ProgressRow]:
+    """Every recorded result, oldest year first; with ``agency``, those of tasks it answers for by name."""
+    from kehoach.dataset import UnknownPlan
+
+    wanted = set(plans)
+    out: list[ProgressRow] = []
+    for (plan_id, y), pf in sorted(progress_of(data).files.items()):
+        if (wanted and plan_id not in wanted) or (year and y != year):
+            continue
+        try:
+            plan: Plan | None = data.plan(plan_id).plan
+        except UnknownPlan:  # its plan file failed to load: the loader has said so
+            plan = None
+        tasks = {t.id: t for t in plan.tasks} if plan else {}
+        for tid, tp in pf.tasks.items():
+            task = tasks.get(tid)
+            if agency is not None and (
+                task is None or not any(answers(r, agency) for r in responsibilities(data.registry, task))
+            ):
+                continue
+            rec = Record(plan_id, tid, y, tp, pf.example)
+            j = judge(data, plan, task, Period.annual(y), today) if plan and task else None
+            out.append(ProgressRow(plan_id, y, rec, task.content if task else "", j, rec.known_by(today)))
+    return out

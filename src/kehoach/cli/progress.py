@@ -103,56 +103,45 @@ def progress_show_cmd(
     agency: Annotated[str | None, agency_option("Chỉ nhiệm vụ cơ quan này chủ trì.")] = None,
     year: Annotated[int | None, year_option("Năm báo cáo.")] = None,
     data_dir: DataOpt = None,
+    today_: TodayOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Xem tiến độ đã báo cáo, theo kế hoạch, cơ quan, năm."""
-    from kehoach.dataset import UnknownPlan
+    """Xem tiến độ đã báo cáo, theo kế hoạch, cơ quan, năm, và tình trạng nhiệm vụ trong năm đó."""
     from kehoach.output import Column, print_rows
-    from kehoach.progress import STATUS_VN, progress_of
-    from kehoach.query import agency_role
+    from kehoach.progress import STATUS_VN
+    from kehoach.status import EXAMPLE_NOTE, progress_rows
     from kehoach.text import shorten
 
-    ctx = use(data_dir=data_dir, fmt=fmt)
+    ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
     data = ctx.data
-    plans = set(ctx.plans(plan))
+    plans = ctx.plans(plan)
     ag = ctx.agency(agency) if agency is not None else None
-    rows = []
-    for (plan_id, y), pf in sorted(progress_of(data).files.items()):
-        if (plans and plan_id not in plans) or (year and y != year):
-            continue
-        try:
-            tasks = {t.id: t for t in data.plan(plan_id).plan.tasks}
-        except UnknownPlan:  # its plan file failed to load: `load` has said so on stderr
-            tasks = {}
-        for tid, rec in pf.tasks.items():
-            task = tasks.get(tid)
-            if ag and (task is None or not agency_role(data.registry, task, ag, "lead")):
-                continue
-            rows.append(
-                {
-                    "plan": plan_id,
-                    "year": y,
-                    "id": tid,
-                    "content": task.content if task else "",
-                    "status": rec.status,
-                    "completed": rec.completed,
-                    "result": rec.result,
-                    "evidence": rec.evidence,
-                    "reported_by": rec.reported_by,
-                    "reported_on": rec.reported_on,
-                }
-            )
+    ref = ctx.today
+    json_rows = [r.as_dict() for r in progress_rows(data, ref, plans=plans, agency=ag, year=year)]
+    rows = [
+        r | {"class_text": (r["class_label"] or "") + ("" if r["counted"] else " (báo cáo sau ngày tham chiếu)")}
+        for r in json_rows
+    ]
     columns = [
         Column("plan", "Kế hoạch"),
         Column("year", "Năm"),
         Column("id", "Mã"),
         Column("content", "Nội dung", render=lambda v: shorten(v, 60), width=40),
-        Column("status", "Trạng thái", render=lambda v: STATUS_VN.get(v, v)),
+        Column("status", "Báo cáo", render=lambda v: STATUS_VN.get(v, v)),
         Column("completed", "Hoàn thành"),
         Column("result", "Kết quả", width=40),
-        Column("evidence", "Văn bản", width=24),
+        Column("class_text", "Tình trạng trong năm", width=22),
     ]
-    print_rows(rows, columns, fmt, title=f"{len(rows)} mục tiến độ", empty="Chưa có tiến độ nào được ghi.")
+    caption = EXAMPLE_NOTE if any(r["example"] for r in rows) else None
+    print_rows(
+        rows,
+        columns,
+        fmt,
+        title=f"{len(rows)} mục tiến độ (tính đến {ref:%d/%m/%Y})",
+        empty="Chưa có tiến độ nào được ghi.",
+        json_rows=json_rows,
+        caption=caption,
+    )
 
 
 def status_cmd(
