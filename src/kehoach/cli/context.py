@@ -104,8 +104,19 @@ TodayOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="table | json | csv", parser=choice("table", "json", "csv"))
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table | json | csv | xlsx (xlsx cần -o TỆP.xlsx)",
+        parser=choice("table", "json", "csv", "xlsx"),
+    ),
 ]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Tệp .xlsx cần ghi (với --format xlsx).", show_default=False, parser=path),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
 PlanOpt = Annotated[
     list[str] | None,
     typer.Option("--plan", help="Mã kế hoạch (lặp lại được).", show_default=False, parser=text, metavar="ID"),
@@ -120,6 +131,20 @@ AgencyOpt = Annotated[
 YearOpt = Annotated[
     int | None, typer.Option("--year", help="Năm (1900-2100).", show_default=False, parser=year, metavar="YYYY")
 ]
+
+
+def listing_output(fmt: str, output: Path | None, force: bool) -> None:
+    """--format of a listing command; xlsx needs -o FILE.xlsx, which is not replaced without --force."""
+    if fmt != "xlsx":
+        if output is not None:
+            fail("-o chỉ dùng với --format xlsx (các dạng khác in ra màn hình)")
+        return
+    if output is None:
+        fail("--format xlsx cần -o TỆP.xlsx")
+    if output.suffix.lower() != ".xlsx":
+        fail(f"-o {str(output)!r}: tệp Excel cần có đuôi .xlsx")
+    if os.path.lexists(output) and not force:
+        fail(f"tệp {str(output)!r} đã có; dùng --force để ghi đè", 1)
 
 
 def date_option(name: str, help: str) -> Any:

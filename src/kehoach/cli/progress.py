@@ -11,12 +11,15 @@ import typer
 from kehoach.cli.context import (
     AppContext,
     DataOpt,
+    ForceOpt,
     FormatOpt,
+    OutputOpt,
     PlanOpt,
     TodayOpt,
     agency_option,
     choice,
     date_option,
+    listing_output,
     text,
     use,
     year_option,
@@ -105,6 +108,8 @@ def progress_show_cmd(
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Xem tiến độ đã báo cáo, theo kế hoạch, cơ quan, năm, và tình trạng nhiệm vụ trong năm đó."""
     from kehoach.output import Column, print_rows
@@ -112,6 +117,7 @@ def progress_show_cmd(
     from kehoach.status import EXAMPLE_NOTE, progress_rows
     from kehoach.text import shorten
 
+    listing_output(fmt, output, force)
     ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
     data = ctx.data
     plans = ctx.plans(plan)
@@ -141,6 +147,10 @@ def progress_show_cmd(
         empty="Chưa có tiến độ nào được ghi.",
         json_rows=json_rows,
         caption=caption,
+        output=output,
+        force=force,
+        reference=ref,
+        sheet="Tiến độ",
     )
 
 
@@ -151,11 +161,14 @@ def status_cmd(
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Tổng hợp tình trạng: số nhiệm vụ theo từng loại (đúng hạn, quá hạn…), theo kế hoạch và cơ quan."""
     from kehoach.output import Column, print_rows
     from kehoach.status import EXAMPLE_NOTE, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER, status_table
 
+    listing_output(fmt, output, force)
     ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
     data = ctx.data
     plans = ctx.plans(plan)
@@ -174,7 +187,10 @@ def status_cmd(
         title += f" (theo báo cáo đến {ref:%d/%m/%Y})"
     legend = "; ".join(f"{SHORT_LABELS[c]} = {STATUS_LABELS[c]}" for c in STATUS_ORDER)
     caption = f"{table.rule}\n{legend}" + (f"\n{EXAMPLE_NOTE}" if table.example else "")
-    print_rows(rows, columns, fmt, title=title, caption=caption, json_rows=json_rows)
+    print_rows(
+        rows, columns, fmt, title=title, caption=caption, json_rows=json_rows, output=output, force=force,
+        reference=ref, sheet="Tình trạng",
+    )
 
 
 def register(app: typer.Typer) -> None:

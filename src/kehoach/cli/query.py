@@ -10,13 +10,16 @@ import typer
 from kehoach.cli.context import (
     AgencyOpt,
     DataOpt,
+    ForceOpt,
     FormatOpt,
+    OutputOpt,
     PlanOpt,
     RoleOpt,
     TodayOpt,
     choice,
     date_option,
     days,
+    listing_output,
     text,
     use,
     year_option,
@@ -44,6 +47,8 @@ def due_cmd(
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Việc cơ quan phải làm: quá hạn, đến hạn trong kỳ, báo cáo định kỳ sắp tới."""
     from kehoach.output import Column, print_rows
@@ -51,6 +56,7 @@ def due_cmd(
     from kehoach.status import EXAMPLE_NOTE
     from kehoach.text import shorten
 
+    listing_output(fmt, output, force)
     if within is not None and until is not None:
         fail("chỉ dùng một trong --within hoặc --until")
     ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
@@ -95,6 +101,10 @@ def due_cmd(
         json_rows=json_rows,
         empty=f"{ag.name}: không có việc đến hạn hoặc quá hạn từ {ref:%d/%m/%Y} đến {end:%d/%m/%Y}.",
         caption=caption,
+        output=output,
+        force=force,
+        reference=ref,
+        sheet="Việc đến hạn",
     )
 
 
@@ -174,12 +184,15 @@ def tasks_cmd(
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Lọc nhiệm vụ theo kế hoạch, cơ quan, thời hạn, kỳ báo cáo, loại thời hạn và từ khóa."""
     from kehoach.output import Column, print_rows
     from kehoach.query import canonical, find_tasks
     from kehoach.text import shorten
 
+    listing_output(fmt, output, force)
     if agency is None and (role != "any" or strict):
         fail("--role và --strict chỉ dùng cùng --agency")
     ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
@@ -226,13 +239,19 @@ def tasks_cmd(
         columns.append(Column("status", "Tình trạng", width=22))
     if ag:
         columns.append(Column("role", "Vai trò"))
-    print_rows(rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=json_rows)
+    print_rows(
+        rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=json_rows, output=output, force=force,
+        reference=ref, sheet="Nhiệm vụ",
+    )
 
 
-def plans_cmd(data_dir: DataOpt = None, fmt: FormatOpt = "table") -> None:
+def plans_cmd(
+    data_dir: DataOpt = None, fmt: FormatOpt = "table", output: OutputOpt = None, force: ForceOpt = False
+) -> None:
     """Danh sách kế hoạch: số hiệu, ngày ban hành, số nhiệm vụ, chỉ tiêu, giai đoạn, kỳ sơ kết/tổng kết."""
     from kehoach.output import Column, print_rows
 
+    listing_output(fmt, output, force)
     data = use(data_dir=data_dir, fmt=fmt).data
     json_rows = []
     for lp in data.plans:
@@ -274,7 +293,10 @@ def plans_cmd(data_dir: DataOpt = None, fmt: FormatOpt = "table") -> None:
         Column("reviews", "Sơ kết / tổng kết", width=24),
         Column("monitor", "Theo dõi", width=22),
     ]
-    print_rows(rows, columns, fmt, title=f"{len(rows)} kế hoạch", json_rows=json_rows)
+    print_rows(
+        rows, columns, fmt, title=f"{len(rows)} kế hoạch", json_rows=json_rows, output=output, force=force,
+        sheet="Kế hoạch",
+    )
 
 
 def _current_one(data: Any, name: str | None) -> str | None:
@@ -336,6 +358,8 @@ def agencies_cmd(
     ] = None,
     data_dir: DataOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Sổ đăng ký cơ quan, số nhiệm vụ chủ trì / phối hợp của mỗi cơ quan."""
     if ctx.invoked_subcommand:
@@ -343,6 +367,7 @@ def agencies_cmd(
     from kehoach.output import Column, print_rows
     from kehoach.text import ascii_key
 
+    listing_output(fmt, output, force)
     data = use(data_dir=data_dir, fmt=fmt).data
     agencies = list(data.registry)
     if search:
@@ -369,7 +394,10 @@ def agencies_cmd(
         Column("collective", "Giao chung"),
         Column("replaced_by", "Nay là", width=30),
     ]
-    print_rows(table_rows, columns, fmt, title=f"{len(rows)} cơ quan", json_rows=rows)
+    print_rows(
+        table_rows, columns, fmt, title=f"{len(rows)} cơ quan", json_rows=rows, output=output, force=force,
+        sheet="Cơ quan",
+    )
 
 
 @agencies_app.command("show")
@@ -420,11 +448,14 @@ def cycles_cmd(
     year: Annotated[int | None, year_option("Chỉ năm này.")] = None,
     data_dir: DataOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Lịch báo cáo: hạn báo cáo hằng năm và nơi nhận, hạn tổng hợp, các kỳ sơ kết, tổng kết."""
     from kehoach.output import Column, print_rows
     from kehoach.query import current_label
 
+    listing_output(fmt, output, force)
     ctx = use(data_dir=data_dir, fmt=fmt)
     data = ctx.data
     plans = set(ctx.plans(plan))
@@ -500,7 +531,10 @@ def cycles_cmd(
         Column("by", "Cơ quan thực hiện", width=30),
         Column("to", "Gửi", width=30),
     ]
-    print_rows(table_rows, columns, fmt, title="Lịch báo cáo", json_rows=rows)
+    print_rows(
+        table_rows, columns, fmt, title="Lịch báo cáo", json_rows=rows, output=output, force=force,
+        sheet="Lịch báo cáo",
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -14,19 +14,19 @@ import typer
 from kehoach.cli.context import DataOpt, TodayOpt, agency_option, date_option, path, text, use, year_option
 from kehoach.cli.errors import fail
 
-KIND_HELP = "annual (báo cáo năm) | midterm (sơ kết giữa kỳ) | final (tổng kết)"
+KIND_HELP = "annual (báo cáo năm) | half (báo cáo 6 tháng) | midterm (sơ kết giữa kỳ) | final (tổng kết)"
 
 
 def _kind(value: str) -> str:
     kind = value.strip().lower()
-    if kind not in ("annual", "midterm", "final"):
+    if kind not in ("annual", "half", "midterm", "final"):
         raise typer.BadParameter(f"loại báo cáo {value!r} không hợp lệ; dùng: {KIND_HELP}")
     return kind
 
 
 def report_cmd(
     kind: Annotated[
-        str, typer.Argument(help=KIND_HELP, metavar="annual|midterm|final", show_default=False, parser=_kind)
+        str, typer.Argument(help=KIND_HELP, metavar="annual|half|midterm|final", show_default=False, parser=_kind)
     ],
     plan: Annotated[
         str,
@@ -66,10 +66,22 @@ def report_cmd(
     signed: Annotated[
         dt.date | None, date_option("--date", "Ngày ký YYYY-MM-DD (mặc định để trống ngày, tháng).")
     ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option("--allow-empty", help="Vẫn soạn khi cơ quan không chủ trì nhiệm vụ nào trong kỳ."),
+    ] = False,
+    allow_state_format: Annotated[
+        bool,
+        typer.Option(
+            "--allow-state-format",
+            help="Cơ quan Đảng mà không có mẫu thể thức Đảng (<loại>-dang.docx): dùng mẫu thể thức nhà nước.",
+        ),
+    ] = False,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
 ) -> None:
-    """Soạn dự thảo báo cáo năm, sơ kết, tổng kết (.docx, thể thức Nghị định 30/2020/NĐ-CP)."""
+    """Soạn dự thảo báo cáo năm, 6 tháng, sơ kết, tổng kết (.docx; thể thức Nghị định 30/2020/NĐ-CP, với cơ
+    quan Đảng Hướng dẫn 36-HD/VPTW)."""
     from kehoach.report import build_context, default_year, find_template
 
     if agency is not None and all_agencies:
@@ -80,12 +92,15 @@ def report_cmd(
     the_plan = data.plan(plan).plan
     ref = ctx.today
     year = year or default_year(the_plan, kind, ref)
-    template_path = find_template(kind, data.root, template)
+    if template is not None and not template.is_file():
+        fail(f"không tìm thấy mẫu báo cáo {str(template)!r}")
+    choice = (template, allow_state_format)
     if all_agencies:
-        _all_agencies(data, the_plan.id, kind, year, ref, sign_date, template_path, output, force)
+        _all_agencies(data, the_plan.id, kind, year, ref, sign_date, choice, output, force, allow_empty)
         return
     ag = ctx.agency(agency) if agency is not None else None
-    context = build_context(data, the_plan.id, kind, year, ag, today=ref, signed=sign_date)
+    context = build_context(data, the_plan.id, kind, year, ag, today=ref, signed=sign_date, allow_empty=allow_empty)
+    template_path = find_template(kind, data.root, template, context["format"], allow_state_format)
     target = _target(output, the_plan.id, kind, year, ag)
     if os.path.lexists(target) and not force:  # a dangling symlink is "there" too
         fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
@@ -137,15 +152,16 @@ def _all_agencies(
     year: int,
     ref: dt.date,
     sign_date: dt.date | None,
-    template_path: Path,
+    choice: tuple[Path | None, bool],
     output: Path | None,
     force: bool,
+    allow_empty: bool,
 ) -> None:
     """One draft per lead agency; nothing is written unless every draft renders and may be written."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from kehoach.report import build_context, default_filename, report_agencies
+    from kehoach.report import build_context, default_filename, find_template, report_agencies
 
     folder = output or Path.cwd()
     if folder.exists() and not folder.is_dir():
@@ -166,7 +182,10 @@ def _all_agencies(
         job = bar.add_task("Soạn báo cáo", total=len(targets))
         for agency, target in targets:
             bar.update(job, description=f"Soạn báo cáo: {agency.name}")
-            context = build_context(data, plan_id, kind, year, agency, today=ref, signed=sign_date)
+            context = build_context(
+                data, plan_id, kind, year, agency, today=ref, signed=sign_date, allow_empty=allow_empty
+            )
+            template_path = find_template(kind, data.root, choice[0], context["format"], choice[1])
             warnings += context["warnings"]
             rendered.append((target, _render(context, template_path)))
             bar.advance(job)
