@@ -101,6 +101,8 @@ def report_cmd(
     ag = ctx.agency(agency) if agency is not None else None
     context = build_context(data, the_plan.id, kind, year, ag, today=ref, signed=sign_date, allow_empty=allow_empty)
     template_path = find_template(kind, data.root, template, context["format"], allow_state_format)
+    if template is None:
+        _warn(_beside_the_data(template_path))
     target = _target(output, the_plan.id, kind, year, ag)
     if os.path.lexists(target) and not force:  # a dangling symlink is "there" too
         fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
@@ -136,6 +138,15 @@ def _write(target: Path, content: bytes) -> None:
     from kehoach.files import atomic_write
 
     atomic_write(target, content)
+
+
+def _beside_the_data(template_path: Path) -> list[str]:
+    """A template found beside the data (not given with --template, not bundled) is never used in silence."""
+    from kehoach.report.render import template_is_bundled
+
+    if template_is_bundled(template_path):
+        return []
+    return [f"dùng mẫu {template_path} (thư mục templates/ cạnh thư mục dữ liệu; --template để chọn mẫu khác)"]
 
 
 def _warn(messages: list[str]) -> None:
@@ -187,6 +198,8 @@ def _all_agencies(
             )
             template_path = find_template(kind, data.root, choice[0], context["format"], choice[1])
             warnings += context["warnings"]
+            if choice[0] is None:
+                warnings += _beside_the_data(template_path)
             rendered.append((target, _render(context, template_path)))
             bar.advance(job)
     _warn(warnings)
