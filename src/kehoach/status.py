@@ -63,7 +63,7 @@ SHORT_LABELS: dict[str, str] = {
     "no_report_overdue": "Chưa BC, quá hạn",
 }
 Why = Literal["direct", "successor", "collective", "unassigned"]
-EXAMPLE_NOTE = "Có số liệu tiến độ VÍ DỤ MINH HỌA (tệp ghi example: true), không phải báo cáo thật."
+EXAMPLE_NOTE = "VÍ DỤ MINH HỌA: có số liệu tiến độ minh họa (tệp ghi example: true), không phải báo cáo thật."
 
 
 # ------------------------------------------------------------------------------------------ periods
