@@ -227,3 +227,99 @@ def test_every_task_has_a_status_even_when_its_period_ended(data):
     codes = status_codes(data, [(plan, t) for t in plan.tasks], REF)
     assert len(codes) == len(plan.tasks)
     assert codes[("nq13-thanh-hoa", "3.4")] in STATUS_LABELS
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def _sheet(path: Path):
+    import openpyxl
+
+    return openpyxl.load_workbook(path).active
+
+
+def _table(ws) -> tuple[list[str], list[tuple]]:
+    rows = list(ws.iter_rows(min_row=5, values_only=True))
+    return list(rows[0]), rows[1:]
+
+
+def test_xlsx_tasks_one_row_per_task_with_real_dates_frozen_header_and_filter(run, tmp_path):
+    import json
+
+    out = tmp_path / "nv.xlsx"
+    args = ("tasks", "--plan", "qd74-dai-hoi-xx", "--today", TODAY)
+    result = run(*args, "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    expected = json.loads(run(*args, "--format", "json").stdout)
+    ws = _sheet(out)
+    assert ws.title == "Nhiệm vụ"
+    assert ws["A2"].value == "Truy vấn: kehoach tasks --plan qd74-dai-hoi-xx --today 2026-11-21"
+    assert "21/11/2026" in ws["A3"].value
+    header, rows = _table(ws)
+    assert header[:3] == ["Kế hoạch", "Mã", "Nội dung"] and "Hạn" in header
+    assert [r[1] for r in rows] == [t["id"] for t in expected]
+    assert [r[2] for r in rows] == [t["content"] for t in expected]
+    assert ws.freeze_panes == "A6"
+    assert ws.auto_filter.ref == f"A5:{ws.cell(5, len(header)).column_letter}{5 + len(rows)}"
+    due_col = header.index("Hạn") + 1
+    dated = [(ws.cell(6 + i, due_col), t["deadline"]["due"]) for i, t in enumerate(expected) if t["deadline"]["due"]]
+    assert dated
+    for cell, iso in dated:
+        assert cell.is_date and cell.value.date().isoformat() == iso
+        assert cell.number_format == "dd/mm/yyyy"
+    content_col = header.index("Nội dung") + 1
+    assert ws.cell(6, content_col).alignment.wrap_text
+
+
+def test_xlsx_writes_text_as_text_never_a_formula(run, data_copy, tmp_path):
+    path = data_copy / "plans" / "aec-2026.yaml"
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    hostile = '=HYPERLINK("http://example.invalid","x")'
+    block = re.search(r"content: >-\n(?:( {10,}).*\n)+", text)
+    path.write_text(text[: block.start()] + "content: '" + hostile + "'\n" + text[block.end():], encoding="utf-8")
+    out = tmp_path / "x.xlsx"
+    result = run("tasks", "--plan", "aec-2026", "--data", str(data_copy), "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    ws = _sheet(out)
+    header, rows = _table(ws)
+    cell = ws.cell(6, header.index("Nội dung") + 1)
+    assert cell.value == hostile and cell.data_type == "s"
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize(
+    ("argv", "sheet", "first_header"),
+    [
+        (["due", "--agency", "Sở Tài chính", "--today", TODAY], "Việc đến hạn", "Kế hoạch"),
+        (["status", "--today", TODAY], "Tình trạng", "Phạm vi"),
+        (["progress", "show"], "Tiến độ", "Kế hoạch"),
+        (["agencies"], "Cơ quan", "Mã"),
+    ],
+)
+def test_xlsx_on_every_listing_command_matches_its_json(run, tmp_path, argv, sheet, first_header):
+    import json
+
+    out = tmp_path / "x.xlsx"
+    result = run(*argv, "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    expected = json.loads(run(*argv, "--format", "json").stdout)
+    ws = _sheet(out)
+    header, rows = _table(ws)
+    assert ws.title == sheet and header[0] == first_header
+    assert len(rows) == len(expected) > 0
+    assert ws.freeze_panes == "A6" and ws.auto_filter.ref.startswith("A5:")
+
+
+def test_xlsx_needs_an_output_and_never_overwrites_without_force(run, tmp_path):
+    out = tmp_path / "a.xlsx"
+    assert run("agencies", "--format", "xlsx").exit_code == 2
+    assert run("agencies", "-o", str(out)).exit_code == 2
+    assert run("agencies", "--format", "xlsx", "-o", str(tmp_path / "a.csv")).exit_code == 2
+    out.write_bytes(b"mine")
+    result = run("agencies", "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 1 and "--force" in result.stderr and out.read_bytes() == b"mine"
+    assert run("agencies", "--format", "xlsx", "-o", str(out), "--force").exit_code == 0
+    assert out.read_bytes()[:2] == b"PK"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]  # no temporary file left behind

@@ -11,9 +11,11 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 FORMATS = ("table", "json", "csv")
+LISTING_FORMATS = ("table", "json", "csv", "xlsx")
 
 # Text from the data reaches a terminal: "\x1b[2J" or an OSC 8 hyperlink written as a YAML escape, a
 # C1 control (U+009B is a one-character CSI) or a bidi override would rewrite what the user sees.
@@ -136,7 +138,14 @@ def print_rows(
     json_rows: Sequence[dict[str, Any]] | None = None,
     empty: str = "Không có kết quả.",
     caption: str | None = None,
+    output: Path | None = None,
+    force: bool = False,
+    reference: dt.date | None = None,
+    sheet: str | None = None,
 ) -> None:
+    if fmt == "xlsx":
+        _write_xlsx(json_rows if json_rows is not None else rows, title or "", output, force, reference, sheet)
+        return
     if fmt == "json":
         sys.stdout.write(to_json(list(json_rows if json_rows is not None else rows)) + "\n")
         return
@@ -178,3 +187,64 @@ def print_rows(
                 style = c.style(row) or style
         table.add_row(*(Text(_cell(row.get(c.key), c)) for c in columns), style=style)
     console.print(table)
+
+
+def command_line() -> str:
+    """The query as a command (options left at their defaults omitted), to state it on top of a sheet."""
+    import shlex
+
+    try:  # typer ≥ 0.20 carries its own copy of click
+        from typer._click.globals import get_current_context  # type: ignore[import-not-found]
+    except ImportError:
+        try:
+            from click import get_current_context
+        except ImportError:
+            get_current_context = None  # type: ignore[assignment]
+    ctx = get_current_context(silent=True) if get_current_context else None
+    if ctx is None:
+        return " ".join(["kehoach", *(shlex.quote(a) for a in sys.argv[1:])])
+    names: list[str] = []
+    c: Any = ctx
+    while c.parent is not None:  # the root's name depends on how the program was started
+        names.insert(0, c.info_name or "")
+        c = c.parent
+    parts = ["kehoach", *names]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if param.name in ("fmt", "output", "force") or value in (None, False, [], ()) or value == param.default:
+            continue
+        opts = getattr(param, "opts", [])
+        flag = next((o for o in opts if o.startswith("--")), opts[0] if opts else None)
+        values = value if isinstance(value, list | tuple) else [value]
+        for v in values:
+            if flag is None:
+                parts.append(shlex.quote(str(v)))
+            elif v is True:
+                parts.append(flag)
+            else:
+                parts += [flag, shlex.quote(str(v))]
+    return " ".join(parts)
+
+
+def _write_xlsx(
+    rows: Sequence[dict[str, Any]],
+    title: str,
+    output: Path | None,
+    force: bool,
+    reference: dt.date | None,
+    sheet: str | None,
+) -> None:
+    """The rows as a workbook at ``output``, written atomically; a refusal exits 1 with a message."""
+    from kehoach.export import ExportError, write_new
+    from kehoach.export.xlsx import to_xlsx
+
+    if output is None:  # the CLI checks this first; a library caller gets the same message
+        raise ValueError("--format xlsx cần -o TỆP.xlsx")
+    content = to_xlsx(rows, sheet=sheet or title, title=title, query=command_line(), reference=reference)
+    try:
+        write_new(output, content, force=force)
+    except (ExportError, OSError) as exc:
+        message = str(exc) if isinstance(exc, ExportError) else f"không ghi được {str(output)!r}: {exc.strerror or exc}"
+        sys.stderr.write(f"kehoach: {message}\n")
+        raise SystemExit(1) from None
+    sys.stderr.write(f"kehoach: đã ghi {len(rows)} dòng vào {output}\n")

@@ -33,7 +33,12 @@ TodayOpt = Annotated[
         "--today", help="Ngày tham chiếu YYYY-MM-DD (mặc định: $KEHOACH_TODAY hoặc hôm nay).", show_default=False
     ),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json | csv")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json | csv | xlsx (xlsx cần -o TỆP.xlsx)")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Tệp .xlsx cần ghi (với --format xlsx).", show_default=False),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
 PlanOpt = Annotated[list[str] | None, typer.Option("--plan", help="Mã kế hoạch (lặp lại được).", show_default=False)]
 RoleOpt = Annotated[str, typer.Option("--role", help="lead (chủ trì) | support (phối hợp) | any")]
 
@@ -63,6 +68,22 @@ def _format(value: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> 
     if value not in allowed:
         fail(f"--format phải là một trong: {', '.join(allowed)}")
     return value
+
+
+def _listing_format(value: str, output: Path | None, force: bool) -> str:
+    """--format of a listing command; xlsx needs -o FILE.xlsx, which is not replaced without --force."""
+    fmt = _format(value, ("table", "json", "csv", "xlsx"))
+    if fmt != "xlsx":
+        if output is not None:
+            fail("-o chỉ dùng với --format xlsx (các dạng khác in ra màn hình)")
+        return fmt
+    if output is None:
+        fail("--format xlsx cần -o TỆP.xlsx")
+    if output.suffix.lower() != ".xlsx":
+        fail(f"-o {str(output)!r}: tệp Excel cần có đuôi .xlsx")
+    if output.exists() and not force:
+        fail(f"tệp {str(output)!r} đã có; dùng --force để ghi đè", 1)
+    return fmt
 
 
 def _role(value: str) -> str:

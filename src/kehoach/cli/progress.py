@@ -6,7 +6,20 @@ from typing import Annotated, Any
 
 import typer
 
-from kehoach.cli import DataOpt, FormatOpt, PlanOpt, TodayOpt, _date, _format, _plans_or_fail, fail, load, today
+from kehoach.cli import (
+    DataOpt,
+    ForceOpt,
+    FormatOpt,
+    OutputOpt,
+    PlanOpt,
+    TodayOpt,
+    _date,
+    _listing_format,
+    _plans_or_fail,
+    fail,
+    load,
+    today,
+)
 
 progress_app = typer.Typer(help="Tiến độ: ghi và xem kết quả thực hiện từng nhiệm vụ theo năm.", no_args_is_help=True)
 
@@ -84,6 +97,8 @@ def progress_show_cmd(
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Xem tiến độ đã báo cáo, theo kế hoạch, cơ quan, năm, và tình trạng nhiệm vụ trong năm đó."""
     from kehoach.output import Column, print_rows
@@ -91,7 +106,7 @@ def progress_show_cmd(
     from kehoach.status import EXAMPLE_NOTE, progress_rows
     from kehoach.text import shorten
 
-    fmt = _format(fmt)
+    fmt = _listing_format(fmt, output, force)
     data = load(data_dir)
     plans = _plans_or_fail(data, plan)
     ag = _agency(data, agency)
@@ -118,6 +133,10 @@ def progress_show_cmd(
         empty="Chưa có tiến độ nào được ghi.",
         json_rows=json_rows,
         caption=caption,
+        output=output,
+        force=force,
+        reference=ref,
+        sheet="Tiến độ",
     )
 
 
@@ -134,12 +153,14 @@ def status_cmd(
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Tổng hợp tình trạng: số nhiệm vụ theo từng loại (đúng hạn, quá hạn…), theo kế hoạch và cơ quan."""
     from kehoach.output import Column, print_rows
     from kehoach.status import EXAMPLE_NOTE, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER, status_table
 
-    fmt = _format(fmt)
+    fmt = _listing_format(fmt, output, force)
     data = load(data_dir)
     plans = _plans_or_fail(data, plan)
     ag = _agency(data, agency)
@@ -157,7 +178,10 @@ def status_cmd(
         title += f" (theo báo cáo đến {ref:%d/%m/%Y})"
     legend = "; ".join(f"{SHORT_LABELS[c]} = {STATUS_LABELS[c]}" for c in STATUS_ORDER)
     caption = f"{table.rule}\n{legend}" + (f"\n{EXAMPLE_NOTE}" if table.example else "")
-    print_rows(rows, columns, fmt, title=title, caption=caption, json_rows=json_rows)
+    print_rows(
+        rows, columns, fmt, title=title, caption=caption, json_rows=json_rows, output=output, force=force,
+        reference=ref, sheet="Tình trạng",
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -9,12 +9,15 @@ import typer
 
 from kehoach.cli import (
     DataOpt,
+    ForceOpt,
     FormatOpt,
+    OutputOpt,
     PlanOpt,
     RoleOpt,
     TodayOpt,
     _date,
     _format,
+    _listing_format,
     _plans_or_fail,
     _role,
     fail,
@@ -36,6 +39,8 @@ def due_cmd(
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Việc cơ quan phải làm: quá hạn, đến hạn trong kỳ, báo cáo định kỳ sắp tới."""
     from kehoach.output import Column, print_rows
@@ -43,7 +48,7 @@ def due_cmd(
     from kehoach.status import EXAMPLE_NOTE
     from kehoach.text import shorten
 
-    fmt = _format(fmt)
+    fmt = _listing_format(fmt, output, force)
     role = _role(role)
     if within is not None and until is not None:
         fail("chỉ dùng một trong --within hoặc --until")
@@ -90,6 +95,10 @@ def due_cmd(
         json_rows=json_rows,
         empty=f"{ag.name}: không có việc đến hạn hoặc quá hạn từ {ref:%d/%m/%Y} đến {end:%d/%m/%Y}.",
         caption=caption,
+        output=output,
+        force=force,
+        reference=ref,
+        sheet="Việc đến hạn",
     )
 
 
@@ -162,6 +171,8 @@ def tasks_cmd(
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Lọc nhiệm vụ theo kế hoạch, cơ quan, thời hạn, kỳ báo cáo, loại thời hạn và từ khóa."""
     from kehoach.deadlines import KIND_LABELS
@@ -169,7 +180,7 @@ def tasks_cmd(
     from kehoach.query import QueryError, canonical, find_tasks
     from kehoach.text import shorten
 
-    fmt = _format(fmt)
+    fmt = _listing_format(fmt, output, force)
     role = _role(role)
     if kind and kind not in KIND_LABELS:
         fail(f"--kind phải là một trong: {', '.join(KIND_LABELS)}")
@@ -221,14 +232,19 @@ def tasks_cmd(
         columns.append(Column("status", "Tình trạng", width=22))
     if ag:
         columns.append(Column("role", "Vai trò"))
-    print_rows(rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=json_rows)
+    print_rows(
+        rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=json_rows, output=output, force=force,
+        reference=ref, sheet="Nhiệm vụ",
+    )
 
 
-def plans_cmd(data_dir: DataOpt = None, fmt: FormatOpt = "table") -> None:
+def plans_cmd(
+    data_dir: DataOpt = None, fmt: FormatOpt = "table", output: OutputOpt = None, force: ForceOpt = False
+) -> None:
     """Danh sách kế hoạch: số hiệu, ngày ban hành, số nhiệm vụ, chỉ tiêu, giai đoạn, kỳ sơ kết/tổng kết."""
     from kehoach.output import Column, print_rows
 
-    fmt = _format(fmt)
+    fmt = _listing_format(fmt, output, force)
     data = load(data_dir)
     json_rows = []
     for lp in data.plans:
@@ -270,7 +286,10 @@ def plans_cmd(data_dir: DataOpt = None, fmt: FormatOpt = "table") -> None:
         Column("reviews", "Sơ kết / tổng kết", width=24),
         Column("monitor", "Theo dõi", width=22),
     ]
-    print_rows(rows, columns, fmt, title=f"{len(rows)} kế hoạch", json_rows=json_rows)
+    print_rows(
+        rows, columns, fmt, title=f"{len(rows)} kế hoạch", json_rows=json_rows, output=output, force=force,
+        sheet="Kế hoạch",
+    )
 
 
 def _current_one(data: Any, name: str | None) -> str | None:
@@ -329,6 +348,8 @@ def agencies_cmd(
     search: Annotated[str | None, typer.Option("--search", "-s", help="Tìm theo tên (có dấu hoặc không).")] = None,
     data_dir: DataOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Sổ đăng ký cơ quan, số nhiệm vụ chủ trì / phối hợp của mỗi cơ quan."""
     if ctx.invoked_subcommand:
@@ -336,7 +357,7 @@ def agencies_cmd(
     from kehoach.output import Column, print_rows
     from kehoach.text import ascii_key
 
-    fmt = _format(fmt)
+    fmt = _listing_format(fmt, output, force)
     data = load(data_dir)
     agencies = list(data.registry)
     if search:
@@ -363,7 +384,10 @@ def agencies_cmd(
         Column("collective", "Giao chung"),
         Column("replaced_by", "Nay là", width=30),
     ]
-    print_rows(table_rows, columns, fmt, title=f"{len(rows)} cơ quan", json_rows=rows)
+    print_rows(
+        table_rows, columns, fmt, title=f"{len(rows)} cơ quan", json_rows=rows, output=output, force=force,
+        sheet="Cơ quan",
+    )
 
 
 @agencies_app.command("show")
@@ -414,12 +438,14 @@ def cycles_cmd(
     year: Annotated[int | None, typer.Option("--year", help="Chỉ năm này.")] = None,
     data_dir: DataOpt = None,
     fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Lịch báo cáo: hạn báo cáo hằng năm và nơi nhận, hạn tổng hợp, các kỳ sơ kết, tổng kết."""
     from kehoach.output import Column, print_rows
     from kehoach.query import current_label
 
-    fmt = _format(fmt)
+    fmt = _listing_format(fmt, output, force)
     data = load(data_dir)
     plans = set(_plans_or_fail(data, plan))
     rows: list[dict[str, Any]] = []
@@ -494,7 +520,10 @@ def cycles_cmd(
         Column("by", "Cơ quan thực hiện", width=30),
         Column("to", "Gửi", width=30),
     ]
-    print_rows(table_rows, columns, fmt, title="Lịch báo cáo", json_rows=rows)
+    print_rows(
+        table_rows, columns, fmt, title="Lịch báo cáo", json_rows=rows, output=output, force=force,
+        sheet="Lịch báo cáo",
+    )
 
 
 def register(app: typer.Typer) -> None:
