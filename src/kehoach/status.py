@@ -6,11 +6,12 @@ bundled plans, are in docs/status.md.
 
 API (pure functions over a loaded ``DataSet``; nothing is cached here):
 
-- ``Period.annual(year)``, ``Period.review(plan, kind, year)``, ``period_of(plan, kind, year)``:
-  what a report covers. Annual: tasks due in the year, plus tasks due earlier that were unfinished on
-  1 January or finished during the year (``carried_over``). Mid-term and final: everything from the
-  start of the plan's period to the end of the year; recurring and multi-year tasks by their latest
-  result within it.
+- ``Period.annual(year)``, ``Period.half(year)``, ``Period.review(plan, kind, year)``,
+  ``period_of(plan, kind, year)``: what a report covers (half: like a year ending on 30/6).
+  Annual: tasks due in the year, plus tasks due earlier that were unfinished on 1 January or
+  finished during the year (``carried_over``). Mid-term and final: everything from the start of
+  the plan's period to the end of the year; recurring and multi-year tasks by their latest result
+  within it.
 - ``judge(data, plan, task, period, today) -> Judgement | None``: the class of one task, or None
   when the task is outside the period. ``today`` is the reference day: only records reported on or
   before it count, whatever year they describe; the task is judged as it stood on
@@ -83,6 +84,11 @@ class Period:
         return cls("annual", year, dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     @classmethod
+    def half(cls, year: int) -> Period:
+        """The first six months, for a plan's 6-month report; judged like a year (``is_annual``)."""
+        return cls("half", year, dt.date(year, 1, 1), dt.date(year, 6, 30))
+
+    @classmethod
     def review(cls, plan: Plan, kind: str, year: int) -> Period:
         """From 1 January of the first year of the plan's period containing ``year``."""
         period = next((p for p in plan.periods if p.start <= year <= p.end), None)
@@ -95,7 +101,8 @@ class Period:
 
     @property
     def is_annual(self) -> bool:
-        return self.kind == "annual"
+        """Judged within its year (annual, half-year), not over a span of years (reviews)."""
+        return self.kind in ("annual", "half")
 
     def as_of(self, today: dt.date) -> dt.date:
         """The day tasks are judged at: the reference day, but never after the period ends."""
@@ -103,6 +110,8 @@ class Period:
 
 
 def period_of(plan: Plan, kind: str, year: int) -> Period:
+    if kind == "half":
+        return Period.half(year)
     return Period.annual(year) if kind == "annual" else Period.review(plan, kind, year)
 
 
