@@ -84,7 +84,7 @@ CREATE INDEX assessments_agency ON assessments(agency);
 CREATE INDEX agency_tasks_task ON agency_tasks(task_key);
 CREATE INDEX progress_task ON progress(task_key);
 CREATE VIRTUAL TABLE tasks_fts USING fts5(
-    content, product, note, search_ascii, content='tasks', content_rowid='rowid',
+    content, product, note, search_ascii, content="tasks", content_rowid="rowid",
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIEW due_by_agency AS
@@ -270,7 +270,16 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
         )
 
 
-# Datasette metadata (`datasette FILE.db --metadata metadata.yml`): Vietnamese titles and column labels.
+def metadata(database: str) -> str:
+    """Datasette metadata (`datasette FILE.db --metadata metadata.yml`): Vietnamese titles and column labels.
+
+    Datasette names a database after its file: ``kehoach.db`` is ``kehoach``.
+    """
+    import json
+
+    return METADATA.replace('"*":', json.dumps(database, ensure_ascii=False) + ":", 1)
+
+
 METADATA = """\
 title: Kế hoạch hành động - nhiệm vụ, thời hạn, tiến độ
 description: >-
