@@ -194,6 +194,17 @@ def test_sqlite_views_answer_like_the_cli(db, data):
     assert got == expected and got
 
 
+def test_sqlite_agency_tasks_are_what_tasks_agency_finds(db, data):
+    # Every current agency, the tasks `kehoach tasks --agency` lists (named, predecessor, collective).
+    got: dict[str, set[tuple[str, str]]] = {}
+    for agency_id, key, role in db.execute("SELECT agency_id, task_key, role FROM agency_tasks"):
+        got.setdefault(agency_id, set()).add((key, role))
+    for a in data.registry:
+        if a.current and not a.is_collective:
+            expected = {(f"{h.plan.id}/{h.task.id}", h.role) for h in find_tasks(data, agency=a)}
+            assert got.get(a.id, set()) == expected, a.name
+
+
 def test_sqlite_refuses_to_overwrite(run, tmp_path):
     out = tmp_path / "k.db"
     out.write_bytes(b"x")

@@ -193,6 +193,28 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
     period = Period.annual(today.year)  # what `kehoach status` counts
     inserted: set[int] = set()
     current = [a for a in agencies if a.current and not a.is_collective]
+    reached: dict[str, set[str]] = {}
+
+    def reach(name: str) -> set[str]:
+        """Every agency a written name can reach (itself, its successors, what its collectives cover):
+        ``agency_role`` is asked only about these, which keeps a national data set fast."""
+        if name not in reached:
+            try:
+                target = reg.resolve(name)
+            except AgencyError:
+                reached[name] = set()
+                return reached[name]
+            groups = [target, *reg.successors(target.id)]
+            for s in getattr(target, "successions", None) or ():
+                if s.to in reg.agencies:
+                    groups += [reg.get(s.to), *reg.successors(s.to)]
+            out = {g.id for g in groups}
+            for g in groups:
+                if g.is_collective:
+                    out |= {a.id for a in current if reg.covers(g, a)}
+            reached[name] = out
+        return reached[name]
+
     for p in tracked(plans, "Xuất SQLite", show=show_progress):
         annual = p.reporting.annual
         db.execute(
@@ -233,7 +255,10 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
                         rows.append((key, role, n_pos, name, resolve(name)))
                 db.executemany("INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?)", rows)
                 links = []
+                near = set().union(*(reach(n) for n in (*t.lead, *t.support)))
                 for a in current:
+                    if a.id not in near:
+                        continue
                     found = agency_role(reg, t, a, "any", strict=False)
                     if found:
                         role, match = found
