@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Build the report templates templates/{annual,midterm,final}.docx with python-docx.
+"""Build the report templates templates/{annual,half,midterm,final}[-dang].docx with python-docx.
 
 The .docx files are generated, then committed: a department may open and edit them in Word or
 LibreOffice, but the reference layout lives here, so that it can be reviewed in a diff and rebuilt.
 The output is byte-for-byte reproducible (fixed document dates, fixed zip timestamps).
 
+Two formats: state bodies (``annual.docx``…) and Party bodies (``annual-dang.docx``…, Hướng dẫn
+36-HD/VPTW); RULES below says which point of which text each follows, and goes into the template.
 Layout: Nghị định 30/2020/NĐ-CP, Phụ lục I (A4; lề trên, dưới 20 mm, trái 30 mm, phải 15 mm;
 Times New Roman; Quốc hiệu 13 pt in hoa đậm; Tiêu ngữ 14 pt đậm; tên loại, trích yếu 14 pt đậm;
 nội dung 14 pt; "Nơi nhận:" 12 pt nghiêng đậm, danh sách 11 pt; số trang từ trang 2, giữa lề trên).
@@ -36,8 +38,11 @@ from docx.shared import Mm, Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from kehoach.report.form import HEADER_W, PARTY_HEADER_W
+
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("annual", "midterm", "final")
+KINDS = ("annual", "half", "midterm", "final")
+FORMATS = ("state", "party")
 FONT = "Times New Roman"
 PAGE_W, PAGE_H = 210, 297
 TOP, BOTTOM, LEFT, RIGHT = 20, 20, 30, 15
@@ -67,6 +72,10 @@ STYLES: list[tuple[str, str, float, bool, bool, str, float, float, float, bool]]
     ("KH Phụ lục", "KHAppendix", 14, True, False, "center", 0, 0, 0, True),
     ("KH Ghi chú phụ lục", "KHAppendixNote", 13, False, True, "center", 0, 0, 6, True),
     ("KH Đường kẻ", "KHRule", 4, False, False, "center", 0, 0, 0, False),
+    # The rules whose length render() sets from the text above them (kehoach.report.render).
+    ("KH Đường kẻ cơ quan", "KHRuleIssuer", 4, False, False, "center", 0, 0, 0, False),
+    ("KH Đường kẻ tiêu ngữ", "KHRuleMotto", 4, False, False, "center", 0, 0, 0, False),
+    ("KH Ghi chú Đảng", "KHPartyStar", 14, False, False, "center", 0, 0, 0, False),
     ("KH Số trang", "KHPageNumber", 13, False, False, "center", 0, 0, 0, False),
 ]
 ALIGN = {
@@ -179,9 +188,9 @@ def placeholder(container, text: str, style: str = "Normal") -> Paragraph:  # ty
     return para(container, [(text, "h")], style)
 
 
-def rule(container, length_mm: float, width_mm: float) -> Paragraph:  # type: ignore[no-untyped-def]
+def rule(container, length_mm: float, width_mm: float, style: str = "KH Đường kẻ") -> Paragraph:  # type: ignore[no-untyped-def]
     """A short horizontal line, centred: the top border of an almost empty paragraph."""
-    p = para(container, "", "KH Đường kẻ")
+    p = para(container, "", style)
     side = max(0.0, (width_mm - length_mm) / 2)
     p.paragraph_format.space_before = Pt(2)
     p.paragraph_format.left_indent = Mm(side)
@@ -254,6 +263,16 @@ def add_row(t: Table, widths_mm: Sequence[float]) -> list[_Cell]:
     for cell, w in zip(row.cells, widths_mm, strict=True):
         cell.width = Mm(w)
     return list(row.cells)
+
+
+def rows_never_split(doc: DocumentObject) -> None:
+    """Every row of every table keeps on one page (w:cantSplit), the rows a template repeats included."""
+    for t in doc.tables:
+        for row in t.rows:
+            trpr = row._tr.get_or_add_trPr()
+            if trpr.find(qn("w:cantSplit")) is None:
+                el = OxmlElement("w:cantSplit")
+                trpr.insert(0, el)  # schema order of trPr: cantSplit before tblHeader
 
 
 def repeat_header(t: Table, row: int = 0) -> None:
@@ -338,13 +357,50 @@ def page_setup(doc: DocumentObject) -> None:
     s.first_page_header.paragraphs[0].style = doc.styles["KH Số trang"]
 
 
-def properties(doc: DocumentObject, kind: str) -> None:
+# Which rules of which text each format follows; written into each template (core properties) and docs.
+RULES = {
+    "state": (
+        "Thể thức theo Nghị định 30/2020/NĐ-CP, Phụ lục I, Phần I: khổ A4, lề trên, dưới 20 mm, trái 30 mm, "
+        "phải 15 mm, Times New Roman (mục II.1 - II.5); số trang giữa lề trên, từ trang 2 (mục II.7); "
+        "Quốc hiệu 13 pt in hoa đậm, Tiêu ngữ 14 pt đậm, đường kẻ dưới Tiêu ngữ dài bằng dòng chữ (mục III.1); "
+        "tên cơ quan chủ quản in hoa đứng, tên cơ quan ban hành in hoa đậm 13 pt, đường kẻ dài 1/3 - 1/2 dòng "
+        "chữ (mục III.2); \"Số: …/BC-…\" (mục III.3, Phụ lục III); địa danh, ngày tháng nghiêng 14 pt, ngày "
+        "dưới 10 và tháng 1, 2 có số 0 (mục III.4); tên loại, trích yếu 14 pt đậm, đường kẻ dưới trích yếu "
+        "(mục III.5); quyền hạn, chức vụ người ký in hoa đậm, TM./KT. (mục III.7); \"Nơi nhận:\" 12 pt nghiêng "
+        "đậm, danh sách 11 pt, \"Lưu: VT, …\" (mục III.9); phụ lục trang ngang (Phần I, mục IV)."
+    ),
+    "party": (
+        "Thể thức theo Hướng dẫn 36-HD/VPTW ngày 03/4/2018 của Văn phòng Trung ương Đảng: tiêu đề \"ĐẢNG CỘNG "
+        "SẢN VIỆT NAM\" 15 pt in hoa đậm, góc phải, đường kẻ dưới dài bằng tiêu đề (mục II.1.1); tên cấp ủy "
+        "cấp trên in hoa đứng, tên cơ quan ban hành in hoa đậm, dấu sao (*) bên dưới (mục II.1.2); \"Số …-BC/…\" "
+        "không có dấu hai chấm (mục II.1.3); địa danh, ngày tháng nghiêng (mục II.1.4); tên loại in hoa đậm, "
+        "trích yếu đậm, dưới có gạch nối (mục II.1.5); \"T/M\", \"K/T\" trước chức vụ người ký (mục II.1.7); "
+        "\"Nơi nhận:\" gạch chân, danh sách 12 pt, \"Lưu …\" (mục II.1.9); khổ A4, lề trên, dưới 20 mm, "
+        "trái 30 mm, phải 15 mm, Times New Roman (mục III)."
+    ),
+}
+
+
+SOURCE = {
+    "state": "Thể thức: Nghị định 30/2020/NĐ-CP, Phụ lục I.",
+    "party": "Thể thức: Hướng dẫn 36-HD/VPTW ngày 03/4/2018 của Văn phòng Trung ương Đảng.",
+}
+
+
+def rules_note(doc: DocumentObject, fmt: str) -> None:
+    """The rules the template follows, for whoever edits it; a {%p if false %} block, gone when rendered."""
+    tag(doc, "{%p if false %}")
+    placeholder(doc, "[Ghi chú của mẫu, không in ra báo cáo] " + RULES[fmt])
+    tag(doc, "{%p endif %}")
+
+
+def properties(doc: DocumentObject, kind: str, fmt: str) -> None:
     cp = doc.core_properties
     cp.title = f"Mẫu báo cáo {KIND_VN[kind]} (kehoach)"
-    cp.subject = "Mẫu báo cáo theo Nghị định 30/2020/NĐ-CP"
+    cp.subject = "Mẫu báo cáo của cơ quan Đảng" if fmt == "party" else "Mẫu báo cáo của cơ quan nhà nước"
     cp.author = "kehoach"
     cp.last_modified_by = "kehoach"
-    cp.comments = "Tạo bằng scripts/build_templates.py; xem docs/templates.md."
+    cp.comments = SOURCE[fmt] + " Tạo bằng scripts/build_templates.py; xem docs/templates.md."
     cp.keywords = ""
     cp.category = ""
     cp.revision = 1
@@ -353,37 +409,77 @@ def properties(doc: DocumentObject, kind: str) -> None:
     cp.last_printed = FIXED_TIME
 
 
-KIND_VN = {"annual": "năm", "midterm": "sơ kết giữa kỳ", "final": "tổng kết"}
+KIND_VN = {"annual": "năm", "half": "6 tháng", "midterm": "sơ kết giữa kỳ", "final": "tổng kết"}
 
 # ----------------------------------------------------------------------------------- document parts
 
-HEADER_W = (62.0, 103.0)
+# The ký hiệu: plain when the registry states it, highlighted "[kiểm tra: …]" when it is a guess.
+ABBR: list[Run] = [
+    ("{% if issuer.abbr_guessed %}", ""),
+    ("[kiểm tra: {{ issuer.abbr }}]", "h"),
+    ("{% else %}{{ issuer.abbr }}{% endif %}", ""),
+]
 
 
-def header_block(doc: DocumentObject) -> None:
+def _sized(p: Paragraph, pt: float) -> Paragraph:
+    for r in p.runs:
+        r.font.size = Pt(pt)
+    return p
+
+
+def issuer_lines(cell: _Cell, size: float) -> None:
+    """Cơ quan chủ quản (regular) and cơ quan ban hành (bold), one paragraph per line as the registry
+    or the balancing in kehoach.report.form broke them."""
+    cell_para(cell, "{%p for line in issuer.parent_lines %}", "KH Đầu văn bản")
+    _sized(cell_para(cell, "{{ line }}", "KH Đầu văn bản", first=False), size)
+    cell_para(cell, "{%p endfor %}", "KH Đầu văn bản", first=False)
+    cell_para(cell, "{%p for line in issuer.lines %}", "KH Đầu văn bản", first=False)
+    _sized(cell_para(cell, [("{{ line }}", "b")], "KH Đầu văn bản", first=False), size)
+    cell_para(cell, "{%p endfor %}", "KH Đầu văn bản", first=False)
+
+
+def header_block(doc: DocumentObject, fmt: str) -> None:
+    if fmt == "party":
+        party_header(doc)
+        return
     t = table(doc, HEADER_W, rows=2, borders=False)
     left, right = t.rows[0].cells
-    cell_para(left, "{%p if issuer.parent %}", "KH Đầu văn bản")
-    cell_para(left, "{{ issuer.parent }}", "KH Đầu văn bản", first=False)
-    cell_para(left, "{%p endif %}", "KH Đầu văn bản", first=False)
-    cell_para(left, [("{{ issuer.header }}", "b")], "KH Đầu văn bản", first=False)
-    rule(left, 18, HEADER_W[0] - 3.8)
+    issuer_lines(left, 13)
+    rule(left, 18, HEADER_W[0] - 3.8, "KH Đường kẻ cơ quan")
     cell_para(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], "KH Đầu văn bản")
-    p = cell_para(right, [("Độc lập - Tự do - Hạnh phúc", "b")], "KH Đầu văn bản", first=False)
-    for r in p.runs:
-        r.font.size = Pt(14)
-    rule(right, 64, HEADER_W[1] - 3.8)
+    _sized(cell_para(right, [("Độc lập - Tự do - Hạnh phúc", "b")], "KH Đầu văn bản", first=False), 14)
+    rule(right, 60, HEADER_W[1] - 3.8, "KH Đường kẻ tiêu ngữ")
     left2, right2 = t.rows[1].cells
-    p = cell_para(left2, f"Số:{NBSP6}/BC-{{{{ issuer.abbr }}}}", "KH Đầu văn bản")
+    p = cell_para(left2, [(f"Số:{NBSP6}/BC-", ""), *ABBR], "KH Đầu văn bản")
     p.paragraph_format.space_before = Pt(6)
     p = cell_para(right2, [("{{ place_date }}", "i")], "KH Đầu văn bản")
     p.paragraph_format.space_before = Pt(6)
-    for r in p.runs:
-        r.font.size = Pt(14)
+    _sized(p, 14)
 
 
-def title_block(doc: DocumentObject) -> None:
-    para(doc, "BÁO CÁO", "KH Tên loại")
+def party_header(doc: DocumentObject) -> None:
+    """HD 36: cấp ủy cấp trên / cơ quan ban hành (đậm) / dấu sao / số, ký hiệu on the left;
+    "ĐẢNG CỘNG SẢN VIỆT NAM" with its rule, then place and date, on the right."""
+    t = table(doc, PARTY_HEADER_W, rows=2, borders=False)
+    left, right = t.rows[0].cells
+    issuer_lines(left, 14)
+    cell_para(left, "*", "KH Ghi chú Đảng", first=False)
+    _sized(cell_para(right, [("ĐẢNG CỘNG SẢN VIỆT NAM", "b")], "KH Đầu văn bản"), 15)
+    rule(right, 73, PARTY_HEADER_W[1] - 3.8, "KH Đường kẻ tiêu ngữ")
+    left2, right2 = t.rows[1].cells
+    p = cell_para(left2, [(f"Số{NBSP6}-BC/", ""), *ABBR], "KH Đầu văn bản")
+    _sized(p, 14)
+    p = cell_para(right2, [("{{ place_date }}", "i")], "KH Đầu văn bản")
+    _sized(p, 14)
+
+
+def title_block(doc: DocumentObject, fmt: str) -> None:
+    p = para(doc, "BÁO CÁO", "KH Tên loại")
+    if fmt == "party":
+        _sized(p, 16)  # HD 36: tên loại cỡ 15 - 16, in hoa đậm
+        para(doc, "{{ subject }}", "KH Trích yếu")
+        para(doc, "-----", "KH Trích yếu")  # HD 36: gạch nối dưới trích yếu
+        return
     para(doc, "{{ subject }}", "KH Trích yếu")
     rule(doc, 50, TEXT_W)
     # Illustrative progress data (``example: true``) is said so at the top, never passed off as real.
@@ -392,19 +488,24 @@ def title_block(doc: DocumentObject) -> None:
     tag(doc, "{%p endif %}")
 
 
+WHAT_OPENING = {
+    "annual": "kết quả thực hiện năm {{ year }}",
+    "half": "kết quả thực hiện 6 tháng đầu năm {{ year }} (từ ngày {{ cycle.start }} đến ngày {{ cycle.end }})",
+    "midterm": "sơ kết giữa kỳ kết quả thực hiện {{ plan.called }} {{ cycle.label }} "
+    "(từ ngày {{ cycle.start }} đến ngày {{ cycle.end }})",
+    "final": "tổng kết kết quả thực hiện {{ plan.called }} {{ cycle.label }} "
+    "(từ ngày {{ cycle.start }} đến ngày {{ cycle.end }})",
+}
+
+
 def opening(doc: DocumentObject, kind: str) -> None:
-    what = {
-        "annual": "kết quả thực hiện năm {{ year }}",
-        "midterm": "sơ kết giữa kỳ kết quả thực hiện {{ plan.called }} {{ cycle.label }} "
-        "(từ ngày {{ cycle.start }} đến ngày {{ cycle.end }})",
-        "final": "tổng kết kết quả thực hiện {{ plan.called }} {{ cycle.label }} "
-        "(từ ngày {{ cycle.start }} đến ngày {{ cycle.end }})",
-    }[kind]
     para(
         doc,
         "Thực hiện {{ plan.full }} (sau đây gọi tắt là {{ plan.called }}), "
         "{% if consolidated %}trên cơ sở báo cáo của các cơ quan, đơn vị được giao nhiệm vụ, "
-        "{{ issuer.name }} tổng hợp, báo cáo{% else %}{{ issuer.name }} báo cáo{% endif %} " + what + " như sau:",
+        "{{ issuer.name }} tổng hợp, báo cáo{% else %}{{ issuer.name }} báo cáo{% endif %} "
+        + WHAT_OPENING[kind]
+        + " như sau:",
     )
 
 
@@ -414,9 +515,10 @@ def counts_paragraphs(doc: DocumentObject) -> None:
         "{% if consolidated %}{{ plan.called }} giao {{ total }} nhiệm vụ có thời gian thực hiện trong kỳ báo cáo"
         "{% else %}{{ issuer.name }} được giao chủ trì {{ total }} nhiệm vụ có thời gian thực hiện trong kỳ báo cáo"
         "{% endif %} (chi tiết tại Phụ lục I); tình trạng thực hiện tính đến ngày {{ as_of }}:",
-    )
+    ).paragraph_format.keep_with_next = True
     tag(doc, "{%p for c in counts %}")
-    para(doc, "- {{ c.label }}: {{ c.count }} nhiệm vụ ({{ c.percent }}){{ c.end }}")
+    p = para(doc, "- {{ c.label }}: {{ c.count }} nhiệm vụ ({{ c.percent }}){{ c.end }}")
+    p.paragraph_format.keep_with_next = True  # the list stays together
     tag(doc, "{%p endfor %}")
 
 
@@ -453,9 +555,18 @@ OVERDUE_W = (12.0, 78.0, 35.0, 24.0, 16.0)
 
 
 def overdue_table(doc: DocumentObject) -> None:
+    """The sentence that announces the overdue tasks, kept with the table that lists them right below it."""
+    para(
+        doc,
+        "{% if overdue %}Còn {{ overdue|length }} nhiệm vụ đã quá thời hạn mà chưa hoàn thành"
+        "{% if no_report_overdue %} (trong đó {{ no_report_overdue }} nhiệm vụ chưa có báo cáo){% endif %}:"
+        "{% else %}Không có nhiệm vụ chưa hoàn thành quá thời hạn.{% endif %}",
+    ).paragraph_format.keep_with_next = True
     tag(doc, "{%p if overdue %}")
     t = table(doc, OVERDUE_W, rows=1)
     header_cells(t, ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Quá hạn (ngày)"])
+    for c in t.rows[0].cells:
+        c.paragraphs[0].paragraph_format.keep_with_next = True  # the heading row goes with the first task
     tag_row(t, OVERDUE_W, "{%tr for t in overdue %}")
     data_row(
         t,
@@ -470,10 +581,25 @@ def overdue_table(doc: DocumentObject) -> None:
     )
     tag_row(t, OVERDUE_W, "{%tr endfor %}")
     tag(doc, "{%p endif %}")
+    para(doc, "{%p if no_report %}")
+    para(
+        doc,
+        "{% if consolidated %}Có {{ no_report }} nhiệm vụ các cơ quan chủ trì chưa báo cáo kết quả thực hiện."
+        "{% else %}{{ issuer.name }} chưa cập nhật kết quả thực hiện của {{ no_report }} nhiệm vụ.{% endif %}",
+    )
+    para(doc, "{%p endif %}")
+
+
+WHAT_CLOSING = {
+    "annual": "kết quả thực hiện {{ plan.called }} năm {{ year }}",
+    "half": "kết quả thực hiện {{ plan.called }} 6 tháng đầu năm {{ year }}",
+    "midterm": "sơ kết giữa kỳ thực hiện {{ plan.called }}",
+    "final": "tổng kết thực hiện {{ plan.called }}",
+}
 
 
 def body(doc: DocumentObject, kind: str) -> None:
-    review = kind != "annual"
+    review = kind in ("midterm", "final")
     para(doc, "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI THỰC HIỆN", "KH Mục")
     placeholder(
         doc,
@@ -496,20 +622,14 @@ def body(doc: DocumentObject, kind: str) -> None:
         doc,
         "{% if targets %}{% if consolidated %}{{ plan.called }} đề ra {{ targets_total }} chỉ tiêu"
         "{% else %}{{ issuer.name }} được giao chủ trì theo dõi {{ targets_total }} chỉ tiêu{% endif %}; "
-        "đã có số liệu thực hiện của {{ targets_reported }} chỉ tiêu (chi tiết tại Phụ lục II)."
+        "{% if targets_reported %}đã có số liệu thực hiện của {{ targets_reported }} chỉ tiêu"
+        "{% else %}chưa có số liệu thực hiện của chỉ tiêu nào{% endif %} (chi tiết tại Phụ lục II)."
         "{% elif consolidated %}{{ plan.called }} không đề ra chỉ tiêu định lượng."
         "{% else %}{{ issuer.name }} không được giao chủ trì chỉ tiêu nào của {{ plan.called }}.{% endif %}",
     )
     placeholder(doc, "[Đơn vị bổ sung: đánh giá mức độ đạt được của từng chỉ tiêu, khả năng hoàn thành.]")
     para(doc, "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "KH Mục")
     para(doc, "1. Tồn tại, hạn chế", "KH Tiểu mục")
-    para(
-        doc,
-        "{% if overdue %}Còn {{ overdue|length }} nhiệm vụ đã quá thời hạn mà chưa hoàn thành"
-        "{% if no_report_overdue %} (trong đó {{ no_report_overdue }} nhiệm vụ chưa có báo cáo){% endif %}:"
-        "{% else %}Không có nhiệm vụ chưa hoàn thành quá thời hạn.{% endif %}"
-        "{% if no_report %} Có {{ no_report }} nhiệm vụ chưa có báo cáo kết quả thực hiện.{% endif %}",
-    )
     overdue_table(doc)
     placeholder(doc, "[Đơn vị bổ sung: những tồn tại, hạn chế khác trong tổ chức thực hiện.]")
     para(doc, "2. Nguyên nhân", "KH Tiểu mục")
@@ -529,35 +649,64 @@ def body(doc: DocumentObject, kind: str) -> None:
     )
     placeholder(doc, "[Đơn vị bổ sung: nhiệm vụ, giải pháp trọng tâm {{ next }}.]")
     para(doc, "V. ĐỀ XUẤT, KIẾN NGHỊ", "KH Mục")
-    placeholder(doc, "[Đơn vị bổ sung: đề xuất, kiến nghị với UBND tỉnh, các bộ, ngành Trung ương (nếu có).]")
-    what = {
-        "annual": "kết quả thực hiện {{ plan.called }} năm {{ year }}",
-        "midterm": "sơ kết giữa kỳ thực hiện {{ plan.called }}",
-        "final": "tổng kết thực hiện {{ plan.called }}",
-    }[kind]
+    placeholder(doc, "[Đơn vị bổ sung: đề xuất, kiến nghị với {{ propose_to }} (nếu có).]")
+    # The closing sentence names the same recipients as "Nơi nhận", and stays with the signature.
     para(
         doc,
-        f"Trên đây là báo cáo {what} của {{{{ issuer.name }}}}"
-        "{% if send_to %}, kính gửi {{ send_to }} "
-        "{% if consolidated %}xem xét, chỉ đạo{% else %}tổng hợp, báo cáo theo quy định{% endif %}{% endif %}./.",
-    )
+        [
+            (f"Trên đây là báo cáo {WHAT_CLOSING[kind]} của {{{{ issuer.name }}}}", ""),
+            ("{% for r in closing %}{% if r.check %}", ""),
+            ("{{ r.text }}", "h"),
+            ("{% else %}{{ r.text }}{% endif %}{% endfor %}./.", ""),
+        ],
+    ).paragraph_format.keep_with_next = True
 
 
 SIGN_W = (80.0, 85.0)
 
 
-def signature_block(doc: DocumentObject) -> None:
+def signature_block(doc: DocumentObject, fmt: str) -> None:
     spacer = para(doc, "", "KH Đường kẻ")
     spacer.paragraph_format.space_before = Pt(8)
+    spacer.paragraph_format.keep_with_next = True
     t = table(doc, SIGN_W, rows=1, borders=False)
     left, right = t.rows[0].cells
-    cell_para(left, "Nơi nhận:", "KH Nơi nhận")
-    cell_para(left, "{%p for r in recipients %}", "KH Danh sách nơi nhận", first=False)
-    cell_para(left, "- {{ r }}", "KH Danh sách nơi nhận", first=False)
-    cell_para(left, "{%p endfor %}", "KH Danh sách nơi nhận", first=False)
-    cell_para(left, [("- Lưu: VT, ", ""), ("[đơn vị soạn thảo]", "h"), (".", "")], "KH Danh sách nơi nhận", False)
+    title = cell_para(left, "Nơi nhận:", "KH Nơi nhận")
+    if fmt == "party":  # HD 36: "Nơi nhận" chữ thường, đứng, gạch chân; danh sách cỡ 12
+        for r in title.runs:
+            r.underline = True
+            r.italic = False
+            r.font.size = Pt(14)
+    item = "KH Danh sách nơi nhận"
+    cell_para(left, "{%p for r in recipients %}", item, first=False)
+    p = cell_para(
+        left,
+        [
+            ("- {% if r.check %}", ""),
+            ("[kiểm tra: {{ r.name }}]", "h"),
+            ("{% else %}{{ r.name }}{% endif %} ({{ r.purpose }});", ""),
+        ],
+        item,
+        first=False,
+    )
+    if fmt == "party":
+        _sized(p, 12)
+    cell_para(left, "{%p endfor %}", item, first=False)
+    if fmt == "party":
+        _sized(cell_para(left, [("- Lưu ", ""), ("[Văn phòng cấp ủy]", "h"), (".", "")], item, False), 12)
+    else:
+        cell_para(left, [("- Lưu: VT, ", ""), ("[đơn vị soạn thảo]", "h"), (".", "")], item, False)
     cell_para(right, "{%p for line in issuer.signature %}", "KH Chữ ký")
-    cell_para(right, "{{ line }}", "KH Chữ ký", first=False)
+    cell_para(
+        right,
+        [
+            ("{% if issuer.signature_guessed %}", ""),
+            ("[kiểm tra: {{ line }}]", "h"),
+            ("{% else %}{{ line }}{% endif %}", ""),
+        ],
+        "KH Chữ ký",
+        first=False,
+    )
     cell_para(right, "{%p endfor %}", "KH Chữ ký", first=False)
     for _ in range(4):
         cell_para(right, "", "KH Chữ ký", first=False)
@@ -590,7 +739,11 @@ def appendix_head(doc: DocumentObject, number: str, title: str, new_page: bool =
     para(doc, title, "KH Phụ lục")
     para(
         doc,
-        f"(Kèm theo Báo cáo số{NBSP6}/BC-{{{{ issuer.abbr }}}} {{{{ signed_on }}}} của {{{{ issuer.name }}}})",
+        [
+            (f"(Kèm theo Báo cáo số{NBSP6}{{% if format == 'party' %}}-BC/{{% else %}}/BC-{{% endif %}}", ""),
+            *ABBR,
+            (" {{ signed_on }} của {{ issuer.name }})", ""),
+        ],
         "KH Ghi chú phụ lục",
     )
 
@@ -667,21 +820,28 @@ def appendices(doc: DocumentObject) -> None:
 # ------------------------------------------------------------------------------------------- build
 
 
-def build(kind: str) -> DocumentObject:
+def build(kind: str, fmt: str = "state") -> DocumentObject:
     doc = Document()
     setup_styles(doc)
     page_setup(doc)
-    properties(doc, kind)
+    properties(doc, kind, fmt)
     body_el = doc.element.body
     for p in list(body_el.iterchildren(qn("w:p"))):  # the base template's empty first paragraph
         body_el.remove(p)
-    header_block(doc)
-    title_block(doc)
+    rules_note(doc, fmt)
+    header_block(doc, fmt)
+    title_block(doc, fmt)
     opening(doc, kind)
     body(doc, kind)
-    signature_block(doc)
+    signature_block(doc, fmt)
     appendices(doc)
+    rows_never_split(doc)
     return doc
+
+
+def template_name(kind: str, fmt: str) -> str:
+    """ "annual.docx" for state bodies, "annual-dang.docx" for Party bodies (kehoach.report.render)."""
+    return f"{kind}-dang.docx" if fmt == "party" else f"{kind}.docx"
 
 
 def reproducible_bytes(doc: DocumentObject) -> bytes:
@@ -704,9 +864,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for kind in KINDS:
-        path = args.out / f"{kind}.docx"
-        path.write_bytes(reproducible_bytes(build(kind)))
-        print(path)
+        for fmt in FORMATS:
+            path = args.out / template_name(kind, fmt)
+            path.write_bytes(reproducible_bytes(build(kind, fmt)))
+            print(path)
     return 0
 
 

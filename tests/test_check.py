@@ -111,7 +111,7 @@ def test_misspelt_key_names_the_allowed_keys_and_the_nearest(run, data_copy: Pat
     assert err["code"] == "schema.extra_forbidden"
     assert err["path"] == "reporting.annual.infered"
     assert "có phải 'inferred'?" in err["message"]
-    assert "các khóa được phép: due, to, inferred, note, source" in err["message"]
+    assert "các khóa được phép: due, to, via, cc, inferred, note, source" in err["message"]
 
 
 def test_inferred_and_note_are_allowed_on_report_days_reviews_and_periods(run, data_copy: Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 from collections.abc import Iterable
@@ -206,6 +207,25 @@ class Registry:
         except AgencyError:
             return []
         return self.successors(agency.id) if agency.replaced_by else [agency]
+
+    def on(self, name: str, when: dt.date) -> list[Agency]:
+        """Who answered on ``when`` for a name as written: successors only of changes made by then."""
+        try:
+            agency = self.resolve(name)
+        except AgencyError:
+            return []
+        out: list[Agency] = []
+        stack, seen = [agency], set()
+        while stack:
+            a = stack.pop()
+            if a.id in seen:
+                continue
+            seen.add(a.id)
+            if a.replaced_by and (a.replaced_on is None or a.replaced_on <= when):
+                stack.extend(reversed([self.agencies[x] for x in a.replaced_by if x in self.agencies]))
+            elif a not in out:
+                out.append(a)
+        return out
 
     def current_names(self, names: Iterable[str]) -> list[str]:
         """Names to count tasks under today; a name the registry does not know stays as written."""

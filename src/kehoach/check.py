@@ -129,14 +129,19 @@ def _names(lp: LoadedPlan) -> Iterator[tuple[PathT, str]]:
     if plan.monitor:
         yield ("monitor",), plan.monitor
     rep = plan.reporting
-    if rep.annual:
-        for i, n in enumerate(rep.annual.to):
-            yield ("reporting", "annual", "to", i), n
-    if rep.consolidated:
-        if rep.consolidated.by:
-            yield ("reporting", "consolidated", "by"), rep.consolidated.by
-        for i, n in enumerate(rep.consolidated.to):
-            yield ("reporting", "consolidated", "to", i), n
+    for key in ("annual", "consolidated"):
+        block = getattr(rep, key)
+        if block is None:
+            continue
+        if getattr(block, "by", None):
+            yield ("reporting", key, "by"), block.by
+        for field_name in ("to", "via", "cc"):
+            for i, n in enumerate(getattr(block, field_name)):
+                yield ("reporting", key, field_name, i), n
+    for ri, route in enumerate(rep.routes):
+        for field_name in ("senders", "to", "via", "cc"):
+            for i, n in enumerate(getattr(route, field_name)):
+                yield ("reporting", "routes", ri, field_name, i), n
     for path, task in lp.task_paths():
         for field_name in ("lead", "support"):
             for i, n in enumerate(getattr(task, field_name)):

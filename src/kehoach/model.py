@@ -74,13 +74,15 @@ class DayMonth(Strict):
 class _Report(Strict):
     due: str | None = Field(default=None, description="dd/mm; null khi văn bản không nêu ngày.")
     to: list[str] = Field(default_factory=list)
+    via: list[str] = Field(default_factory=list, description="Gửi qua cơ quan này (để tổng hợp).")
+    cc: list[str] = Field(default_factory=list, description="Đồng gửi (để theo dõi, tổng hợp).")
     inferred: list[Literal["due", "to", "by"]] = Field(
         default_factory=list, description="Trường do người mã hóa suy ra; lý do ghi ở note."
     )
     note: str | None = None
     source: str | None = None
 
-    _to = field_validator("to", mode="before")(_names)
+    _to = field_validator("to", "via", "cc", mode="before")(_names)
 
     @field_validator("due")
     @classmethod
@@ -109,9 +111,25 @@ class ConsolidatedReporting(_Report):
         return DayMonth.parse(self.due) if self.due else None
 
 
+class ReportRoute(Strict):
+    """Where the yearly report of some senders goes, when it differs from ``reporting.annual``."""
+
+    senders: list[str] = Field(min_length=1, description="Cơ quan gửi báo cáo theo đường này.")
+    to: list[str] = Field(default_factory=list)
+    via: list[str] = Field(default_factory=list)
+    cc: list[str] = Field(default_factory=list)
+    note: str | None = None
+    source: str | None = None
+
+    _lists = field_validator("senders", "to", "via", "cc", mode="before")(_names)
+
+
 class Reporting(Strict):
     annual: AnnualReporting | None = None
     consolidated: ConsolidatedReporting | None = None
+    routes: list[ReportRoute] = Field(
+        default_factory=list, description="Báo cáo của một số cơ quan đi đường khác với annual (nơi nhận, đồng gửi)."
+    )
     semiannual: list[str] = Field(
         default_factory=list, description="Ngày báo cáo 6 tháng nếu văn bản quy định (dd/mm)."
     )
@@ -299,6 +317,16 @@ class Agency(Strict):
     )
     aliases: list[str] = Field(default_factory=list)
     level: AgencyLevel
+    abbr: str | None = Field(
+        default=None, description="Chữ viết tắt tên cơ quan trong ký hiệu văn bản (…/BC-STC, …-BC/TU), đã đối chiếu."
+    )
+    header_lines: list[str] = Field(
+        default_factory=list,
+        description="Tên cơ quan ở phần đầu văn bản, từng dòng như in (không kể cơ quan chủ quản).",
+    )
+    signature: list[str] = Field(
+        default_factory=list, description="Quyền hạn, chức vụ người ký báo cáo, từng dòng (KT. GIÁM ĐỐC, PHÓ GIÁM ĐỐC)."
+    )
     replaced_by: list[str] = Field(default_factory=list)
     replaced_on: dt.date | None = None
     basis: str | None = Field(default=None, description="Văn bản pháp lý của việc hợp nhất, đổi tên.")
@@ -314,7 +342,9 @@ class Agency(Strict):
     )
     note: str | None = None
 
-    _lists = field_validator("aliases", "replaced_by", "covers", "excludes", mode="before")(_names)
+    _lists = field_validator(
+        "aliases", "replaced_by", "covers", "excludes", "header_lines", "signature", mode="before"
+    )(_names)
 
     @field_validator("id")
     @classmethod

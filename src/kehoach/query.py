@@ -16,7 +16,7 @@ from kehoach.text import fold, strip_diacritics
 
 Role = Literal["lead", "support", "any"]
 CYCLE_KINDS = ("annual", "midterm", "final")
-_CYCLE = re.compile(r"^(annual|midterm|final)-(\d{4})$")
+_CYCLE = re.compile(r"^(annual|half|midterm|final)-(\d{4})$")
 
 
 class QueryError(ValueError):
@@ -79,13 +79,16 @@ def agency_role(
 
 
 def parse_cycle(name: str, plan: Plan) -> Cycle:
-    """``annual-2026``: that year; ``midterm-2028``/``final-2030``: from the start of the period."""
+    """``annual-2026``: that year; ``half-2026``: its first six months; ``midterm-2028``/``final-2030``: from the
+    start of the period."""
     m = _CYCLE.match(name.strip().lower())
     if not m:
-        raise QueryError(f"kỳ báo cáo {name!r} không hợp lệ; dùng annual-YYYY, midterm-YYYY hoặc final-YYYY")
+        raise QueryError(f"kỳ báo cáo {name!r} không hợp lệ; dùng annual-YYYY, half-YYYY, midterm-YYYY hoặc final-YYYY")
     kind, year = m.group(1), int(m.group(2))
     if kind == "annual":
         return Cycle(kind, year, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if kind == "half":  # the first six months, for a plan's 6-month report
+        return Cycle(kind, year, dt.date(year, 1, 1), dt.date(year, 6, 30))
     period = next((p for p in plan.periods if p.start <= year <= p.end), None)
     # From the start of the period, not the date of issue: tasks due before the plan was issued (QĐ 74
     # sets some for 11/2025) belong to the review too, and are the likeliest to be overdue.

@@ -83,6 +83,11 @@ class Period:
         return cls("annual", year, dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     @classmethod
+    def half(cls, year: int) -> Period:
+        """The first six months, for a plan's 6-month report; judged like a year (``is_annual``)."""
+        return cls("half", year, dt.date(year, 1, 1), dt.date(year, 6, 30))
+
+    @classmethod
     def review(cls, plan: Plan, kind: str, year: int) -> Period:
         """From 1 January of the first year of the plan's period containing ``year``."""
         period = next((p for p in plan.periods if p.start <= year <= p.end), None)
@@ -95,7 +100,7 @@ class Period:
 
     @property
     def is_annual(self) -> bool:
-        return self.kind == "annual"
+        return self.kind in ("annual", "half")
 
     def as_of(self, today: dt.date) -> dt.date:
         """The day tasks are judged at: the reference day, but never after the period ends."""
@@ -103,6 +108,8 @@ class Period:
 
 
 def period_of(plan: Plan, kind: str, year: int) -> Period:
+    if kind == "half":
+        return Period.half(year)
     return Period.annual(year) if kind == "annual" else Period.review(plan, kind, year)
 
 

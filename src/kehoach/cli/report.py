@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-KIND_HELP = "annual (báo cáo năm) | midterm (sơ kết giữa kỳ) | final (tổng kết)"
+KIND_HELP = "annual (báo cáo năm) | half (báo cáo 6 tháng) | midterm (sơ kết giữa kỳ) | final (tổng kết)"
 
 
 def register(app: typer.Typer) -> None:
@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("report")
     def report_cmd(
-        kind: Annotated[str, typer.Argument(help=KIND_HELP, metavar="annual|midterm|final", show_default=False)],
+        kind: Annotated[str, typer.Argument(help=KIND_HELP, metavar="annual|half|midterm|final", show_default=False)],
         plan: Annotated[str, typer.Option("--plan", help="Mã kế hoạch (xem `kehoach plans`).", show_default=False)],
         year: Annotated[
             int | None,
@@ -54,13 +54,25 @@ def register(app: typer.Typer) -> None:
         signed: Annotated[
             str | None, typer.Option("--date", help="Ngày ký YYYY-MM-DD (mặc định để trống ngày, tháng).")
         ] = None,
+        allow_empty: Annotated[
+            bool,
+            typer.Option("--allow-empty", help="Vẫn soạn khi cơ quan không chủ trì nhiệm vụ nào trong kỳ."),
+        ] = False,
+        allow_state_format: Annotated[
+            bool,
+            typer.Option(
+                "--allow-state-format",
+                help="Cơ quan Đảng mà không có mẫu thể thức Đảng (<loại>-dang.docx): dùng mẫu thể thức nhà nước.",
+            ),
+        ] = False,
         data_dir: DataOpt = None,
         today_: TodayOpt = None,
     ) -> None:
-        """Soạn dự thảo báo cáo năm, sơ kết, tổng kết (.docx, thể thức Nghị định 30/2020/NĐ-CP)."""
+        """Soạn dự thảo báo cáo năm, 6 tháng, sơ kết, tổng kết (.docx; thể thức Nghị định 30/2020/NĐ-CP, với cơ
+        quan Đảng Hướng dẫn 36-HD/VPTW)."""
         from kehoach.cli import fail, load, resolve_agency, today
         from kehoach.dataset import UnknownPlan
-        from kehoach.report import KINDS, ReportError, build_context, default_year, find_template
+        from kehoach.report import KINDS, NoDraft, ReportError, build_context, default_year, find_template
 
         kind = kind.strip().lower()
         if kind not in KINDS:
@@ -81,17 +93,22 @@ def register(app: typer.Typer) -> None:
         ref = today(today_)
         try:
             year = year or default_year(the_plan, kind, ref)
-            template_path = find_template(kind, data.root, template)
         except ReportError as exc:
             fail(str(exc))
+        if template is not None and not template.is_file():
+            fail(f"không tìm thấy mẫu báo cáo {str(template)!r}")
+        choice = (template, allow_state_format)
         if all_agencies:
-            _all_agencies(data, the_plan.id, kind, year, ref, sign_date, template_path, output, force)
+            _all_agencies(data, the_plan.id, kind, year, ref, sign_date, choice, output, force, allow_empty)
             return
         ag = resolve_agency(data, agency) if agency else None
         try:
-            context = build_context(data, the_plan.id, kind, year, ag, today=ref, signed=sign_date)
+            context = build_context(
+                data, the_plan.id, kind, year, ag, today=ref, signed=sign_date, allow_empty=allow_empty
+            )
+            template_path = find_template(kind, data.root, template, context["format"], allow_state_format)
         except ReportError as exc:
-            fail(str(exc))
+            fail(str(exc), 1 if isinstance(exc, NoDraft) else 2)
         target = _target(output, the_plan.id, kind, year, ag)
         if os.path.lexists(target) and not force:  # a dangling symlink is "there" too
             fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
@@ -152,16 +169,17 @@ def _all_agencies(
     year: int,
     ref: dt.date,
     sign_date: dt.date | None,
-    template_path: Path,
+    choice: tuple[Path | None, bool],
     output: Path | None,
     force: bool,
+    allow_empty: bool,
 ) -> None:
     """One draft per lead agency; nothing is written unless every draft renders and may be written."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kehoach.cli import fail
-    from kehoach.report import ReportError, build_context, default_filename, report_agencies
+    from kehoach.report import NoDraft, ReportError, build_context, default_filename, find_template, report_agencies
 
     folder = output or Path.cwd()
     if folder.exists() and not folder.is_dir():
@@ -186,9 +204,12 @@ def _all_agencies(
         for agency, target in targets:
             bar.update(job, description=f"Soạn báo cáo: {agency.name}")
             try:
-                context = build_context(data, plan_id, kind, year, agency, today=ref, signed=sign_date)
+                context = build_context(
+                    data, plan_id, kind, year, agency, today=ref, signed=sign_date, allow_empty=allow_empty
+                )
+                template_path = find_template(kind, data.root, choice[0], context["format"], choice[1])
             except ReportError as exc:
-                fail(str(exc))
+                fail(str(exc), 1 if isinstance(exc, NoDraft) else 2)
             warnings += context["warnings"]
             rendered.append((target, _render(context, template_path)))
             bar.advance(job)

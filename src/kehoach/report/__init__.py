@@ -11,13 +11,14 @@ Three layers, each usable alone:
 
 from kehoach.report.context import build_context, called, default_year, plan_reference, report_agencies, report_issuer
 from kehoach.report.form import abbreviation, signing_line, vn_date
-from kehoach.report.kinds import KIND_SLUG, KIND_VN, KINDS, ReportError
+from kehoach.report.kinds import KIND_SLUG, KIND_VN, KINDS, NoDraft, ReportError
 from kehoach.report.render import TemplateProblem, default_filename, find_template, render
 
 __all__ = [
     "KINDS",
     "KIND_SLUG",
     "KIND_VN",
+    "NoDraft",
     "ReportError",
     "TemplateProblem",
     "abbreviation",

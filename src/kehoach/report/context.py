@@ -19,8 +19,9 @@ from kehoach.dataset import DataSet
 from kehoach.model import Agency, Plan
 from kehoach.progress import progress_of
 from kehoach.query import Cycle, QueryError, parse_cycle
-from kehoach.report.form import issuer_block, signing_line, vn_date
-from kehoach.report.kinds import KIND_VN, ReportError, check_kind, check_year
+from kehoach.report.form import issuer_block, layout, signing_line, vn_date
+from kehoach.report.kinds import KIND_VN, YEARLY, NoDraft, ReportError, check_kind, check_year
+from kehoach.report.recipients import recipients as recipients_of
 from kehoach.status import EXAMPLE_NOTE, STATUS_LABELS, STATUS_ORDER, assess, period_of, responsibilities
 from kehoach.status import tally as status_tally
 from kehoach.text import ascii_key, clean_for_word, shorten
@@ -95,12 +96,16 @@ def _subject(kind: str, plan: Plan, cycle: Cycle) -> str:
         ref += f" về {_lower_first(plan.title)}"  # an unnumbered plan is known only by its title
     if kind == "annual":
         return f"Kết quả thực hiện {ref} năm {cycle.year}"
+    if kind == "half":
+        return f"Kết quả thực hiện {ref} 6 tháng đầu năm {cycle.year}"
     if kind == "midterm":
         return f"Sơ kết giữa kỳ thực hiện {ref}, {_period_label(cycle)}"
     return f"Tổng kết thực hiện {ref}, {_period_label(cycle)}"
 
 
 def _next_phrase(kind: str, plan: Plan, year: int) -> str:
+    if kind == "half":
+        return f"6 tháng cuối năm {year}"
     if kind == "annual":
         return f"năm {year + 1}" if year < plan.end_year else "thời gian tới"
     period = next((p for p in plan.periods if p.start <= year <= p.end), None)
@@ -154,39 +159,14 @@ def report_agencies(
     return sorted(found.values(), key=lambda a: ascii_key(a.name))
 
 
-def report_issuer(data: DataSet, plan: Plan) -> Agency:
-    """Who writes the consolidated report: the monitoring agency (today's successor), else the issuer."""
+def report_issuer(data: DataSet, plan: Plan, when: dt.date | None = None) -> Agency:
+    """Who writes the consolidated report: the monitoring agency (its successor on ``when``), else the issuer."""
     for name in (plan.monitor, plan.reporting.consolidated.by if plan.reporting.consolidated else None, plan.issuer):
         if name:
-            current = data.registry.current(name)
+            current = data.registry.on(name, when) if when else data.registry.current(name)
             if current:
                 return current[0]
     raise ReportError(f"kế hoạch {plan.id}: không xác định được cơ quan theo dõi, tổng hợp trong sổ đăng ký cơ quan")
-
-
-def _recipients(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool) -> tuple[list[str], str]:
-    """Where the report goes: an agency's report to the monitoring agency, the consolidated one upwards.
-
-    Returns the "Nơi nhận" lines and the names for the closing sentence.
-    """
-    rep = plan.reporting
-    names: list[str] = []
-    purpose = "để báo cáo"
-    if not consolidated:
-        names = list(rep.annual.to) if rep.annual and rep.annual.to else ([plan.monitor] if plan.monitor else [])
-        purpose = "để tổng hợp"
-    own = {a.id for n in names for a in data.registry.current(n)}
-    if consolidated or issuer.id in own:
-        names = list(rep.consolidated.to) if rep.consolidated and rep.consolidated.to else [plan.issuer]
-        purpose = "để báo cáo"
-    labels: list[str] = []
-    for n in names:
-        current = data.registry.current(n)
-        if current and current[0].id == issuer.id:
-            continue
-        labels.append(current[0].name if current else n)
-    labels = list(dict.fromkeys(labels))
-    return [f"{label} ({purpose});" for label in labels], ", ".join(labels)
 
 
 # --------------------------------------------------------------------------------------- context
@@ -195,7 +175,7 @@ def _recipients(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool) -
 def default_year(plan: Plan, kind: str, today: dt.date) -> int:
     """Annual: this year. Mid-term, final: the plan's next review of that kind, else its last one."""
     check_kind(kind)
-    if kind == "annual":
+    if kind in YEARLY:
         return min(max(today.year, plan.start_year), plan.end_year)
     years = sorted(r.year for r in plan.reviews if r.kind == kind)
     if not years:
@@ -414,7 +394,7 @@ def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, year: int) -> lis
 
 def _scope_warnings(data: DataSet, plan: Plan, kind: str, year: int, ag: Agency | None) -> list[str]:
     warnings: list[str] = []
-    if kind != "annual" and plan.reviews and not any(r.kind == kind and r.year == year for r in plan.reviews):
+    if kind not in YEARLY and plan.reviews and not any(r.kind == kind and r.year == year for r in plan.reviews):
         planned = ", ".join(f"{KIND_VN[r.kind]} {r.year}" for r in plan.reviews) or "không có"
         warnings.append(f"kế hoạch {plan.id} không quy định {KIND_VN[kind]} năm {year} (các kỳ quy định: {planned})")
     if ag is not None and ag.replaced_by:
@@ -425,6 +405,27 @@ def _scope_warnings(data: DataSet, plan: Plan, kind: str, year: int, ag: Agency 
     return warnings
 
 
+def report_date(cycle: Cycle, today: dt.date, signed: dt.date | None) -> dt.date:
+    """The date the report bears: the signing date, else today while the report is current (its year or
+    the next), else the end of its cycle (a 2024 report drafted in 2026 speaks as of 31/12/2024)."""
+    if signed:
+        return signed
+    if cycle.end.year <= today.year <= cycle.end.year + 1 and today >= cycle.start:
+        return today
+    return cycle.end
+
+
+def _propose_to(issuer: Agency) -> str:
+    """To whom the section "Đề xuất, kiến nghị" speaks, by the issuer's place in the system."""
+    if issuer.level == "central":
+        return "Chính phủ, Thủ tướng Chính phủ"
+    if issuer.level == "party":
+        return "Ban Chấp hành Đảng bộ tỉnh, Ban Thường vụ Tỉnh ủy và cấp ủy cấp trên"
+    if issuer.level == "province" and issuer.name.startswith("UBND"):
+        return "Chính phủ, Thủ tướng Chính phủ, các bộ, ngành Trung ương"
+    return "UBND tỉnh, các bộ, ngành Trung ương"
+
+
 def build_context(
     data: DataSet,
     plan_id: str,
@@ -433,11 +434,14 @@ def build_context(
     agency: Agency | str | None = None,
     today: dt.date | None = None,
     signed: dt.date | None = None,
+    allow_empty: bool = False,
 ) -> dict[str, Any]:
     """Everything a report template needs, as plain data. ``agency`` None: the consolidated report.
 
     Statuses are judged as of ``today``, but never later than the end of the cycle: a 2026 report
     drafted in 2027 shows the tasks as they stood on 31/12/2026 against the progress up to 2026.
+    Who signs and who receives are resolved as of the report date (``report_date``). An agency
+    with no task in scope gets a NoDraft error unless ``allow_empty``.
     """
     check_kind(kind)
     today = today or dt.date.today()
@@ -447,24 +451,31 @@ def build_context(
         cycle = parse_cycle(f"{kind}-{year}", plan)
     except QueryError as exc:
         raise ReportError(str(exc)) from None
+    if kind == "half" and not plan.reporting.semiannual:
+        raise NoDraft(
+            f"kế hoạch {plan.id} không quy định báo cáo 6 tháng (reporting.semiannual); dùng báo cáo năm (annual)"
+        )
     ag = _resolve_agency(data, agency)
     consolidated = ag is None
-    issuer_agency = report_issuer(data, plan) if consolidated else ag
+    when = report_date(cycle, today, signed)
+    issuer_agency = report_issuer(data, plan, when) if consolidated else ag
     assert issuer_agency is not None
     ref = min(today, cycle.end)
     warnings = _scope_warnings(data, plan, kind, year, ag)
     t = tally(data, plan, kind, year, today, ag, consolidated)
     if ag is not None and not t.tasks:
-        warnings.append(f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ {cycle.name}")
+        message = f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ {cycle.name}"
+        if not allow_empty:
+            raise NoDraft(f"{message}: không soạn báo cáo (dùng --allow-empty nếu vẫn cần)")
+        warnings.append(message)
     if t.example:
         warnings.append(EXAMPLE_NOTE)
     n_tasks = len(t.tasks)
     done = t.total.get("done_on_time", 0) + t.total.get("done_late", 0)
     targets = _target_rows(data, plan, ag, year)
     issuer = issuer_block(data.registry, issuer_agency)
-    recipients, send_to = _recipients(data, plan, issuer_agency, consolidated)
-    sign_year = signed.year if signed else max(cycle.end.year, today.year)
-    date_line = signing_line(issuer["place"], signed, sign_year)
+    sent = recipients_of(data, plan, issuer_agency, consolidated, when)
+    date_line = signing_line(issuer["place"], signed, when.year)
     context: dict[str, Any] = {
         "kind": kind,
         "kind_vn": KIND_VN[kind],
@@ -517,12 +528,21 @@ def build_context(
         "status_labels": [STATUS_LABELS[c] for c in STATUS_ORDER],
         "chart": {
             "by": "Cơ quan chủ trì" if consolidated else "Nhóm nhiệm vụ",
-            "rows": _chart_rows(t.by_group, by_size=consolidated) if kind != "annual" else [],
+            "rows": _chart_rows(t.by_group, by_size=consolidated) if kind not in YEARLY else [],
         },
         "next": _next_phrase(kind, plan, year),
         "next_upper": _next_phrase(kind, plan, year).upper(),
-        "recipients": recipients,
-        "send_to": send_to,
+        "recipients": sent["list"],
+        "closing": sent["closing"],
+        "report_date": vn_date(when),
+        "format": issuer["format"],
+        "layout": layout(),
+        "propose_to": _propose_to(issuer_agency),
         "warnings": warnings,
     }
-    return _clean(context)
+    out = _clean(context)
+    # Runs of one sentence: cleaned, but their spaces at either end are part of the sentence.
+    out["closing"] = [
+        {"text": _SPACES.sub(" ", clean_for_word(r["text"])), "check": r["check"]} for r in sent["closing"]
+    ]
+    return out

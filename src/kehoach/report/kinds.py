@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from kehoach.model import Plan
 
-KINDS = ("annual", "midterm", "final")
-KIND_VN = {"annual": "năm", "midterm": "sơ kết", "final": "tổng kết"}
-KIND_SLUG = {"annual": "nam", "midterm": "so-ket", "final": "tong-ket"}
+KINDS = ("annual", "half", "midterm", "final")
+KIND_VN = {"annual": "năm", "half": "6 tháng", "midterm": "sơ kết", "final": "tổng kết"}
+KIND_SLUG = {"annual": "nam", "half": "6-thang", "midterm": "so-ket", "final": "tong-ket"}
+YEARLY = ("annual", "half")  # judged within their year, not since the start of the period
 
 
 class ReportError(ValueError):
     """A report that cannot be drafted as asked (unknown kind, year outside the plan…)."""
+
+
+class NoDraft(ReportError):
+    """The data cannot support a correct draft (no task in scope, no template of the issuer's format)."""
 
 
 def check_kind(kind: str) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from kehoach.model import Agency
-from kehoach.report.kinds import KIND_SLUG, ReportError, check_kind
+from kehoach.report.form import CELL_MARGINS_MM, PARTY, STATE
+from kehoach.report.kinds import KIND_SLUG, NoDraft, ReportError, check_kind
 from kehoach.status import STATUS_ORDER
 from kehoach.text import shorten, slug
 
@@ -22,21 +23,41 @@ def bundled_templates() -> Path:
     return bundled_templates_dir()
 
 
-def find_template(kind: str, data_root: Path | None = None, explicit: Path | None = None) -> Path:
-    """``--template``, else ``templates/<kind>.docx`` beside the data directory, else the bundled one."""
+def template_name(kind: str, fmt: str = STATE) -> str:
+    """ "annual.docx" (Nghị định 30/2020/NĐ-CP), "annual-dang.docx" (Hướng dẫn 36-HD/VPTW)."""
+    return f"{kind}-dang.docx" if fmt == PARTY else f"{kind}.docx"
+
+
+def find_template(
+    kind: str,
+    data_root: Path | None = None,
+    explicit: Path | None = None,
+    fmt: str = STATE,
+    allow_state: bool = False,
+) -> Path:
+    """``--template``, else ``templates/<name>`` beside the data directory, else the bundled one.
+
+    A Party body's report needs a Party template (``<kind>-dang.docx``); without one, it is an
+    error unless ``allow_state`` accepts the state format instead.
+    """
     check_kind(kind)
     if explicit is not None:
         if not explicit.is_file():
             raise ReportError(f"không tìm thấy mẫu báo cáo {str(explicit)!r}")
         return explicit
+    names = [template_name(kind, fmt)] + ([template_name(kind)] if fmt == PARTY and allow_state else [])
     candidates = []
-    if data_root is not None:
-        candidates.append(Path(data_root).resolve().parent / "templates" / f"{kind}.docx")
-    candidates.append(bundled_templates() / f"{kind}.docx")
+    for name in names:
+        if data_root is not None:
+            candidates.append(Path(data_root).resolve().parent / "templates" / name)
+        candidates.append(bundled_templates() / name)
     for c in candidates:
         if c.is_file():
             return c
-    raise ReportError(f"không tìm thấy mẫu báo cáo {kind}.docx (đã tìm: {', '.join(map(str, candidates))})")
+    hint = "; dùng --allow-state-format để soạn theo thể thức nhà nước" if fmt == PARTY else ""
+    raise NoDraft(
+        f"không tìm thấy mẫu báo cáo {names[0]} (đã tìm: {', '.join(map(str, candidates))}){hint}"
+    )
 
 
 def default_filename(plan_id: str, kind: str, year: int, agency: Agency | None) -> str:
@@ -69,7 +90,12 @@ def _template_error(exc: Exception) -> str:
 
 
 def render(context: dict[str, Any], template_path: Path) -> bytes:
-    """Fill the template with the plain-data ``context``; returns the .docx bytes."""
+    """Fill the template with the plain-data ``context``, then set what a template cannot compute."""
+    return finish(fill_template(context, template_path), context)
+
+
+def fill_template(context: dict[str, Any], template_path: Path) -> bytes:
+    """The template filled by docxtpl in a sandboxed, autoescaping Jinja environment; the .docx bytes."""
     import copy
 
     from docx.shared import Mm
@@ -96,12 +122,56 @@ def render(context: dict[str, Any], template_path: Path) -> bytes:
         tpl.render(ctx, jinja_env=env, autoescape=True)
     except TemplateError as exc:
         raise TemplateProblem(f"mẫu {template_path.name}: {_template_error(exc)}") from None
-    props = tpl.docx.core_properties
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+# Paragraphs (by style id) whose top border is a rule, and the context value of its length in mm.
+RULE_STYLES = {"KHRuleIssuer": ("issuer", "rule_mm"), "KHRuleMotto": ("layout", "motto_rule_mm")}
+
+
+def finish(docx: bytes, context: dict[str, Any]) -> bytes:
+    """Rule lengths from the text above them (NĐ 30: 1/3 - 1/2 of the issuer's name, the whole Tiêu
+    ngữ; HD 36: the whole Party title), and the document properties. Plain data in, bytes out."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    doc = Document(io.BytesIO(docx))
+    lengths = dict(context.get("layout") or {})
+    if context.get("format") == PARTY:
+        lengths["motto_rule_mm"] = lengths.get("party_rule_mm", 0)
+    for p in _all_paragraphs(doc):
+        style_id = p.style.style_id if p.style is not None else ""
+        if style_id not in RULE_STYLES:
+            continue
+        where, key = RULE_STYLES[style_id]
+        length = (context.get("issuer") or {}).get(key) if where == "issuer" else lengths.get(key)
+        tc = p._p.getparent()
+        width = tc.find(qn("w:tcPr")).find(qn("w:tcW")) if tc.tag == qn("w:tc") else None
+        if not length or width is None:
+            continue
+        text_mm = int(width.get(qn("w:w"))) / 1440 * 25.4 - CELL_MARGINS_MM
+        side = max(0.0, (text_mm - float(length)) / 2)
+        p.paragraph_format.left_indent = Mm(side)
+        p.paragraph_format.right_indent = Mm(side)
+    props = doc.core_properties
+    rules = props.comments.split(" Tạo bằng")[0] if props.comments else ""  # "Thể thức: …" of the template
     props.title = context["subject"][:250]
     props.subject = context["plan"]["id"]
     props.author = context["issuer"]["name"]
     props.last_modified_by = "kehoach"
-    props.comments = f"Dự thảo tạo bằng kehoach; số liệu tính đến {context['as_of']}."
+    props.comments = f"Dự thảo tạo bằng kehoach; số liệu tính đến {context['as_of']}. {rules}".strip()
     buf = io.BytesIO()
-    tpl.save(buf)
+    doc.save(buf)
     return buf.getvalue()
+
+
+def _all_paragraphs(doc: Any) -> list[Any]:
+    out = list(doc.paragraphs)
+    for t in doc.tables:
+        for row in t.rows:
+            for cell in row.cells:
+                out += cell.paragraphs
+    return out
