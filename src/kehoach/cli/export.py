@@ -96,7 +96,8 @@ def export_sqlite_cmd(
     today_: TodayOpt = None,
 ) -> None:
     """Cơ sở dữ liệu SQLite để công bố (Datasette): bảng chuẩn hóa, tìm kiếm toàn văn, khung nhìn."""
-    from kehoach.export.sqlite import METADATA, build
+    from kehoach.export.sqlite import build
+    from kehoach.export.sqlite import metadata as datasette_metadata
 
     target = _output(output, (".db", ".sqlite", ".sqlite3"))
     _refuse_existing(target, force)
@@ -109,7 +110,7 @@ def export_sqlite_cmd(
     content, counts = build(data, ref, show_progress=True)
     write_file(target, content, force)
     if metadata is not None:
-        write_file(metadata, METADATA.encode("utf-8"), force)
+        write_file(metadata, datasette_metadata(target.stem).encode("utf-8"), force)
     summary = ", ".join(f"{n} {label}" for label, n in counts.items())
     typer.echo(f"Đã ghi {target}: {summary}")
 
