@@ -95,6 +95,10 @@ class Registry:
             raise AmbiguousAgency(name, sorted(self.agencies[i].name for i in ids))
         raise UnknownAgency(name, self.suggest(name))
 
+    def knows(self, name: str) -> bool:
+        """Whether a name resolves (to one agency or several), without computing suggestions."""
+        return bool(self._exact.get(fold(name)) or self._loose.get(ascii_key(name)))
+
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """Registry names closest to ``name``, ranked by the words that tell agencies apart.
 

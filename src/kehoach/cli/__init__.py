@@ -220,9 +220,9 @@ def check_cmd(
 
 def _register() -> None:
     """Commands that live in their own modules register themselves here."""
-    from kehoach.cli import cache, completion, export, progress, query, report
+    from kehoach.cli import cache, completion, encode, export, progress, query, report
 
-    for mod in (query, progress, report, cache, export, completion):
+    for mod in (query, progress, report, cache, export, completion, encode):
         mod.register(app)
 
 

@@ -109,6 +109,8 @@ def register(app: typer.Typer) -> None:
             template_path = find_template(kind, data.root, template, context["format"], allow_state_format)
         except ReportError as exc:
             fail(str(exc), 1 if isinstance(exc, NoDraft) else 2)
+        if template is None:
+            _warn(_beside_the_data(template_path))
         target = _target(output, the_plan.id, kind, year, ag)
         if os.path.lexists(target) and not force:  # a dangling symlink is "there" too
             fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
@@ -153,6 +155,15 @@ def _write(target: Path, content: bytes) -> None:
         atomic_write(target, content)
     except OSError as exc:
         fail(f"không ghi được {str(target)!r}: {exc.strerror or exc}", 1)
+
+
+def _beside_the_data(template_path: Path) -> list[str]:
+    """A template found beside the data (not given with --template, not bundled) is never used in silence."""
+    from kehoach.report.render import template_is_bundled
+
+    if template_is_bundled(template_path):
+        return []
+    return [f"dùng mẫu {template_path} (thư mục templates/ cạnh thư mục dữ liệu; --template để chọn mẫu khác)"]
 
 
 def _warn(messages: list[str]) -> None:
@@ -211,6 +222,8 @@ def _all_agencies(
             except ReportError as exc:
                 fail(str(exc), 1 if isinstance(exc, NoDraft) else 2)
             warnings += context["warnings"]
+            if choice[0] is None:
+                warnings += _beside_the_data(template_path)
             rendered.append((target, _render(context, template_path)))
             bar.advance(job)
     _warn(warnings)

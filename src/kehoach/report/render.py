@@ -1,12 +1,23 @@
 """DOCX rendering: find the template, fill it, return the bytes. Nothing is written here.
 
-``render`` fills a Word template (docxtpl) in a sandboxed, autoescaping Jinja environment: text
-from the data ("KH&CN", "<", "{{ 7*7 }}") is always text, never markup or template code.
+A template is untrusted input. ``render`` fills it (docxtpl) with plain data only (strings,
+numbers, booleans, lists and dicts: no object whose methods could reach a file), in an immutable,
+autoescaping Jinja sandbox that calls nothing but whitelisted filters and tests, caps ``range``,
+repetition, concatenation and powers, refuses ``include``/``import``/``extends``, and runs in a
+child process with CPU-time and memory limits. Text from the data ("KH&CN", "<", "{{ 7*7 }}") is
+always text, never markup or template code. Images (status swatches, chart bars) are inert text
+markers in the context, swapped for pictures after rendering.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import re
+import secrets
+import select
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +71,14 @@ def find_template(
     )
 
 
+def template_is_bundled(path: Path) -> bool:
+    """Is this one of the templates shipped with kehoach (not one found beside the data)?"""
+    try:
+        return path.resolve().parent == bundled_templates().resolve()
+    except OSError:
+        return False
+
+
 def default_filename(plan_id: str, kind: str, year: int, agency: Agency | None) -> str:
     """ "bao-cao-nam-2026-aec-2026-so-tai-chinh.docx"; the consolidated report ends in "-tong-hop"."""
     who = slug(agency.name) if agency else "tong-hop"
@@ -67,61 +86,267 @@ def default_filename(plan_id: str, kind: str, year: int, agency: Agency | None) 
 
 
 class TemplateProblem(ReportError):
-    """The template itself is broken (Jinja syntax, unknown variable): a message, not a traceback."""
+    """The template is broken or hostile (Jinja syntax, unknown variable, a refused call, a limit)."""
 
 
-def _template_error(exc: Exception) -> str:
+# Limits of one rendering (module constants, so a test can lower them).
+RENDER_CPU_SECONDS = 20  # CPU time of the rendering child process
+RENDER_WALL_SECONDS = 90  # wall clock, for a loaded machine; the child is killed after it
+RENDER_MEMORY_BYTES = 1 << 30  # address space the child may add to what it inherits
+MAX_RANGE = 10_000  # items of one range()
+MAX_LENGTH = 1_000_000  # characters of a string or items of a list built by *, + or a filter
+MAX_POWER_BITS = 4_096  # size of the result of **
+MAX_MACRO_DEPTH = 50  # nested macro calls (a recursive macro)
+LIMIT_MESSAGE = "mẫu vượt giới hạn thời gian/bộ nhớ"
+
+# Filters a template may use: none of them calls back into Python objects or builds unbounded output.
+SAFE_FILTERS = (
+    "abs", "batch", "capitalize", "count", "d", "default", "dictsort", "e", "escape", "first", "float",
+    "groupby", "int", "items", "join", "last", "length", "list", "lower", "map", "max", "min", "reject",
+    "rejectattr", "replace", "reverse", "round", "select", "selectattr", "slice", "sort", "string",
+    "striptags", "sum", "title", "tojson", "trim", "truncate", "unique", "upper", "wordcount",
+)  # fmt: skip
+# Methods of plain data that a template may call ({{ x.upper() }}, {% for k, v in d.items() %}).
+SAFE_METHODS = {
+    str: {"upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "startswith", "endswith"},
+    dict: {"items", "keys", "values", "get"},
+}
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # 10.000, as Vietnamese text writes it
+
+
+def _plain_only(value: Any, where: str = "context") -> None:
+    """The context holds plain data only; anything else would hand the template an object's methods."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise TypeError(f"{where}: khóa {k!r} không phải chuỗi")
+            _plain_only(v, f"{where}.{k}")
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _plain_only(v, f"{where}[{i}]")
+    elif not isinstance(value, _PLAIN):
+        raise TypeError(f"{where}: {type(value).__name__} không phải dữ liệu thuần")
+
+
+def _sandbox() -> Any:
+    """The Jinja environment of report templates (see the module docstring)."""
+    from jinja2 import StrictUndefined, Undefined, nodes
+    from jinja2.exceptions import TemplateSyntaxError
+    from jinja2.runtime import LoopContext, Macro
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    def sized(value: Any) -> Any:
+        if isinstance(value, str | list | tuple) and len(value) > MAX_LENGTH:
+            raise SecurityError(f"kết quả dài quá {_n(MAX_LENGTH)} ký tự/phần tử")
+        return value
+
+    def capped_range(*args: int) -> range:
+        r = range(*args)
+        if len(r) > MAX_RANGE:
+            raise SecurityError(f"range() quá {_n(MAX_RANGE)} phần tử")
+        return r
+
+    def guard(fn: Any) -> Any:
+        def filtered(*args: Any, **kwargs: Any) -> Any:
+            return sized(fn(*args, **kwargs))
+
+        for attr in ("jinja_pass_arg",):
+            if hasattr(fn, attr):
+                setattr(filtered, attr, getattr(fn, attr))
+        return filtered
+
+    class ReportSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+", "%", "//", "/"})
+
+        def __init__(self) -> None:
+            super().__init__(autoescape=True, undefined=StrictUndefined)
+            self.filters = {name: guard(self.filters[name]) for name in SAFE_FILTERS}
+            self.globals = {"range": capped_range}
+            self.depth = 0
+
+        def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+            tree = super()._parse(source, name, filename)
+            for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+                tag = {nodes.Include: "include", nodes.Extends: "extends"}.get(type(node), "import")
+                raise TemplateSyntaxError(
+                    f"thẻ {{% {tag} %}} không được phép: mẫu báo cáo không đọc tệp hay mẫu khác", node.lineno, name
+                )
+            return tree
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**":
+                if not (isinstance(left, int | float) and isinstance(right, int | float)):
+                    raise SecurityError("** chỉ dùng với số")
+                size = abs(right) * max(abs(left), 2).bit_length() if isinstance(left, int) else 0
+                if isinstance(right, int) and right > 0 and size > MAX_POWER_BITS:
+                    raise SecurityError(f"lũy thừa quá lớn (quá {_n(MAX_POWER_BITS)} bit)")
+                return left**right
+            if operator == "%" and isinstance(left, str):
+                raise SecurityError("định dạng chuỗi bằng % không được phép; dùng ~ để nối chuỗi")
+            if operator == "*":
+                for seq, n in ((left, right), (right, left)):
+                    if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_LENGTH:
+                        raise SecurityError(f"lặp chuỗi/danh sách quá {_n(MAX_LENGTH)} ký tự/phần tử")
+            seqs = isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
+            if operator == "+" and seqs and len(left) + len(right) > MAX_LENGTH:
+                raise SecurityError(f"nối chuỗi/danh sách quá {_n(MAX_LENGTH)} ký tự/phần tử")
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            obj = __obj
+            if isinstance(obj, Undefined):  # lipsum(), dict(), cycler()…: not there at all
+                obj._fail_with_undefined_error()
+            if obj is capped_range or isinstance(obj, LoopContext):
+                return __self._call(__context, obj, args, kwargs)
+            owner = getattr(obj, "__self__", None)
+            name = getattr(obj, "__name__", "")
+            if isinstance(owner, LoopContext) and name in ("cycle", "changed"):
+                return __self._call(__context, obj, args, kwargs)
+            if isinstance(obj, Macro):
+                if __self.depth >= MAX_MACRO_DEPTH:
+                    raise SecurityError(f"macro gọi lồng nhau quá {MAX_MACRO_DEPTH} cấp (đệ quy?)")
+                __self.depth += 1
+                try:
+                    return __self._call(__context, obj, args, kwargs)
+                finally:
+                    __self.depth -= 1
+            for kind, allowed in SAFE_METHODS.items():
+                if type(owner) is kind and name in allowed:
+                    return __self._call(__context, obj, args, kwargs)
+            what = f"{type(owner).__name__}.{name}" if owner is not None else (name or type(obj).__name__)
+            raise SecurityError(f"mẫu không được gọi {what}(): chỉ dùng bộ lọc và phép thử được phép")
+
+        def _call(self, context: Any, obj: Any, args: Any, kwargs: Any) -> Any:
+            return sized(super().call(context, obj, *args, **kwargs))
+
+    return ReportSandbox()
+
+
+def _line_of(exc: BaseException) -> int | None:
+    """The template line where a runtime error happened (Jinja rewrites tracebacks to template lines)."""
+    lineno = getattr(exc, "lineno", None)
+    if lineno:
+        return int(lineno)
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            found = tb.tb_lineno
+        tb = tb.tb_next
+    return found
+
+
+def _template_error(exc: BaseException, source: str | None) -> str:
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.sandbox import SecurityError
 
     if isinstance(exc, SecurityError):
-        kind = "thẻ Jinja truy cập thuộc tính không được phép"
+        kind = "thẻ Jinja không được phép"
     elif isinstance(exc, UndefinedError):
         kind = "biến không có trong dữ liệu báo cáo (xem docs/templates.md)"
     elif isinstance(exc, TemplateSyntaxError):
         kind = "lỗi cú pháp Jinja"
+    elif isinstance(exc, RecursionError):
+        kind = "đệ quy quá sâu"
+    elif isinstance(exc, ZeroDivisionError):
+        kind = "chia cho 0"
     else:
-        kind = "lỗi khi điền mẫu"
+        kind = f"lỗi khi điền mẫu ({type(exc).__name__})"
     text = f"{kind}: {getattr(exc, 'message', None) or exc}"
-    near = " ".join(x.strip() for x in getattr(exc, "docx_context", None) or [] if x.strip())
-    if near:  # docxtpl gives the text around the tag, which the user can search for in Word
-        text += f" (gần: {shorten(near, 80)!r})"
+    line = _line_of(exc)
+    if line and source:  # docxtpl puts each Word paragraph on its own line: show that paragraph's text
+        lines = source.splitlines()
+        near = re.sub(r"<[^>]+>", "", lines[line - 1]).strip() if 0 < line <= len(lines) else ""
+        if near:
+            text += f" (ở đoạn văn: {shorten(near, 80)!r})"
     return text
 
 
-def render(context: dict[str, Any], template_path: Path) -> bytes:
-    """Fill the template with the plain-data ``context``, then set what a template cannot compute."""
-    return finish(fill_template(context, template_path), context)
+def _renderer() -> Any:
+    """docxtpl's DocxTemplate, with every exception of a part's rendering kept with the part's source."""
+    from docxtpl import DocxTemplate
+
+    class Template(DocxTemplate):  # type: ignore[misc]
+        def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> Any:
+            try:
+                return super().render_xml_part(src_xml, part, context, jinja_env)
+            except Exception as exc:
+                exc.kehoach_source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)  # type: ignore[attr-defined]
+                raise
+
+    return Template
 
 
-def fill_template(context: dict[str, Any], template_path: Path) -> bytes:
-    """The template filled by docxtpl in a sandboxed, autoescaping Jinja environment; the .docx bytes."""
+def _images(context: dict[str, Any], nonce: str) -> tuple[dict[str, Any], list[tuple[bytes, float, float]]]:
+    """Swatches and bars as inert text markers in a copy of the context, and the pictures they stand for."""
     import copy
-
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-    from jinja2 import StrictUndefined, TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
 
     from kehoach.chart import stacked_bar, swatch
 
+    ctx = copy.deepcopy(context)
+    pictures: list[tuple[bytes, float, float]] = []
+
+    def marker(png: bytes, width: float, height: float) -> str:
+        pictures.append((png, width, height))
+        return f"KEHOACHIMG{nonce}N{len(pictures) - 1}E"
+
+    for c in ctx.get("counts", []):
+        c["swatch"] = marker(swatch(c["code"]), 3.5, 3.5)
+    for row in ctx.get("chart", {}).get("rows", []):
+        width = max(row["width_mm"], 0.5)
+        row["bar"] = marker(stacked_bar(row["counts"], STATUS_ORDER, width), width, 4.0)
+    return ctx, pictures
+
+
+def _place_images(doc: Any, nonce: str, pictures: list[tuple[bytes, float, float]]) -> None:
+    """Swap every marker in the body's text for its picture, in the same run (so in the same place)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    pattern = re.compile(f"KEHOACHIMG{nonce}N(\\d+)E")
+    for t in doc.element.body.iter(qn("w:t")):
+        if not t.text or nonce not in t.text:
+            continue
+        parts = pattern.split(t.text)
+        t.text = parts[0]
+        t.set(qn("xml:space"), "preserve")
+        at = t
+        for index, after in zip(parts[1::2], parts[2::2], strict=True):
+            png, width, height = pictures[int(index)]
+            inline = doc.part.new_pic_inline(io.BytesIO(png), Mm(width), Mm(height))
+            drawing = OxmlElement("w:drawing")
+            drawing.append(inline)
+            at.addnext(drawing)
+            text = OxmlElement("w:t")
+            text.text = after
+            text.set(qn("xml:space"), "preserve")
+            drawing.addnext(text)
+            at = text
+
+
+def fill_template(context: dict[str, Any], template_path: Path) -> bytes:
+    """The template filled by docxtpl in the sandbox, pictures in place; the .docx bytes (in this process)."""
+    _plain_only(context)
     try:
-        tpl = DocxTemplate(str(template_path))
+        tpl = _renderer()(str(template_path))
         tpl.init_docx()
     except Exception as exc:  # a corrupt or non-docx file: python-docx raises many kinds
         raise TemplateProblem(f"không mở được mẫu {str(template_path)!r}: {exc}") from None
-    ctx = copy.deepcopy(context)
-    for c in ctx["counts"]:
-        c["swatch"] = InlineImage(tpl, io.BytesIO(swatch(c["code"])), width=Mm(3.5), height=Mm(3.5))
-    for row in ctx["chart"]["rows"]:
-        width = max(row["width_mm"], 0.5)
-        bar = stacked_bar(row["counts"], STATUS_ORDER, width)
-        row["bar"] = InlineImage(tpl, io.BytesIO(bar), width=Mm(width), height=Mm(4))
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    nonce = secrets.token_hex(8)
+    ctx, pictures = _images(context, nonce)
     try:
-        tpl.render(ctx, jinja_env=env, autoescape=True)
-    except TemplateError as exc:
-        raise TemplateProblem(f"mẫu {template_path.name}: {_template_error(exc)}") from None
+        tpl.render(ctx, jinja_env=_sandbox(), autoescape=True)
+    except MemoryError:
+        raise
+    except Exception as exc:  # TemplateError, ZeroDivisionError, TypeError…: all the template's doing
+        source = getattr(exc, "kehoach_source", None)
+        raise TemplateProblem(f"mẫu {template_path.name}: {_template_error(exc, source)}") from None
+    _place_images(tpl.docx, nonce, pictures)
     buf = io.BytesIO()
     tpl.save(buf)
     return buf.getvalue()
@@ -175,3 +400,91 @@ def _all_paragraphs(doc: Any) -> list[Any]:
             for cell in row.cells:
                 out += cell.paragraphs
     return out
+
+
+def render(context: dict[str, Any], template_path: Path) -> bytes:
+    """Fill the template with the plain-data ``context``; returns the .docx bytes. Nothing is written here.
+
+    Where the system can fork, the work happens in a child process under CPU-time and memory
+    limits (a template that loops or allocates without end gets LIMIT_MESSAGE, not a hung or
+    exhausted machine). Raises TemplateProblem with a message naming the template.
+    """
+    _plain_only(context)
+    if not hasattr(os, "fork"):
+        return finish(fill_template(context, template_path), context)
+    import docx  # noqa: F401 - imported before forking, so the child never imports while a thread holds a lock
+    import docxtpl  # noqa: F401
+    import jinja2.sandbox  # noqa: F401
+
+    import kehoach.chart  # noqa: F401
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, send b"O" + bytes, b"P" + message or b"L", and leave without cleanup
+        code = 0
+        try:
+            os.close(read_fd)
+            _limit_child()
+            try:
+                out = b"O" + finish(fill_template(context, template_path), context)
+            except TemplateProblem as exc:
+                out = b"P" + str(exc).encode("utf-8", "replace")
+            except MemoryError:
+                out = b"L"
+            view = memoryview(out)
+            while view:
+                view = view[os.write(write_fd, view) :]
+        except BaseException:  # noqa: BLE001 - nothing may escape the child
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return _collect(pid, read_fd, template_path)
+
+
+def _limit_child() -> None:
+    try:
+        import resource
+    except ImportError:  # not POSIX: the Jinja caps still hold
+        return
+    resource.setrlimit(resource.RLIMIT_CPU, (RENDER_CPU_SECONDS, RENDER_CPU_SECONDS + 2))
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            inherited = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return  # no way to know what is inherited: no memory limit rather than a wrong one
+    limit = inherited + RENDER_MEMORY_BYTES
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _collect(pid: int, fd: int, template_path: Path) -> bytes:
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + RENDER_WALL_SECONDS
+    killed = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                os.kill(pid, signal.SIGKILL)
+                killed = True
+                break
+            ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+            if ready:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
+    out = b"".join(chunks)
+    if killed or os.WIFSIGNALED(status) or out[:1] == b"L":
+        raise TemplateProblem(f"mẫu {template_path.name}: {LIMIT_MESSAGE}")
+    if out[:1] == b"O":
+        return out[1:]
+    if out[:1] == b"P":
+        raise TemplateProblem(out[1:].decode("utf-8", "replace"))
+    raise TemplateProblem(f"mẫu {template_path.name}: không điền được mẫu (tiến trình con dừng bất thường)")

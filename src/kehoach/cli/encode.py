@@ -1,0 +1,124 @@
+"""``kehoach import docx`` (draft a plan's YAML from its Word file) and ``kehoach diff`` (two versions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kehoach.cli import DataOpt, fail, load
+
+import_app = typer.Typer(
+    help="Nhập kế hoạch từ văn bản gốc thành bản nháp YAML để rà soát.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+@import_app.command("docx")
+def import_docx_cmd(
+    file: Annotated[Path, typer.Argument(help="Tệp Word (.docx) của kế hoạch.", show_default=False)],
+    plan_id: Annotated[str, typer.Option("--id", help="Mã kế hoạch, cũng là tên tệp YAML (ví dụ qd74-dai-hoi-xx).")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Tệp YAML ghi ra (mặc định: <dữ liệu>/plans/<mã>.yaml).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
+    data_dir: DataOpt = None,
+) -> None:
+    """Đọc bảng nhiệm vụ và phần đầu văn bản, ghi bản nháp YAML và in danh sách cần rà soát."""
+    from kehoach.importer import DocxImportError, import_docx, to_yaml
+    from kehoach.progress import atomic_write
+
+    if not file.is_file():
+        fail(f"không tìm thấy tệp {str(file)!r}", 1)
+    data = load(data_dir, quiet=True)
+    if output is None:
+        from kehoach.loader import bundled_data_dir
+
+        if Path(data.root).resolve() == bundled_data_dir().resolve():
+            fail("dữ liệu đang dùng là dữ liệu mẫu kèm gói: chỉ rõ tệp ghi ra bằng -o hoặc thư mục bằng --data")
+        output = Path(data.root) / "plans" / f"{plan_id}.yaml"
+    elif output.is_dir():
+        output = output / f"{plan_id}.yaml"
+    if output.suffix not in (".yaml", ".yml"):
+        fail(f"tệp ghi ra {str(output)!r} phải có đuôi .yaml")
+    if output.stem != plan_id:
+        fail(f"tên tệp {output.name!r} phải trùng mã kế hoạch: {plan_id}.yaml (kehoach check đòi hỏi điều đó)")
+    if output.exists() and not force:
+        fail(f"đã có tệp {str(output)!r}; không ghi đè (thêm --force nếu muốn thay)", 1)
+    try:
+        result = import_docx(file, plan_id, data.registry)
+    except DocxImportError as exc:
+        fail(str(exc), 1)
+    text = to_yaml(result, file)
+    try:
+        atomic_write(output, text.encode("utf-8"))
+    except OSError as exc:
+        fail(f"không ghi được {str(output)!r}: {exc.strerror}", 1)
+    sections = len(result.plan["sections"])
+    typer.echo(f"Đã ghi {output}: {result.tasks} nhiệm vụ trong {sections} nhóm (bảng {result.table_index + 1}).")
+    if result.review:
+        typer.echo(f"Cần rà soát ({len(result.review)} mục):")
+        for item in result.review:
+            typer.echo(f"  - {item}")
+    else:
+        typer.echo("Không có mục nào cần rà soát.")
+    typer.echo(f"Kiểm tra: kehoach check --data {output.parent.parent}")
+
+
+def diff_cmd(
+    old: Annotated[str, typer.Argument(help="Bản cũ: tệp YAML, REV:tệp, hoặc chỉ REV (phiên bản git của tệp NEW).")],
+    new: Annotated[str, typer.Argument(help="Bản mới: tệp YAML hoặc REV:tệp.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+) -> None:
+    """So sánh hai phiên bản một kế hoạch: nhiệm vụ thêm, bỏ, thay đổi (nội dung, chủ trì, phối hợp, thời hạn)."""
+    from kehoach.plandiff import FIELD_LABELS, DiffError, diff_plans, load_side
+
+    if fmt not in ("text", "json"):
+        fail("--format phải là text hoặc json")
+    try:
+        new_plan, new_label = load_side(new)
+        old_plan, old_label = load_side(old, other=new)
+    except DiffError as exc:
+        fail(str(exc), 1)
+    result = diff_plans(old_plan, new_plan)
+    if fmt == "json":
+        from kehoach.output import to_json
+
+        typer.echo(to_json({"old": old_label, "new": new_label, **result.as_dict()}))
+        return
+    typer.echo(
+        f"{old_label} → {new_label}: {len(result.added)} thêm, {len(result.removed)} bỏ, "
+        f"{len(result.changed)} thay đổi, {result.same} giữ nguyên."
+    )
+
+    def show(value: object) -> str:
+        if isinstance(value, list):
+            return "[" + "; ".join(value) + "]"
+        return repr(value) if value is not None else "(trống)"
+
+    for t in result.added:
+        typer.echo(f"+ {t.id}: {_short(t.content)}")
+    for t in result.removed:
+        typer.echo(f"- {t.id}: {_short(t.content)}")
+    for c in result.changed:
+        was = f" (trước là {c.old.id}, nội dung giống {c.similarity:.0%})" if c.renumbered else ""
+        typer.echo(f"~ {c.new.id}{was}")
+        for x in c.changes:
+            if x.field == "content":
+                typer.echo(f"    {FIELD_LABELS[x.field]}: {_short(str(x.old))!r} → {_short(str(x.new))!r}")
+            else:
+                typer.echo(f"    {FIELD_LABELS[x.field]}: {show(x.old)} → {show(x.new)}")
+
+
+def _short(text: str, width: int = 90) -> str:
+    from kehoach.text import shorten
+
+    return shorten(text, width)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(import_app, name="import")
+    app.command("diff")(diff_cmd)

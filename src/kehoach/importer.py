@@ -1,0 +1,778 @@
+"""Draft a plan's YAML from its Word file: the task table of the appendix and the header of page one.
+
+The task table is found by its header cells (STT, Nội dung / Nhiệm vụ, Cơ quan chủ trì, Cơ quan phối
+hợp, Thời gian / Thời hạn, Sản phẩm, Lãnh đạo … chỉ đạo) in any order and wording. Merged cells are read
+from the XML itself (``w:gridSpan``, ``w:vMerge``), since python-docx has no public API for them: a cell
+merged with the row above is copied and marked ``inferred``, as docs/encoding.md prescribes. Agency cells
+are split into list items with the registry, never blindly on commas. Content and deadline text are
+kept verbatim. Everything the importer was unsure of goes to a review list; the draft then passes
+``kehoach check`` or fails only on what that list names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kehoach.agencies import AgencyError, Registry
+from kehoach.deadlines import PlanDates
+from kehoach.text import fold, normalize
+
+MAX_BYTES = 50 * 1024 * 1024  # a Word file of plans is a few MB at most
+MAX_ROWS = 20_000
+MAX_CELL_CHARS = 20_000
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _q(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+class DocxImportError(ValueError):
+    """The file cannot be imported (not a Word file, no task table…); the message says why."""
+
+
+# ------------------------------------------------------------------ reading tables with merges
+
+
+@dataclass
+class GridCell:
+    text: str
+    hmerged: bool = False  # covered by the cell to its left (w:gridSpan)
+    vmerged: bool = False  # covered by the cell above (w:vMerge continue); text copied from it
+    restart: bool = False  # first cell of a vertical merge
+
+
+@dataclass
+class Table:
+    index: int  # order in the document, nested tables included
+    rows: list[list[GridCell]]
+    header_flags: list[bool]  # w:tblHeader: Word repeats the row on each page
+    nested: bool
+
+
+def _paragraph_text(p: Any) -> str:
+    from docx.text.paragraph import Paragraph
+
+    return Paragraph(p, None).text
+
+
+def _cell_text(tc: Any) -> str:
+    parts = [_paragraph_text(p) for p in tc.findall(_q("p"))]
+    text = "\n".join(s.strip() for s in parts if s.strip())
+    return text[:MAX_CELL_CHARS]
+
+
+def _read_table(tbl: Any, index: int, nested: bool) -> Table:
+    rows: list[list[GridCell]] = []
+    flags: list[bool] = []
+    for tr in tbl.findall(_q("tr")):
+        if len(rows) >= MAX_ROWS:
+            raise DocxImportError(f"bảng có hơn {MAX_ROWS} dòng")
+        trpr = tr.find(_q("trPr"))
+        flags.append(trpr is not None and trpr.find(_q("tblHeader")) is not None)
+        row: list[GridCell] = []
+        before = tr.find(f"{_q('trPr')}/{_q('gridBefore')}")
+        for _ in range(int(before.get(_q("val"), "0")) if before is not None else 0):
+            row.append(GridCell(""))
+        for tc in tr.findall(_q("tc")):
+            tcpr = tc.find(_q("tcPr"))
+            span = 1
+            vmerge = None
+            if tcpr is not None:
+                gs = tcpr.find(_q("gridSpan"))
+                if gs is not None:
+                    try:
+                        span = max(1, min(64, int(gs.get(_q("val"), "1"))))
+                    except ValueError:
+                        span = 1
+                vm = tcpr.find(_q("vMerge"))
+                if vm is not None:
+                    vmerge = "restart" if vm.get(_q("val")) == "restart" else "continue"
+            col = len(row)
+            if vmerge == "continue":
+                above = rows[-1][col] if rows and col < len(rows[-1]) else GridCell("")
+                cell = GridCell(above.text, vmerged=True)
+            else:
+                cell = GridCell(_cell_text(tc), restart=vmerge == "restart")
+            row.append(cell)
+            for _ in range(span - 1):
+                row.append(GridCell(cell.text, hmerged=True, vmerged=cell.vmerged))
+        rows.append(row)
+    width = max((len(r) for r in rows), default=0)
+    for r in rows:
+        r.extend(GridCell("") for _ in range(width - len(r)))
+    return Table(index, rows, flags, nested)
+
+
+def read_tables(body: Any) -> list[Table]:
+    """Every table of the document in order, nested ones too (each read on its own)."""
+    out = []
+    for i, tbl in enumerate(body.iter(_q("tbl"))):
+        nested = any(a.tag == _q("tc") for a in tbl.iterancestors())
+        out.append(_read_table(tbl, i, nested))
+    return out
+
+
+# ------------------------------------------------------------------ the header row
+
+ROLES = ("id", "content", "lead", "support", "product", "deadline", "leader")
+_ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("id", re.compile(r"^(?:stt|số tt|số thứ tự|tt|số)$")),
+    ("leader", re.compile(r"lãnh đạo|chỉ đạo")),
+    ("lead", re.compile(r"chủ trì")),
+    ("support", re.compile(r"phối hợp")),
+    ("deadline", re.compile(r"thời gian|thời hạn|tiến độ|thời điểm")),
+    ("product", re.compile(r"sản phẩm|kết quả")),
+    ("content", re.compile(r"nội dung|nhiệm vụ|công việc|đề án|giải pháp")),
+]
+_COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def _role_of(text: str) -> str | None:
+    key = fold(text.replace("\n", " "))
+    if not key or len(key) > 80:
+        return None
+    for role, pattern in _ROLE_WORDS:
+        if pattern.search(key):
+            return role
+    return None
+
+
+def _roles_of_row(row: list[GridCell], *, own_only: bool = False) -> dict[int, str]:
+    """Role of each column from a header row; ``own_only`` ignores text copied from a merge above."""
+    out: dict[int, str] = {}
+    for col, cell in enumerate(row):
+        if cell.hmerged or (own_only and cell.vmerged):
+            continue
+        role = _role_of(cell.text)
+        if role and role not in out.values():
+            out[col] = role
+    return out
+
+
+def _is_header(row: list[GridCell]) -> bool:
+    roles = set(_roles_of_row(row).values())
+    return "content" in roles and len(roles) >= 3
+
+
+def _is_header_own(row: list[GridCell]) -> bool:
+    roles = set(_roles_of_row(row, own_only=True).values())
+    return "content" in roles and len(roles) >= 3
+
+
+def _is_column_numbers(row: list[GridCell]) -> bool:
+    texts = [c.text for c in row if not c.hmerged and c.text]
+    return bool(texts) and all(_COLUMN_NUMBERS.match(t) for t in texts)
+
+
+@dataclass
+class Columns:
+    roles: dict[str, int]  # role -> grid column
+    header_rows: int  # rows the header takes (1 or 2)
+    labels: dict[str, str]  # role -> header text as written
+
+
+def find_columns(table: Table) -> tuple[int, Columns] | None:
+    """The first header row of a task table and the column of each role."""
+    for r, row in enumerate(table.rows[:12]):
+        if not _is_header(row):
+            continue
+        by_col = _roles_of_row(row)
+        rows = 1
+        # Two-level header: "Cơ quan thực hiện" over "Chủ trì" | "Phối hợp".
+        if r + 1 < len(table.rows):
+            nxt = table.rows[r + 1]
+            sub = _roles_of_row(nxt, own_only=True)
+            own = [c for c in nxt if not c.vmerged and not c.hmerged and c.text]
+            if sub and len(sub) == len(own) and not _is_header_own(nxt):
+                for col, role in sub.items():
+                    by_col = {c: x for c, x in by_col.items() if x != role}
+                    by_col[col] = role
+                rows = 2
+        roles = {role: col for col, role in by_col.items()}
+        labels = {role: table.rows[r + rows - 1][col].text or table.rows[r][col].text for role, col in roles.items()}
+        return r, Columns(roles, rows, labels)
+    return None
+
+
+# ------------------------------------------------------------------ agencies
+
+
+def split_agencies(text: str, registry: Registry) -> tuple[list[str], list[str]]:
+    """Split an agency cell into names as written, using the registry; returns (names, unknown).
+
+    Separators are commas, semicolons and line breaks, but a run of pieces that the registry knows
+    as one name stays whole ("Sở Văn hóa, Thể thao và Du lịch", "UBND các xã, phường"). A piece the
+    registry does not know is kept as written (and reported), with lower-case continuations glued
+    back to it. "Các sở: Tư pháp, Nội vụ" becomes "Sở Tư pháp", "Sở Nội vụ" (docs/encoding.md, mục 6).
+    """
+    names: list[str] = []
+    unknown: list[str] = []
+    for segment in re.split(r"[;\n]+", text):
+        segment = segment.strip(" .,:")
+        if not segment:
+            continue
+        m = re.match(r"^các (sở|bộ)\s*:\s*(.+)$", segment, re.IGNORECASE)
+        if m:
+            prefix = "Sở" if m.group(1).lower() == "sở" else "Bộ"
+            for item in re.split(r"\s*,\s*|\s+và\s+", m.group(2)):
+                if item.strip():
+                    name = f"{prefix} {item.strip()}"
+                    names.append(name)
+                    if not _known(name, registry):
+                        unknown.append(name)
+            continue
+        got, missing = _split_segment(segment, registry)
+        if missing and " và " in segment:
+            # "UBND tỉnh Thanh Hóa và các bộ, ngành có liên quan": split on "và" when both sides are known.
+            words = segment.split(" và ")
+            for k in range(1, len(words)):
+                left = _split_segment(" và ".join(words[:k]), registry)
+                right = _split_segment(" và ".join(words[k:]), registry)
+                if not left[1] and not right[1]:
+                    got, missing = left[0] + right[0], []
+                    break
+        names += got
+        unknown += missing
+    return names, unknown
+
+
+def _split_segment(segment: str, registry: Registry) -> tuple[list[str], list[str]]:
+    """Longest runs of comma-separated pieces that the registry knows as one name."""
+    names: list[str] = []
+    unknown: list[str] = []
+    pieces = [p.strip() for p in segment.split(",") if p.strip()]
+    i = 0
+    while i < len(pieces):
+        for j in range(len(pieces), i, -1):
+            candidate = ", ".join(pieces[i:j])
+            if _known(candidate, registry):
+                names.append(candidate)
+                i = j
+                break
+        else:
+            piece = pieces[i]
+            if names and names[-1] in unknown and piece[:1].islower():
+                glued = f"{names[-1]}, {piece}"
+                unknown[unknown.index(names[-1])] = glued
+                names[-1] = glued
+            else:
+                names.append(piece)
+                unknown.append(piece)
+            i += 1
+    return names, unknown
+
+
+def _known(name: str, registry: Registry) -> bool:
+    return registry.knows(name)
+
+
+# ------------------------------------------------------------------ rows -> sections and tasks
+
+
+@dataclass
+class Review:
+    """One thing a person must look at in the draft."""
+
+    where: str  # "nhiệm vụ I.3", "bảng 2, dòng 14", "phần đầu"
+    code: str  # agency.unknown, deadline.unparsed, cell.merged, cell.empty, row.unsure, header.missing
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: [{self.code}] {self.message}"
+
+
+@dataclass
+class ImportResult:
+    plan: dict[str, Any]
+    review: list[Review] = field(default_factory=list)
+    table_index: int = 0
+    repeated_headers: int = 0
+    tasks: int = 0
+
+    @property
+    def inferred_cells(self) -> list[tuple[str, str]]:
+        """(task id, field) of every cell copied from a merged cell above."""
+        return [(t["id"], f) for s in self.plan["sections"] for t in s["tasks"] for f in t.get("inferred", [])]
+
+
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_GROUP_PREFIX = re.compile(r"^(?P<id>(?:[IVXLC]+|[A-Z]|\d+)(?:\.(?:[IVXLC]+|\d+))*)[.)]?\s+(?P<title>\S.*)$", re.DOTALL)
+_SUB_ITEM = re.compile(r"^([a-zđ])\)\s")
+_ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _clean_id(text: str) -> str:
+    return re.sub(r"\s+", "", text).rstrip(".")
+
+
+def _cell(row: list[GridCell], cols: Columns, role: str) -> GridCell | None:
+    col = cols.roles.get(role)
+    if col is None or col >= len(row):
+        return None
+    cell = row[col]
+    return None if cell.hmerged and role not in ("content",) else cell
+
+
+def _text(row: list[GridCell], cols: Columns, role: str) -> str:
+    cell = _cell(row, cols, role)
+    return cell.text.strip() if cell else ""
+
+
+def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry, result: ImportResult) -> list[dict]:
+    from kehoach.deadlines import DeadlineError, parse_deadline
+
+    sections: list[dict[str, Any]] = []
+    section: dict[str, Any] | None = None
+    used_ids: set[str] = set()
+    data_rows = table.rows[start + cols.header_rows :]
+    dotted = any(re.match(r"^\d+\.\d+", _clean_id(_text(r, cols, "id"))) for r in data_rows)
+    prev_base: str | None = None
+    task_fields = ("lead", "support", "product", "deadline", "leader")
+
+    def new_section(sid: str, title: str, where: str) -> dict[str, Any]:
+        nonlocal section
+        sid = sid if _ID_OK.match(sid) else f"S{len(sections) + 1}"
+        section = {"id": sid, "title": title, "source": where, "tasks": []}
+        sections.append(section)
+        return section
+
+    def unique(tid: str, where: str) -> str:
+        if tid not in used_ids:
+            used_ids.add(tid)
+            return tid
+        n = 2
+        while f"{tid}-{n}" in used_ids:
+            n += 1
+        result.review.append(Review(where, "row.unsure", f"mã {tid!r} bị lặp; tạm ghi {tid}-{n}"))
+        used_ids.add(f"{tid}-{n}")
+        return f"{tid}-{n}"
+
+    for offset, row in enumerate(data_rows):
+        rnum = start + cols.header_rows + offset + 1  # 1-based row number in the table
+        where = f"bảng {table.index + 1}, dòng {rnum}"
+        if _is_header(row) or table.header_flags[start + cols.header_rows + offset]:
+            result.repeated_headers += 1
+            continue
+        if _is_column_numbers(row):
+            continue
+        distinct = [c for c in row if not c.hmerged and c.text.strip()]
+        if not distinct:
+            continue
+        stt = _clean_id(_text(row, cols, "id"))
+        content = _text(row, cols, "content")
+        has_fields = any(_text(row, cols, f) for f in task_fields)
+        across = all(c.hmerged for c in row[1:])  # one cell spans the whole row
+        # A group row: one cell across the row, or a single filled cell with no task fields.
+        if across or (len(distinct) == 1 and not has_fields):
+            text = normalize(distinct[0].text.replace("\n", " "))
+            m = _GROUP_PREFIX.match(text)
+            if m:
+                new_section(m.group("id"), m.group("title").strip(), where)
+            else:
+                new_section(f"S{len(sections) + 1}", text, where)
+                result.review.append(Review(where, "row.unsure", f"dòng nhóm không đánh số: {text[:60]!r}"))
+            prev_base = None
+            continue
+        top_level = bool(stt) and (_ROMAN.match(stt) or re.match(r"^[A-Z]$", stt) or (dotted and stt.isdigit()))
+        if top_level and not has_fields:
+            new_section(stt, normalize(content.replace("\n", " ")), where)
+            prev_base = None
+            continue
+        if top_level and has_fields:
+            # A first-level row that is also a task (NQ 13, row 1): a section holding one task.
+            new_section(stt, normalize(content.replace("\n", " ")), where)
+        if not content:
+            result.review.append(Review(where, "row.unsure", "dòng có số liệu nhưng ô nội dung trống; bỏ qua"))
+            continue
+        if section is None:
+            new_section("1", "Nhiệm vụ", where)
+            result.review.append(Review(where, "row.unsure", "bảng không có dòng nhóm: mọi nhiệm vụ xếp vào nhóm '1'"))
+        assert section is not None
+        id_cell = _cell(row, cols, "id")
+        sub = _SUB_ITEM.match(content)
+        if sub and (not stt or (id_cell is not None and (id_cell.vmerged or id_cell.restart))) and (stt or prev_base):
+            base = stt or prev_base
+            tid = f"{base}.{sub.group(1)}"
+            prev_base = base
+        elif stt:
+            tid = stt
+            prev_base = stt
+        else:
+            tid = f"{section['tasks'][-1]['id']}-tiep" if section["tasks"] else f"{section['id']}.x"
+            result.review.append(
+                Review(where, "row.unsure", f"dòng không có STT (có thể là phần tiếp của dòng trên); tạm mã {tid}")
+            )
+        if not tid.startswith(section["id"] + ".") and tid != section["id"]:
+            tid = f"{section['id']}.{tid}"
+        if not _ID_OK.match(tid):
+            fixed = re.sub(r"[^A-Za-z0-9._-]", "-", tid).strip("-.") or "x"
+            result.review.append(Review(where, "row.unsure", f"STT {stt!r} không dùng được làm mã; tạm mã {fixed}"))
+            tid = fixed
+        tid = unique(tid, where)
+        label = f"nhiệm vụ {tid}"
+        task: dict[str, Any] = {"id": tid, "content": content}
+        inferred: list[str] = []
+        for role in ("lead", "support"):
+            cell = _cell(row, cols, role)
+            text = cell.text.strip() if cell else ""
+            if cell is not None and cell.vmerged and text:
+                inferred.append(role)
+            names, unknown = split_agencies(text, registry) if text else ([], [])
+            task[role] = names
+            for name in unknown:
+                result.review.append(
+                    Review(label, "agency.unknown", f"{cols.labels.get(role, role)}: {name!r} chưa có trong sổ cơ quan")
+                )
+        if "lead" in cols.roles and not task["lead"]:
+            result.review.append(Review(label, "cell.empty", "ô chủ trì trống"))
+        if "support" in cols.roles and role_merged(row, cols, "lead", "support"):
+            result.review.append(Review(label, "cell.merged", "ô chủ trì gộp sang cột phối hợp; đã ghi cả ô vào lead"))
+        for role in ("product", "deadline", "leader"):
+            cell = _cell(row, cols, role)
+            text = cell.text.strip() if cell else ""
+            if role == "deadline":
+                text = " ".join(text.split("\n"))
+            if cell is not None and cell.vmerged and text:
+                inferred.append(role)
+            if text:
+                task[role] = text
+            elif role in cols.roles and role != "leader":
+                result.review.append(Review(label, "cell.empty", f"ô {cols.labels.get(role, role)!r} trống"))
+        if "product" in cols.roles and not task.get("product"):
+            task["note"] = "Văn bản để trống cột Sản phẩm."
+        content_cell = _cell(row, cols, "content")
+        if content_cell is not None and content_cell.vmerged:
+            inferred.append("content")
+        if inferred:
+            task["inferred"] = inferred
+            names = ", ".join(cols.labels.get(r, r) for r in inferred)
+            note = f"Ô {names} gộp với dòng trên trong văn bản; chép lại theo dòng trên."
+            task["note"] = f"{task['note']} {note}" if task.get("note") else note
+            result.review.append(Review(label, "cell.merged", f"ô gộp với dòng trên, đã chép lại: {names}"))
+        if task.get("deadline"):
+            try:
+                parse_deadline(task["deadline"], _DATES)
+            except DeadlineError as exc:
+                result.review.append(Review(label, "deadline.unparsed", str(exc)))
+        task["source"] = where
+        section["tasks"].append(task)
+        result.tasks += 1
+    return [s for s in sections if s["tasks"]] or sections
+
+
+def role_merged(row: list[GridCell], cols: Columns, left: str, right: str) -> bool:
+    col = cols.roles.get(right)
+    return col is not None and col < len(row) and row[col].hmerged and cols.roles.get(left, -1) < col
+
+
+# Deadlines are checked for form only here; plan dates come later, so a wide window serves.
+_DATES = PlanDates(start=dt.date(1990, 1, 1), end=dt.date(2100, 12, 31))
+
+
+# ------------------------------------------------------------------ the plan header (page one)
+
+_NUMBER = re.compile(
+    r"^\s*số\s*:?\s*(?P<n>\d+\s*/\s*[0-9A-Za-zĐđ]+(?:\s*[-/]\s*[0-9A-Za-zĐđ]+)*)", re.IGNORECASE
+)
+_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_KINDS = (
+    "chương trình hành động",
+    "kế hoạch hành động",
+    "kế hoạch",
+    "chương trình",
+    "quyết định",
+    "nghị quyết",
+    "đề án",
+)
+_SIGN_TITLES = re.compile(
+    r"^(?:kt\.|tm\.|q\.)?\s*(?:phó )?(?:chủ tịch|bộ trưởng|thủ tướng|giám đốc|trưởng ban)\b", re.IGNORECASE
+)
+_SKIP_TOP = re.compile(r"cộng hòa xã hội|độc lập - tự do|^-+$", re.IGNORECASE)
+
+
+def _paragraphs(body: Any, skip: Any | None) -> list[str]:
+    """Text of every paragraph in document order, leaving out those inside ``skip`` (the task table)."""
+    out = []
+    for p in body.iter(_q("p")):
+        if skip is not None and any(a is skip for a in p.iterancestors()):
+            continue
+        text = normalize(_paragraph_text(p))
+        if text:
+            out.append(text)
+    return out
+
+
+def read_header(before: list[str], after: list[str], registry: Registry, review: list[Review]) -> dict[str, Any]:
+    """number, issued, issuer, kind, title, signer from the paragraphs around the task table."""
+    head: dict[str, Any] = {"kind": None, "number": None, "issued": None, "issuer": None, "signer": None}
+    title = None
+    for text in before[:40]:
+        m = _NUMBER.match(text)
+        if m and head["number"] is None:
+            head["number"] = re.sub(r"\s+", "", m.group("n"))
+        d = _DATE.search(text)
+        if d and head["issued"] is None:
+            try:
+                head["issued"] = dt.date(int(d.group(3)), int(d.group(2)), int(d.group(1)))
+            except ValueError:
+                review.append(Review("phần đầu", "header.unsure", f"ngày ban hành không hợp lệ: {d.group(0)!r}"))
+    # The issuer: the first line that names a body the registry knows, else the first upper-case line.
+    for text in before[:6]:
+        if _SKIP_TOP.search(text) or _NUMBER.match(text):
+            continue
+        try:
+            head["issuer"] = registry.resolve(text).name
+            break
+        except AgencyError:
+            continue
+    if head["issuer"] is None:
+        first = next((t for t in before[:4] if t.isupper() and not _SKIP_TOP.search(t)), None)
+        if first:
+            head["issuer"] = first
+            review.append(
+                Review("phần đầu", "header.unsure", f"cơ quan ban hành {first!r} chưa có trong sổ; ghi như văn bản")
+            )
+    # Kind and title: a document-type line in capitals, the title in the lines that follow. A decision
+    # that promulgates a plan is followed by the plan's own heading: the plan is what is encoded.
+    kinds = [(i, k) for i, t in enumerate(before[:80]) for k in _KINDS if fold(t) == k or fold(t).startswith(k + " ")]
+    if kinds:
+        i, k = kinds[-1] if len(kinds) > 1 and kinds[0][1] == "quyết định" else kinds[0]
+        line = before[i]
+        head["kind"] = k[:1].upper() + k[1:]
+        rest = line[len(k) :].strip(" :")
+        lines = [rest] if rest else []
+        for t in before[i + 1 : i + 4]:
+            # The title is the line after the kind; an upper-case title may run over several lines.
+            if lines and (re.match(r"^(căn cứ|thực hiện|theo đề nghị|điều \d|\(ban hành)", fold(t)) or not t.isupper()):
+                break
+            lines.append(t)
+            if not t.isupper():
+                break
+        title = " ".join(lines).strip() or None
+    # The signer: the name under the last signature title.
+    for j in range(len(after) - 1, -1, -1):
+        if _SIGN_TITLES.match(after[j]):
+            for name in after[j + 1 : j + 4]:
+                if _looks_like_name(name):
+                    head["signer"] = name
+                    break
+            if head["signer"]:
+                break
+    for key, what in (
+        ("number", "số hiệu"),
+        ("issued", "ngày ban hành"),
+        ("signer", "người ký"),
+        ("kind", "loại văn bản"),
+    ):
+        if head[key] is None:
+            review.append(Review("phần đầu", "header.missing", f"không tìm thấy {what}; để null"))
+    if title is None:
+        review.append(Review("phần đầu", "header.missing", "không tìm thấy trích yếu (title)"))
+    elif title.isupper():
+        review.append(Review("phần đầu", "header.unsure", "trích yếu in hoa toàn bộ: viết thường lại (encoding.md, 3)"))
+    head["title"] = title
+    return head
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return (
+        2 <= len(words) <= 5
+        and not text.isupper()
+        and all(w[:1].isupper() for w in words)
+        and not re.search(r"[\d:;,()]", text)
+    )
+
+
+def _periods(head: dict[str, Any], sections: list[dict], review: list[Review]) -> list[dict[str, Any]]:
+    text = head.get("title") or ""
+    m = re.search(r"(?:giai đoạn|thời kỳ)\s+(.*)$", text, re.IGNORECASE)
+    if m:
+        pairs = re.findall(r"((?:19|20)\d\d)\s*-\s*((?:19|20)\d\d)", m.group(1))
+        found = [{"start": int(a), "end": int(b)} for a, b in pairs if int(a) <= int(b)]
+        if found:
+            return found
+    years = [
+        int(y)
+        for s in sections
+        for t in s["tasks"]
+        for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", t.get("deadline") or "")
+    ]
+    issued = head.get("issued")
+    if issued:
+        years.append(issued.year)
+    if not years:
+        years = [dt.date.today().year]
+    period = {
+        "start": min(years),
+        "end": max(years),
+        "inferred": ["start", "end"],
+        "note": "Văn bản không nêu giai đoạn ở phần đầu; suy ra từ ngày ban hành và các năm trong cột thời hạn.",
+    }
+    review.append(
+        Review("phần đầu", "header.unsure", f"giai đoạn {period['start']} - {period['end']} suy ra từ các thời hạn")
+    )
+    return [period]
+
+
+# ------------------------------------------------------------------ the whole file
+
+
+def import_docx(path: Path, plan_id: str, registry: Registry) -> ImportResult:
+    """Draft a plan (as a dict ready for YAML) from a Word file, with a review list."""
+    import zipfile
+
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", plan_id):
+        raise DocxImportError(f"mã kế hoạch {plan_id!r} chỉ được gồm chữ, số, '.', '-', '_'")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocxImportError(f"không đọc được {str(path)!r}: {exc.strerror}") from None
+    if size > MAX_BYTES:
+        raise DocxImportError(f"tệp {str(path)!r} quá lớn ({size // 1_000_000} MB)")
+    if not zipfile.is_zipfile(path):
+        raise DocxImportError(
+            f"{str(path)!r} không phải tệp Word .docx (tệp .doc cũ: mở bằng Word rồi lưu thành .docx)"
+        )
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("word/document.xml")
+            if info.file_size > 20 * MAX_BYTES:
+                raise DocxImportError("nội dung tệp Word quá lớn")
+    except KeyError:
+        raise DocxImportError(f"{str(path)!r} không phải tệp Word .docx (thiếu word/document.xml)") from None
+    except zipfile.BadZipFile:
+        raise DocxImportError(f"{str(path)!r} không phải tệp Word .docx hợp lệ") from None
+    from docx import Document
+
+    try:
+        doc = Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds on a broken package
+        raise DocxImportError(f"không mở được {str(path)!r} như tệp Word: {type(exc).__name__}") from None
+    body = doc.element.body
+    tables = read_tables(body)
+    found = None
+    for table in tables:
+        located = find_columns(table)
+        if located:
+            found = (table, located)
+            break
+    if found is None:
+        raise DocxImportError(
+            "không tìm thấy bảng nhiệm vụ: cần một dòng tiêu đề có ô Nội dung/Nhiệm vụ và ít nhất hai ô "
+            "trong STT, Cơ quan chủ trì, Cơ quan phối hợp, Thời gian/Thời hạn, Sản phẩm"
+        )
+    table, (start, cols) = found
+    result = ImportResult(plan={}, table_index=table.index)
+    for role in ("id", "lead", "deadline"):
+        if role not in cols.roles:
+            result.review.append(
+                Review("bảng", "header.missing", f"bảng không có cột {_ROLE_NAMES[role]}; nhiệm vụ thiếu trường đó")
+            )
+    sections = rows_to_sections(table, cols, start, registry, result)
+    if not result.tasks:
+        raise DocxImportError("bảng nhiệm vụ không có dòng nhiệm vụ nào")
+    tbl_el = list(body.iter(_q("tbl")))[table.index]
+    # Paragraphs before the table hold the header; the signature block may come before or after it.
+    before: list[str] = []
+    for el in body.iter(_q("p"), _q("tbl")):
+        if el is tbl_el:
+            break
+        if el.tag == _q("p") and not any(a is tbl_el for a in el.iterancestors()):
+            text = normalize(_paragraph_text(el))
+            if text:
+                before.append(text)
+    head = read_header(before, _paragraphs(body, tbl_el), registry, result.review)
+    plan: dict[str, Any] = {
+        "id": plan_id,
+        "kind": head["kind"] or "Kế hoạch",
+        "number": head["number"],
+        "issued": head["issued"],
+        "issuer": head["issuer"] or "(chưa rõ)",
+        "signer": head["signer"],
+        "title": head["title"] or "(chưa rõ)",
+        "periods": _periods(head, sections, result.review),
+        "source": path.name,
+        "notes": [
+            f"Bản nháp tạo bằng `kehoach import docx` từ {path.name}: nhiệm vụ lấy từ bảng {table.index + 1} "
+            f"({result.tasks} nhiệm vụ, bỏ {result.repeated_headers} dòng tiêu đề lặp lại). Cần rà soát theo "
+            "danh sách lệnh in ra; `bases`, `monitor`, `reporting`, `reviews` chưa điền.",
+        ],
+        "sections": sections,
+    }
+    if head["issuer"] is None:
+        result.review.append(Review("phần đầu", "header.missing", "không tìm thấy cơ quan ban hành"))
+    result.plan = plan
+    return result
+
+
+_ROLE_NAMES = {
+    "id": "STT",
+    "content": "Nội dung",
+    "lead": "Cơ quan chủ trì",
+    "support": "Cơ quan phối hợp",
+    "product": "Sản phẩm",
+    "deadline": "Thời gian/Thời hạn",
+    "leader": "Lãnh đạo chỉ đạo",
+}
+
+
+def to_yaml(result: ImportResult, source: Path) -> str:
+    """The draft as YAML text, with a comment saying it is a draft and what to review."""
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def flow(items: list[Any]) -> CommentedSeq:
+        seq = CommentedSeq(items)
+        seq.fa.set_flow_style()
+        return seq
+
+    plan = dict(result.plan)
+    periods = []
+    for period in plan["periods"]:
+        m = CommentedMap(period)
+        if "inferred" in m:
+            m["inferred"] = flow(m["inferred"])
+        else:
+            m.fa.set_flow_style()
+        periods.append(m)
+    plan["periods"] = periods
+    sections = []
+    for section in plan["sections"]:
+        tasks = []
+        for task in section["tasks"]:
+            t = dict(task)
+            for key in ("lead", "support", "inferred"):
+                if key in t:
+                    t[key] = flow(t[key])
+            tasks.append(t)
+        sections.append({**section, "tasks": tasks})
+    plan["sections"] = sections
+    yaml = YAML()
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.allow_unicode = True
+    buf = io.StringIO()
+    yaml.dump(plan, buf)
+    # Plain scalars wrapped over lines fold back to single spaces: trailing blanks carry nothing.
+    body = "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+    lines = [
+        f"# Bản nháp từ {source.name} (kehoach import docx). Rà soát trước khi dùng:",
+        *[f"#   - {_one_line(str(r))}" for r in result.review[:200]],
+    ]
+    if len(result.review) > 200:
+        lines.append(f"#   … và {len(result.review) - 200} mục khác (xem lệnh in ra)")
+    return "\n".join(lines) + "\n" + body
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+

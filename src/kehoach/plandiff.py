@@ -1,0 +1,190 @@
+"""What changed between two versions of a plan (a draft and the issued text, two revisions).
+
+Tasks are matched by id first; the rest by content similarity, so a task renumbered between the
+draft and the issued version is reported as changed (with its old id), not as removed and added.
+"""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kehoach.model import Plan, Task
+from kehoach.text import fold
+
+FIELDS = ("content", "lead", "support", "deadline", "product")
+FIELD_LABELS = {
+    "content": "nội dung",
+    "lead": "chủ trì",
+    "support": "phối hợp",
+    "deadline": "thời hạn",
+    "product": "sản phẩm",
+}
+SIMILAR = 0.6  # content ratio from which an unmatched pair counts as the same task
+MAX_GIT_BYTES = 20 * 1024 * 1024
+
+
+class DiffError(ValueError):
+    """A side of the comparison cannot be read; the message says which and why."""
+
+
+@dataclass
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class Changed:
+    old: Task
+    new: Task
+    changes: list[Change]
+    similarity: float  # 1.0 when matched by id
+
+    @property
+    def renumbered(self) -> bool:
+        return self.old.id != self.new.id
+
+
+@dataclass
+class PlanDiff:
+    added: list[Task] = field(default_factory=list)
+    removed: list[Task] = field(default_factory=list)
+    changed: list[Changed] = field(default_factory=list)
+    same: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        def brief(t: Task) -> dict[str, Any]:
+            return {"id": t.id, "content": t.content, "lead": t.lead, "support": t.support, "deadline": t.deadline}
+
+        return {
+            "added": [brief(t) for t in self.added],
+            "removed": [brief(t) for t in self.removed],
+            "changed": [
+                {
+                    "id": c.new.id,
+                    "old_id": c.old.id,
+                    "similarity": round(c.similarity, 3),
+                    "changes": [{"field": x.field, "old": x.old, "new": x.new} for x in c.changes],
+                }
+                for c in self.changed
+            ],
+            "unchanged": self.same,
+        }
+
+
+def _value(task: Task, name: str) -> Any:
+    value = getattr(task, name)
+    return list(value) if isinstance(value, list) else value
+
+
+def _key(value: Any) -> Any:
+    """Compare as a reader would: case, tone placement and spacing do not make a change."""
+    if isinstance(value, list):
+        return [fold(v) for v in value]
+    return fold(value) if isinstance(value, str) else value
+
+
+def _changes(old: Task, new: Task) -> list[Change]:
+    return [
+        Change(name, _value(old, name), _value(new, name))
+        for name in FIELDS
+        if _key(_value(old, name)) != _key(_value(new, name))
+    ]
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, fold(a), fold(b), autojunk=False).ratio()
+
+
+def diff_plans(old: Plan, new: Plan) -> PlanDiff:
+    out = PlanDiff()
+    old_by_id = {t.id: t for t in old.tasks}
+    new_by_id = {t.id: t for t in new.tasks}
+    pairs: list[tuple[Task, Task, float]] = []
+    for tid, t in new_by_id.items():
+        if tid in old_by_id:
+            pairs.append((old_by_id[tid], t, 1.0))
+    left = [t for t in old.tasks if t.id not in new_by_id]
+    right = [t for t in new.tasks if t.id not in old_by_id]
+    # Greedy best-first matching of the rest by content.
+    scored = sorted(
+        ((similarity(a.content, b.content), i, j) for i, a in enumerate(left) for j, b in enumerate(right)),
+        reverse=True,
+    )
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    for score, i, j in scored:
+        if score < SIMILAR:
+            break
+        if i in used_left or j in used_right:
+            continue
+        used_left.add(i)
+        used_right.add(j)
+        pairs.append((left[i], right[j], score))
+    out.removed = [t for i, t in enumerate(left) if i not in used_left]
+    out.added = [t for j, t in enumerate(right) if j not in used_right]
+    order = {t.id: n for n, t in enumerate(new.tasks)}
+    for a, b, score in sorted(pairs, key=lambda p: order[p[1].id]):
+        changes = _changes(a, b)
+        if changes or a.id != b.id:
+            out.changed.append(Changed(a, b, changes, score))
+        else:
+            out.same += 1
+    return out
+
+
+def load_side(spec: str, other: str | None = None) -> tuple[Plan, str]:
+    """A plan from a file, or from ``REV:PATH`` in git; ``REV`` alone means the other side's file."""
+    from kehoach.loader import load_plan_file
+
+    path = Path(spec)
+    if path.is_file():
+        return _parse(load_plan_file, path, spec)
+    rev, sep, file = spec.partition(":")
+    if not sep:
+        if other is None or not Path(other).is_file():
+            raise DiffError(f"không tìm thấy tệp {spec!r} (một phiên bản git cần dạng REV:tệp hoặc đi kèm một tệp)")
+        file = other
+    text = _git_show(rev, file)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / Path(file).name
+        target.write_text(text, encoding="utf-8")
+        plan, _ = _parse(load_plan_file, target, f"{rev}:{file}")
+    return plan, f"{rev}:{file}"
+
+
+def _parse(load, path: Path, label: str) -> tuple[Plan, str]:  # type: ignore[no-untyped-def]
+    lp, problems = load(path)
+    if lp is None:
+        first = problems[0] if problems else None
+        why = f"{first.path + ': ' if first and first.path else ''}{first.message}" if first else "không đọc được"
+        raise DiffError(f"{label}: không đọc được kế hoạch ({why})")
+    return lp.plan, label
+
+
+def _git_show(rev: str, file: str) -> str:
+    if rev.startswith("-") or not rev.strip():
+        raise DiffError(f"phiên bản git {rev!r} không hợp lệ")
+    path = Path(file)
+    # "REV:./name" is read relative to the working directory git runs in.
+    cwd, name = (path.parent, path.name) if path.parent.is_dir() else (Path.cwd(), file)
+    try:
+        shown = subprocess.run(
+            ["git", "show", f"{rev}:./{name}"], cwd=cwd, capture_output=True, timeout=30, check=False
+        )
+    except FileNotFoundError:
+        raise DiffError("không tìm thấy lệnh git") from None
+    except subprocess.TimeoutExpired:
+        raise DiffError("git không trả lời") from None
+    if shown.returncode != 0:
+        message = shown.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DiffError(f"git không có {rev}:{file} ({message[-1] if message else 'lỗi git'})")
+    if len(shown.stdout) > MAX_GIT_BYTES:
+        raise DiffError(f"{rev}:{file} quá lớn")
+    return shown.stdout.decode("utf-8", "replace")
