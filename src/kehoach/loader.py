@@ -166,7 +166,7 @@ def _yaml_message(exc: Exception, text: str = "") -> str:
 def _events(text: str) -> Any:
     """libyaml's event stream (ruamel.yaml.clib), else ruamel's own parser."""
     try:
-        from _ruamel_yaml import CParser
+        from _ruamel_yaml import CParser  # type: ignore[import-not-found]
     except ImportError:
         from ruamel.yaml import YAML
 
@@ -328,6 +328,7 @@ def _compose(path: Path, text: str) -> tuple[Any, Positions]:
                 if tag not in _STANDARD_TAGS:
                     raise _tag(path, tag, event)
             new: Any = {} if cls is MappingStartEvent else []
+            npath: PathT
             if container is None:
                 if have_root or stack:
                     raise bad_key(event)
