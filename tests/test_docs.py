@@ -53,30 +53,32 @@ def test_readme_due_output_is_what_the_command_prints():
     assert shown == block
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["due", "--agency", "Sở Tài chính", "--today", "2026-01-15", "--format", "json"],
-        ["tasks", "--plan", "aec-2026"],
-        ["plans"],
-        ["agencies", "show", "STC"],
-        ["cycles", "--year", "2026"],
-        ["status", "--today", "2026-11-21"],
-        ["check"],
-    ],
-)
-def test_query_commands_do_not_import_docx_jinja2_or_openpyxl(argv):
+QUERY_COMMANDS = [
+    ["due", "--agency", "Sở Tài chính", "--today", "2026-01-15", "--format", "json"],
+    ["tasks", "--plan", "aec-2026"],
+    ["plans"],
+    ["agencies", "show", "STC"],
+    ["cycles", "--year", "2026"],
+    ["status", "--today", "2026-11-21"],
+    ["check"],
+]
+
+
+def test_query_commands_do_not_import_docx_jinja2_or_openpyxl():
+    """One fresh interpreter runs every query command in turn and says what each one imported."""
     code = (
         "import sys\n"
         "from kehoach.cli import main\n"
-        f"sys.argv = ['kehoach', *{argv!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('docx', 'docxtpl', 'jinja2', 'openpyxl', 'xlsxwriter', 'icalendar')"
+        f"for argv in {QUERY_COMMANDS!r}:\n"
+        "    sys.argv = ['kehoach', *argv]\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "    heavy = [m for m in ('docx', 'docxtpl', 'jinja2', 'openpyxl', 'xlsxwriter', 'icalendar')"
         " if m in sys.modules]\n"
-        "sys.stderr.write(repr(heavy))\n"
+        "    sys.stderr.write(f'@@ {argv[0]} {heavy!r}\\n')\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.stderr.strip().splitlines()[-1] == "[]"
+    said = [line for line in result.stderr.splitlines() if line.startswith("@@ ")]
+    assert said == [f"@@ {argv[0]} []" for argv in QUERY_COMMANDS], result.stderr[-2000:]
 
 
 def _readme_examples() -> list[str]:
@@ -90,15 +92,62 @@ def test_readme_shows_examples():
 
 
 @pytest.mark.parametrize("command", _readme_examples())
-def test_readme_example_runs_as_shown(command: str, tmp_path: Path):
+def test_readme_example_runs_as_shown(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import shlex
     import shutil
 
+    from typer.testing import CliRunner
+
     shutil.copytree(ROOT / "data", tmp_path / "data")
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "KEHOACH_TODAY": "2026-11-21"}
-    env.pop("KEHOACH_DATA", None)
-    args = shlex.split(command)[1:]
-    result = subprocess.run([sys.executable, "-m", "kehoach", *args], capture_output=True, text=True, env=env,
-                            cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    monkeypatch.chdir(tmp_path)  # ./data is found as a user would have it
+    monkeypatch.setenv("KEHOACH_TODAY", "2026-11-21")
+    monkeypatch.delenv("KEHOACH_DATA", raising=False)
+    result = CliRunner().invoke(app, shlex.split(command)[1:], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Options every command explains once, in the prose above the README's command table.
+SHARED = {"--data", "--today", "--format", "--help"}
+# Listing commands: --format xlsx -o FILE.xlsx [--force], also explained once above the table.
+LISTING_XLSX = {"--output", "--force"}
+
+
+def _readme_row(name: str) -> str:
+    """The README table row of one command: `kehoach agencies` is not `kehoach agencies show`."""
+    subcommands = {n[-1] for n, _ in COMMANDS if len(n) == len(name.split()) + 1 and " ".join(n[:-1]) == name}
+    for line in README.splitlines():
+        for m in re.finditer(rf"`kehoach {re.escape(name)}(?=[ `])([^`]*)`", line):
+            rest = m.group(1).split()
+            if line.startswith("| ") and not (rest and rest[0] in subcommands):
+                return line
+    raise AssertionError(f"no row for `kehoach {name}` in the README's command table")
+
+
+def _leaf_commands():
+    for n, cmd in COMMANDS:
+        if not hasattr(cmd, "commands") or cmd.invoke_without_command:
+            yield " ".join(n), cmd
+
+
+@pytest.mark.parametrize(("name", "cmd"), list(_leaf_commands()), ids=[n for n, _ in _leaf_commands()])
+def test_every_option_is_in_the_readme_command_table(name, cmd):
+    """The README's command reference is checked against the options each command really has (its --help)."""
+    row = _readme_row(name)
+    listing = any(p.name == "fmt" and "xlsx" in (p.help or "") for p in cmd.params)
+    missing = []
+    for param in cmd.params:
+        if not hasattr(param, "opts") or param.param_type_name != "option":
+            continue
+        longs = [o for o in param.opts if o.startswith("--")]
+        if set(longs) & (SHARED | (LISTING_XLSX if listing else set())):
+            continue
+        if not any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", row) for o in param.opts):
+            missing.append(longs[0] if longs else param.opts[0])
+    assert not missing, f"README.md, `kehoach {name}`: options missing from its row: {missing}"
+
+
+def test_options_of_kehoach_itself_are_in_the_readme():
+    root = typer.main.get_command(app)
+    missing = [o for p in root.params for o in p.opts if o.startswith("--") and o != "--help" and o not in README]
+    assert not missing, f"README.md does not mention {missing}"
