@@ -322,3 +322,13 @@ def test_report_for_an_agency_with_a_300_character_name(cli, tmp_path: Path):
 
     props = docx.Document(str(written)).core_properties
     assert props.author == long_name[:255]
+
+
+def test_help_and_usage_errors_read_in_vietnamese(cli):
+    result = cli("due", "--help")
+    assert result.exit_code == 0
+    assert "Cách dùng: kehoach due" in result.stdout and "Tùy chọn:" in result.stdout
+    assert "Usage:" not in result.stdout and "Options:" not in result.stdout
+    wrong = cli("due", "--agenzy", A)
+    assert wrong.exit_code == 2 and "không có tùy chọn --agenzy" in wrong.stderr
+    assert "No such option" not in wrong.stderr
