@@ -170,7 +170,10 @@ def localize_help() -> None:
     import typer.core
     from typer._click.formatting import HelpFormatter
 
-    typer.core._ = lambda text: _HELP_VN.get(text, text)  # type: ignore[attr-defined]
+    def vietnamese(message: str) -> str:
+        return _HELP_VN.get(message, message)
+
+    typer.core._ = vietnamese
     if getattr(HelpFormatter.write_usage, "_kehoach", False):
         return
     plain = HelpFormatter.write_usage
