@@ -306,7 +306,8 @@ def tally(
         out.tasks.append(item)
         if consolidated:
             for r in (x for x in own if x.judgement is j):
-                out.by_group.setdefault(r.agency, Counter())[j.code] += 1
+                label = f"Giao chung: {r.agency}" if r.responsibility.collective else r.agency
+                out.by_group.setdefault(label, Counter())[j.code] += 1
         else:
             section = plan.section_of(task.id)
             label = f"{section.id}. {shorten(section.title, 70)}" if section else "Nhiệm vụ khác"
