@@ -38,7 +38,10 @@ class Event:
     start: dt.date
     summary: str
     description: str
-    until: dt.date | None = None  # last occurrence of a yearly duty; None: a single day
+    until: dt.date | None = None  # last occurrence of a recurring duty; None: a single day
+    freq: str = "yearly"  # with ``until``: "yearly" or "monthly" (every ``interval`` months)
+    interval: int = 1
+    monthday: int | None = None  # monthly: the day of the month, -1 for its last day
     overdue: bool = False
     plan: str = ""
     item: str = ""
@@ -106,6 +109,23 @@ def task_events(
         if d.recurring:
             dates = plan_dates(plan)
             occ = d.occurrences(dates, plan.start, plan.end)
+            summary = f"Báo cáo {task.id}: {shorten(task.content, 90)}"
+            monthly = d.recurrence in ("monthly", "quarterly") and (d.day is None or d.day <= 28)
+            if monthly and occ:
+                # One rule for the whole series: "ngày 20 hằng tháng", "cuối mỗi quý".
+                step = 1 if d.recurrence == "monthly" else 3
+                when = f"ngày {d.day}" if d.day else "ngày cuối"
+                period = "tháng" if step == 1 else "tháng cuối quý"
+                text = _task_text(data, plan, task, [*extra, f"Báo cáo định kỳ ({d.label}) {when} {period}, "
+                                                              f"từ {occ[0]:%d/%m/%Y} đến {occ[-1]:%d/%m/%Y}."])
+                events.append(
+                    Event(
+                        event_uid(plan.id, task.id, d.recurrence or d.kind), occ[0], summary, text, until=occ[-1],
+                        freq="monthly", interval=step, monthday=d.day or -1, plan=plan.id, item=task.id,
+                        kind=d.recurrence or d.kind,
+                    )
+                )
+                continue
             for month_day in sorted({(o.month, o.day) for o in occ}):
                 mine = [o for o in occ if (o.month, o.day) == month_day]
                 kind = f"{d.kind}-{month_day[0]:02d}-{month_day[1]:02d}"
@@ -116,8 +136,8 @@ def task_events(
                 )
                 events.append(
                     Event(
-                        event_uid(plan.id, task.id, kind), mine[0], f"Báo cáo {task.id}: {shorten(task.content, 90)}",
-                        text, until=mine[-1], plan=plan.id, item=task.id, kind=kind,
+                        event_uid(plan.id, task.id, kind), mine[0], summary, text, until=mine[-1], plan=plan.id,
+                        item=task.id, kind=kind,
                     )
                 )
             continue
@@ -246,7 +266,12 @@ def to_ical(evs: Iterable[Event], name: str, *, stamp: dt.datetime | None = None
         ev.add("description", e.description)
         ev.add("transp", "TRANSPARENT")
         if e.recurring:
-            ev.add("rrule", {"freq": "yearly", "until": e.until})
+            rule: dict[str, Any] = {"freq": e.freq, "until": e.until}
+            if e.interval != 1:
+                rule["interval"] = e.interval
+            if e.monthday is not None:
+                rule["bymonthday"] = e.monthday
+            ev.add("rrule", rule)
         categories: list[Any] = ["Kế hoạch hành động", e.plan]
         if e.overdue:
             categories.append("Quá hạn")
