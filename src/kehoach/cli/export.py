@@ -66,13 +66,13 @@ def calendar_cmd(
     plans = ctx.plans(plan)
     ag = ctx.agency(agency) if agency is not None else None
     ref = ctx.today
-    evs = events(data, ref, plans=plans, agency=ag, role=role, strict=strict)
+    evs = events(data, ref, plans=plans, agency=ag, role=role, strict=strict, show_progress=True)
     name = f"Nhiệm vụ của {ag.name}" if ag else "Nhiệm vụ các kế hoạch hành động"
     write_file(target, to_ical(evs, name), force)
     overdue = sum(e.overdue for e in evs)
     recurring = sum(e.recurring for e in evs)
     typer.echo(
-        f"Đã ghi {len(evs)} sự kiện ({recurring} lặp hằng năm, {overdue} quá hạn tính đến {ref:%d/%m/%Y}) "
+        f"Đã ghi {len(evs)} sự kiện ({recurring} sự kiện lặp lại, {overdue} quá hạn tính đến {ref:%d/%m/%Y}) "
         f"vào {target}"
     )
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kehoach.dataset import DataSet, plan_dates
+from kehoach.export import tracked
 from kehoach.model import Agency, DayMonth, Plan, Task
 
 # Fixed namespace of kehoach's event UIDs: uuid5(NAMESPACE_URL, "urn:kehoach:calendar").
@@ -89,19 +90,19 @@ def task_events(
     agency: Agency | None = None,
     role: str = "any",
     strict: bool = False,
+    show_progress: bool = False,
 ) -> list[Event]:
     from kehoach.query import find_tasks
     from kehoach.status import OVERDUE_CODES, STATUS_LABELS, status_codes
     from kehoach.text import shorten
 
     hits = find_tasks(data, plans=plans, agency=agency, role=role, strict=strict)  # type: ignore[arg-type]
-    statuses = status_codes(data, [(h.plan, h.task) for h in hits], today)
     events: list[Event] = []
-    for h in hits:
+    for h in tracked(hits, "Lập lịch", show=show_progress):
         plan, task, d = h.plan, h.task, h.deadline
         if d is None or d.kind in ("event", "ongoing", "plan"):
             continue
-        code = statuses.get((plan.id, task.id))
+        code = status_codes(data, [(plan, task)], today).get((plan.id, task.id))
         extra = []
         if h.role and agency is not None:
             via = f" (qua: {h.match.via})" if h.match and h.match.reason != "direct" else ""
@@ -237,9 +238,10 @@ def events(
     agency: Agency | None = None,
     role: str = "any",
     strict: bool = False,
+    show_progress: bool = False,
 ) -> list[Event]:
-    """Every event of the calendar, by date then plan and id."""
-    evs = task_events(data, today, plans=plans, agency=agency, role=role, strict=strict)
+    """Every event of the calendar, by date then plan and id; a bar on stderr with ``show_progress``."""
+    evs = task_events(data, today, plans=plans, agency=agency, role=role, strict=strict, show_progress=show_progress)
     if role in ("any", "lead"):
         evs += duty_events(data, plans=plans, agency=agency, strict=strict)
     return sorted(evs, key=lambda e: (e.start, e.plan, e.item, e.kind))
