@@ -97,6 +97,20 @@ def load_data(root: Path, cache: bool | None = None) -> DataSet:
     With the cache (the default, see ``kehoach.cache``), unchanged files are not parsed again; the
     result is the same either way.
     """
+    import gc
+
+    # Loading builds millions of small objects that all live on: the cyclic collector would walk
+    # them again and again while they are built, for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_data(root, cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_data(root: Path, cache: bool | None) -> DataSet:
     fc = None
     if cache_enabled(cache):
         from kehoach.cache import FileCache

@@ -216,6 +216,9 @@ class AppContext:
             from kehoach.dataset import load_data
 
             self._data = load_data(self.root, cache=False if self.no_cache else None)
+            import gc
+
+            gc.freeze()  # the data lives as long as the command: the collector need not walk it again
             if quiet:
                 return self._data
             from kehoach.output import terminal_safe
