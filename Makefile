@@ -36,6 +36,7 @@ readme: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_import.py
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_deadlines.py tests/test_loader_hostile.py tests/test_fuzz.py

@@ -484,7 +484,7 @@ def title_block(doc: DocumentObject, fmt: str) -> None:
     rule(doc, 50, TEXT_W)
     # Illustrative progress data (``example: true``) is said so at the top, never passed off as real.
     tag(doc, "{%p if example %}")
-    para(doc, [("VÍ DỤ MINH HỌA: {{ example_note }}", "bh")], "KH Trích yếu")
+    para(doc, [("{{ example_note }}", "bh")], "KH Trích yếu")
     tag(doc, "{%p endif %}")
 
 
@@ -769,6 +769,26 @@ def appendices(doc: DocumentObject) -> None:
     )
     tag_row(t, TASKS_W, "{%tr endfor %}")
     empty_row(t, TASKS_W, "tasks", "Không có nhiệm vụ trong kỳ báo cáo.")
+    # An agency's own report: tasks given to a collective that includes it, listed apart and not counted.
+    tag(doc, "{%p if collective_tasks %}")
+    para(doc, "Nhiệm vụ giao chung có bao gồm {{ issuer.name }} (không tính vào tổng số trên):", "KH Ghi chú phụ lục")
+    t = table(doc, TASKS_W, rows=1)
+    header_cells(t, ["STT", "Nội dung nhiệm vụ", "Giao chung", "Thời hạn", "Tình trạng", "Kết quả thực hiện"])
+    tag_row(t, TASKS_W, "{%tr for t in collective_tasks %}")
+    data_row(
+        t,
+        TASKS_W,
+        [
+            ("{{ t.no }}", "KH Bảng giữa"),
+            ([("{{ t.id }}. ", "b"), ("{{ t.content }}", "")], "KH Bảng"),
+            ("{{ t.lead }}", "KH Bảng"),
+            ("{{ t.deadline }}", "KH Bảng"),
+            ("{{ t.status }}", "KH Bảng"),
+            ([("[bổ sung phần việc của cơ quan]", "h")], "KH Bảng"),
+        ],
+    )
+    tag_row(t, TASKS_W, "{%tr endfor %}")
+    tag(doc, "{%p endif %}")
 
     tag(doc, "{%p if targets %}")
     appendix_head(doc, "II", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")

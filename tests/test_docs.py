@@ -71,7 +71,8 @@ def test_query_commands_do_not_import_docx_jinja2_or_openpyxl(argv):
         "from kehoach.cli import main\n"
         f"sys.argv = ['kehoach', *{argv!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('docx', 'docxtpl', 'jinja2', 'openpyxl') if m in sys.modules]\n"
+        "heavy = [m for m in ('docx', 'docxtpl', 'jinja2', 'openpyxl', 'xlsxwriter', 'icalendar')"
+        " if m in sys.modules]\n"
         "sys.stderr.write(repr(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -59,7 +59,8 @@ def test_calendar_has_one_all_day_event_per_dated_deadline(run, data, tmp_path):
 
 def test_calendar_uids_are_stable_across_exports(run, tmp_path):
     a, b = tmp_path / "a.ics", tmp_path / "b.ics"
-    assert run("calendar", "-o", str(a), "--today", TODAY).exit_code == 0
+    first = run("calendar", "-o", str(a), "--today", TODAY)
+    assert first.exit_code == 0 and first.stderr == ""  # no progress bar when stderr is not a terminal
     assert run("calendar", "-o", str(b), "--today", "2027-03-01").exit_code == 0
     uids_a = [str(e["UID"]) for e in _events(a)]
     uids_b = [str(e["UID"]) for e in _events(b)]
@@ -194,6 +195,17 @@ def test_sqlite_views_answer_like_the_cli(db, data):
     assert got == expected and got
 
 
+def test_sqlite_agency_tasks_are_what_tasks_agency_finds(db, data):
+    # Every current agency, the tasks `kehoach tasks --agency` lists (named, predecessor, collective).
+    got: dict[str, set[tuple[str, str]]] = {}
+    for agency_id, key, role in db.execute("SELECT agency_id, task_key, role FROM agency_tasks"):
+        got.setdefault(agency_id, set()).add((key, role))
+    for a in data.registry:
+        if a.current and not a.is_collective:
+            expected = {(f"{h.plan.id}/{h.task.id}", h.role) for h in find_tasks(data, agency=a)}
+            assert got.get(a.id, set()) == expected, a.name
+
+
 def test_sqlite_refuses_to_overwrite(run, tmp_path):
     out = tmp_path / "k.db"
     out.write_bytes(b"x")
@@ -207,7 +219,7 @@ def test_datasette_metadata_names_what_the_database_has(run, tmp_path):
     out, meta = tmp_path / "k.db", tmp_path / "metadata.yml"
     result = run("export", "sqlite", "-o", str(out), "--metadata", str(meta), "--today", TODAY)
     assert result.exit_code == 0, result.stderr
-    tables = YAML(typ="safe").load(meta.read_text(encoding="utf-8"))["databases"]["*"]["tables"]
+    tables = YAML(typ="safe").load(meta.read_text(encoding="utf-8"))["databases"]["k"]["tables"]
     conn = sqlite3.connect(out)
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
@@ -323,3 +335,37 @@ def test_xlsx_needs_an_output_and_never_overwrites_without_force(run, tmp_path):
     assert run("agencies", "--format", "xlsx", "-o", str(out), "--force").exit_code == 0
     assert out.read_bytes()[:2] == b"PK"
     assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]  # no temporary file left behind
+
+
+def test_calendar_rules_expand_to_the_report_days_of_the_deadline(run, data_copy, tmp_path):
+    from dateutil.rrule import rrulestr
+
+    from kehoach.dataset import load_data, plan_dates
+
+    path = data_copy / "plans" / "aec-2026.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    spots = [i for i, line in enumerate(lines) if line.lstrip().startswith("deadline:")][:3]
+    forms = ["Trước ngày 20 hằng tháng", "Hằng quý", "Hằng năm"]
+    for i, form in zip(spots, forms, strict=True):
+        lines[i] = lines[i][: lines[i].index("deadline:")] + f'deadline: "{form}"\n'
+    path.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "aec.ics"
+    result = run("calendar", "--plan", "aec-2026", "--data", str(data_copy), "-o", str(out), "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    data = load_data(data_copy)
+    plan = data.plan("aec-2026").plan
+    changed = [t for t in plan.tasks if t.deadline in forms]
+    assert len(changed) == 3
+    events = _events(out)
+    for task in changed:
+        d = data.deadline(plan, task)
+        expected = d.occurrences(plan_dates(plan), plan.start, plan.end)
+        mine = [e for e in events if f"Mã nhiệm vụ: {task.id}\n" in str(e["DESCRIPTION"])]
+        got = []
+        for e in mine:
+            start = e.decoded("DTSTART")
+            rule = rrulestr(e["RRULE"].to_ical().decode(), dtstart=dt.datetime(start.year, start.month, start.day))
+            got += [x.date() for x in rule]
+        assert sorted(got) == expected, task.deadline
+    monthly = next(e for e in events if "Trước ngày 20 hằng tháng" in str(e["DESCRIPTION"]))
+    assert monthly["RRULE"]["FREQ"] == ["MONTHLY"] and monthly["RRULE"]["BYMONTHDAY"] == [20]

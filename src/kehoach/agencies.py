@@ -23,6 +23,10 @@ _PLAIN_WORDS = frozenset(
 
 
 class AgencyError(LookupError):
+    """A name the registry cannot resolve to one agency: a usage mistake when the user typed it."""
+
+    exit_code = 2
+
     def __init__(self, name: str, message: str, suggestions: list[str]) -> None:
         self.name = name
         self.suggestions = suggestions

@@ -13,7 +13,9 @@ from kehoach.model import DayMonth, Plan, Task
 
 
 class UnknownPlan(LookupError):
-    pass
+    """A plan id the data does not have: a usage mistake."""
+
+    exit_code = 2
 
 
 def plan_dates(plan: Plan) -> PlanDates:

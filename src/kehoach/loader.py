@@ -92,6 +92,8 @@ class Document:
 
 
 class LoadError(Exception):
+    exit_code = 1
+
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(problem.message)

@@ -59,8 +59,19 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"không chuyển được {type(value).__name__} sang JSON")
 
 
-def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_jsonable)
+def to_json(data: Any, *, ascii_only: bool | None = None) -> str:
+    """Indented JSON; ASCII escapes only where stdout cannot carry Vietnamese (``ascii_only=None``)."""
+    if ascii_only is None:
+        ascii_only = not _speaks_unicode(sys.stdout)
+    return json.dumps(data, ensure_ascii=ascii_only, indent=2, default=_jsonable)
+
+
+def _speaks_unicode(stream: Any) -> bool:
+    try:
+        "ạđ".encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _cell(value: Any, col: Column) -> str:

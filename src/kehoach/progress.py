@@ -77,7 +77,15 @@ class Record:
 
 
 class ProgressError(ValueError):
-    """An update that cannot be applied; nothing was written."""
+    """An update that cannot be applied because of the files (broken, locked); nothing was written."""
+
+    exit_code = 1
+
+
+class UpdateRefused(ProgressError):
+    """An update that is not valid as asked (status, plan, task, year, agency); nothing was written."""
+
+    exit_code = 2
 
 
 def progress_dir(root: Path) -> Path:
@@ -288,25 +296,25 @@ def validate_update(data: Any, upd: Update, today: dt.date) -> None:
     from kehoach.dataset import UnknownPlan
 
     if upd.status not in STATUSES:
-        raise ProgressError(f"trạng thái {upd.status!r} không hợp lệ; dùng: {', '.join(STATUSES)}")
+        raise UpdateRefused(f"trạng thái {upd.status!r} không hợp lệ; dùng: {', '.join(STATUSES)}")
     try:
         plan = data.plan(upd.plan).plan
     except UnknownPlan as exc:
-        raise ProgressError(str(exc)) from None
+        raise UpdateRefused(str(exc)) from None
     if upd.task not in {t.id for t in plan.tasks}:
-        raise ProgressError(f"kế hoạch {upd.plan} không có nhiệm vụ {upd.task!r}")
+        raise UpdateRefused(f"kế hoạch {upd.plan} không có nhiệm vụ {upd.task!r}")
     for label, value in (("ngày hoàn thành", upd.completed), ("ngày báo cáo", upd.reported_on)):
         if value and value > today:
-            raise ProgressError(f"{label} {value:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y})")
+            raise UpdateRefused(f"{label} {value:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y})")
     if upd.completed and upd.status != "done":
-        raise ProgressError("--date chỉ dùng với --status done")
+        raise UpdateRefused("--date chỉ dùng với --status done")
     if not plan.start_year - 1 <= upd.year <= plan.end_year + 1:
-        raise ProgressError(f"năm {upd.year} ngoài thời gian của kế hoạch ({plan.start_year}-{plan.end_year})")
+        raise UpdateRefused(f"năm {upd.year} ngoài thời gian của kế hoạch ({plan.start_year}-{plan.end_year})")
     if upd.reported_by:
         try:
             data.registry.resolve(upd.reported_by)
         except AgencyError as exc:
-            raise ProgressError(str(exc)) from None
+            raise UpdateRefused(str(exc)) from None
 
 
 def apply_update(data: Any, upd: Update, today: dt.date) -> Path:

@@ -22,6 +22,8 @@ _CYCLE = re.compile(r"^(annual|half|midterm|final)-(\d{4})$")
 class QueryError(ValueError):
     """A query that cannot be answered as asked (bad cycle name, unknown plan…)."""
 
+    exit_code = 2
+
 
 @dataclass(frozen=True)
 class TaskHit:

@@ -6,11 +6,12 @@ bundled plans, are in docs/status.md.
 
 API (pure functions over a loaded ``DataSet``; nothing is cached here):
 
-- ``Period.annual(year)``, ``Period.review(plan, kind, year)``, ``period_of(plan, kind, year)``:
-  what a report covers. Annual: tasks due in the year, plus tasks due earlier that were unfinished on
-  1 January or finished during the year (``carried_over``). Mid-term and final: everything from the
-  start of the plan's period to the end of the year; recurring and multi-year tasks by their latest
-  result within it.
+- ``Period.annual(year)``, ``Period.half(year)``, ``Period.review(plan, kind, year)``,
+  ``period_of(plan, kind, year)``: what a report covers (half: like a year ending on 30/6).
+  Annual: tasks due in the year, plus tasks due earlier that were unfinished on 1 January or
+  finished during the year (``carried_over``). Mid-term and final: everything from the start of
+  the plan's period to the end of the year; recurring and multi-year tasks by their latest result
+  within it.
 - ``judge(data, plan, task, period, today) -> Judgement | None``: the class of one task, or None
   when the task is outside the period. ``today`` is the reference day: only records reported on or
   before it count, whatever year they describe; the task is judged as it stood on
@@ -63,7 +64,7 @@ SHORT_LABELS: dict[str, str] = {
     "no_report_overdue": "Chưa BC, quá hạn",
 }
 Why = Literal["direct", "successor", "collective", "unassigned"]
-EXAMPLE_NOTE = "Có số liệu tiến độ VÍ DỤ MINH HỌA (tệp ghi example: true), không phải báo cáo thật."
+EXAMPLE_NOTE = "VÍ DỤ MINH HỌA: có số liệu tiến độ minh họa (tệp ghi example: true), không phải báo cáo thật."
 
 
 # ------------------------------------------------------------------------------------------ periods
@@ -100,6 +101,7 @@ class Period:
 
     @property
     def is_annual(self) -> bool:
+        """Judged within its year (annual, half-year), not over a span of years (reviews)."""
         return self.kind in ("annual", "half")
 
     def as_of(self, today: dt.date) -> dt.date:

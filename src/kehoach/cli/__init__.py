@@ -1,161 +1,133 @@
-"""The ``kehoach`` command: parse options, call the library, print. Nothing else lives here."""
+"""The ``kehoach`` command: parse options, call the library, print. Nothing else lives here.
+
+Layout
+------
+- ``context``  the shared options (``DataOpt``, ``TodayOpt``, ``FormatOpt``…), each validated where it is
+  declared, and ``AppContext``: data directory, reference day, format and the data set, built once.
+- ``errors``   the one error boundary: every exception becomes a Vietnamese message and an exit code
+  (0 success, 1 data or file problem, 2 usage mistake); ``fail(message, code)`` for a refusal.
+- ``check``, ``query``, ``progress``, ``report``…  the commands, one module per family.
+
+Adding a command
+----------------
+Write a module here with a ``register(app)`` function and add it to ``_register`` below::
+
+    # kehoach/cli/export.py
+    from typing import Annotated
+
+    import typer
+
+    from kehoach.cli.context import DataOpt, FormatOpt, TodayOpt, use
+    from kehoach.cli.errors import fail
+
+
+    def export_cmd(data_dir: DataOpt = None, today_: TodayOpt = None, fmt: FormatOpt = "table") -> None:
+        \"\"\"Một dòng trợ giúp tiếng Việt.\"\"\"
+        ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
+        data = ctx.data  # loaded once; a file that failed to load makes the exit code 1
+        ...
+
+
+    def register(app: typer.Typer) -> None:
+        app.command("export")(export_cmd)
+
+Declare every option with a ``parser=`` from ``kehoach.cli.context`` (``text``, ``path``, ``day``, ``year``,
+``days``, ``choice(...)``) so a bad value is a usage error naming the option. Let library exceptions
+through: the boundary maps them by their ``exit_code`` attribute, ``OSError`` to 1. Import heavy modules
+inside the command function, never at module level: ``import kehoach.cli`` stays light. Never call
+``sys.exit`` or print a traceback.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from kehoach import __version__
+from kehoach.cli.context import (
+    AgencyOpt,
+    AppContext,
+    DataOpt,
+    ForceOpt,
+    FormatOpt,
+    OutputOpt,
+    PlanOpt,
+    RoleOpt,
+    TodayOpt,
+    YearOpt,
+    current,
+    day,
+    listing_output,
+    new_context,
+    use,
+)
+from kehoach.cli.errors import fail, guarded
+
+if TYPE_CHECKING:
+    from kehoach.dataset import DataSet
+    from kehoach.model import Agency
+
+__all__ = [
+    "AgencyOpt",
+    "AppContext",
+    "DataOpt",
+    "ForceOpt",
+    "FormatOpt",
+    "OutputOpt",
+    "PlanOpt",
+    "RoleOpt",
+    "TodayOpt",
+    "YearOpt",
+    "app",
+    "current",
+    "fail",
+    "main",
+    "use",
+]
+
+
+class KehoachGroup(TyperGroup):
+    """The root command; its ``main`` is the error boundary, for the console script and CliRunner alike."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        ctx = new_context()
+
+        def run() -> Any:
+            return super(KehoachGroup, self).main(
+                args, prog_name or "kehoach", complete_var, standalone_mode=False, **extra
+            )
+
+        def finish(code: int) -> int:
+            return 1 if code == 0 and ctx.incomplete else code
+
+        code = guarded(run, finish)
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
 
 app = typer.Typer(
     name="kehoach",
+    cls=KehoachGroup,
     help="Tra cứu nhiệm vụ trong các kế hoạch hành động theo cơ quan, thời hạn và kỳ báo cáo.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-DataOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--data", help="Thư mục dữ liệu (mặc định: $KEHOACH_DATA, ./data, rồi dữ liệu kèm gói).", show_default=False
-    ),
-]
-TodayOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--today", help="Ngày tham chiếu YYYY-MM-DD (mặc định: $KEHOACH_TODAY hoặc hôm nay).", show_default=False
-    ),
-]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json | csv | xlsx (xlsx cần -o TỆP.xlsx)")]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Tệp .xlsx cần ghi (với --format xlsx).", show_default=False),
-]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
-PlanOpt = Annotated[list[str] | None, typer.Option("--plan", help="Mã kế hoạch (lặp lại được).", show_default=False)]
-RoleOpt = Annotated[str, typer.Option("--role", help="lead (chủ trì) | support (phối hợp) | any")]
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    from kehoach.output import terminal_safe
-
-    sys.stderr.write(f"kehoach: {terminal_safe(message)}\n")
-    raise typer.Exit(code)
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        fail(f"{option}: ngày {value!r} không hợp lệ, cần dạng YYYY-MM-DD")
-
-
-def today(value: str | None) -> dt.date:
-    value = value or os.environ.get("KEHOACH_TODAY")
-    return _date(value, "--today") or dt.date.today()
-
-
-def _format(value: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
-    if value not in allowed:
-        fail(f"--format phải là một trong: {', '.join(allowed)}")
-    return value
-
-
-def _listing_format(value: str, output: Path | None, force: bool) -> str:
-    """--format of a listing command; xlsx needs -o FILE.xlsx, which is not replaced without --force."""
-    fmt = _format(value, ("table", "json", "csv", "xlsx"))
-    if fmt != "xlsx":
-        if output is not None:
-            fail("-o chỉ dùng với --format xlsx (các dạng khác in ra màn hình)")
-        return fmt
-    if output is None:
-        fail("--format xlsx cần -o TỆP.xlsx")
-    if output.suffix.lower() != ".xlsx":
-        fail(f"-o {str(output)!r}: tệp Excel cần có đuôi .xlsx")
-    if output.exists() and not force:
-        fail(f"tệp {str(output)!r} đã có; dùng --force để ghi đè", 1)
-    return fmt
-
-
-def _role(value: str) -> str:
-    if value not in ("lead", "support", "any"):
-        fail("--role phải là lead, support hoặc any")
-    return value
-
-
-def load(data_dir: Path | None, *, quiet: bool = False) -> Any:
-    """Load the data; a file that failed to load is left out, and said so on stderr."""
-    from kehoach.dataset import load_data
-    from kehoach.loader import default_data_dir
-
-    root = default_data_dir(data_dir)
-    if not root.is_dir():
-        fail(f"không tìm thấy thư mục dữ liệu {str(root)!r}")
-    data = load_data(root, cache=False if _no_cache else None)
-    if quiet:
-        return data
-    from kehoach.progress import progress_of
-
-    problems = data.problems + progress_of(data).problems  # a broken progress file is said too, not skipped
-    if problems:
-        global _incomplete
-        _incomplete = True
-        from kehoach.output import terminal_safe
-
-        files = sorted({terminal_safe(p.file) for p in problems})
-        sys.stderr.write(
-            f"kehoach: cảnh báo: {len(problems)} lỗi dữ liệu trong {', '.join(files)}; "
-            "phần lỗi bị bỏ qua, kết quả có thể thiếu — chạy `kehoach check` để xem chi tiết\n"
-        )
-    return data
-
-
-# Set by --no-cache for this invocation.
-_no_cache = False
-# Set when the data loaded with problems: the answer printed may be incomplete, so `main` exits 1.
-_incomplete = False
-
-
-def resolve_agency(data: Any, name: str, *, note: bool = True) -> Any:
-    from kehoach.agencies import AgencyError
-
-    try:
-        agency = data.registry.resolve(name)
-    except AgencyError as exc:
-        fail(str(exc))
-    if agency.replaced_by and note:
-        heirs = ", ".join(a.name for a in data.registry.successors(agency.id))
-        when = f" từ {agency.replaced_on:%d/%m/%Y}" if agency.replaced_on else ""
-        from kehoach.output import terminal_safe
-
-        sys.stderr.write(
-            terminal_safe(
-                f"kehoach: lưu ý: {agency.name} đã được sắp xếp{when}, nay là {heirs}; "
-                f"tra cứu {heirs} để thấy cả nhiệm vụ giao cho cơ quan mới"
-            )
-            + "\n"
-        )
-    return agency
-
-
-def _plans_or_fail(data: Any, plans: list[str] | None) -> list[str]:
-    from kehoach.dataset import UnknownPlan
-
-    for pid in plans or []:
-        try:
-            data.plan(pid)
-        except UnknownPlan as exc:
-            fail(str(exc))
-    return plans or []
 
 
 @app.callback(invoke_without_command=True)
@@ -165,77 +137,59 @@ def _root(
         bool, typer.Option("--no-cache", help="Đọc lại mọi tệp YAML, không dùng và không ghi bộ nhớ đệm.")
     ] = False,
 ) -> None:
-    global _no_cache
-    _no_cache = no_cache
+    current().no_cache = no_cache
     if version:
         typer.echo(f"kehoach {__version__}")
         raise typer.Exit(0)
 
 
-def _gh_escape(text: str, prop: bool = False) -> str:
-    """GitHub workflow-command escaping (properties also escape ':' and ',')."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+# Helpers of the earlier layout, kept so that a command written against them still runs; new code uses
+# ``use()`` and the options of ``kehoach.cli.context``.
 
 
-@app.command("check")
-def check_cmd(
-    data_dir: DataOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | github")] = "text",
-    today_: TodayOpt = None,
-) -> None:
-    """Kiểm tra dữ liệu: mọi nhiệm vụ có chủ trì và thời hạn, mọi tên cơ quan và thời hạn đều hiểu được."""
-    from kehoach.check import check
-    from kehoach.output import terminal_safe, to_json
+def load(data_dir: Path | None = None, *, quiet: bool = False) -> DataSet:
+    return use(data_dir=data_dir).load(quiet=quiet)
 
-    fmt = _format(fmt, ("text", "json", "github"))
-    data = load(data_dir, quiet=True)
-    from kehoach.progress import check_progress
 
-    report = check(data, check_progress(data, today(today_)))
-    if fmt == "json":
-        typer.echo(to_json(report.as_dict()))
-    elif fmt == "github":
-        for p in report.problems:
-            kind = "error" if p.severity == "error" else "warning"
-            loc = f"file={_gh_escape(p.file, prop=True)}"
-            if p.line:
-                loc += f",line={p.line}"
-            if p.column:
-                loc += f",col={p.column}"
-            message = _gh_escape(f"{p.path + ': ' if p.path else ''}{p.message}")
-            typer.echo(f"::{kind} {loc},title={_gh_escape(p.code, prop=True)}::{message}")
-    else:
-        for p in sorted(report.problems, key=lambda p: (p.severity != "error", p.file, p.line or 0)):
-            where = p.file + (f":{p.line}" if p.line else "") + (f":{p.column}" if p.column else "")
-            label = "lỗi" if p.severity == "error" else "cảnh báo"
-            field = f" {p.path}:" if p.path else ""
-            typer.echo(terminal_safe(f"{where}: {label} [{p.code}]{field} {p.message}"))
-        typer.echo(
-            f"{report.plans} kế hoạch, {report.tasks} nhiệm vụ, {report.targets} chỉ tiêu: "
-            f"{len(report.errors)} lỗi, {len(report.warnings)} cảnh báo."
-        )
-    raise typer.Exit(1 if report.errors else 0)
+def today(value: dt.date | str | None = None) -> dt.date:
+    if isinstance(value, str):
+        value = day(value)
+    return use(today=value).today
+
+
+def resolve_agency(data: DataSet, name: str, *, note: bool = True) -> Agency:
+    return current().agency(name, note=note)
+
+
+def _plans_or_fail(data: DataSet, plans: list[str] | None) -> list[str]:
+    return current().plans(plans)
+
+
+def _format(value: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
+    if value not in allowed:
+        fail(f"--format phải là một trong: {', '.join(allowed)}")
+    return value
+
+
+def _role(value: str) -> str:
+    return _format(value, ("lead", "support", "any"))
+
+
+def _listing_format(value: str, output: Path | None, force: bool) -> str:
+    listing_output(_format(value, ("table", "json", "csv", "xlsx")), output, force)
+    return value
 
 
 def _register() -> None:
-    """Commands that live in their own modules register themselves here."""
-    from kehoach.cli import cache, completion, encode, export, progress, query, report
+    """Every command module, named here: a module missing is an import error, never a silent gap."""
+    from kehoach.cli import cache, check, completion, encode, export, progress, query, report
 
-    for mod in (query, progress, report, cache, export, completion, encode):
-        mod.register(app)
+    for module in (check, query, progress, report, cache, export, completion, encode):
+        module.register(app)
 
 
 _register()
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("kehoach: đã dừng\n")
-        sys.exit(130)
-    except SystemExit as exc:
-        if exc.code in (0, None) and _incomplete:
-            sys.exit(1)
-        raise
+    app()

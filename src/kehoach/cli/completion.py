@@ -22,7 +22,7 @@ def completion_cmd(
     """In mã tự hoàn thành lệnh cho shell; ví dụ: eval "$(kehoach completion bash)" trong ~/.bashrc."""
     from typer.completion import completion_init, get_completion_script
 
-    from kehoach.cli import fail
+    from kehoach.cli.errors import fail
 
     if shell not in SHELLS:
         fail(f"shell phải là một trong: {', '.join(SHELLS)}")

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli import DataOpt, fail, load
+from kehoach.cli.context import DataOpt, choice, path, text, use
+from kehoach.cli.errors import fail
 
 import_app = typer.Typer(
     help="Nhập kế hoạch từ văn bản gốc thành bản nháp YAML để rà soát.", no_args_is_help=True, rich_markup_mode=None
@@ -16,12 +17,19 @@ import_app = typer.Typer(
 
 @import_app.command("docx")
 def import_docx_cmd(
-    file: Annotated[Path, typer.Argument(help="Tệp Word (.docx) của kế hoạch.", show_default=False)],
-    plan_id: Annotated[str, typer.Option("--id", help="Mã kế hoạch, cũng là tên tệp YAML (ví dụ qd74-dai-hoi-xx).")],
+    file: Annotated[Path, typer.Argument(help="Tệp Word (.docx) của kế hoạch.", show_default=False, parser=path)],
+    plan_id: Annotated[
+        str,
+        typer.Option("--id", help="Mã kế hoạch, cũng là tên tệp YAML (ví dụ qd74-dai-hoi-xx).", parser=text),
+    ],
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Tệp YAML ghi ra (mặc định: <dữ liệu>/plans/<mã>.yaml).", show_default=False
+            "--output",
+            "-o",
+            help="Tệp YAML ghi ra (mặc định: <dữ liệu>/plans/<mã>.yaml).",
+            show_default=False,
+            parser=path,
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
@@ -33,7 +41,7 @@ def import_docx_cmd(
 
     if not file.is_file():
         fail(f"không tìm thấy tệp {str(file)!r}", 1)
-    data = load(data_dir, quiet=True)
+    data = use(data_dir=data_dir).load(quiet=True)
     if output is None:
         from kehoach.loader import bundled_data_dir
 
@@ -52,11 +60,8 @@ def import_docx_cmd(
         result = import_docx(file, plan_id, data.registry)
     except DocxImportError as exc:
         fail(str(exc), 1)
-    text = to_yaml(result, file)
-    try:
-        atomic_write(output, text.encode("utf-8"))
-    except OSError as exc:
-        fail(f"không ghi được {str(output)!r}: {exc.strerror}", 1)
+    yaml_text = to_yaml(result, file)
+    atomic_write(output, yaml_text.encode("utf-8"))
     sections = len(result.plan["sections"])
     typer.echo(f"Đã ghi {output}: {result.tasks} nhiệm vụ trong {sections} nhóm (bảng {result.table_index + 1}).")
     if result.review:
@@ -69,15 +74,16 @@ def import_docx_cmd(
 
 
 def diff_cmd(
-    old: Annotated[str, typer.Argument(help="Bản cũ: tệp YAML, REV:tệp, hoặc chỉ REV (phiên bản git của tệp NEW).")],
-    new: Annotated[str, typer.Argument(help="Bản mới: tệp YAML hoặc REV:tệp.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    old: Annotated[
+        str,
+        typer.Argument(help="Bản cũ: tệp YAML, REV:tệp, hoặc chỉ REV (phiên bản git của tệp NEW).", parser=text),
+    ],
+    new: Annotated[str, typer.Argument(help="Bản mới: tệp YAML hoặc REV:tệp.", parser=text)],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json", parser=choice("text", "json"))] = "text",
 ) -> None:
     """So sánh hai phiên bản một kế hoạch: nhiệm vụ thêm, bỏ, thay đổi (nội dung, chủ trì, phối hợp, thời hạn)."""
     from kehoach.plandiff import FIELD_LABELS, DiffError, diff_plans, load_side
 
-    if fmt not in ("text", "json"):
-        fail("--format phải là text hoặc json")
     try:
         new_plan, new_label = load_side(new)
         old_plan, old_label = load_side(old, other=new)

@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli import DataOpt, PlanOpt, RoleOpt, TodayOpt, _plans_or_fail, _role, fail, load, resolve_agency, today
+from kehoach.cli.context import DataOpt, PlanOpt, RoleOpt, TodayOpt, agency_option, path, use
+from kehoach.cli.errors import fail
 
 export_app = typer.Typer(help="Xuất dữ liệu cho công cụ khác: SQLite (Datasette).", no_args_is_help=True)
 
@@ -31,8 +32,6 @@ def write_file(target: Path, content: bytes, force: bool) -> None:
         write_new(target, content, force=force)
     except ExportError as exc:
         fail(str(exc), 1)
-    except OSError as exc:
-        fail(f"không ghi được {str(target)!r}: {exc.strerror or exc}", 1)
 
 
 def _refuse_existing(target: Path, force: bool) -> None:
@@ -42,9 +41,11 @@ def _refuse_existing(target: Path, force: bool) -> None:
 
 
 def calendar_cmd(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp lịch .ics cần ghi.", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Tệp lịch .ics cần ghi.", show_default=False, parser=path)
+    ],
     agency: Annotated[
-        str | None, typer.Option("--agency", "-a", help="Chỉ việc của cơ quan này (và báo cáo cơ quan phải nộp).")
+        str | None, agency_option("Chỉ việc của cơ quan này (và báo cáo cơ quan phải nộp).")
     ] = None,
     plan: PlanOpt = None,
     role: RoleOpt = "any",
@@ -57,50 +58,59 @@ def calendar_cmd(
     from kehoach.export.ics import events, to_ical
 
     target = _output(output, (".ics",))
-    role = _role(role)
-    if not agency and (role != "any" or strict):
+    if agency is None and (role != "any" or strict):
         fail("--role và --strict chỉ dùng cùng --agency")
     _refuse_existing(target, force)
-    data = load(data_dir)
-    plans = _plans_or_fail(data, plan)
-    ag = resolve_agency(data, agency) if agency else None
-    ref = today(today_)
-    evs = events(data, ref, plans=plans, agency=ag, role=role, strict=strict)
+    ctx = use(data_dir=data_dir, today=today_)
+    data = ctx.data
+    plans = ctx.plans(plan)
+    ag = ctx.agency(agency) if agency is not None else None
+    ref = ctx.today
+    evs = events(data, ref, plans=plans, agency=ag, role=role, strict=strict, show_progress=True)
     name = f"Nhiệm vụ của {ag.name}" if ag else "Nhiệm vụ các kế hoạch hành động"
     write_file(target, to_ical(evs, name), force)
     overdue = sum(e.overdue for e in evs)
     recurring = sum(e.recurring for e in evs)
     typer.echo(
-        f"Đã ghi {len(evs)} sự kiện ({recurring} lặp hằng năm, {overdue} quá hạn tính đến {ref:%d/%m/%Y}) "
+        f"Đã ghi {len(evs)} sự kiện ({recurring} sự kiện lặp lại, {overdue} quá hạn tính đến {ref:%d/%m/%Y}) "
         f"vào {target}"
     )
 
 
 @export_app.command("sqlite")
 def export_sqlite_cmd(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp SQLite .db cần ghi.", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Tệp SQLite .db cần ghi.", show_default=False, parser=path)
+    ],
     metadata: Annotated[
         Path | None,
-        typer.Option("--metadata", help="Ghi thêm metadata.yml (nhãn tiếng Việt) cho Datasette.", show_default=False),
+        typer.Option(
+            "--metadata",
+            help="Ghi thêm metadata.yml (nhãn tiếng Việt) cho Datasette.",
+            show_default=False,
+            parser=path,
+        ),
     ] = None,
     force: ForceOpt = False,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
 ) -> None:
     """Cơ sở dữ liệu SQLite để công bố (Datasette): bảng chuẩn hóa, tìm kiếm toàn văn, khung nhìn."""
-    from kehoach.export.sqlite import METADATA, build
+    from kehoach.export.sqlite import build
+    from kehoach.export.sqlite import metadata as datasette_metadata
 
     target = _output(output, (".db", ".sqlite", ".sqlite3"))
     _refuse_existing(target, force)
     if metadata is not None:
         _output(metadata, (".yml", ".yaml"))
         _refuse_existing(metadata, force)
-    data = load(data_dir)
-    ref = today(today_)
+    ctx = use(data_dir=data_dir, today=today_)
+    data = ctx.data
+    ref = ctx.today
     content, counts = build(data, ref, show_progress=True)
     write_file(target, content, force)
     if metadata is not None:
-        write_file(metadata, METADATA.encode("utf-8"), force)
+        write_file(metadata, datasette_metadata(target.stem).encode("utf-8"), force)
     summary = ", ".join(f"{n} {label}" for label, n in counts.items())
     typer.echo(f"Đã ghi {target}: {summary}")
 

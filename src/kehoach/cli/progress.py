@@ -2,98 +2,109 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from kehoach.cli import (
+from kehoach.cli.context import (
+    AppContext,
     DataOpt,
     ForceOpt,
     FormatOpt,
     OutputOpt,
     PlanOpt,
     TodayOpt,
-    _date,
-    _listing_format,
-    _plans_or_fail,
-    fail,
-    load,
-    today,
+    agency_option,
+    choice,
+    date_option,
+    listing_output,
+    text,
+    use,
+    year_option,
 )
+from kehoach.cli.errors import fail
 
 progress_app = typer.Typer(help="Tiến độ: ghi và xem kết quả thực hiện từng nhiệm vụ theo năm.", no_args_is_help=True)
 
 
 @progress_app.command("set")
 def progress_set_cmd(
-    ref: Annotated[str, typer.Argument(help="KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")],
-    status: Annotated[str, typer.Option("--status", help="done | in-progress | not-started")],
-    date: Annotated[str | None, typer.Option("--date", help="Ngày hoàn thành YYYY-MM-DD (với done).")] = None,
-    result: Annotated[str | None, typer.Option("--result", help="Kết quả ngắn gọn.")] = None,
-    evidence: Annotated[str | None, typer.Option("--evidence", help="Văn bản chứng minh (số, ngày).")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Cơ quan báo cáo.")] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", help="Năm báo cáo (mặc định: năm của --date hoặc hôm nay).")
+    ref: Annotated[
+        str, typer.Argument(help="KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1", parser=text, metavar="PLAN/TASK")
+    ],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            help="done | in-progress | not-started",
+            parser=choice("done", "in-progress", "not-started"),
+            show_default=False,
+        ),
+    ],
+    date: Annotated[dt.date | None, date_option("--date", "Ngày hoàn thành YYYY-MM-DD (với done).")] = None,
+    result: Annotated[
+        str | None, typer.Option("--result", help="Kết quả ngắn gọn.", parser=text, show_default=False)
     ] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="Văn bản chứng minh (số, ngày).", parser=text, show_default=False)
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Cơ quan báo cáo.", parser=text, show_default=False, metavar="NAME")
+    ] = None,
+    year: Annotated[int | None, year_option("Năm báo cáo (mặc định: năm của --date hoặc hôm nay).")] = None,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
 ) -> None:
     """Ghi tiến độ một nhiệm vụ; chỉ mục được cập nhật thay đổi, phần còn lại của tệp giữ nguyên."""
-    from kehoach.progress import ProgressError, Update, apply_update
+    from kehoach.progress import Update, apply_update
 
     if "/" not in ref:
         fail("cần dạng KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")
+    if date is not None and status != "done":
+        fail("--date chỉ dùng với --status done")
     plan_id, task_id = ref.split("/", 1)
-    ref_day = today(today_)
-    completed = _date(date, "--date")
-    data = load(data_dir)
-    _refuse_bundled(data, data_dir)
+    ctx = use(data_dir=data_dir, today=today_)
+    ref_day = ctx.today
+    data = ctx.data
+    _refuse_bundled(ctx, data_dir)
+    tasks = {t.id for t in data.plan(plan_id).plan.tasks}
+    if task_id not in tasks:
+        fail(f"kế hoạch {plan_id} không có nhiệm vụ {task_id!r}")
     upd = Update(
         plan=plan_id,
         task=task_id,
         status=status,  # type: ignore[arg-type]
-        year=year or (completed or ref_day).year,
-        completed=completed,
+        year=year or (date or ref_day).year,
+        completed=date,
         result=result,
         evidence=evidence,
-        reported_by=data.registry.resolve(by).name if by and _resolves(data, by) else by,
+        reported_by=ctx.agency(by, note=False).name if by is not None else None,
         reported_on=ref_day,
     )
-    try:
-        path = apply_update(data, upd, ref_day)
-    except ProgressError as exc:
-        fail(str(exc), 1)
-    typer.echo(f"Đã ghi {plan_id}/{task_id}: {status} vào {path}")
+    path = apply_update(data, upd, ref_day)
+    ctx.echo(f"Đã ghi {plan_id}/{task_id}: {status} vào {path}")
 
 
-def _refuse_bundled(data: Any, data_dir: Any) -> None:
+def _refuse_bundled(ctx: AppContext, data_dir: Path | None) -> None:
     """Never write into the copy of the data that ships inside the installed package."""
     import os
-    from pathlib import Path
 
     from kehoach.loader import bundled_data_dir
 
+    data = ctx.data
     if data_dir or os.environ.get("KEHOACH_DATA") or Path("data").resolve() == Path(data.root).resolve():
         return
     if Path(data.root).resolve() == bundled_data_dir().resolve():
         fail("không ghi vào dữ liệu mẫu kèm gói; dùng --data THƯ-MỤC (hoặc $KEHOACH_DATA) trỏ tới dữ liệu của đơn vị")
 
 
-def _resolves(data: Any, name: str) -> bool:
-    from kehoach.agencies import AgencyError
-
-    try:
-        data.registry.resolve(name)
-    except AgencyError:
-        return False
-    return True
-
-
 @progress_app.command("show")
 def progress_show_cmd(
     plan: PlanOpt = None,
-    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Chỉ nhiệm vụ cơ quan này chủ trì.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Năm báo cáo.")] = None,
+    agency: Annotated[str | None, agency_option("Chỉ nhiệm vụ cơ quan này chủ trì.")] = None,
+    year: Annotated[int | None, year_option("Năm báo cáo.")] = None,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
@@ -106,14 +117,17 @@ def progress_show_cmd(
     from kehoach.status import EXAMPLE_NOTE, progress_rows
     from kehoach.text import shorten
 
-    fmt = _listing_format(fmt, output, force)
-    data = load(data_dir)
-    plans = _plans_or_fail(data, plan)
-    ag = _agency(data, agency)
-    ref = today(today_)
+    listing_output(fmt, output, force)
+    ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
+    data = ctx.data
+    plans = ctx.plans(plan)
+    ag = ctx.agency(agency) if agency is not None else None
+    ref = ctx.today
     json_rows = [r.as_dict() for r in progress_rows(data, ref, plans=plans, agency=ag, year=year)]
-    rows = [r | {"class_text": (r["class_label"] or "") + ("" if r["counted"] else " (báo cáo sau ngày tham chiếu)")}
-            for r in json_rows]
+    rows = [
+        r | {"class_text": (r["class_label"] or "") + ("" if r["counted"] else " (báo cáo sau ngày tham chiếu)")}
+        for r in json_rows
+    ]
     columns = [
         Column("plan", "Kế hoạch"),
         Column("year", "Năm"),
@@ -140,16 +154,10 @@ def progress_show_cmd(
     )
 
 
-def _agency(data: Any, name: str | None) -> Any:
-    from kehoach.cli import resolve_agency
-
-    return resolve_agency(data, name) if name else None
-
-
 def status_cmd(
     plan: PlanOpt = None,
-    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Chỉ nhiệm vụ cơ quan này chủ trì.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Kỳ báo cáo (năm); mặc định năm của --today.")] = None,
+    agency: Annotated[str | None, agency_option("Chỉ nhiệm vụ cơ quan này chủ trì.")] = None,
+    year: Annotated[int | None, year_option("Kỳ báo cáo (năm); mặc định năm của --today.")] = None,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
     fmt: FormatOpt = "table",
@@ -160,11 +168,12 @@ def status_cmd(
     from kehoach.output import Column, print_rows
     from kehoach.status import EXAMPLE_NOTE, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER, status_table
 
-    fmt = _listing_format(fmt, output, force)
-    data = load(data_dir)
-    plans = _plans_or_fail(data, plan)
-    ag = _agency(data, agency)
-    ref = today(today_)
+    listing_output(fmt, output, force)
+    ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
+    data = ctx.data
+    plans = ctx.plans(plan)
+    ag = ctx.agency(agency) if agency is not None else None
+    ref = ctx.today
     if year and year > ref.year:
         fail(f"--year {year} sau ngày tham chiếu {ref:%d/%m/%Y}")
     table = status_table(data, ref, year=year, plans=plans, agency=ag)

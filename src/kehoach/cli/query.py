@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from kehoach.cli import (
+from kehoach.cli.context import (
+    AgencyOpt,
     DataOpt,
     ForceOpt,
     FormatOpt,
@@ -15,24 +16,31 @@ from kehoach.cli import (
     PlanOpt,
     RoleOpt,
     TodayOpt,
-    _date,
-    _format,
-    _listing_format,
-    _plans_or_fail,
-    _role,
-    fail,
-    load,
-    resolve_agency,
-    today,
+    choice,
+    date_option,
+    days,
+    listing_output,
+    text,
+    use,
+    year_option,
 )
+from kehoach.cli.errors import fail
+from kehoach.deadlines import KIND_LABELS
 
 agencies_app = typer.Typer(help="Sổ đăng ký cơ quan: tên, tên gọi khác, cơ quan kế nhiệm.", no_args_is_help=False)
 
 
 def due_cmd(
-    agency: Annotated[str, typer.Option("--agency", "-a", help="Tên cơ quan (có dấu hoặc không, tên viết tắt).")],
-    within: Annotated[int | None, typer.Option("--within", help="Số ngày tới (mặc định 90).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Đến ngày YYYY-MM-DD.")] = None,
+    agency: Annotated[
+        str,
+        typer.Option(
+            "--agency", "-a", help="Tên cơ quan (có dấu hoặc không, tên viết tắt).", parser=text, metavar="NAME"
+        ),
+    ],
+    within: Annotated[
+        int | None, typer.Option("--within", help="Số ngày tới (mặc định 90).", parser=days, metavar="N")
+    ] = None,
+    until: Annotated[dt.date | None, date_option("--until", "Đến ngày YYYY-MM-DD.")] = None,
     role: RoleOpt = "any",
     plan: PlanOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Chỉ nhiệm vụ giao đích danh cơ quan.")] = False,
@@ -48,19 +56,17 @@ def due_cmd(
     from kehoach.status import EXAMPLE_NOTE
     from kehoach.text import shorten
 
-    fmt = _listing_format(fmt, output, force)
-    role = _role(role)
+    listing_output(fmt, output, force)
     if within is not None and until is not None:
         fail("chỉ dùng một trong --within hoặc --until")
-    if within is not None and within < 0:
-        fail("--within phải là số ngày không âm")
-    data = load(data_dir)
-    ag = resolve_agency(data, agency)
-    plans = _plans_or_fail(data, plan)
-    ref = today(today_)
-    end = _date(until, "--until") or ref + dt.timedelta(days=within if within is not None else 90)
+    ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
+    ref = ctx.today
+    end = until or ref + dt.timedelta(days=within if within is not None else 90)
     if end < ref:
         fail("--until phải sau --today")
+    data = ctx.data
+    ag = ctx.agency(agency)
+    plans = ctx.plans(plan)
     items = due(data, ag, ref, until=end, role=role, plans=plans, strict=strict)  # type: ignore[arg-type]
     role_vn = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
     reason_vn = {"predecessor": "kế thừa", "collective": "giao chung"}
@@ -151,22 +157,29 @@ def _task_json(data: Any, hit: Any, status: str | None) -> dict[str, Any]:
 
 def tasks_cmd(
     plan: PlanOpt = None,
-    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Tên cơ quan.")] = None,
+    agency: AgencyOpt = None,
     role: RoleOpt = "any",
     strict: Annotated[bool, typer.Option("--strict", help="Chỉ nhiệm vụ giao đích danh cơ quan.")] = False,
-    due_from: Annotated[str | None, typer.Option("--due-from", help="Hạn từ ngày YYYY-MM-DD.")] = None,
-    due_to: Annotated[str | None, typer.Option("--due-to", help="Hạn đến ngày YYYY-MM-DD.")] = None,
+    due_from: Annotated[dt.date | None, date_option("--due-from", "Hạn từ ngày YYYY-MM-DD.")] = None,
+    due_to: Annotated[dt.date | None, date_option("--due-to", "Hạn đến ngày YYYY-MM-DD.")] = None,
     cycle: Annotated[
-        str | None, typer.Option("--cycle", help="Kỳ báo cáo: annual-2026, midterm-2028, final-2030…")
+        str | None,
+        typer.Option(
+            "--cycle", help="Kỳ báo cáo: annual-2026, midterm-2028, final-2030…", parser=text, show_default=False
+        ),
     ] = None,
     kind: Annotated[
         str | None,
         typer.Option(
-            "--kind", help="Loại thời hạn: date, month, quarter, year, range, annual, semiannual, ongoing, plan, event."
+            "--kind",
+            help="Loại thời hạn: date, month, quarter, year, range, annual, semiannual, ongoing, plan, event.",
+            parser=choice(*KIND_LABELS),
+            show_default=False,
         ),
     ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Tìm trong nội dung (có dấu hoặc không).")
+        str | None,
+        typer.Option("--search", "-s", help="Tìm trong nội dung (có dấu hoặc không).", parser=text, show_default=False),
     ] = None,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
@@ -175,36 +188,30 @@ def tasks_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Lọc nhiệm vụ theo kế hoạch, cơ quan, thời hạn, kỳ báo cáo, loại thời hạn và từ khóa."""
-    from kehoach.deadlines import KIND_LABELS
     from kehoach.output import Column, print_rows
-    from kehoach.query import QueryError, canonical, find_tasks
+    from kehoach.query import canonical, find_tasks
     from kehoach.text import shorten
 
-    fmt = _listing_format(fmt, output, force)
-    role = _role(role)
-    if kind and kind not in KIND_LABELS:
-        fail(f"--kind phải là một trong: {', '.join(KIND_LABELS)}")
-    if not agency and (role != "any" or strict):
+    listing_output(fmt, output, force)
+    if agency is None and (role != "any" or strict):
         fail("--role và --strict chỉ dùng cùng --agency")
-    data = load(data_dir)
-    plans = _plans_or_fail(data, plan)
-    ag = resolve_agency(data, agency) if agency else None
-    ref = today(today_)
-    try:
-        hits = find_tasks(
-            data,
-            plans=plans,
-            agency=ag,
-            role=role,
-            strict=strict,  # type: ignore[arg-type]
-            due_from=_date(due_from, "--due-from"),
-            due_to=_date(due_to, "--due-to"),
-            cycle=cycle,
-            kind=kind,
-            search=search,
-        )
-    except QueryError as exc:
-        fail(str(exc))
+    ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
+    data = ctx.data
+    plans = ctx.plans(plan)
+    ag = ctx.agency(agency) if agency is not None else None
+    ref = ctx.today
+    hits = find_tasks(
+        data,
+        plans=plans,
+        agency=ag,
+        role=role,  # type: ignore[arg-type]
+        strict=strict,
+        due_from=due_from,
+        due_to=due_to,
+        cycle=cycle,
+        kind=kind,
+        search=search,
+    )
     statuses = _statuses(data, [(h.plan, h.task) for h in hits], ref)
     json_rows = [_task_json(data, h, statuses.get((h.plan.id, h.task.id))) for h in hits]
     rows = [
@@ -244,8 +251,8 @@ def plans_cmd(
     """Danh sách kế hoạch: số hiệu, ngày ban hành, số nhiệm vụ, chỉ tiêu, giai đoạn, kỳ sơ kết/tổng kết."""
     from kehoach.output import Column, print_rows
 
-    fmt = _listing_format(fmt, output, force)
-    data = load(data_dir)
+    listing_output(fmt, output, force)
+    data = use(data_dir=data_dir, fmt=fmt).data
     json_rows = []
     for lp in data.plans:
         p = lp.plan
@@ -345,7 +352,10 @@ LEVEL_VN = {
 @agencies_app.callback(invoke_without_command=True)
 def agencies_cmd(
     ctx: typer.Context,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Tìm theo tên (có dấu hoặc không).")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", help="Tìm theo tên (có dấu hoặc không).", parser=text, show_default=False),
+    ] = None,
     data_dir: DataOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
@@ -357,8 +367,8 @@ def agencies_cmd(
     from kehoach.output import Column, print_rows
     from kehoach.text import ascii_key
 
-    fmt = _listing_format(fmt, output, force)
-    data = load(data_dir)
+    listing_output(fmt, output, force)
+    data = use(data_dir=data_dir, fmt=fmt).data
     agencies = list(data.registry)
     if search:
         key = ascii_key(search)
@@ -392,16 +402,18 @@ def agencies_cmd(
 
 @agencies_app.command("show")
 def agencies_show_cmd(
-    name: Annotated[str, typer.Argument(help="Tên, tên viết tắt hoặc tên gọi khác của cơ quan.")],
+    name: Annotated[
+        str, typer.Argument(help="Tên, tên viết tắt hoặc tên gọi khác của cơ quan.", parser=text, metavar="NAME")
+    ],
     data_dir: DataOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | json", parser=choice("table", "json"))] = "table",
 ) -> None:
     """Chi tiết một cơ quan: tên gọi khác, cơ quan tiền thân / kế nhiệm, nhiệm vụ."""
     from kehoach.output import terminal_safe, to_json
 
-    fmt = _format(fmt, ("table", "json"))
-    data = load(data_dir)
-    a = resolve_agency(data, name, note=False)
+    ctx = use(data_dir=data_dir, fmt=fmt)
+    data = ctx.data
+    a = ctx.agency(name, note=False)
     row = _agency_rows(data, [a])[0]
     row["predecessors"] = [p.name for p in data.registry.predecessors(a.id)]
     if fmt == "json":
@@ -431,11 +443,9 @@ def agencies_show_cmd(
     typer.echo(terminal_safe("\n".join(lines)))
 
 
-
-
 def cycles_cmd(
     plan: PlanOpt = None,
-    year: Annotated[int | None, typer.Option("--year", help="Chỉ năm này.")] = None,
+    year: Annotated[int | None, year_option("Chỉ năm này.")] = None,
     data_dir: DataOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
@@ -445,9 +455,10 @@ def cycles_cmd(
     from kehoach.output import Column, print_rows
     from kehoach.query import current_label
 
-    fmt = _listing_format(fmt, output, force)
-    data = load(data_dir)
-    plans = set(_plans_or_fail(data, plan))
+    listing_output(fmt, output, force)
+    ctx = use(data_dir=data_dir, fmt=fmt)
+    data = ctx.data
+    plans = set(ctx.plans(plan))
     rows: list[dict[str, Any]] = []
     for lp in data.plans:
         p = lp.plan

@@ -11,116 +11,107 @@ from typing import Annotated, Any
 
 import typer
 
+from kehoach.cli.context import DataOpt, TodayOpt, agency_option, date_option, path, text, use, year_option
+from kehoach.cli.errors import fail
+
 KIND_HELP = "annual (báo cáo năm) | half (báo cáo 6 tháng) | midterm (sơ kết giữa kỳ) | final (tổng kết)"
 
 
-def register(app: typer.Typer) -> None:
-    from kehoach.cli import DataOpt, TodayOpt
+def _kind(value: str) -> str:
+    kind = value.strip().lower()
+    if kind not in ("annual", "half", "midterm", "final"):
+        raise typer.BadParameter(f"loại báo cáo {value!r} không hợp lệ; dùng: {KIND_HELP}")
+    return kind
 
-    @app.command("report")
-    def report_cmd(
-        kind: Annotated[str, typer.Argument(help=KIND_HELP, metavar="annual|half|midterm|final", show_default=False)],
-        plan: Annotated[str, typer.Option("--plan", help="Mã kế hoạch (xem `kehoach plans`).", show_default=False)],
-        year: Annotated[
-            int | None,
-            typer.Option(
-                "--year",
-                help="Năm báo cáo (mặc định: năm nay; với sơ kết, tổng kết: kỳ tiếp theo của kế hoạch).",
-                show_default=False,
-            ),
-        ] = None,
-        agency: Annotated[
-            str | None,
-            typer.Option(
-                "--agency", "-a", help="Báo cáo của cơ quan này (bỏ trống: báo cáo tổng hợp của cơ quan theo dõi)."
-            ),
-        ] = None,
-        all_agencies: Annotated[
-            bool, typer.Option("--all-agencies", help="Mỗi cơ quan chủ trì nhiệm vụ một dự thảo, ghi vào thư mục -o.")
-        ] = False,
-        output: Annotated[
-            Path | None,
-            typer.Option(
-                "--output", "-o", help="Tệp .docx, hoặc thư mục (mặc định: thư mục hiện tại).", show_default=False
-            ),
-        ] = None,
-        force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
-        template: Annotated[
-            Path | None,
-            typer.Option(
-                "--template", help="Mẫu .docx (mặc định: templates/<loại>.docx cạnh thư mục dữ liệu, rồi mẫu kèm gói)."
-            ),
-        ] = None,
-        signed: Annotated[
-            str | None, typer.Option("--date", help="Ngày ký YYYY-MM-DD (mặc định để trống ngày, tháng).")
-        ] = None,
-        allow_empty: Annotated[
-            bool,
-            typer.Option("--allow-empty", help="Vẫn soạn khi cơ quan không chủ trì nhiệm vụ nào trong kỳ."),
-        ] = False,
-        allow_state_format: Annotated[
-            bool,
-            typer.Option(
-                "--allow-state-format",
-                help="Cơ quan Đảng mà không có mẫu thể thức Đảng (<loại>-dang.docx): dùng mẫu thể thức nhà nước.",
-            ),
-        ] = False,
-        data_dir: DataOpt = None,
-        today_: TodayOpt = None,
-    ) -> None:
-        """Soạn dự thảo báo cáo năm, 6 tháng, sơ kết, tổng kết (.docx; thể thức Nghị định 30/2020/NĐ-CP, với cơ
-        quan Đảng Hướng dẫn 36-HD/VPTW)."""
-        from kehoach.cli import fail, load, resolve_agency, today
-        from kehoach.dataset import UnknownPlan
-        from kehoach.report import KINDS, NoDraft, ReportError, build_context, default_year, find_template
 
-        kind = kind.strip().lower()
-        if kind not in KINDS:
-            fail(f"loại báo cáo {kind!r} không hợp lệ; dùng: {KIND_HELP}")
-        if agency and all_agencies:
-            fail("chỉ dùng một trong --agency hoặc --all-agencies")
-        sign_date = None
-        if signed:
-            try:
-                sign_date = dt.date.fromisoformat(signed.strip())
-            except ValueError:
-                fail(f"--date: ngày {signed!r} không hợp lệ, cần dạng YYYY-MM-DD")
-        data = load(data_dir)
-        try:
-            the_plan = data.plan(plan).plan
-        except UnknownPlan as exc:
-            fail(str(exc))
-        ref = today(today_)
-        try:
-            year = year or default_year(the_plan, kind, ref)
-        except ReportError as exc:
-            fail(str(exc))
-        if template is not None and not template.is_file():
-            fail(f"không tìm thấy mẫu báo cáo {str(template)!r}")
-        choice = (template, allow_state_format)
-        if all_agencies:
-            _all_agencies(data, the_plan.id, kind, year, ref, sign_date, choice, output, force, allow_empty)
-            return
-        ag = resolve_agency(data, agency) if agency else None
-        try:
-            context = build_context(
-                data, the_plan.id, kind, year, ag, today=ref, signed=sign_date, allow_empty=allow_empty
-            )
-            template_path = find_template(kind, data.root, template, context["format"], allow_state_format)
-        except ReportError as exc:
-            fail(str(exc), 1 if isinstance(exc, NoDraft) else 2)
-        if template is None:
-            _warn(_beside_the_data(template_path))
-        target = _target(output, the_plan.id, kind, year, ag)
-        if os.path.lexists(target) and not force:  # a dangling symlink is "there" too
-            fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
-        _warn(context["warnings"])
-        _write(target, _render(context, template_path))
-        typer.echo(str(target))
+def report_cmd(
+    kind: Annotated[
+        str, typer.Argument(help=KIND_HELP, metavar="annual|half|midterm|final", show_default=False, parser=_kind)
+    ],
+    plan: Annotated[
+        str,
+        typer.Option("--plan", help="Mã kế hoạch (xem `kehoach plans`).", show_default=False, parser=text),
+    ],
+    year: Annotated[
+        int | None,
+        year_option("Năm báo cáo (mặc định: năm nay; với sơ kết, tổng kết: kỳ tiếp theo của kế hoạch)."),
+    ] = None,
+    agency: Annotated[
+        str | None,
+        agency_option("Báo cáo của cơ quan này (bỏ trống: báo cáo tổng hợp của cơ quan theo dõi)."),
+    ] = None,
+    all_agencies: Annotated[
+        bool, typer.Option("--all-agencies", help="Mỗi cơ quan chủ trì nhiệm vụ một dự thảo, ghi vào thư mục -o.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Tệp .docx, hoặc thư mục (mặc định: thư mục hiện tại).",
+            show_default=False,
+            parser=path,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="Mẫu .docx (mặc định: templates/<loại>.docx cạnh thư mục dữ liệu, rồi mẫu kèm gói).",
+            show_default=False,
+            parser=path,
+        ),
+    ] = None,
+    signed: Annotated[
+        dt.date | None, date_option("--date", "Ngày ký YYYY-MM-DD (mặc định để trống ngày, tháng).")
+    ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option("--allow-empty", help="Vẫn soạn khi cơ quan không chủ trì nhiệm vụ nào trong kỳ."),
+    ] = False,
+    allow_state_format: Annotated[
+        bool,
+        typer.Option(
+            "--allow-state-format",
+            help="Cơ quan Đảng mà không có mẫu thể thức Đảng (<loại>-dang.docx): dùng mẫu thể thức nhà nước.",
+        ),
+    ] = False,
+    data_dir: DataOpt = None,
+    today_: TodayOpt = None,
+) -> None:
+    """Soạn dự thảo báo cáo năm, 6 tháng, sơ kết, tổng kết (.docx; thể thức Nghị định 30/2020/NĐ-CP, với cơ
+    quan Đảng Hướng dẫn 36-HD/VPTW)."""
+    from kehoach.report import build_context, default_year, find_template
+
+    if agency is not None and all_agencies:
+        fail("chỉ dùng một trong --agency hoặc --all-agencies")
+    sign_date = signed
+    ctx = use(data_dir=data_dir, today=today_)
+    data = ctx.data
+    the_plan = data.plan(plan).plan
+    ref = ctx.today
+    year = year or default_year(the_plan, kind, ref)
+    if template is not None and not template.is_file():
+        fail(f"không tìm thấy mẫu báo cáo {str(template)!r}")
+    choice = (template, allow_state_format)
+    if all_agencies:
+        _all_agencies(data, the_plan.id, kind, year, ref, sign_date, choice, output, force, allow_empty)
+        return
+    ag = ctx.agency(agency) if agency is not None else None
+    context = build_context(data, the_plan.id, kind, year, ag, today=ref, signed=sign_date, allow_empty=allow_empty)
+    template_path = find_template(kind, data.root, template, context["format"], allow_state_format)
+    if template is None:
+        _warn(_beside_the_data(template_path))
+    target = _target(output, the_plan.id, kind, year, ag)
+    if os.path.lexists(target) and not force:  # a dangling symlink is "there" too
+        fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
+    _warn(context["warnings"])
+    _write(target, _render(context, template_path))
+    ctx.echo(str(target))
 
 
 def _target(output: Path | None, plan_id: str, kind: str, year: int, agency: Any) -> Path:
-    from kehoach.cli import fail
     from kehoach.report import default_filename
 
     name = default_filename(plan_id, kind, year, agency)
@@ -138,23 +129,15 @@ def _target(output: Path | None, plan_id: str, kind: str, year: int, agency: Any
 
 
 def _render(context: dict[str, Any], template_path: Path) -> bytes:
-    from kehoach.cli import fail
-    from kehoach.report import TemplateProblem, render
+    from kehoach.report import render
 
-    try:
-        return render(context, template_path)
-    except TemplateProblem as exc:
-        fail(str(exc), 1)
+    return render(context, template_path)
 
 
 def _write(target: Path, content: bytes) -> None:
-    from kehoach.cli import fail
     from kehoach.files import atomic_write
 
-    try:
-        atomic_write(target, content)
-    except OSError as exc:
-        fail(f"không ghi được {str(target)!r}: {exc.strerror or exc}", 1)
+    atomic_write(target, content)
 
 
 def _beside_the_data(template_path: Path) -> list[str]:
@@ -189,16 +172,12 @@ def _all_agencies(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from kehoach.cli import fail
-    from kehoach.report import NoDraft, ReportError, build_context, default_filename, find_template, report_agencies
+    from kehoach.report import build_context, default_filename, find_template, report_agencies
 
     folder = output or Path.cwd()
     if folder.exists() and not folder.is_dir():
         fail(f"--all-agencies cần -o là thư mục; {str(folder)!r} là một tệp")
-    try:
-        agencies = report_agencies(data, plan_id, kind, year, today=ref)
-    except ReportError as exc:
-        fail(str(exc))
+    agencies = report_agencies(data, plan_id, kind, year, today=ref)
     if not agencies:
         fail(f"kế hoạch {plan_id} không có cơ quan chủ trì nhiệm vụ nào trong kỳ {kind}-{year}", 1)
     targets = [(a, folder / default_filename(plan_id, kind, year, a)) for a in agencies]
@@ -214,13 +193,10 @@ def _all_agencies(
         job = bar.add_task("Soạn báo cáo", total=len(targets))
         for agency, target in targets:
             bar.update(job, description=f"Soạn báo cáo: {agency.name}")
-            try:
-                context = build_context(
-                    data, plan_id, kind, year, agency, today=ref, signed=sign_date, allow_empty=allow_empty
-                )
-                template_path = find_template(kind, data.root, choice[0], context["format"], choice[1])
-            except ReportError as exc:
-                fail(str(exc), 1 if isinstance(exc, NoDraft) else 2)
+            context = build_context(
+                data, plan_id, kind, year, agency, today=ref, signed=sign_date, allow_empty=allow_empty
+            )
+            template_path = find_template(kind, data.root, choice[0], context["format"], choice[1])
             warnings += context["warnings"]
             if choice[0] is None:
                 warnings += _beside_the_data(template_path)
@@ -236,3 +212,7 @@ def _all_agencies(
     for target, _ in rendered:
         typer.echo(str(target))
     typer.echo(f"kehoach: đã ghi {len(rendered)} báo cáo vào {folder}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_cmd)

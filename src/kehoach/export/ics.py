@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kehoach.dataset import DataSet, plan_dates
+from kehoach.export import tracked
 from kehoach.model import Agency, DayMonth, Plan, Task
 
 # Fixed namespace of kehoach's event UIDs: uuid5(NAMESPACE_URL, "urn:kehoach:calendar").
@@ -38,7 +39,10 @@ class Event:
     start: dt.date
     summary: str
     description: str
-    until: dt.date | None = None  # last occurrence of a yearly duty; None: a single day
+    until: dt.date | None = None  # last occurrence of a recurring duty; None: a single day
+    freq: str = "yearly"  # with ``until``: "yearly" or "monthly" (every ``interval`` months)
+    interval: int = 1
+    monthday: int | None = None  # monthly: the day of the month, -1 for its last day
     overdue: bool = False
     plan: str = ""
     item: str = ""
@@ -86,19 +90,19 @@ def task_events(
     agency: Agency | None = None,
     role: str = "any",
     strict: bool = False,
+    show_progress: bool = False,
 ) -> list[Event]:
     from kehoach.query import find_tasks
     from kehoach.status import OVERDUE_CODES, STATUS_LABELS, status_codes
     from kehoach.text import shorten
 
     hits = find_tasks(data, plans=plans, agency=agency, role=role, strict=strict)  # type: ignore[arg-type]
-    statuses = status_codes(data, [(h.plan, h.task) for h in hits], today)
     events: list[Event] = []
-    for h in hits:
+    for h in tracked(hits, "Lập lịch", show=show_progress):
         plan, task, d = h.plan, h.task, h.deadline
         if d is None or d.kind in ("event", "ongoing", "plan"):
             continue
-        code = statuses.get((plan.id, task.id))
+        code = status_codes(data, [(plan, task)], today).get((plan.id, task.id))
         extra = []
         if h.role and agency is not None:
             via = f" (qua: {h.match.via})" if h.match and h.match.reason != "direct" else ""
@@ -106,6 +110,23 @@ def task_events(
         if d.recurring:
             dates = plan_dates(plan)
             occ = d.occurrences(dates, plan.start, plan.end)
+            summary = f"Báo cáo {task.id}: {shorten(task.content, 90)}"
+            monthly = d.recurrence in ("monthly", "quarterly") and (d.day is None or d.day <= 28)
+            if monthly and occ:
+                # One rule for the whole series: "ngày 20 hằng tháng", "cuối mỗi quý".
+                step = 1 if d.recurrence == "monthly" else 3
+                when = f"ngày {d.day}" if d.day else "ngày cuối"
+                period = "tháng" if step == 1 else "tháng cuối quý"
+                text = _task_text(data, plan, task, [*extra, f"Báo cáo định kỳ ({d.label}) {when} {period}, "
+                                                              f"từ {occ[0]:%d/%m/%Y} đến {occ[-1]:%d/%m/%Y}."])
+                events.append(
+                    Event(
+                        event_uid(plan.id, task.id, d.recurrence or d.kind), occ[0], summary, text, until=occ[-1],
+                        freq="monthly", interval=step, monthday=d.day or -1, plan=plan.id, item=task.id,
+                        kind=d.recurrence or d.kind,
+                    )
+                )
+                continue
             for month_day in sorted({(o.month, o.day) for o in occ}):
                 mine = [o for o in occ if (o.month, o.day) == month_day]
                 kind = f"{d.kind}-{month_day[0]:02d}-{month_day[1]:02d}"
@@ -116,8 +137,8 @@ def task_events(
                 )
                 events.append(
                     Event(
-                        event_uid(plan.id, task.id, kind), mine[0], f"Báo cáo {task.id}: {shorten(task.content, 90)}",
-                        text, until=mine[-1], plan=plan.id, item=task.id, kind=kind,
+                        event_uid(plan.id, task.id, kind), mine[0], summary, text, until=mine[-1], plan=plan.id,
+                        item=task.id, kind=kind,
                     )
                 )
             continue
@@ -217,9 +238,10 @@ def events(
     agency: Agency | None = None,
     role: str = "any",
     strict: bool = False,
+    show_progress: bool = False,
 ) -> list[Event]:
-    """Every event of the calendar, by date then plan and id."""
-    evs = task_events(data, today, plans=plans, agency=agency, role=role, strict=strict)
+    """Every event of the calendar, by date then plan and id; a bar on stderr with ``show_progress``."""
+    evs = task_events(data, today, plans=plans, agency=agency, role=role, strict=strict, show_progress=show_progress)
     if role in ("any", "lead"):
         evs += duty_events(data, plans=plans, agency=agency, strict=strict)
     return sorted(evs, key=lambda e: (e.start, e.plan, e.item, e.kind))
@@ -246,7 +268,12 @@ def to_ical(evs: Iterable[Event], name: str, *, stamp: dt.datetime | None = None
         ev.add("description", e.description)
         ev.add("transp", "TRANSPARENT")
         if e.recurring:
-            ev.add("rrule", {"freq": "yearly", "until": e.until})
+            rule: dict[str, Any] = {"freq": e.freq, "until": e.until}
+            if e.interval != 1:
+                rule["interval"] = e.interval
+            if e.monthday is not None:
+                rule["bymonthday"] = e.monthday
+            ev.add("rrule", rule)
         categories: list[Any] = ["Kế hoạch hành động", e.plan]
         if e.overdue:
             categories.append("Quá hạn")

@@ -84,7 +84,7 @@ CREATE INDEX assessments_agency ON assessments(agency);
 CREATE INDEX agency_tasks_task ON agency_tasks(task_key);
 CREATE INDEX progress_task ON progress(task_key);
 CREATE VIRTUAL TABLE tasks_fts USING fts5(
-    content, product, note, search_ascii, content='tasks', content_rowid='rowid',
+    content, product, note, search_ascii, content="tasks", content_rowid="rowid",
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIEW due_by_agency AS
@@ -193,6 +193,28 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
     period = Period.annual(today.year)  # what `kehoach status` counts
     inserted: set[int] = set()
     current = [a for a in agencies if a.current and not a.is_collective]
+    reached: dict[str, set[str]] = {}
+
+    def reach(name: str) -> set[str]:
+        """Every agency a written name can reach (itself, its successors, what its collectives cover):
+        ``agency_role`` is asked only about these, which keeps a national data set fast."""
+        if name not in reached:
+            try:
+                target = reg.resolve(name)
+            except AgencyError:
+                reached[name] = set()
+                return reached[name]
+            groups = [target, *reg.successors(target.id)]
+            for s in getattr(target, "successions", None) or ():
+                if s.to in reg.agencies:
+                    groups += [reg.get(s.to), *reg.successors(s.to)]
+            out = {g.id for g in groups}
+            for g in groups:
+                if g.is_collective:
+                    out |= {a.id for a in current if reg.covers(g, a)}
+            reached[name] = out
+        return reached[name]
+
     for p in tracked(plans, "Xuất SQLite", show=show_progress):
         annual = p.reporting.annual
         db.execute(
@@ -233,7 +255,10 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
                         rows.append((key, role, n_pos, name, resolve(name)))
                 db.executemany("INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?)", rows)
                 links = []
+                near = set().union(*(reach(n) for n in (*t.lead, *t.support)))
                 for a in current:
+                    if a.id not in near:
+                        continue
                     found = agency_role(reg, t, a, "any", strict=False)
                     if found:
                         role, match = found
@@ -270,7 +295,16 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
         )
 
 
-# Datasette metadata (`datasette FILE.db --metadata metadata.yml`): Vietnamese titles and column labels.
+def metadata(database: str) -> str:
+    """Datasette metadata (`datasette FILE.db --metadata metadata.yml`): Vietnamese titles and column labels.
+
+    Datasette names a database after its file: ``kehoach.db`` is ``kehoach``.
+    """
+    import json
+
+    return METADATA.replace('"*":', json.dumps(database, ensure_ascii=False) + ":", 1)
+
+
 METADATA = """\
 title: Kế hoạch hành động - nhiệm vụ, thời hạn, tiến độ
 description: >-

@@ -330,6 +330,8 @@ def tally(
             if row.responsibility.collective:
                 j = row.judgement
                 out.collectives.setdefault(row.agency, Counter())[j.code] += 1
+                if any(x["id"] == j.task.id for x in out.collective_tasks):
+                    continue
                 out.collective_tasks.append(
                     {
                         "no": len(out.collective_tasks) + 1,
@@ -357,7 +359,7 @@ def _count_rows(total: Counter[str], n_tasks: int) -> list[dict[str, Any]]:
     ]
 
 
-def _agency_rows(by_agency: dict[str, Counter[str]], collective: bool = False) -> list[dict[str, Any]]:
+def _agency_rows(by_agency: dict[str, Counter[str]], collective: bool = False, first: int = 1) -> list[dict[str, Any]]:
     return [
         {
             "no": i,
@@ -366,7 +368,7 @@ def _agency_rows(by_agency: dict[str, Counter[str]], collective: bool = False) -
             "total": sum(counts_.values()),
             "collective": collective,
         }
-        for i, (name, counts_) in enumerate(sorted(by_agency.items(), key=lambda kv: ascii_key(kv[0])), 1)
+        for i, (name, counts_) in enumerate(sorted(by_agency.items(), key=lambda kv: ascii_key(kv[0])), first)
     ]
 
 
@@ -519,7 +521,7 @@ def build_context(
         "example": t.example,
         "example_note": EXAMPLE_NOTE if t.example else "",
         "agencies_rule": t.rule,
-        "collectives": _agency_rows(t.collectives, collective=True),
+        "collectives": _agency_rows(t.collectives, collective=True, first=len(t.by_agency) + 1),
         "collective_tasks": t.collective_tasks,
         "targets": targets,
         "targets_total": len(targets),

@@ -13,9 +13,13 @@ YEARLY = ("annual", "half")  # judged within their year, not since the start of 
 class ReportError(ValueError):
     """A report that cannot be drafted as asked (unknown kind, year outside the plan…)."""
 
+    exit_code = 2
+
 
 class NoDraft(ReportError):
     """The data cannot support a correct draft (no task in scope, no template of the issuer's format)."""
+
+    exit_code = 1
 
 
 def check_kind(kind: str) -> None:

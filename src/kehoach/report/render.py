@@ -88,6 +88,8 @@ def default_filename(plan_id: str, kind: str, year: int, agency: Agency | None) 
 class TemplateProblem(ReportError):
     """The template is broken or hostile (Jinja syntax, unknown variable, a refused call, a limit)."""
 
+    exit_code = 1
+
 
 # Limits of one rendering (module constants, so a test can lower them).
 RENDER_CPU_SECONDS = 20  # CPU time of the rendering child process

@@ -1,0 +1,287 @@
+"""One way to fail: every exception that leaves a command becomes a Vietnamese message and an exit code.
+
+Exit codes: **0** success, **1** a problem in the data or the files (any ``OSError`` included, also when
+stdout is closed, full or cannot encode the text), **2** a usage mistake. A library exception says which
+by its ``exit_code`` class attribute (``UnknownPlan``, ``AgencyError``, ``QueryError``… are 2;
+``ProgressError``, ``TemplateProblem`` are 1). No traceback reaches the user unless ``KEHOACH_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import errno
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+import typer
+from typer._click import exceptions as click_exc
+
+
+class CliError(Exception):
+    """A refusal decided by the command line itself (conflicting options, a file that exists…)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = code
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Stop the command: ``kehoach: <message>`` on stderr, exit ``code`` (2 usage, 1 data or file)."""
+    raise CliError(message, code)
+
+
+def say(message: str) -> None:
+    """A line on stderr, prefixed ``kehoach:``; silent when stderr itself is gone."""
+    from kehoach.output import terminal_safe
+
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(f"kehoach: {terminal_safe(message)}\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+_ERRNO_VN = {
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.ENOSPC: "hết chỗ trống trên đĩa",
+    errno.EDQUOT: "vượt hạn mức đĩa",
+    errno.EROFS: "hệ thống tệp chỉ cho đọc",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+    errno.ENOENT: "không tồn tại",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EISDIR: "là một thư mục",
+    errno.EEXIST: "đã tồn tại",
+    errno.EIO: "lỗi vào/ra của thiết bị",
+    errno.EMFILE: "mở quá nhiều tệp",
+    errno.ELOOP: "liên kết tượng trưng lặp vòng",
+    errno.EBUSY: "tài nguyên đang bận",
+    errno.EPIPE: "đầu nhận đã đóng",
+    errno.EBADF: "luồng đã đóng",
+    errno.EFBIG: "tệp quá lớn",
+    errno.ETXTBSY: "tệp đang được dùng",
+}
+
+
+def describe_oserror(exc: OSError) -> str:
+    """``không ghi được 'x': hết chỗ trống trên đĩa`` — the Vietnamese reason, and the file when known."""
+    reason = _ERRNO_VN.get(exc.errno or -1) or exc.strerror or type(exc).__name__
+    name = exc.filename
+    if name is None:
+        return f"lỗi tệp: {reason}"
+    where = os.fsdecode(name)
+    if len(where) > 120:
+        where = where[:60] + "…" + where[-40:]
+    return f"lỗi tệp {where!r}: {reason}"
+
+
+def exit_code_of(exc: BaseException) -> int:
+    code = getattr(type(exc), "exit_code", None)
+    if isinstance(code, int) and code in (1, 2):
+        return code
+    return 1  # OSError, UnicodeError and anything unforeseen: the files or the data, never success
+
+
+# --- click's own usage errors, in Vietnamese ---------------------------------------------------------
+
+_CLICK_VN: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^No such option: (.+?)(?: Did you mean (.+)\?)?$", re.S), "không có tùy chọn {0}"),
+    (re.compile(r"^Missing option (.+)\.$", re.S), "thiếu tùy chọn {0}"),
+    (re.compile(r"^Missing argument (.+)\.$", re.S), "thiếu đối số {0}"),
+    (re.compile(r"^Missing parameter: (.+)$", re.S), "thiếu tham số {0}"),
+    (re.compile(r"^Option (.+) requires an argument\.?$", re.S), "tùy chọn {0} cần một giá trị"),
+    (re.compile(r"^Option (.+) requires (.+)$", re.S), "tùy chọn {0} cần {1}"),
+    (re.compile(r"^Option (.+) does not take a value\.$", re.S), "tùy chọn {0} không nhận giá trị"),
+    (re.compile(r"^Got unexpected extra argument\(s\) \((.+)\)$", re.S), "thừa đối số: {0}"),
+    (re.compile(r"^No such command (.+)\.$", re.S), "không có lệnh {0}"),
+    (re.compile(r"^Missing command\.$", re.S), "thiếu tên lệnh"),
+    (re.compile(r"^Invalid value for (.+?): (.+)$", re.S), "{0}: {1}"),
+    (re.compile(r"^Invalid value: (.+)$", re.S), "giá trị không hợp lệ: {0}"),
+]
+
+_VALUE_VN: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^Value error, (.+)$", re.S), "{0}"),
+    (re.compile(r"^Input should be a valid integer.*$", re.S), "cần một số nguyên"),
+    (re.compile(r"^Input should be a valid number.*$", re.S), "cần một số"),
+    (re.compile(r"^(.+) is not one of (.+)\.$", re.S), "{0} không phải một trong {1}"),
+    (re.compile(r"^Value (.+) is not a valid (.+)\.$", re.S), "{0} không hợp lệ ({1})"),
+]
+
+
+def _translate(text: str, table: list[tuple[re.Pattern[str], str]]) -> str:
+    for pattern, template in table:
+        m = pattern.match(text)
+        if m:
+            return template.format(*(g for g in m.groups() if g is not None))
+    return text
+
+
+def usage_message(exc: click_exc.ClickException) -> str:
+    """A click usage error as one or more lines in Vietnamese (usage line, hint, the error itself)."""
+    message = exc.format_message()
+    if isinstance(exc, click_exc.BadParameter) and not isinstance(exc, click_exc.MissingParameter):
+        m = re.match(r"^Invalid value for (.+?): (.+)$", message, re.S)
+        if m:
+            param = exc.param
+            opts = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+            name = opts[0] if opts else m.group(1).strip("'")
+            message = f"{name}: {_translate(m.group(2), _VALUE_VN)}"
+    else:
+        message = _translate(message, _CLICK_VN)
+    suggestion = re.search(r"Did you mean (.+?)\?", exc.format_message())
+    if suggestion:
+        message += f" (có phải {suggestion.group(1)}?)"
+    lines = []
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage().replace("Usage:", "Cách dùng:", 1)
+        lines.append(usage)
+        lines.append(f"Xem `{ctx.command_path} --help`.")
+    lines.append(f"kehoach: {message}")
+    return "\n".join(lines)
+
+
+# --- streams -----------------------------------------------------------------------------------------
+
+
+def _ascii_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: 'Sở Tài chính' → 'So Tai chinh' when the terminal cannot show Vietnamese."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        base = unicodedata.normalize("NFKD", ch.replace("đ", "d").replace("Đ", "D"))
+        kept = "".join(c for c in base if ord(c) < 128 and not unicodedata.combining(c))
+        out.append(kept or "?")
+    return "".join(out), exc.end
+
+
+codecs.register_error("kehoach-ascii", _ascii_fallback)
+
+
+def _prepare_streams() -> None:
+    """Streams that cannot encode Vietnamese fall back to plain letters instead of failing mid-answer."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "ạđ".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                with contextlib.suppress(ValueError, OSError):
+                    reconfigure(errors="kehoach-ascii")
+
+
+def _silence_stdout() -> None:
+    """After stdout failed, point it at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _debug() -> bool:
+    return os.environ.get("KEHOACH_DEBUG", "") not in ("", "0")
+
+
+def guarded(run: Callable[[], Any], finish: Callable[[int], int] = lambda code: code) -> int:
+    """Run the command line; return its exit code. ``finish`` may raise the code (data loaded incomplete)."""
+    if sys.stdout is None:
+        say("đầu ra chuẩn (stdout) đã đóng; không có chỗ ghi kết quả")
+        return 1
+    _prepare_streams()
+    try:
+        try:
+            rv = run()
+            code = rv if isinstance(rv, int) else 0
+            _flush_stdout()
+            return finish(code)
+        except SystemExit as exc:  # click's own EPIPE handling ends this way
+            _flush_stdout()
+            return exc.code if isinstance(exc.code, int) else 1
+    except click_exc.ClickException as exc:
+        if _debug():
+            import traceback
+
+            traceback.print_exc()
+        if isinstance(exc, click_exc.NoArgsIsHelpError):
+            _emit(exc.format_message())
+        elif isinstance(exc, click_exc.UsageError):
+            _emit(usage_message(exc))
+        else:
+            say(exc.format_message())
+        return 2 if isinstance(exc, click_exc.UsageError) else 1
+    except typer.Abort:
+        say("đã dừng")
+        return 1
+    except KeyboardInterrupt:
+        say("đã dừng")
+        return 130
+    except CliError as exc:
+        say(exc.message)
+        return exc.exit_code
+    except BrokenPipeError:
+        _silence_stdout()  # `kehoach … | head`: the reader has what it wanted
+        return 1
+    except OSError as exc:
+        _report(exc)
+        if exc.filename is None:
+            _silence_stdout()
+        return 1
+    except UnicodeError as exc:
+        _report(exc)
+        return 1
+    except Exception as exc:
+        _report(exc)
+        return exit_code_of(exc)
+
+
+def _report(exc: BaseException) -> None:
+    if _debug():
+        import traceback
+
+        traceback.print_exc()
+    if isinstance(exc, OSError):
+        message = describe_oserror(exc)
+        if exc.filename is None:
+            message = "không ghi được kết quả ra đầu ra chuẩn: " + message.removeprefix("lỗi tệp: ")
+    elif isinstance(exc, UnicodeEncodeError):
+        message = f"không mã hóa được ký tự {exc.object[exc.start : exc.end]!r} ({exc.encoding}); dùng UTF-8"
+    elif isinstance(exc, UnicodeDecodeError):
+        message = f"tệp không phải UTF-8 ({exc.reason})"
+    elif getattr(type(exc), "exit_code", None) in (1, 2):
+        message = str(exc)
+    else:
+        message = (
+            f"lỗi không lường trước ({type(exc).__name__}: {exc}); "
+            "chạy lại với KEHOACH_DEBUG=1 để xem chi tiết và báo cho người phát triển"
+        )
+    say(message)
+
+
+def _emit(text: str) -> None:
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
