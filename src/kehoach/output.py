@@ -47,6 +47,7 @@ class Column:
     render: Callable[[Any], str] | None = None
     width: int | None = None
     style: Callable[[dict[str, Any]], str | None] | None = None
+    get: Callable[[dict[str, Any]], Any] | None = None  # the cell's value from the whole row, instead of row[key]
 
 
 def vn_date(value: dt.date | None) -> str:
@@ -196,7 +197,7 @@ def print_rows(
         for c in columns:
             if c.style:
                 style = c.style(row) or style
-        table.add_row(*(Text(_cell(row.get(c.key), c)) for c in columns), style=style)
+        table.add_row(*(Text(_cell(c.get(row) if c.get else row.get(c.key), c)) for c in columns), style=style)
     console.print(table)
 
 

@@ -137,6 +137,7 @@ def usage_message(exc: click_exc.ClickException) -> str:
             message = f"{name}: {_translate(m.group(2), _VALUE_VN)}"
     else:
         message = _translate(message, _CLICK_VN)
+    message = message.replace("(Possible options:", "(các tùy chọn gần giống:")
     suggestion = re.search(r"Did you mean (.+?)\?", exc.format_message())
     if suggestion:
         message += f" (có phải {suggestion.group(1)}?)"

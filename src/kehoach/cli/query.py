@@ -25,7 +25,7 @@ from kehoach.cli.context import (
     year_option,
 )
 from kehoach.cli.errors import fail
-from kehoach.deadlines import KIND_LABELS
+from kehoach.deadlines import KIND_LABELS, RECURRING_KINDS
 
 agencies_app = typer.Typer(help="Sổ đăng ký cơ quan: tên, tên gọi khác, cơ quan kế nhiệm.", no_args_is_help=False)
 
@@ -108,53 +108,6 @@ def due_cmd(
     )
 
 
-def _statuses(data: Any, pairs: list[tuple[Any, Any]], ref: dt.date) -> dict[tuple[str, str], str]:
-    from kehoach.status import status_codes
-
-    return status_codes(data, pairs, ref)
-
-
-def _label(code: str | None) -> str | None:
-    from kehoach.status import STATUS_LABELS
-
-    return STATUS_LABELS[code] if code else None
-
-
-def _task_json(data: Any, hit: Any, status: str | None) -> dict[str, Any]:
-    from kehoach.query import canonical
-
-    d = hit.deadline
-    t = hit.task
-    out = {
-        "plan": hit.plan.id,
-        "id": t.id,
-        "content": t.content,
-        "lead": canonical(data.registry, t.lead),
-        "lead_as_written": list(t.lead),
-        "support": canonical(data.registry, t.support),
-        "support_as_written": list(t.support),
-        "product": t.product,
-        "deadline": {
-            "text": t.deadline,
-            "kind": d.kind if d else None,
-            "start": d.start if d else None,
-            "due": d.due if d else None,
-            "recurrence": d.recurrence if d else None,
-            "condition": d.condition if d else None,
-        },
-        "leader": t.leader,
-        "source": t.source,
-        "inferred": list(t.inferred),
-        "status": status,
-        "status_label": _label(status),
-    }
-    if hit.role:
-        out["role"] = hit.role
-        out["reason"] = hit.match.reason
-        out["via"] = hit.match.via if hit.match.reason != "direct" else None
-    return out
-
-
 def tasks_cmd(
     plan: PlanOpt = None,
     agency: AgencyOpt = None,
@@ -188,8 +141,9 @@ def tasks_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Lọc nhiệm vụ theo kế hoạch, cơ quan, thời hạn, kỳ báo cáo, loại thời hạn và từ khóa."""
+    from kehoach.catalog import task_rows
     from kehoach.output import Column, print_rows
-    from kehoach.query import canonical, find_tasks
+    from kehoach.query import find_tasks
     from kehoach.text import shorten
 
     listing_output(fmt, output, force)
@@ -199,7 +153,6 @@ def tasks_cmd(
     data = ctx.data
     plans = ctx.plans(plan)
     ag = ctx.agency(agency) if agency is not None else None
-    ref = ctx.today
     hits = find_tasks(
         data,
         plans=plans,
@@ -212,141 +165,58 @@ def tasks_cmd(
         kind=kind,
         search=search,
     )
-    statuses = _statuses(data, [(h.plan, h.task) for h in hits], ref)
-    json_rows = [_task_json(data, h, statuses.get((h.plan.id, h.task.id))) for h in hits]
-    rows = [
-        {
-            "plan": h.plan.id,
-            "id": h.task.id,
-            "content": h.task.content,
-            "lead": canonical(data.registry, h.task.lead),
-            "deadline": h.task.deadline or "",
-            "due": h.deadline.due if h.deadline and not h.deadline.recurring else None,
-            "status": _label(statuses.get((h.plan.id, h.task.id))),
-            "role": {"lead": "chủ trì", "support": "phối hợp"}.get(h.role or "", ""),
-        }
-        for h in hits
-    ]
+    found = task_rows(data, hits, ctx.today)
     columns = [
         Column("plan", "Kế hoạch"),
         Column("id", "Mã"),
         Column("content", "Nội dung", render=lambda v: shorten(v, 80), width=50),
         Column("lead", "Chủ trì", width=30),
-        Column("deadline", "Thời hạn", width=24),
-        Column("due", "Hạn"),
+        Column("deadline", "Thời hạn", width=24, get=lambda r: r["deadline"]["text"] or ""),
+        Column("due", "Hạn", get=lambda r: None if r["deadline"]["kind"] in RECURRING_KINDS else r["deadline"]["due"]),
     ]
-    if any(r["status"] for r in rows):
-        columns.append(Column("status", "Tình trạng", width=22))
+    if any(t.status for t in found):
+        columns.append(Column("status_label", "Tình trạng", width=22))
     if ag:
-        columns.append(Column("role", "Vai trò"))
+        columns.append(Column("role", "Vai trò", render=lambda v: ROLE_VN.get(v or "", "")))
+    rows = [t.as_dict() for t in found]
     print_rows(
-        rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=json_rows, output=output, force=force,
-        reference=ref, sheet="Nhiệm vụ",
+        rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=rows, output=output, force=force,
+        reference=ctx.today, sheet="Nhiệm vụ",
     )
+
+
+ROLE_VN = {"lead": "chủ trì", "support": "phối hợp"}
 
 
 def plans_cmd(
     data_dir: DataOpt = None, fmt: FormatOpt = "table", output: OutputOpt = None, force: ForceOpt = False
 ) -> None:
     """Danh sách kế hoạch: số hiệu, ngày ban hành, số nhiệm vụ, chỉ tiêu, giai đoạn, kỳ sơ kết/tổng kết."""
+    from kehoach.catalog import plan_rows
     from kehoach.output import Column, print_rows
 
     listing_output(fmt, output, force)
     data = use(data_dir=data_dir, fmt=fmt).data
-    json_rows = []
-    for lp in data.plans:
-        p = lp.plan
-        json_rows.append(
-            {
-                "id": p.id,
-                "number": p.number,
-                "kind": p.kind,
-                "title": p.title,
-                "issued": p.issued,
-                "issuer": p.issuer,
-                "tasks": len(p.tasks),
-                "targets": len(p.targets),
-                "periods": [{"start": x.start, "end": x.end} for x in p.periods],
-                "reviews": [{"kind": r.kind, "year": r.year} for r in p.reviews],
-                "monitor": _current_one(data, p.monitor),
-            }
-        )
-    rows = [
-        r
-        | {
-            "number": r["number"] or "(chưa có số)",
-            "periods": ", ".join(f"{x['start']}-{x['end']}" for x in r["periods"]),
-            "reviews": ", ".join(
-                f"{'sơ kết' if x['kind'] == 'midterm' else 'tổng kết'} {x['year']}" for x in r["reviews"]
-            ),
-        }
-        for r in json_rows
-    ]
+    rows = [p.as_dict() for p in plan_rows(data)]
     columns = [
         Column("id", "Mã"),
-        Column("number", "Số hiệu"),
+        Column("number", "Số hiệu", render=lambda v: v or "(chưa có số)"),
         Column("issued", "Ban hành"),
         Column("title", "Trích yếu", width=48),
         Column("tasks", "Nhiệm vụ"),
         Column("targets", "Chỉ tiêu"),
-        Column("periods", "Giai đoạn"),
-        Column("reviews", "Sơ kết / tổng kết", width=24),
+        Column("periods", "Giai đoạn", render=lambda v: ", ".join(f"{x['start']}-{x['end']}" for x in v)),
+        Column("reviews", "Sơ kết / tổng kết", width=24, render=_reviews_text),
         Column("monitor", "Theo dõi", width=22),
     ]
     print_rows(
-        rows, columns, fmt, title=f"{len(rows)} kế hoạch", json_rows=json_rows, output=output, force=force,
+        rows, columns, fmt, title=f"{len(rows)} kế hoạch", json_rows=rows, output=output, force=force,
         sheet="Kế hoạch",
     )
 
 
-def _current_one(data: Any, name: str | None) -> str | None:
-    from kehoach.query import current_label
-
-    return current_label(data.registry, name) if name else None
-
-
-def _agency_rows(data: Any, agencies: list[Any]) -> list[dict[str, Any]]:
-    from kehoach.query import agency_role
-
-    # Named tasks (directly or under a predecessor's name) apart from those reached through a
-    # collective ("Các sở, ban, ngành…"): 116 "support" tasks mean little if 110 are collective.
-    counts: dict[str, dict[str, int]] = {
-        a.id: {"lead": 0, "support": 0, "collective_lead": 0, "collective_support": 0} for a in agencies
-    }
-    all_tasks = [t for lp in data.plans for t in lp.plan.tasks]
-    for a in agencies:
-        for t in all_tasks:
-            found = agency_role(data.registry, t, a, "any", strict=False)
-            if found:
-                role, match = found
-                counts[a.id][f"collective_{role}" if match.reason == "collective" else role] += 1
-    return [
-        {
-            "id": a.id,
-            "name": a.name,
-            "short": a.short,
-            "aliases": list(a.aliases),
-            "level": a.level,
-            "replaced_by": [data.registry.get(x).name for x in a.replaced_by if x in data.registry.agencies],
-            "replaced_on": a.replaced_on,
-            "basis": a.basis,
-            "covers": list(a.covers),
-            "tasks": counts[a.id],
-            "note": a.note,
-        }
-        for a in agencies
-    ]
-
-
-LEVEL_VN = {
-    "central": "Trung ương",
-    "province": "cấp tỉnh",
-    "commune": "cấp xã",
-    "party": "cơ quan Đảng",
-    "mass": "hội, đoàn thể",
-    "other": "khác",
-    "collective": "giao chung",
-}
+def _reviews_text(reviews: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{'sơ kết' if x['kind'] == 'midterm' else 'tổng kết'} {x['year']}" for x in reviews)
 
 
 @agencies_app.callback(invoke_without_command=True)
@@ -364,38 +234,27 @@ def agencies_cmd(
     """Sổ đăng ký cơ quan, số nhiệm vụ chủ trì / phối hợp của mỗi cơ quan."""
     if ctx.invoked_subcommand:
         return
+    from kehoach.catalog import LEVEL_VN, agency_rows, search_agencies
     from kehoach.output import Column, print_rows
-    from kehoach.text import ascii_key
 
     listing_output(fmt, output, force)
     data = use(data_dir=data_dir, fmt=fmt).data
-    agencies = list(data.registry)
-    if search:
-        key = ascii_key(search)
-        agencies = [a for a in agencies if any(key in ascii_key(n) for n in data.registry.names_of(a))]
-    rows = _agency_rows(data, agencies)
-    table_rows = [
-        r
-        | {
-            "level": LEVEL_VN.get(r["level"], r["level"]),
-            "lead": r["tasks"]["lead"],
-            "support": r["tasks"]["support"],
-            "collective": r["tasks"]["collective_lead"] + r["tasks"]["collective_support"],
-            "replaced_by": ", ".join(r["replaced_by"]),
-        }
-        for r in rows
-    ]
+    rows = [a.as_dict() for a in agency_rows(data, search_agencies(data, search))]
     columns = [
         Column("name", "Tên cơ quan", width=44),
         Column("short", "Viết tắt"),
-        Column("level", "Cấp"),
-        Column("lead", "Chủ trì"),
-        Column("support", "Phối hợp"),
-        Column("collective", "Giao chung"),
-        Column("replaced_by", "Nay là", width=30),
+        Column("level", "Cấp", render=lambda v: LEVEL_VN.get(v, v)),
+        Column("lead", "Chủ trì", get=lambda r: r["tasks"]["lead"]),
+        Column("support", "Phối hợp", get=lambda r: r["tasks"]["support"]),
+        Column(
+            "collective",
+            "Giao chung",
+            get=lambda r: r["tasks"]["collective_lead"] + r["tasks"]["collective_support"],
+        ),
+        Column("replaced_by", "Nay là", width=30, render=", ".join),
     ]
     print_rows(
-        table_rows, columns, fmt, title=f"{len(rows)} cơ quan", json_rows=rows, output=output, force=force,
+        rows, columns, fmt, title=f"{len(rows)} cơ quan", json_rows=rows, output=output, force=force,
         sheet="Cơ quan",
     )
 
@@ -409,13 +268,12 @@ def agencies_show_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | json", parser=choice("table", "json"))] = "table",
 ) -> None:
     """Chi tiết một cơ quan: tên gọi khác, cơ quan tiền thân / kế nhiệm, nhiệm vụ."""
+    from kehoach.catalog import LEVEL_VN, agency_detail
     from kehoach.output import terminal_safe, to_json
 
     ctx = use(data_dir=data_dir, fmt=fmt)
-    data = ctx.data
     a = ctx.agency(name, note=False)
-    row = _agency_rows(data, [a])[0]
-    row["predecessors"] = [p.name for p in data.registry.predecessors(a.id)]
+    row = agency_detail(ctx.data, a).as_dict()
     if fmt == "json":
         typer.echo(to_json(row))
         return
@@ -452,89 +310,30 @@ def cycles_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Lịch báo cáo: hạn báo cáo hằng năm và nơi nhận, hạn tổng hợp, các kỳ sơ kết, tổng kết."""
+    from kehoach.catalog import reporting_calendar
     from kehoach.output import Column, print_rows
-    from kehoach.query import current_label
 
     listing_output(fmt, output, force)
     ctx = use(data_dir=data_dir, fmt=fmt)
-    data = ctx.data
-    plans = set(ctx.plans(plan))
-    rows: list[dict[str, Any]] = []
-    for lp in data.plans:
-        p = lp.plan
-        if plans and p.id not in plans:
-            continue
-        rep = p.reporting
-        for y in range(p.start_year, p.end_year + 1):
-            if year and y != year:
-                continue
-            # A day the document does not state is shown as the assumed 31/12, with "stated": false.
-            if rep.annual:
-                rows.append(
-                    {
-                        "plan": p.id,
-                        "cycle": f"annual-{y}",
-                        "kind": "annual",
-                        "year": y,
-                        "date": rep.annual.day_month.in_year(y),
-                        "stated": rep.annual.due is not None,
-                        "by": "Các cơ quan được giao nhiệm vụ",
-                        "to": [current_label(data.registry, n) for n in rep.annual.to],
-                        "what": "Báo cáo kết quả thực hiện hằng năm",
-                    }
-                )
-            if rep.consolidated and (rep.consolidated.by or rep.consolidated.due):
-                day = rep.consolidated.day_month
-                rows.append(
-                    {
-                        "plan": p.id,
-                        "cycle": f"annual-{y}",
-                        "kind": "consolidated",
-                        "year": y,
-                        "date": day.in_year(y) if day else dt.date(y, 12, 31),
-                        "stated": day is not None,
-                        "by": current_label(data.registry, rep.consolidated.by) if rep.consolidated.by else "",
-                        "to": [current_label(data.registry, n) for n in rep.consolidated.to],
-                        "what": "Tổng hợp, báo cáo kết quả",
-                    }
-                )
-        for r in p.reviews:
-            if year and r.year != year:
-                continue
-            rows.append(
-                {
-                    "plan": p.id,
-                    "cycle": r.cycle,
-                    "kind": r.kind,
-                    "year": r.year,
-                    "date": None,
-                    "stated": False,
-                    "by": current_label(data.registry, p.monitor) if p.monitor else "",
-                    "to": [],
-                    "what": ("Sơ kết giữa kỳ" if r.kind == "midterm" else "Tổng kết") + f" năm {r.year}",
-                }
-            )
-    rows.sort(key=lambda r: (r["year"], r["date"] or dt.date(r["year"], 12, 31), r["plan"]))
-    table_rows = [
-        r
-        | {
-            "date_text": (f"{r['date']:%d/%m/%Y}" if r["date"] else "trong năm")
-            + ("" if r["stated"] or not r["date"] else " (văn bản không nêu ngày; tạm tính)")
-        }
-        for r in rows
-    ]
+    rows = [c.as_dict() for c in reporting_calendar(ctx.data, ctx.plans(plan), year)]
     columns = [
         Column("year", "Năm"),
         Column("plan", "Kế hoạch"),
         Column("what", "Nội dung", width=40),
-        Column("date_text", "Hạn", width=24),
+        Column("date", "Hạn", width=24, get=_date_text),
         Column("by", "Cơ quan thực hiện", width=30),
         Column("to", "Gửi", width=30),
     ]
     print_rows(
-        table_rows, columns, fmt, title="Lịch báo cáo", json_rows=rows, output=output, force=force,
+        rows, columns, fmt, title="Lịch báo cáo", json_rows=rows, output=output, force=force,
         sheet="Lịch báo cáo",
     )
+
+
+def _date_text(row: dict[str, Any]) -> str:
+    if not row["date"]:
+        return "trong năm"
+    return f"{row['date']:%d/%m/%Y}" + ("" if row["stated"] else " (văn bản không nêu ngày; tạm tính)")
 
 
 def register(app: typer.Typer) -> None:
