@@ -517,8 +517,9 @@ def counts_paragraphs(doc: DocumentObject) -> None:
         "{% endif %} (chi tiết tại Phụ lục I); tình trạng thực hiện tính đến ngày {{ as_of }}:",
     ).paragraph_format.keep_with_next = True
     tag(doc, "{%p for c in counts %}")
-    p = para(doc, "- {{ c.label }}: {{ c.count }} nhiệm vụ ({{ c.percent }}){{ c.end }}")
-    p.paragraph_format.keep_with_next = True  # the list stays together
+    # The lead-in keeps with the first line only: a chain through the whole list would drag the chart
+    # that follows along with it and leave half a page blank.
+    para(doc, "- {{ c.label }}: {{ c.count }} nhiệm vụ ({{ c.percent }}){{ c.end }}")
     tag(doc, "{%p endfor %}")
 
 
@@ -725,6 +726,12 @@ AGENCIES_W = (12.0, 65.0) + (22.0,) * N_STATUS + (22.0,)
 def landscape_section(doc: DocumentObject) -> None:
     """The appendices start a new landscape section; the binding edge (left of the portrait page) is on top."""
     s = doc.add_section(WD_SECTION.NEW_PAGE)
+    # The paragraph that ends the portrait section is as low as a rule (4 pt, no spacing): a full last
+    # page must not push it alone onto a blank page of its own.
+    end = doc.paragraphs[-1]
+    assert end._p.find(qn("w:pPr")).find(qn("w:sectPr")) is not None
+    end.style = doc.styles["KH Đường kẻ"]
+    end.paragraph_format.space_before = Pt(0)
     s.orientation = WD_ORIENT.LANDSCAPE
     s.page_width, s.page_height = Mm(PAGE_H), Mm(PAGE_W)
     s.top_margin, s.bottom_margin = margin(LAND_TOP), margin(LAND_BOTTOM)

@@ -355,3 +355,11 @@ def test_half_year_report_needs_semiannual_dates(run, data_copy: Path, tmp_path:
     assert "từ ngày 01/01/2026 đến ngày 30/06/2026" in text
     assert "tính đến ngày 30/06/2026" in text
     assert "NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026" in text
+
+
+def test_portrait_section_ends_in_a_paragraph_too_low_to_make_a_blank_page(docs) -> None:
+    doc = Document(str(docs["aec-midterm-tong-hop"]))
+    ends = [p for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:sectPr")) is not None]
+    assert len(ends) == 1
+    assert ends[0].style.style_id == "KHRule" and not ends[0].text
+    assert ends[0].style.font.size.pt <= 4

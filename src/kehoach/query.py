@@ -343,6 +343,22 @@ def _next_report_day(plan: Plan, day: dt.date | None, today: dt.date, until: dt.
     return None
 
 
+def owes_annual_report(registry: Registry, plan: Plan, agency: Agency, strict: bool = False) -> bool:
+    """Does ``agency`` owe the plan's yearly report? Agencies with tasks do, never to themselves."""
+    annual = plan.reporting.annual
+    return (
+        annual is not None
+        and not any(_is(registry, n, agency) for n in annual.to)
+        and any(_owes_report(registry, t, agency, strict) for t in plan.tasks)
+    )
+
+
+def consolidates(registry: Registry, plan: Plan, agency: Agency) -> bool:
+    """Is ``agency`` (itself or as a successor) the one that consolidates the plan's yearly reports?"""
+    cons = plan.reporting.consolidated
+    return bool(cons and cons.by and _is(registry, cons.by, agency))
+
+
 def _report_duties(
     data: DataSet, agency: Agency, today: dt.date, until: dt.date, plans: Iterable[str], strict: bool
 ) -> list[DueItem]:
@@ -361,11 +377,7 @@ def _report_duties(
             continue
         rep = plan.reporting
         annual = rep.annual
-        if (
-            annual
-            and not any(_is(registry, n, agency) for n in annual.to)
-            and any(_owes_report(registry, t, agency, strict) for t in plan.tasks)
-        ):
+        if annual and owes_annual_report(registry, plan, agency, strict):
             nxt = _next_report_day(plan, annual.day_month.in_year(today.year), today, until)
             if nxt:
                 year, when = nxt
@@ -375,7 +387,7 @@ def _report_duties(
                 out.append(DueItem(plan, "BC-HN", text, when, (when - today).days, "report", "direct", None,
                                    "report", why=why))
         cons = rep.consolidated
-        if cons and cons.by and _is(registry, cons.by, agency):
+        if cons and consolidates(registry, plan, agency):
             day = cons.day_month or DayMonth(day=31, month=12)
             nxt = _next_report_day(plan, day.in_year(today.year), today, until)
             if nxt:

@@ -166,7 +166,7 @@ def duty_events(
 
     With ``agency``: only the duties it has (it leads or is named on a task, or it consolidates).
     """
-    from kehoach.query import _is, _owes_report, current_label
+    from kehoach.query import consolidates, current_label, owes_annual_report
 
     wanted = set(plans)
     out: list[Event] = []
@@ -177,14 +177,7 @@ def duty_events(
             continue
         rep, reg = plan.reporting, data.registry
         annual = rep.annual
-        owes = annual is not None and (
-            agency is None
-            or (
-                not any(_is(reg, n, agency) for n in annual.to)
-                and any(_owes_report(reg, t, agency, strict) for t in plan.tasks)
-            )
-        )
-        if annual is not None and owes:
+        if annual is not None and (agency is None or owes_annual_report(reg, plan, agency, strict)):
             span = _yearly(plan.start, plan.end, annual.day_month)
             if span:
                 who = agency.name if agency else "Các cơ quan được giao nhiệm vụ"
@@ -206,7 +199,7 @@ def duty_events(
                     )
                 )
         cons = rep.consolidated
-        if cons and cons.by and (agency is None or _is(reg, cons.by, agency)):
+        if cons and cons.by and (agency is None or consolidates(reg, plan, agency)):
             day = cons.day_month or DayMonth(day=31, month=12)
             span = _yearly(plan.start, plan.end, day)
             if span:

@@ -106,17 +106,6 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_CELL = 32_767  # Excel's limit on the characters of one cell
 
 
-def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested fields become dotted columns, as in the CSV output: deadline.text, deadline.due…"""
-    out: dict[str, Any] = {}
-    for k, v in row.items():
-        if isinstance(v, dict):
-            out.update(flatten(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
-
-
 def _text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(_text(v) for v in value)
@@ -162,7 +151,9 @@ def to_xlsx(
     """The workbook's bytes: one sheet, title rows, a frozen and filterable header, one row per item."""
     import xlsxwriter
 
-    flat = [flatten(r) for r in rows]
+    from kehoach.output import _flatten
+
+    flat = [_flatten(r) for r in rows]
     keys = list(dict.fromkeys(k for r in flat for k in r))
     labels = {**HEADERS, **(headers or {})}
     cells = [[_cell(VALUES.get(k, {}).get(v, v) if isinstance(v, str) else v) for k, v in
