@@ -28,6 +28,7 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest
 	$(BIN)/kehoach check
 

@@ -27,9 +27,12 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kehoach.loader import LoadError, Positions, Problem, parse_model, read_yaml
+
+if TYPE_CHECKING:
+    from kehoach.dataset import DataSet
 
 FORMAT = 1
 # A file modified this close to the moment it was cached may change again within the same
@@ -118,8 +121,8 @@ class _LazyPositions(Positions):
         self._load = load
         self._where: dict[Any, tuple[int, int]] | None = None
 
-    @property  # type: ignore[override]
-    def where(self) -> dict[Any, tuple[int, int]]:
+    @property
+    def where(self) -> dict[Any, tuple[int, int]]:  # type: ignore[override]
         if self._where is None:
             self._where = self._load()
         return self._where
@@ -279,7 +282,7 @@ def _plan_deadlines(plan: Any) -> dict[str, Any] | None:
     return out
 
 
-def seed_deadlines(fc: FileCache, data: Any) -> None:
+def seed_deadlines(fc: FileCache, data: DataSet) -> None:
     """Put the cached deadlines of each plan where the data set looks first."""
     for lp in data.plans:
         encoded = fc.deadlines.get(str(lp.path))

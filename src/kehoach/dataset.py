@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kehoach.agencies import Registry
 from kehoach.deadlines import Deadline, DeadlineError, PlanDates, parse_deadline
 from kehoach.loader import LoadedPlan, Positions, Problem, load_plan_file, load_registry_file, plan_files
 from kehoach.model import DayMonth, Plan, Task
+
+if TYPE_CHECKING:
+    from kehoach.progress import Progress
 
 
 class UnknownPlan(LookupError):
@@ -37,6 +41,20 @@ class DataSet:
     problems: list[Problem] = field(default_factory=list)
     registry_positions: Positions = field(default_factory=Positions)
     _deadlines: dict[tuple[str, str], Deadline | DeadlineError] = field(default_factory=dict, repr=False)
+    _progress: Progress | None = field(default=None, repr=False)
+
+    @property
+    def progress(self) -> Progress:
+        """The progress files under ``progress/``, read on first use (queries that need none never read them)."""
+        if self._progress is None:
+            from kehoach.progress import load_progress
+
+            self._progress = load_progress(self.root)
+        return self._progress
+
+    def forget_progress(self) -> None:
+        """After a progress file was written: read the files again on next use."""
+        self._progress = None
 
     @property
     def registry_path(self) -> Path:
@@ -113,7 +131,7 @@ def load_data(root: Path, cache: bool | None = None) -> DataSet:
         from kehoach.cache import seed_deadlines
         from kehoach.progress import load_progress
 
-        data._progress = load_progress(root, fc)  # type: ignore[attr-defined]
+        data._progress = load_progress(root, fc)
         seed_deadlines(fc, data)
         fc.commit()
     return data

@@ -364,14 +364,14 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
             if not m:
                 continue
             try:
-                d = _build(form, m, make, need_dates)
+                built = _build(form, m, make, need_dates)
             except ValueError as exc:
                 if isinstance(exc, DeadlineError):
                     raise
                 raise DeadlineError(original, f"ngày không hợp lệ ({exc})") from None
             if candidate is stripped and candidate != key:
-                return _with_preposition(d, prep, make, need_dates)
-            return d
+                return _with_preposition(built, prep, make, need_dates)
+            return built
     for candidate in dict.fromkeys((key, stripped)):
         if _CONDITION.match(candidate):
             # Keep the words: they say what the task waits for. The annotation, if any, is part of it.

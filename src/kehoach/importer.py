@@ -59,7 +59,7 @@ class Table:
 def _paragraph_text(p: Any) -> str:
     from docx.text.paragraph import Paragraph
 
-    return Paragraph(p, None).text
+    return Paragraph(p, None).text  # type: ignore[arg-type]  # no story part needed to read the text
 
 
 def _cell_text(tc: Any) -> str:
@@ -453,8 +453,8 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
             inferred.append("content")
         if inferred:
             task["inferred"] = inferred
-            names = ", ".join(cols.labels.get(r, r) for r in inferred)
-            note = f"Ô {names} gộp với dòng trên trong văn bản; chép lại theo dòng trên."
+            merged = ", ".join(cols.labels.get(r, r) for r in inferred)
+            note = f"Ô {merged} gộp với dòng trên trong văn bản; chép lại theo dòng trên."
             task["note"] = f"{task['note']} {note}" if task.get("note") else note
             result.review.append(Review(label, "cell.merged", f"ô gộp với dòng trên, đã chép lại: {names}"))
         if task.get("deadline"):

@@ -209,10 +209,10 @@ def command_line() -> str:
         from typer._click.globals import get_current_context  # type: ignore[import-not-found]
     except ImportError:
         try:
-            from click import get_current_context
+            from click import get_current_context  # type: ignore[import-not-found,no-redef]
         except ImportError:
             get_current_context = None  # type: ignore[assignment]
-    ctx = get_current_context(silent=True) if get_current_context else None
+    ctx = get_current_context(silent=True) if get_current_context is not None else None
     if ctx is None:
         return " ".join(["kehoach", *(shlex.quote(a) for a in sys.argv[1:])])
     names: list[str] = []

@@ -15,13 +15,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
 from kehoach.files import atomic_write
 from kehoach.loader import LoadError, Positions, Problem, format_path, parse_model, read_yaml
 from kehoach.model import Strict
+
+if TYPE_CHECKING:
+    from kehoach.dataset import DataSet
 
 Status = Literal["done", "in-progress", "not-started"]
 STATUSES: tuple[str, ...] = ("done", "in-progress", "not-started")
@@ -186,16 +189,12 @@ def load_progress(root: Path, cache: Any = None) -> Progress:
     return Progress(files, problems, positions)
 
 
-def progress_of(data: Any) -> Progress:
+def progress_of(data: DataSet) -> Progress:
     """The progress files of a loaded data set, read once per data set (``apply_update`` refreshes)."""
-    prog = getattr(data, "_progress", None)
-    if prog is None:
-        prog = load_progress(Path(data.root))
-        data._progress = prog
-    return prog
+    return data.progress
 
 
-def check_progress(data: Any, today: dt.date | None = None) -> list[Problem]:
+def check_progress(data: DataSet, today: dt.date | None = None) -> list[Problem]:
     """Task and target ids exist, dates are sane, the reporting agency resolves."""
     from kehoach.agencies import AgencyError
     from kehoach.dataset import UnknownPlan
@@ -253,7 +252,7 @@ def check_progress(data: Any, today: dt.date | None = None) -> list[Problem]:
     return problems
 
 
-def completed_tasks(data: Any, today: dt.date) -> set[tuple[str, str]]:
+def completed_tasks(data: DataSet, today: dt.date) -> set[tuple[str, str]]:
     """(plan, task) pairs reported done on or before ``today``."""
     out = set()
     for (plan_id, _), pf in progress_of(data).files.items():
@@ -291,7 +290,7 @@ class Update:
     reported_on: dt.date | None = None
 
 
-def validate_update(data: Any, upd: Update, today: dt.date) -> None:
+def validate_update(data: DataSet, upd: Update, today: dt.date) -> None:
     from kehoach.agencies import AgencyError
     from kehoach.dataset import UnknownPlan
 
@@ -317,7 +316,7 @@ def validate_update(data: Any, upd: Update, today: dt.date) -> None:
             raise UpdateRefused(str(exc)) from None
 
 
-def apply_update(data: Any, upd: Update, today: dt.date) -> Path:
+def apply_update(data: DataSet, upd: Update, today: dt.date) -> Path:
     """Record one task's progress. Only the touched entry changes; the rest of the file stays as it was.
 
     Raises ProgressError, with the file untouched, for an invalid update or an existing file that is
@@ -341,8 +340,7 @@ def apply_update(data: Any, upd: Update, today: dt.date) -> Path:
             bom = raw.startswith(b"\xef\xbb\xbf")
             out = text.replace("\n", "\r\n") if crlf else text
             atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8"))
-            if hasattr(data, "_progress"):
-                del data._progress  # read again on next use
+            data.forget_progress()  # read again on next use
     except Timeout:
         raise ProgressError(f"{path} đang được một tiến trình khác ghi; thử lại sau") from None
     return path

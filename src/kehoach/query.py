@@ -306,7 +306,7 @@ def _item(plan, task, when, today, hit, via, kind, why, judgement=None) -> DueIt
 def _owes_report(registry: Registry, task: Task, agency: Agency, strict: bool) -> bool:
     """Leads report; so do agencies named as support, but not those reached only through a collective."""
     found = agency_role(registry, task, agency, "any", strict)
-    return bool(found) and (found[0] == "lead" or found[1].reason != "collective")
+    return found is not None and (found[0] == "lead" or found[1].reason != "collective")
 
 
 def current_label(registry: Registry, name: str) -> str:

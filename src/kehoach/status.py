@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from kehoach.dataset import plan_dates
+from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline
 from kehoach.model import Agency, Plan, Task
 from kehoach.progress import Record, progress_of
@@ -197,7 +197,7 @@ def _active(d: Deadline | None, plan: Plan, first: dt.date, last: dt.date) -> bo
     return start <= last and end >= first and plan.start <= last
 
 
-def judge(data: Any, plan: Plan, task: Task, period: Period, today: dt.date) -> Judgement | None:
+def judge(data: DataSet, plan: Plan, task: Task, period: Period, today: dt.date) -> Judgement | None:
     """The class of ``task`` in ``period`` as known on ``today``; None when outside the period."""
     progress = progress_of(data)
     d = data.deadline(plan, task)
@@ -352,7 +352,7 @@ class Row:
 
 
 def assess(
-    data: Any,
+    data: DataSet,
     period_for: Callable[[Plan], Period],
     today: dt.date,
     *,
@@ -501,7 +501,7 @@ class StatusTable:
 
 
 def status_table(
-    data: Any, today: dt.date, *, year: int | None = None, plans: Iterable[str] = (), agency: Agency | None = None
+    data: DataSet, today: dt.date, *, year: int | None = None, plans: Iterable[str] = (), agency: Agency | None = None
 ) -> StatusTable:
     """Counts per class for the annual period ``year`` (default: the reference day's year).
 
@@ -533,7 +533,7 @@ def status_table(
     return StatusTable(period, period.as_of(today), today, out, rule, example)
 
 
-def current_judgement(data: Any, plan: Plan, task: Task, today: dt.date) -> Judgement:
+def current_judgement(data: DataSet, plan: Plan, task: Task, today: dt.date) -> Judgement:
     """How a task stands on ``today`` whatever its deadline: in this year's period when it belongs
     there, else over the plan's whole span (a task done in an earlier year, or due in a later one)."""
     j = judge(data, plan, task, Period.annual(today.year), today)
@@ -546,7 +546,7 @@ def current_judgement(data: Any, plan: Plan, task: Task, today: dt.date) -> Judg
     return j
 
 
-def status_codes(data: Any, pairs: Iterable[tuple[Plan, Task]], today: dt.date) -> dict[tuple[str, str], str]:
+def status_codes(data: DataSet, pairs: Iterable[tuple[Plan, Task]], today: dt.date) -> dict[tuple[str, str], str]:
     """Status code of each (plan, task) on ``today`` (see ``current_judgement``)."""
     return {(p.id, t.id): current_judgement(data, p, t, today).code for p, t in pairs}
 
@@ -588,7 +588,7 @@ class ProgressRow:
 
 
 def progress_rows(
-    data: Any,
+    data: DataSet,
     today: dt.date,
     *,
     plans: Iterable[str] = (),

@@ -4,15 +4,20 @@ Nothing heavy is imported at module level: ``import kehoach.cli`` must stay free
 so they are loaded only when a report is actually drafted.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kehoach.cli.context import DataOpt, TodayOpt, agency_option, date_option, path, text, use, year_option
 from kehoach.cli.errors import fail
+
+if TYPE_CHECKING:
+    from kehoach.dataset import DataSet
 
 KIND_HELP = "annual (báo cáo năm) | half (báo cáo 6 tháng) | midterm (sơ kết giữa kỳ) | final (tổng kết)"
 
@@ -157,7 +162,7 @@ def _warn(messages: list[str]) -> None:
 
 
 def _all_agencies(
-    data: Any,
+    data: DataSet,
     plan_id: str,
     kind: str,
     year: int,

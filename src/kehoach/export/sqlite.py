@@ -16,6 +16,7 @@ from typing import Any
 from kehoach import __version__
 from kehoach.dataset import DataSet
 from kehoach.export import tracked
+from kehoach.model import Plan
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -183,7 +184,7 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
         [(a.id, s) for a in agencies for s in a.replaced_by if s in known],
     )
 
-    plans = []
+    plans: list[Plan] = []
     for lp in data.plans:
         p = lp.plan
         if any(p.id == q.id for q in plans):

@@ -202,7 +202,7 @@ def _result_text(record: Any, year: int) -> str:
 
 def _chart_rows(groups: dict[str, Counter[str]], by_size: bool) -> list[dict[str, Any]]:
     """Bars per agency, largest first (``by_size``), or per task group in the plan's order."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"label": label, "counts": {c: counts.get(c, 0) for c in STATUS_ORDER}, "total": sum(counts.values())}
         for label, counts in groups.items()
     ]
