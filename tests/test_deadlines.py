@@ -221,3 +221,10 @@ def test_unknown_phrase_names_the_docs_section_and_the_closest_form(text, closes
 def test_impossible_lists_and_days_are_errors(text):
     with pytest.raises(DeadlineError):
         parse_deadline(text, P25)
+
+
+def test_every_suggested_form_is_itself_supported():
+    from kehoach.deadlines import _EXAMPLES
+
+    for example in _EXAMPLES:
+        parse_deadline(example, P25)

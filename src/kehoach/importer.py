@@ -36,6 +36,8 @@ def _q(tag: str) -> str:
 class DocxImportError(ValueError):
     """The file cannot be imported (not a Word file, no task table…); the message says why."""
 
+    exit_code = 1  # a problem with a file, not with the command line
+
 
 # ------------------------------------------------------------------ reading tables with merges
 
@@ -303,7 +305,11 @@ class ImportResult:
 
 
 _ROMAN = re.compile(r"^[IVXLC]+$")
-_GROUP_PREFIX = re.compile(r"^(?P<id>(?:[IVXLC]+|[A-Z]|\d+)(?:\.(?:[IVXLC]+|\d+))*)[.)]?\s+(?P<title>\S.*)$", re.DOTALL)
+_GROUP_PREFIX = re.compile(
+    r"^(?:(?i:nhóm|phần|mục|lĩnh vực)\s+)?(?P<id>(?:[IVXLC]+|[A-Z]|\d+)(?:\.(?:[IVXLC]+|\d+))*)[.):]?"
+    r"\s+(?:-\s+)?(?P<title>\S.*)$",
+    re.DOTALL,
+)
 _SUB_ITEM = re.compile(r"^([a-zđ])\)\s")
 _ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 

@@ -31,6 +31,8 @@ MAX_GIT_BYTES = 20 * 1024 * 1024
 class DiffError(ValueError):
     """A side of the comparison cannot be read; the message says which and why."""
 
+    exit_code = 1  # a problem with a file, not with the command line
+
 
 @dataclass
 class Change:

@@ -114,7 +114,10 @@ FormatOpt = Annotated[
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Tệp .xlsx cần ghi (với --format xlsx).", show_default=False, parser=path),
+    typer.Option(
+        "--output", "-o", help="Tệp .xlsx cần ghi (với --format xlsx).", show_default=False, parser=path,
+        metavar="FILE.xlsx",
+    ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
 PlanOpt = Annotated[

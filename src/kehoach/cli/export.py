@@ -10,12 +10,11 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli.context import DataOpt, PlanOpt, RoleOpt, TodayOpt, agency_option, path, use
+from kehoach.cli.context import DataOpt, ForceOpt, PlanOpt, RoleOpt, TodayOpt, agency_option, path, use
 from kehoach.cli.errors import fail
 
 export_app = typer.Typer(help="Xuất dữ liệu cho công cụ khác: SQLite (Datasette).", no_args_is_help=True)
 
-ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
 
 
 def _output(value: Path, suffixes: tuple[str, ...]) -> Path:
@@ -42,7 +41,9 @@ def _refuse_existing(target: Path, force: bool) -> None:
 
 def calendar_cmd(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Tệp lịch .ics cần ghi.", show_default=False, parser=path)
+        Path, typer.Option(
+            "--output", "-o", help="Tệp lịch .ics cần ghi.", show_default=False, parser=path, metavar="FILE.ics"
+        )
     ],
     agency: Annotated[
         str | None, agency_option("Chỉ việc của cơ quan này (và báo cáo cơ quan phải nộp).")
@@ -80,7 +81,9 @@ def calendar_cmd(
 @export_app.command("sqlite")
 def export_sqlite_cmd(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Tệp SQLite .db cần ghi.", show_default=False, parser=path)
+        Path, typer.Option(
+            "--output", "-o", help="Tệp SQLite .db cần ghi.", show_default=False, parser=path, metavar="FILE.db"
+        )
     ],
     metadata: Annotated[
         Path | None,
@@ -89,6 +92,7 @@ def export_sqlite_cmd(
             help="Ghi thêm metadata.yml (nhãn tiếng Việt) cho Datasette.",
             show_default=False,
             parser=path,
+            metavar="FILE.yml",
         ),
     ] = None,
     force: ForceOpt = False,
