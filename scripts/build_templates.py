@@ -499,13 +499,22 @@ WHAT_OPENING = {
 
 
 def opening(doc: DocumentObject, kind: str) -> None:
+    # The plan's citation as runs: a plan without a number shows a highlighted blank for it.
     para(
         doc,
-        "Thực hiện {{ plan.full }} (sau đây gọi tắt là {{ plan.called }}), "
-        "{% if consolidated %}trên cơ sở báo cáo của các cơ quan, đơn vị được giao nhiệm vụ, "
-        "{{ issuer.name }} tổng hợp, báo cáo{% else %}{{ issuer.name }} báo cáo{% endif %} "
-        + WHAT_OPENING[kind]
-        + " như sau:",
+        [
+            ("Thực hiện {% for r in plan.cite %}{% if r.check %}", ""),
+            ("{{ r.text }}", "h"),
+            ("{% else %}{{ r.text }}{% endif %}{% endfor %}", ""),
+            (
+                " (sau đây gọi tắt là {{ plan.called }}), "
+                "{% if consolidated %}trên cơ sở báo cáo của các cơ quan, đơn vị được giao nhiệm vụ, "
+                "{{ issuer.name }} tổng hợp, báo cáo{% else %}{{ issuer.name }} báo cáo{% endif %} "
+                + WHAT_OPENING[kind]
+                + " như sau:",
+                "",
+            ),
+        ],
     )
 
 

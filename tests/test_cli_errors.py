@@ -278,3 +278,27 @@ def test_ascii_terminal_gets_plain_letters_not_a_crash():
     import json
 
     assert any("Kế hoạch" in (p["title"] or "") or "Quyết định" in str(p) for p in json.loads(json_out))
+
+
+def test_report_for_an_agency_with_a_300_character_name(cli, tmp_path: Path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "data", data)
+    long_name = "Sở " + "Rất Dài " * 37 + "Thanh Hóa"
+    assert len(long_name) > 300
+    registry = data / "agencies.yaml"
+    text = registry.read_text(encoding="utf-8")
+    text = text.replace("    name: Sở Xây dựng\n", f"    name: {long_name}\n    aliases: [Sở Xây dựng]\n")
+    registry.write_text(text, encoding="utf-8")
+    result = cli(
+        "report", "annual", "--plan", "fx-2026", "--year", "2026", "--agency", "Sở Xây dựng",
+        "--today", "2026-11-21", "-o", str(tmp_path), data=str(data),
+    )
+    assert result.exit_code == 0, result.stderr
+    (written,) = tmp_path.glob("*.docx")
+    assert len(written.name.encode()) < 255
+    import docx
+
+    props = docx.Document(str(written)).core_properties
+    assert props.author == long_name[:255]

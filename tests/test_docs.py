@@ -102,3 +102,49 @@ def test_readme_example_runs_as_shown(command: str, tmp_path: Path):
                             cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Options every command explains once, in the prose above the README's command table.
+SHARED = {"--data", "--today", "--format", "--help"}
+# Listing commands: --format xlsx -o FILE.xlsx [--force], also explained once above the table.
+LISTING_XLSX = {"--output", "--force"}
+
+
+def _readme_row(name: str) -> str:
+    """The README table row of one command: `kehoach agencies` is not `kehoach agencies show`."""
+    subcommands = {n[-1] for n, _ in COMMANDS if len(n) == len(name.split()) + 1 and " ".join(n[:-1]) == name}
+    for line in README.splitlines():
+        for m in re.finditer(rf"`kehoach {re.escape(name)}(?=[ `])([^`]*)`", line):
+            rest = m.group(1).split()
+            if line.startswith("| ") and not (rest and rest[0] in subcommands):
+                return line
+    raise AssertionError(f"no row for `kehoach {name}` in the README's command table")
+
+
+def _leaf_commands():
+    for n, cmd in COMMANDS:
+        if not hasattr(cmd, "commands") or cmd.invoke_without_command:
+            yield " ".join(n), cmd
+
+
+@pytest.mark.parametrize(("name", "cmd"), list(_leaf_commands()), ids=[n for n, _ in _leaf_commands()])
+def test_every_option_is_in_the_readme_command_table(name, cmd):
+    """The README's command reference is checked against the options each command really has (its --help)."""
+    row = _readme_row(name)
+    listing = any(p.name == "fmt" and "xlsx" in (p.help or "") for p in cmd.params)
+    missing = []
+    for param in cmd.params:
+        if not hasattr(param, "opts") or param.param_type_name != "option":
+            continue
+        longs = [o for o in param.opts if o.startswith("--")]
+        if set(longs) & (SHARED | (LISTING_XLSX if listing else set())):
+            continue
+        if not any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", row) for o in param.opts):
+            missing.append(longs[0] if longs else param.opts[0])
+    assert not missing, f"README.md, `kehoach {name}`: options missing from its row: {missing}"
+
+
+def test_options_of_kehoach_itself_are_in_the_readme():
+    root = typer.main.get_command(app)
+    missing = [o for p in root.params for o in p.opts if o.startswith("--") and o != "--help" and o not in README]
+    assert not missing, f"README.md does not mention {missing}"

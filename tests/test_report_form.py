@@ -363,3 +363,38 @@ def test_portrait_section_ends_in_a_paragraph_too_low_to_make_a_blank_page(docs)
     assert len(ends) == 1
     assert ends[0].style.style_id == "KHRule" and not ends[0].text
     assert ends[0].style.font.size.pt <= 4
+
+
+# ----------------------------------------------------------------------------------------- prose
+
+
+def test_plan_without_a_number_is_cited_with_a_highlighted_blank(data, docs) -> None:
+    doc = Document(str(docs["aec-annual-tong-hop"]))
+    opening = next(p for p in doc.paragraphs if p.text.startswith("Thực hiện "))
+    assert opening.text.startswith(
+        "Thực hiện Kế hoạch [bổ sung số, ngày ban hành] của UBND tỉnh Thanh Hóa thực hiện Chương trình"
+    )
+    blank = next(r for r in opening.runs if r.text == "[bổ sung số, ngày ban hành]")
+    assert blank.font.highlight_color == WD_COLOR_INDEX.YELLOW
+    assert "về thực hiện" not in "\n".join(p.text for p in doc.paragraphs)
+    numbered = build_context(data, "qd74-dai-hoi-xx", "annual", 2026, None, today=TODAY)["plan"]["cite"]
+    assert [r["check"] for r in numbered] == [False] and "số 74/QĐ-UBND" in numbered[0]["text"]
+
+
+def test_agency_report_speaks_of_its_own_results_not_of_missing_reports(docs) -> None:
+    doc = Document(str(docs["qd1992-so-tai-chinh"]))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
+    assert "Chưa có báo cáo" not in text and "chưa báo cáo" not in text
+    assert "- Chưa cập nhật kết quả, chưa đến hạn:" in text
+    consolidated = "\n".join(p.text for p in Document(str(docs["aec-annual-tong-hop"])).paragraphs)
+    assert "- Chưa có báo cáo, chưa đến hạn:" in consolidated
+
+
+def test_every_target_names_its_lead_or_says_none_is_named(docs) -> None:
+    doc = Document(str(docs["qd74-annual-tong-hop"]))
+    table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["STT", "Chỉ tiêu"])
+    leads = [r.cells[5].text for r in table.rows[1:]]
+    assert len(leads) > 40 and all(leads)
+    assert "Không nêu" in leads

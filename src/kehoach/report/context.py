@@ -90,10 +90,29 @@ def _period_label(cycle: Cycle) -> str:
     return f"giai đoạn {cycle.start.year} - {cycle.end.year}"
 
 
+def _about(title: str) -> str:
+    """ " về tăng cường…", but " thực hiện Chương trình…" for a title that says what it carries out."""
+    text = _lower_first(title)
+    return f" {text}" if ascii_key(text).startswith("thuc hien ") else f" về {text}"
+
+
+def plan_citation(plan: Plan) -> list[dict[str, Any]]:
+    """The plan's full citation as runs: a plan without a number gets a highlighted blank for it.
+
+    "Kế hoạch [số, ngày: bổ sung] của UBND tỉnh Thanh Hóa thực hiện Chương trình…"."""
+    if plan.number:
+        return [{"text": f"{plan_reference(plan)}{_about(plan.title)}", "check": False}]
+    return [
+        {"text": f"{plan.kind} ", "check": False},
+        {"text": "[bổ sung số, ngày ban hành]", "check": True},
+        {"text": f" của {plan.issuer}{_about(plan.title)}", "check": False},
+    ]
+
+
 def _subject(kind: str, plan: Plan, cycle: Cycle) -> str:
     ref = plan_reference(plan)
     if not plan.number:
-        ref += f" về {_lower_first(plan.title)}"  # an unnumbered plan is known only by its title
+        ref += _about(plan.title)  # an unnumbered plan is known only by its title
     if kind == "annual":
         return f"Kết quả thực hiện {ref} năm {cycle.year}"
     if kind == "half":
@@ -346,6 +365,11 @@ def tally(
     return out
 
 
+def own_words(label: str) -> str:
+    """An agency's own report says what it has not done, not that "a report" is missing."""
+    return label.replace("Chưa có báo cáo", "Chưa cập nhật kết quả")
+
+
 def _count_rows(total: Counter[str], n_tasks: int) -> list[dict[str, Any]]:
     return [
         {
@@ -388,7 +412,7 @@ def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, year: int) -> lis
                 "unit": t.unit or "",
                 "value": (t.value or "") + (f" (năm {t.year})" if t.value and t.year else ""),
                 "actual": f"{actual[1].actual} (năm {actual[0]})" if actual else "",
-                "lead": _lead_text(registry, t.lead),
+                "lead": _lead_text(registry, t.lead) or "Không nêu",
             }
         )
     return targets
@@ -405,6 +429,22 @@ def _scope_warnings(data: DataSet, plan: Plan, kind: str, year: int, ag: Agency 
     if ag is not None and ag.is_collective:
         warnings.append(f"{ag.name} là nhóm cơ quan (giao chung), không phải một cơ quan gửi báo cáo")
     return warnings
+
+
+def _own(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        r = dict(r)
+        for key in ("label", "status"):
+            if isinstance(r.get(key), str):
+                r[key] = own_words(r[key])
+        out.append(r)
+    return out
+
+
+def _clean_runs(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Runs of one sentence: cleaned, but their spaces at either end are part of the sentence."""
+    return [{"text": _SPACES.sub(" ", clean_for_word(r["text"])), "check": r["check"]} for r in runs]
 
 
 def report_date(cycle: Cycle, today: dt.date, signed: dt.date | None) -> dt.date:
@@ -491,7 +531,7 @@ def build_context(
             "label": plan.label,
             "title": plan.title,
             "reference": plan_reference(plan),
-            "full": f"{plan_reference(plan)} về {_lower_first(plan.title)}",
+            "full": "".join(r["text"] for r in plan_citation(plan)),
             "called": called(plan),
             "issuer": plan.issuer,
             "number": plan.number or "",
@@ -510,19 +550,19 @@ def build_context(
         "place_date": date_line,
         "signed_on": date_line.split(", ", 1)[1],
         "as_of": vn_date(ref),
-        "tasks": t.tasks,
+        "tasks": t.tasks if consolidated else _own(t.tasks),
         "total": n_tasks,
         "done": done,
         "open": n_tasks - done,
-        "counts": _count_rows(t.total, n_tasks),
-        "overdue": t.overdue,
+        "counts": _count_rows(t.total, n_tasks) if consolidated else _own(_count_rows(t.total, n_tasks)),
+        "overdue": t.overdue if consolidated else _own(t.overdue),
         "no_report": t.total.get("no_report_not_due", 0) + t.total.get("no_report_overdue", 0),
         "no_report_overdue": t.total.get("no_report_overdue", 0),
         "example": t.example,
         "example_note": EXAMPLE_NOTE if t.example else "",
         "agencies_rule": t.rule,
         "collectives": _agency_rows(t.collectives, collective=True, first=len(t.by_agency) + 1),
-        "collective_tasks": t.collective_tasks,
+        "collective_tasks": t.collective_tasks if consolidated else _own(t.collective_tasks),
         "targets": targets,
         "targets_total": len(targets),
         "targets_reported": sum(1 for x in targets if x["actual"]),
@@ -544,7 +584,6 @@ def build_context(
     }
     out = _clean(context)
     # Runs of one sentence: cleaned, but their spaces at either end are part of the sentence.
-    out["closing"] = [
-        {"text": _SPACES.sub(" ", clean_for_word(r["text"])), "check": r["check"]} for r in sent["closing"]
-    ]
+    out["closing"] = _clean_runs(sent["closing"])
+    out["plan"]["cite"] = _clean_runs(plan_citation(plan))
     return out

@@ -81,7 +81,8 @@ def template_is_bundled(path: Path) -> bool:
 
 def default_filename(plan_id: str, kind: str, year: int, agency: Agency | None) -> str:
     """ "bao-cao-nam-2026-aec-2026-so-tai-chinh.docx"; the consolidated report ends in "-tong-hop"."""
-    who = slug(agency.name) if agency else "tong-hop"
+    # A name of a few hundred characters must not make a file name the file system refuses (255 bytes).
+    who = slug(agency.name)[:100].rstrip("-") if agency else "tong-hop"
     return f"bao-cao-{KIND_SLUG[kind]}-{year}-{slug(plan_id)}-{who}.docx"
 
 
@@ -387,7 +388,7 @@ def finish(docx: bytes, context: dict[str, Any]) -> bytes:
     rules = props.comments.split(" Tạo bằng")[0] if props.comments else ""  # "Thể thức: …" of the template
     props.title = context["subject"][:250]
     props.subject = context["plan"]["id"]
-    props.author = context["issuer"]["name"]
+    props.author = context["issuer"]["name"][:255]  # the core properties allow 255 characters
     props.last_modified_by = "kehoach"
     props.comments = f"Dự thảo tạo bằng kehoach; số liệu tính đến {context['as_of']}. {rules}".strip()
     buf = io.BytesIO()
