@@ -369,3 +369,13 @@ def test_calendar_rules_expand_to_the_report_days_of_the_deadline(run, data_copy
         assert sorted(got) == expected, task.deadline
     monthly = next(e for e in events if "Trước ngày 20 hằng tháng" in str(e["DESCRIPTION"]))
     assert monthly["RRULE"]["FREQ"] == ["MONTHLY"] and monthly["RRULE"]["BYMONTHDAY"] == [20]
+
+
+def test_xlsx_of_an_empty_answer_still_has_its_header_row(run, tmp_path):
+    out = tmp_path / "none.xlsx"
+    result = run("tasks", "--search", "không có nhiệm vụ nào như thế này", "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    ws = _sheet(out)
+    header, rows = _table(ws)
+    assert header[:3] == ["Kế hoạch", "Mã", "Nội dung"] and rows == []
+    assert "0 dòng" in ws["A3"].value

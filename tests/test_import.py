@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -239,3 +240,83 @@ def test_diff_reads_a_git_revision_of_the_file(run, data, tmp_path):
     assert "1 thêm, 1 bỏ, 2 thay đổi" in result.stdout
     missing = run("diff", "HEAD~5", str(plan_file))
     assert missing.exit_code == 1 and "git không có" in missing.stderr
+
+
+def _odd_appendix(path: Path) -> Path:
+    """A hand-made appendix: wrapped header words, a 'Nhóm II:' group row, STT + a title spanning
+    the row, a cell of two paragraphs, agencies one per line, a row without STT."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("ỦY BAN NHÂN DÂN TỈNH THANH HÓA")
+    doc.add_paragraph("Số: 12 /KH-UBND")
+    doc.add_paragraph("Thanh Hóa, ngày 5 tháng 3 năm 2026")
+    doc.add_paragraph("KẾ HOẠCH")
+    doc.add_paragraph("Triển khai nhiệm vụ năm 2026")
+    table = doc.add_table(rows=0, cols=5)
+    header = table.add_row().cells
+    words = ["TT", "Nội dung\nnhiệm vụ", "Cơ quan\nchủ trì", "Cơ quan\nphối hợp", "Thời hạn\nhoàn thành"]
+    for cell, text in zip(header, words, strict=True):
+        cell.text = text
+    group = table.add_row().cells
+    group[0].text = "I"
+    span = group[1].merge(group[4])
+    span.text = "Về kinh tế"
+    row = table.add_row().cells
+    row[0].text = "1."
+    row[1].text = "Rà soát quy hoạch"
+    row[1].add_paragraph("và cập nhật số liệu.")
+    row[2].text = "Sở Tài chính"
+    row[3].text = "Sở Xây dựng\nThuế tỉnh Thanh Hóa"
+    row[4].text = "Hằng quý"
+    cells = table.add_row().cells
+    merged = cells[0].merge(cells[4])
+    merged.text = "Nhóm II: Về xã hội"
+    row = table.add_row().cells
+    row[0].text = "1"
+    row[1].text = "Tổ chức hội nghị"
+    row[2].text = "Sở Y tế"
+    row[4].text = "Sau khi Trung ương ban hành hướng dẫn"
+    row = table.add_row().cells
+    row[1].text = "Tổng kết"
+    row[2].text = "Sở Y tế"
+    row[4].text = "Cả năm 2026"
+    doc.save(str(path))
+    return path
+
+
+def test_an_odd_hand_made_appendix(data, tmp_path):
+    result = import_docx(_odd_appendix(tmp_path / "kh.docx"), "kh-12", data.registry)
+    plan = result.plan
+    assert (plan["number"], plan["issued"]) == ("12/KH-UBND", dt.date(2026, 3, 5))
+    assert plan["issuer"] == "UBND tỉnh Thanh Hóa"
+    assert (plan["kind"], plan["title"]) == ("Kế hoạch", "Triển khai nhiệm vụ năm 2026")
+    assert [(s["id"], s["title"]) for s in plan["sections"]] == [("I", "Về kinh tế"), ("II", "Về xã hội")]
+    first, second, third = [t for s in plan["sections"] for t in s["tasks"]]
+    assert first["id"] == "I.1" and first["content"] == "Rà soát quy hoạch\nvà cập nhật số liệu."
+    assert first["support"] == ["Sở Xây dựng", "Thuế tỉnh Thanh Hóa"] and first["deadline"] == "Hằng quý"
+    assert (second["id"], second["support"], second["deadline"]) == (
+        "II.1",
+        [],
+        "Sau khi Trung ương ban hành hướng dẫn",
+    )
+    assert third["id"] == "II.1-tiep"
+    assert [r.code for r in result.review if r.where.startswith("bảng")] == ["row.unsure"]
+
+
+def test_a_broken_word_file_is_a_clean_error(data, tmp_path):
+    import zipfile
+
+    from kehoach.importer import DocxImportError
+
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types")
+        z.writestr("word/document.xml", "<w:document><w:body>")
+    with pytest.raises(DocxImportError, match="không mở được"):
+        import_docx(broken, "x", data.registry)
+    no_doc = tmp_path / "other.docx"
+    with zipfile.ZipFile(no_doc, "w") as z:
+        z.writestr("a.txt", "x")
+    with pytest.raises(DocxImportError, match="thiếu word/document.xml"):
+        import_docx(no_doc, "x", data.registry)

@@ -156,7 +156,9 @@ def print_rows(
     sheet: str | None = None,
 ) -> None:
     if fmt == "xlsx":
-        _write_xlsx(json_rows if json_rows is not None else rows, title or "", output, force, reference, sheet)
+        _write_xlsx(
+            json_rows if json_rows is not None else rows, title or "", output, force, reference, sheet, columns
+        )
         return
     if fmt == "json":
         sys.stdout.write(to_json(list(json_rows if json_rows is not None else rows)) + "\n")
@@ -245,6 +247,7 @@ def _write_xlsx(
     force: bool,
     reference: dt.date | None,
     sheet: str | None,
+    columns: Sequence[Column] = (),
 ) -> None:
     """The rows as a workbook at ``output``, written atomically; a refusal exits 1 with a message."""
     from kehoach.export import ExportError, write_new
@@ -252,7 +255,10 @@ def _write_xlsx(
 
     if output is None:  # the CLI checks this first; a library caller gets the same message
         raise ValueError("--format xlsx cần -o TỆP.xlsx")
-    content = to_xlsx(rows, sheet=sheet or title, title=title, query=command_line(), reference=reference)
+    content = to_xlsx(
+        rows, sheet=sheet or title, title=title, query=command_line(), reference=reference,
+        empty_columns=[(c.key, c.label) for c in columns],
+    )
     try:
         write_new(output, content, force=force)
     except (ExportError, OSError) as exc:

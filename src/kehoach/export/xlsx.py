@@ -147,6 +147,7 @@ def to_xlsx(
     query: str,
     reference: dt.date | None,
     headers: dict[str, str] | None = None,
+    empty_columns: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """The workbook's bytes: one sheet, title rows, a frozen and filterable header, one row per item."""
     import xlsxwriter
@@ -156,6 +157,9 @@ def to_xlsx(
     flat = [_flatten(r) for r in rows]
     keys = list(dict.fromkeys(k for r in flat for k in r))
     labels = {**HEADERS, **(headers or {})}
+    if not keys:  # nothing found: still the header row, from the table's columns
+        keys = [k for k, _ in empty_columns]
+        labels.update({k: label for k, label in empty_columns if k not in HEADERS})
     cells = [[_cell(VALUES.get(k, {}).get(v, v) if isinstance(v, str) else v) for k, v in
               ((k, r.get(k)) for k in keys)] for r in flat]
 
