@@ -15,6 +15,9 @@ from kehoach.dataset import DataSet, load_data
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SEEDS = ROOT.parent / "shared" / "seeds"
+FIXTURE = ROOT / "tests" / "fixtures" / "data"  # a small data set of its own: behaviour tests that need no real plan
+# How many plans data/ holds: a test that counts must not break when the next plan is encoded.
+PLAN_FILES = len(list((DATA / "plans").glob("*.yaml")))
 
 # Every test, in-process or not, caches into a throwaway directory, never the user's cache.
 _CACHE = tempfile.mkdtemp(prefix="kehoach-test-cache-")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PLAN_FILES
 from kehoach import cache
 from kehoach.cache import FileCache, cache_dir_for
 from kehoach.dataset import load_data
@@ -48,16 +49,16 @@ def test_warm_load_equals_parsing(cache_home: Path, data_copy: Path):
     assert (cache_dir_for(data_copy) / "snapshot.marshal").is_file()
     warm = _summary(load_data(data_copy))
     assert plain == cold == warm
-    assert len(warm[0]) == 5
+    assert len(warm[0]) == PLAN_FILES
 
 
 def test_only_a_changed_file_is_parsed_again(cache_home: Path, data_copy: Path):
-    assert _counts(data_copy) == (0, 5)
-    assert _counts(data_copy) == (5, 0)
+    assert _counts(data_copy) == (0, PLAN_FILES)
+    assert _counts(data_copy) == (PLAN_FILES, 0)
     aec = data_copy / "plans" / "aec-2026.yaml"
     aec.write_text(aec.read_text(encoding="utf-8").replace("Sở Tài chính", "Sở Tư pháp", 1), encoding="utf-8")
-    assert _counts(data_copy) == (4, 1)
-    assert _counts(data_copy) == (5, 0)
+    assert _counts(data_copy) == (PLAN_FILES - 1, 1)
+    assert _counts(data_copy) == (PLAN_FILES, 0)
 
 
 def test_same_size_rewrite_in_the_same_instant_is_seen(cache_home: Path, data_copy: Path):
@@ -112,7 +113,7 @@ def test_unwritable_cache_never_fails(tmp_path: Path, data_copy: Path, monkeypat
     blocker.write_text("x")
     monkeypatch.setenv("KEHOACH_CACHE_DIR", str(blocker / "cache"))
     data = load_data(data_copy)
-    assert len(data.plans) == 5 and not data.problems
+    assert len(data.plans) == PLAN_FILES and not data.problems
 
 
 def test_removed_plan_is_gone(cache_home: Path, data_copy: Path):

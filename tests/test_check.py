@@ -3,13 +3,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import PLAN_FILES
 from kehoach.check import check
 
 
 def test_bundled_data_has_no_errors(data):
     report = check(data)
     assert report.errors == [], "\n".join(f"{p.file}:{p.line} {p.message}" for p in report.errors)
-    assert report.plans == 5
+    assert report.plans == PLAN_FILES
 
 
 def test_check_exits_0_on_bundled_data(run):

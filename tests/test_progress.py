@@ -18,8 +18,16 @@ TODAY = D(2026, 11, 21)
 
 
 def _set(data_dir: Path, *args: str, today: str = "2026-11-21"):
-    cmd = [sys.executable, "-m", "kehoach", "progress", "set", *args, "--data", str(data_dir), "--today", today]
-    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    """``kehoach progress set`` in-process; the result has ``returncode``, ``stdout`` and ``stderr``."""
+    from types import SimpleNamespace
+
+    from typer.testing import CliRunner
+
+    from kehoach.cli import app
+
+    argv = ["progress", "set", *args, "--data", str(data_dir), "--today", today]
+    result = CliRunner().invoke(app, argv, catch_exceptions=False)
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
 def test_update_changes_only_its_entry_and_keeps_comments(data_copy: Path):
