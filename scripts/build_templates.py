@@ -546,6 +546,8 @@ def chart(doc: DocumentObject) -> None:
     row = add_row(t, CHART_W)
     cell_para(row[0], "{{ r.label }}", "KH Bảng")
     cell_para(row[1], "{{ r.bar }}", "KH Bảng")
+    # The counts in words under the bar: the chart reads in black and white too.
+    cell_para(row[1], "{{ r.summary }}", "KH Chú giải", first=False).paragraph_format.keep_with_next = True
     cell_para(row[2], "{{ r.total }}", "KH Bảng giữa")
     for c in row:
         c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -558,6 +560,9 @@ def chart(doc: DocumentObject) -> None:
     for i, cell in enumerate(c for row in legend.rows for c in row.cells):
         if i < N_STATUS:
             cell_para(cell, f"{{{{ counts[{i}].swatch }}}} {{{{ counts[{i}].label }}}}", "KH Chú giải")
+    tag(doc, "{%p if chart.note %}")
+    para(doc, [("Ghi chú: {{ chart.note }}", "i")], "KH Chú giải")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
 
 

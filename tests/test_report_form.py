@@ -398,3 +398,35 @@ def test_every_target_names_its_lead_or_says_none_is_named(docs) -> None:
     leads = [r.cells[5].text for r in table.rows[1:]]
     assert len(leads) > 40 and all(leads)
     assert "Không nêu" in leads
+
+
+# ----------------------------------------------------------------------------------------- chart
+
+
+def test_chart_bars_have_alt_text_counts_in_words_and_a_colour_for_every_class(data, docs) -> None:
+    from kehoach.chart import STATUS_COLOURS
+    from kehoach.status import STATUS_ORDER
+
+    assert set(STATUS_ORDER) <= set(STATUS_COLOURS)
+    greys = [round(0.2126 * r + 0.7152 * g + 0.0722 * b) for r, g, b in (STATUS_COLOURS[c] for c in STATUS_ORDER)]
+    assert len(set(greys)) == len(greys)  # no two classes print as the same grey
+    ctx = build_context(data, "aec-2026", "midterm", 2028, None, today=TODAY)
+    doc = Document(str(docs["aec-midterm-tong-hop"]))
+    descr = [el.get("descr") for el in doc.element.body.iter(qn("wp:docPr"))]
+    bars = [d for d in descr if d and not d.startswith("Ô màu")]
+    assert bars == [r["alt"] for r in ctx["chart"]["rows"]]
+    assert bars[0].startswith("Sở Công Thương: 4 nhiệm vụ (HT đúng hạn: 1;")
+    text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert all(r["summary"] in text for r in ctx["chart"]["rows"])
+    bars_total = sum(r["total"] for r in ctx["chart"]["rows"])
+    assert bars_total > ctx["total"]
+    note = next(p.text for p in doc.paragraphs if p.text.startswith("Ghi chú: Nhiệm vụ có nhiều cơ quan chủ trì"))
+    assert f"({bars_total})" in note and f"({ctx['total']})" in note
+
+
+def test_collectives_are_not_plotted_as_agencies(data) -> None:
+    ctx = build_context(data, "hoi-nhap-quoc-te", "final", 2030, None, today=TODAY)
+    labels = [r["label"] for r in ctx["chart"]["rows"]]
+    collective = {a.name for a in data.registry if a.is_collective}
+    assert not collective & set(labels)
+    assert "Giao chung: Các sở, ban, ngành, đơn vị cấp tỉnh" in labels

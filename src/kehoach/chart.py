@@ -21,7 +21,9 @@ STATUS_COLOURS: dict[str, RGB] = {
     "in_time": (0x43, 0x93, 0xC3),  # blue
     "overdue": (0xB2, 0x18, 0x2B),  # dark red
     "ongoing": (0xF4, 0xA5, 0x82),  # light orange
-    "no_report": (0xBA, 0xBA, 0xBA),  # grey
+    "no_report_not_due": (0xDD, 0xDD, 0xDD),  # light grey
+    "no_report_overdue": (0x26, 0x26, 0x26),  # near black: the worst case stands out in any print
+    "no_report": (0xBA, 0xBA, 0xBA),  # grey (the single "no report" class of older data)
 }
 WHITE: RGB = (0xFF, 0xFF, 0xFF)
 PX_PER_MM = 8  # about 200 dpi: crisp edges when Word scales the image to its size in mm

@@ -22,7 +22,7 @@ from kehoach.query import Cycle, QueryError, parse_cycle
 from kehoach.report.form import issuer_block, layout, signing_line, vn_date
 from kehoach.report.kinds import KIND_VN, YEARLY, NoDraft, ReportError, check_kind, check_year
 from kehoach.report.recipients import recipients as recipients_of
-from kehoach.status import EXAMPLE_NOTE, STATUS_LABELS, STATUS_ORDER, assess, period_of, responsibilities
+from kehoach.status import EXAMPLE_NOTE, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER, assess, period_of, responsibilities
 from kehoach.status import tally as status_tally
 from kehoach.text import ascii_key, clean_for_word, shorten
 
@@ -241,7 +241,21 @@ def _chart_rows(groups: dict[str, Counter[str]], by_size: bool) -> list[dict[str
     top = max((r["total"] for r in rows), default=0)
     for r in rows:
         r["width_mm"] = round(BAR_MM * r["total"] / top, 1) if top else 0.0
+        # The counts in words: readable in black and white, and the picture's alternative text.
+        r["summary"] = "; ".join(f"{SHORT_LABELS[c]}: {n}" for c, n in r["counts"].items() if n)
+        r["alt"] = f"{r['label']}: {r['total']} nhiệm vụ ({r['summary']})"
     return rows
+
+
+def _chart_note(rows: list[dict[str, Any]], total: int) -> str:
+    """Said when the bars add up to more than the tasks: a task with several leads counts for each."""
+    bars = sum(r["total"] for r in rows)
+    if bars <= total:
+        return ""
+    return (
+        f"Nhiệm vụ có nhiều cơ quan chủ trì được tính cho mỗi cơ quan, nên tổng các dòng ({bars}) lớn hơn "
+        f"số nhiệm vụ ({total}); \"Giao chung\" là nhiệm vụ giao cho cả một tập thể."
+    )
 
 
 @dataclass
@@ -325,7 +339,8 @@ def tally(
         out.tasks.append(item)
         if consolidated:
             for r in (x for x in own if x.judgement is j):
-                out.by_group.setdefault(r.agency, Counter())[j.code] += 1
+                label = f"Giao chung: {r.agency}" if r.responsibility.collective else r.agency
+                out.by_group.setdefault(label, Counter())[j.code] += 1
         else:
             section = plan.section_of(task.id)
             label = f"{section.id}. {shorten(section.title, 70)}" if section else "Nhiệm vụ khác"
@@ -515,6 +530,7 @@ def build_context(
     n_tasks = len(t.tasks)
     done = t.total.get("done_on_time", 0) + t.total.get("done_late", 0)
     targets = _target_rows(data, plan, ag, year)
+    chart_rows = _chart_rows(t.by_group, by_size=consolidated) if kind not in YEARLY else []
     issuer = issuer_block(data.registry, issuer_agency)
     sent = recipients_of(data, plan, issuer_agency, consolidated, when)
     date_line = signing_line(issuer["place"], signed, when.year)
@@ -570,7 +586,8 @@ def build_context(
         "status_labels": [STATUS_LABELS[c] for c in STATUS_ORDER],
         "chart": {
             "by": "Cơ quan chủ trì" if consolidated else "Nhóm nhiệm vụ",
-            "rows": _chart_rows(t.by_group, by_size=consolidated) if kind not in YEARLY else [],
+            "rows": chart_rows,
+            "note": _chart_note(chart_rows, n_tasks),
         },
         "next": _next_phrase(kind, plan, year),
         "next_upper": _next_phrase(kind, plan, year).upper(),

@@ -284,28 +284,28 @@ def _renderer() -> Any:
     return Template
 
 
-def _images(context: dict[str, Any], nonce: str) -> tuple[dict[str, Any], list[tuple[bytes, float, float]]]:
+def _images(context: dict[str, Any], nonce: str) -> tuple[dict[str, Any], list[tuple[bytes, float, float, str]]]:
     """Swatches and bars as inert text markers in a copy of the context, and the pictures they stand for."""
     import copy
 
     from kehoach.chart import stacked_bar, swatch
 
     ctx = copy.deepcopy(context)
-    pictures: list[tuple[bytes, float, float]] = []
+    pictures: list[tuple[bytes, float, float, str]] = []
 
-    def marker(png: bytes, width: float, height: float) -> str:
-        pictures.append((png, width, height))
+    def marker(png: bytes, width: float, height: float, alt: str = "") -> str:
+        pictures.append((png, width, height, alt))
         return f"KEHOACHIMG{nonce}N{len(pictures) - 1}E"
 
     for c in ctx.get("counts", []):
-        c["swatch"] = marker(swatch(c["code"]), 3.5, 3.5)
+        c["swatch"] = marker(swatch(c["code"]), 3.5, 3.5, f"Ô màu: {c.get('label', '')}")
     for row in ctx.get("chart", {}).get("rows", []):
         width = max(row["width_mm"], 0.5)
-        row["bar"] = marker(stacked_bar(row["counts"], STATUS_ORDER, width), width, 4.0)
+        row["bar"] = marker(stacked_bar(row["counts"], STATUS_ORDER, width), width, 4.0, row.get("alt", ""))
     return ctx, pictures
 
 
-def _place_images(doc: Any, nonce: str, pictures: list[tuple[bytes, float, float]]) -> None:
+def _place_images(doc: Any, nonce: str, pictures: list[tuple[bytes, float, float, str]]) -> None:
     """Swap every marker in the body's text for its picture, in the same run (so in the same place)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -320,8 +320,10 @@ def _place_images(doc: Any, nonce: str, pictures: list[tuple[bytes, float, float
         t.set(qn("xml:space"), "preserve")
         at = t
         for index, after in zip(parts[1::2], parts[2::2], strict=True):
-            png, width, height = pictures[int(index)]
+            png, width, height, alt = pictures[int(index)]
             inline = doc.part.new_pic_inline(io.BytesIO(png), Mm(width), Mm(height))
+            if alt:  # the alternative text a screen reader says for the picture
+                inline.docPr.set("descr", alt)
             drawing = OxmlElement("w:drawing")
             drawing.append(inline)
             at.addnext(drawing)
