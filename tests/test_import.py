@@ -320,3 +320,13 @@ def test_a_broken_word_file_is_a_clean_error(data, tmp_path):
         z.writestr("a.txt", "x")
     with pytest.raises(DocxImportError, match="thiếu word/document.xml"):
         import_docx(no_doc, "x", data.registry)
+
+
+def test_output_may_name_a_folder_and_the_file_must_match_the_id(run, built, data_copy, tmp_path):
+    doc = str(built["aec-2026"])
+    result = run("import", "docx", doc, "--id", "aec-2026", "--data", str(data_copy), "-o", f"{tmp_path}/moi/")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "moi" / "aec-2026.yaml").is_file()
+    wrong = run("import", "docx", doc, "--id", "aec-2026", "--data", str(data_copy), "-o", str(tmp_path / "x.yaml"))
+    assert wrong.exit_code == 2 and "aec-2026.yaml" in wrong.stderr
+    assert not (tmp_path / "x.yaml").exists()

@@ -22,14 +22,14 @@ def import_docx_cmd(
         str,
         typer.Option("--id", help="Mã kế hoạch, cũng là tên tệp YAML (ví dụ qd74-dai-hoi-xx).", parser=text),
     ],
-    output: Annotated[
-        Path | None,
+    output_: Annotated[
+        str | None,
         typer.Option(
             "--output",
             "-o",
-            help="Tệp YAML ghi ra (mặc định: <dữ liệu>/plans/<mã>.yaml).",
+            help="Tệp YAML ghi ra, hoặc thư mục (kết thúc bằng /) (mặc định: <dữ liệu>/plans/<mã>.yaml).",
             show_default=False,
-            parser=path,
+            parser=text,
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
@@ -42,14 +42,15 @@ def import_docx_cmd(
     if not file.is_file():
         fail(f"không tìm thấy tệp {str(file)!r}", 1)
     data = use(data_dir=data_dir).load(quiet=True)
+    output = Path(output_) if output_ else None
+    if output_ and (output_.endswith(("/", "\\")) or Path(output_).is_dir()):
+        output = Path(output_) / f"{plan_id}.yaml"
     if output is None:
         from kehoach.loader import bundled_data_dir
 
         if Path(data.root).resolve() == bundled_data_dir().resolve():
             fail("dữ liệu đang dùng là dữ liệu mẫu kèm gói: chỉ rõ tệp ghi ra bằng -o hoặc thư mục bằng --data")
         output = Path(data.root) / "plans" / f"{plan_id}.yaml"
-    elif output.is_dir():
-        output = output / f"{plan_id}.yaml"
     if output.suffix not in (".yaml", ".yml"):
         fail(f"tệp ghi ra {str(output)!r} phải có đuôi .yaml")
     if output.stem != plan_id:
