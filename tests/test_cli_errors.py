@@ -96,6 +96,21 @@ BAD: list[tuple[list[str], int, str]] = [
     (["frobnicate"], 2, "không có lệnh"),
     (["plans", "extra"], 2, "thừa đối số"),
     (["progress", "set"], 2, "thiếu đối số"),
+    # the other commands
+    (["completion", "ksh"], 2, "shell"),
+    (["export", "sqlite", "-o", "out.txt"], 2, ".db"),
+    (["export", "sqlite", "-o", ""], 2, "--output"),
+    (["calendar", "-o", ""], 2, "--output"),
+    (["calendar", "-o", "lich.ics", "--role", "lead"], 2, "--agency"),
+    (["import", "docx", "", "--id", "x"], 2, "FILE"),
+    (["import", "docx", "/nonexistent.docx", "--id", ""], 2, "--id"),
+    (["diff", "a.yaml", "b.yaml", "--format", "xml"], 2, "--format"),
+    (["tasks", "--format", "xlsx"], 2, "-o"),
+    (["plans", "-o", "plans.xlsx"], 2, "--format xlsx"),
+    (["plans", "--format", "xlsx", "-o", "plans.csv"], 2, ".xlsx"),
+    (["report", "annual", "--plan", "aec-2026", "--agency", A, "--all-agencies"], 2, "--all-agencies"),
+    (["report", "annual", "--plan", "aec-2026", "--template", "/nonexistent.docx"], 2, "mẫu"),
+    (["--no-such-global"], 2, "không có tùy chọn"),
     # data and files
     (["plans", "--data", "/nonexistent/kehoach"], 2, "không tìm thấy thư mục dữ liệu"),
     (["plans", "--data", "/tmp/" + "x" * 300], 1, "quá dài"),
@@ -119,16 +134,21 @@ def cli(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.mark.parametrize("case", BAD, ids=[_id(c) for c in BAD])
-def test_bad_invocation(cli, data_copy: Path, case):
+def test_bad_invocation(cli, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case):
     args, code, phrase = case
     writes = args[:2] == ["progress", "set"]
+    data_copy = request.getfixturevalue("data_copy") if writes else None  # a copy only where files may change
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)  # a command that wrongly wrote a file would leave it here, not in the checkout
     result = cli(*args, data=str(data_copy) if writes else DATA)
     assert result.exit_code == code, result.output
     assert phrase in result.stderr
     assert "Traceback" not in result.output
     assert result.stderr.count("kehoach:") >= 1
-    if writes:  # nothing was written
+    if data_copy is not None:  # nothing was written
         assert not (data_copy / "progress" / "aec-2026" / "2030.yaml").exists()
+    assert list(cwd.iterdir()) == []
 
 
 def test_year_zero_writes_nothing(cli, data_copy: Path):
@@ -302,3 +322,13 @@ def test_report_for_an_agency_with_a_300_character_name(cli, tmp_path: Path):
 
     props = docx.Document(str(written)).core_properties
     assert props.author == long_name[:255]
+
+
+def test_help_and_usage_errors_read_in_vietnamese(cli):
+    result = cli("due", "--help")
+    assert result.exit_code == 0
+    assert "Cách dùng: kehoach due" in result.stdout and "Tùy chọn:" in result.stdout
+    assert "Usage:" not in result.stdout and "Options:" not in result.stdout
+    wrong = cli("due", "--agenzy", A)
+    assert wrong.exit_code == 2 and "không có tùy chọn --agenzy" in wrong.stderr
+    assert "No such option" not in wrong.stderr

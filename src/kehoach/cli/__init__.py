@@ -67,7 +67,7 @@ from kehoach.cli.context import (
     new_context,
     use,
 )
-from kehoach.cli.errors import fail, guarded
+from kehoach.cli.errors import fail, guarded, localize_help
 
 if TYPE_CHECKING:
     from kehoach.dataset import DataSet
@@ -118,6 +118,8 @@ class KehoachGroup(TyperGroup):
             return code
         sys.exit(code)
 
+
+localize_help()
 
 app = typer.Typer(
     name="kehoach",

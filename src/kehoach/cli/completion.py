@@ -12,20 +12,20 @@ from typing import Annotated
 
 import typer
 
+from kehoach.cli.context import choice
+
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 COMPLETE_VAR = "_KEHOACH_COMPLETE"
 
 
 def completion_cmd(
-    shell: Annotated[str, typer.Argument(help="bash | zsh | fish | powershell", show_default=False)],
+    shell: Annotated[
+        str, typer.Argument(help="bash | zsh | fish | powershell", show_default=False, parser=choice(*SHELLS))
+    ],
 ) -> None:
     """In mã tự hoàn thành lệnh cho shell; ví dụ: eval "$(kehoach completion bash)" trong ~/.bashrc."""
     from typer.completion import completion_init, get_completion_script
 
-    from kehoach.cli.errors import fail
-
-    if shell not in SHELLS:
-        fail(f"shell phải là một trong: {', '.join(SHELLS)}")
     completion_init()
     typer.echo(get_completion_script(prog_name="kehoach", complete_var=COMPLETE_VAR, shell=shell))
 

@@ -110,6 +110,7 @@ FormatOpt = Annotated[
         "-f",
         help="table | json | csv | xlsx (xlsx cần -o TỆP.xlsx)",
         parser=choice("table", "json", "csv", "xlsx"),
+        metavar="FORMAT",
     ),
 ]
 OutputOpt = Annotated[
@@ -126,7 +127,12 @@ PlanOpt = Annotated[
 ]
 RoleOpt = Annotated[
     str,
-    typer.Option("--role", help="lead (chủ trì) | support (phối hợp) | any", parser=choice("lead", "support", "any")),
+    typer.Option(
+        "--role",
+        help="lead (chủ trì) | support (phối hợp) | any",
+        parser=choice("lead", "support", "any"),
+        metavar="ROLE",
+    ),
 ]
 AgencyOpt = Annotated[
     str | None, typer.Option("--agency", "-a", help="Tên cơ quan.", show_default=False, parser=text, metavar="NAME")

@@ -17,7 +17,10 @@ import_app = typer.Typer(
 
 @import_app.command("docx")
 def import_docx_cmd(
-    file: Annotated[Path, typer.Argument(help="Tệp Word (.docx) của kế hoạch.", show_default=False, parser=path)],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Tệp Word (.docx) của kế hoạch.", show_default=False, parser=path, metavar="FILE.docx"),
+    ],
     plan_id: Annotated[
         str,
         typer.Option("--id", help="Mã kế hoạch, cũng là tên tệp YAML (ví dụ qd74-dai-hoi-xx).", parser=text),

@@ -151,6 +151,40 @@ def usage_message(exc: click_exc.ClickException) -> str:
     return "\n".join(lines)
 
 
+# --- click's own words in --help, in Vietnamese ------------------------------------------------------
+
+_HELP_VN = {
+    "Options": "Tùy chọn",
+    "Arguments": "Đối số",
+    "Commands": "Lệnh",
+    "required": "bắt buộc",
+    "default: {default}": "mặc định: {default}",
+    "env var: {var}": "biến môi trường: {var}",
+    "(dynamic)": "(tùy lúc chạy)",
+    "Aborted!": "Đã dừng.",
+}
+
+
+def localize_help() -> None:
+    """Headings and usage line of ``--help`` in Vietnamese (typer looks these words up when it formats)."""
+    import typer.core
+    from typer._click.formatting import HelpFormatter
+
+    def vietnamese(message: str) -> str:
+        return _HELP_VN.get(message, message)
+
+    typer.core._ = vietnamese
+    if getattr(HelpFormatter.write_usage, "_kehoach", False):
+        return
+    plain = HelpFormatter.write_usage
+
+    def write_usage(self: HelpFormatter, prog: str, args: str = "", prefix: str | None = None) -> None:
+        plain(self, prog, args, "Cách dùng: " if prefix is None else prefix)
+
+    write_usage._kehoach = True  # type: ignore[attr-defined]
+    HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+
+
 # --- streams -----------------------------------------------------------------------------------------
 
 
