@@ -228,3 +228,25 @@ def test_every_suggested_form_is_itself_supported():
 
     for example in _EXAMPLES:
         parse_deadline(example, P25)
+
+
+def _docs_examples() -> list[tuple[str, str]]:
+    """(kind, example) for every example quoted in the last column of docs/deadlines.md's table."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "deadlines.md").read_text(encoding="utf-8")
+    table = text.split("## Bảng các dạng", 1)[1].split("\n## ", 1)[0]
+    out = []
+    for line in table.splitlines():
+        m = re.match(r"^\| `(\w+)`", line)
+        if not m:
+            continue
+        last = line.rstrip(" |").rsplit("|", 1)[1]
+        out += [(m.group(1), ex) for ex in re.findall(r'"([^"]+)"', last)]
+    return out
+
+
+@pytest.mark.parametrize(("kind", "example"), _docs_examples())
+def test_every_example_in_the_docs_table_parses_as_its_row_says(kind, example):
+    assert parse_deadline(example, P25).kind == kind
