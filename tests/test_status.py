@@ -5,8 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -204,10 +202,9 @@ def test_a_lead_is_never_its_own_supporter(data):
 
 
 def test_a_2025_result_entered_in_2026_counts_for_2025(data_copy: Path, run):
-    cmd = [sys.executable, "-m", "kehoach", "progress", "set", f"{QD74}/I.13", "--status", "done",
-           "--date", "2025-11-25", "--data", str(data_copy), "--today", "2026-02-10"]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    done = run("progress", "set", f"{QD74}/I.13", "--status", "done",
+               "--date", "2025-11-25", "--data", str(data_copy), "--today", "2026-02-10")
+    assert done.exit_code == 0, done.stderr
     assert (data_copy / "progress" / QD74 / "2025.yaml").is_file()
     rows = _status_json(run, "--plan", QD74, "--year", "2025", "--today", "2026-02-10", "--data", str(data_copy))
     assert rows[("agency", "Sở Tài chính")]["done_on_time"] == 1

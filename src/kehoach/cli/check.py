@@ -18,7 +18,10 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 def check_cmd(
     data_dir: DataOpt = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text | json | github", parser=choice("text", "json", "github"))
+        str,
+        typer.Option(
+            "--format", "-f", help="text | json | github", parser=choice("text", "json", "github"), metavar="FORMAT"
+        ),
     ] = "text",
     today_: TodayOpt = None,
 ) -> None:

@@ -40,6 +40,7 @@ def progress_set_cmd(
             "--status",
             help="done | in-progress | not-started",
             parser=choice("done", "in-progress", "not-started"),
+            metavar="STATUS",
             show_default=False,
         ),
     ],

@@ -127,6 +127,7 @@ def tasks_cmd(
             "--kind",
             help="Loại thời hạn: date, month, quarter, year, range, annual, semiannual, ongoing, plan, event.",
             parser=choice(*KIND_LABELS),
+            metavar="KIND",
             show_default=False,
         ),
     ] = None,
@@ -265,7 +266,9 @@ def agencies_show_cmd(
         str, typer.Argument(help="Tên, tên viết tắt hoặc tên gọi khác của cơ quan.", parser=text, metavar="NAME")
     ],
     data_dir: DataOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table | json", parser=choice("table", "json"))] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table | json", parser=choice("table", "json"), metavar="FORMAT")
+    ] = "table",
 ) -> None:
     """Chi tiết một cơ quan: tên gọi khác, cơ quan tiền thân / kế nhiệm, nhiệm vụ."""
     from kehoach.catalog import LEVEL_VN, agency_detail
