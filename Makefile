@@ -40,7 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_deadlines.py tests/test_loader_hostile.py
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_deadlines.py tests/test_loader_hostile.py tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -16,22 +16,28 @@ def _names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-def test_one_target_occupied_by_a_directory_writes_nothing(run, tmp_path: Path):
+def test_one_target_occupied_by_a_directory_writes_nothing(run, data, tmp_path: Path):
+    """Finding 4: with one target path taken by a directory, 2 of 11 files were written, then an error."""
+    from kehoach.report import default_filename, report_agencies
+
     out = tmp_path / "out"
-    first = run(*ARGS, "-o", str(out))
-    assert first.exit_code == 0
-    written = sorted(out.iterdir())
-    assert len(written) >= 3
-    before = {p: p.read_bytes() for p in written}
-    blocked = written[len(written) // 2]
-    blocked.unlink()
+    out.mkdir()
+    agencies = report_agencies(data, "aec-2026", "midterm", 2028)
+    names = [default_filename("aec-2026", "midterm", 2028, a) for a in agencies]
+    assert len(names) >= 3
+    old = {out / n: f"bản cũ {i}".encode() for i, n in enumerate(names) if i % 2 == 0}
+    for path, content in old.items():
+        path.write_bytes(content)
+    blocked = out / names[-2 if (len(names) - 2) % 2 else -1]
+    if blocked.exists():
+        blocked.unlink()
     blocked.mkdir()
     result = run(*ARGS, "-o", str(out), "--force")
     assert result.exit_code == 1
     assert str(blocked) in result.stderr and "không tệp nào" in result.stderr
     assert blocked.is_dir()
-    assert {p: p.read_bytes() for p in written if p != blocked} == {p: c for p, c in before.items() if p != blocked}
-    assert [n for n in _names(out) if n.endswith(".tmp") or n.endswith(".old")] == []
+    assert {p: p.read_bytes() for p in old if p != blocked} == {p: c for p, c in old.items() if p != blocked}
+    assert sorted(p.name for p in out.iterdir()) == sorted({p.name for p in old} | {blocked.name})
 
 
 def test_failure_while_renaming_puts_every_file_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
