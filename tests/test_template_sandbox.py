@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import io
 import zipfile
 from pathlib import Path
 
@@ -148,6 +149,20 @@ def test_a_template_that_allocates_without_end_hits_the_memory_limit(context, tm
     template = _template(tmp_path, hog)
     with pytest.raises(TemplateProblem, match="vượt giới hạn thời gian/bộ nhớ"):
         render(context, template)
+
+
+def test_no_marker_is_left_in_headers_and_footers(context, tmp_path: Path):
+    doc = Document()
+    doc.add_paragraph("Thân {{ counts[0].swatch }}")
+    doc.sections[0].header.paragraphs[0].text = "Đầu trang {{ counts[1].swatch }}"
+    doc.sections[0].footer.paragraphs[0].text = "Chân trang {{ counts[2].swatch }}"
+    path = tmp_path / "dau-chan.docx"
+    doc.save(str(path))
+    with zipfile.ZipFile(io.BytesIO(render(context, path))) as z:
+        xml = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")}
+    assert not any("KEHOACHIMG" in x for x in xml.values())
+    assert "<w:drawing>" in xml["word/document.xml"]
+    assert "Đầu trang" in xml["word/header1.xml"] and "Chân trang" in xml["word/footer1.xml"]
 
 
 def test_harmless_template_features_still_work(context, tmp_path: Path):

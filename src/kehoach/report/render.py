@@ -306,22 +306,31 @@ def _images(context: dict[str, Any], nonce: str) -> tuple[dict[str, Any], list[t
 
 
 def _place_images(doc: Any, nonce: str, pictures: list[tuple[bytes, float, float, str]]) -> None:
-    """Swap every marker in the body's text for its picture, in the same run (so in the same place)."""
+    """Swap every marker for its picture, in the same run (so in the same place); in headers and footers
+    where python-docx can hold a picture, else the marker is removed (never left as text)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm
 
     pattern = re.compile(f"KEHOACHIMG{nonce}N(\\d+)E")
-    for t in doc.element.body.iter(qn("w:t")):
-        if not t.text or nonce not in t.text:
+    parts = [doc.part] + [
+        rel.target_part
+        for rel in doc.part.rels.values()
+        if not rel.is_external and rel.reltype in (RT.HEADER, RT.FOOTER)
+    ]
+    found = [(part, t) for part in parts for t in part.element.iter(qn("w:t")) if t.text and nonce in t.text]
+    for part, t in found:
+        if not hasattr(part, "new_pic_inline"):  # a part python-docx cannot add pictures to: no stray marker
+            t.text = pattern.sub("", t.text)
             continue
-        parts = pattern.split(t.text)
-        t.text = parts[0]
+        pieces = pattern.split(t.text)
+        t.text = pieces[0]
         t.set(qn("xml:space"), "preserve")
         at = t
-        for index, after in zip(parts[1::2], parts[2::2], strict=True):
+        for index, after in zip(pieces[1::2], pieces[2::2], strict=True):
             png, width, height, alt = pictures[int(index)]
-            inline = doc.part.new_pic_inline(io.BytesIO(png), Mm(width), Mm(height))
+            inline = part.new_pic_inline(io.BytesIO(png), Mm(width), Mm(height))
             if alt:  # the alternative text a screen reader says for the picture
                 inline.docPr.set("descr", alt)
             drawing = OxmlElement("w:drawing")
