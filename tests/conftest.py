@@ -24,6 +24,10 @@ _CACHE = tempfile.mkdtemp(prefix="kehoach-test-cache-")
 os.environ["KEHOACH_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, True)
 
+# Tests see output as a pipe sees it (150 columns): pytest-xdist's workers inherit COLUMNS=80 from execnet.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
 settings.register_profile("default", max_examples=200, deadline=None)
 settings.register_profile("deep", max_examples=20_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

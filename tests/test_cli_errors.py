@@ -332,3 +332,13 @@ def test_help_and_usage_errors_read_in_vietnamese(cli):
     wrong = cli("due", "--agenzy", A)
     assert wrong.exit_code == 2 and "không có tùy chọn --agenzy" in wrong.stderr
     assert "No such option" not in wrong.stderr
+
+
+@pytest.mark.parametrize("args", [("tasks",), ("report", "annual", "--year", "2026")])
+def test_a_plan_whose_file_is_broken_is_a_data_problem_not_an_unknown_plan(run, data_copy: Path, tmp_path: Path, args):
+    (data_copy / "plans" / "aec-2026.yaml").write_text("id: [\n", encoding="utf-8")
+    out = ["-o", str(tmp_path / "x.docx")] if args[0] == "report" else []
+    result = run(*args, "--plan", "aec-2026", "--data", str(data_copy), *out)
+    assert result.exit_code == 1
+    assert "không đọc được" in result.stderr and "aec-2026.yaml" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.docx").exists()

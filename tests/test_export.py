@@ -11,11 +11,16 @@ import pytest
 
 from kehoach.dataset import DataSet
 from kehoach.export.ics import event_uid
-from kehoach.query import find_tasks
+from kehoach.query import due, find_tasks
 from kehoach.status import STATUS_LABELS, status_codes, status_table
 
 TODAY = "2026-11-21"
 REF = dt.date(2026, 11, 21)
+
+
+def _missed(event: icalendar.Event) -> bool:
+    """The flagged event of a recurring report day that passed without a report."""
+    return str(event["SUMMARY"]).startswith("QUÁ HẠN – Báo cáo")
 
 
 def _events(path: Path) -> list[icalendar.Event]:
@@ -53,7 +58,7 @@ def test_calendar_has_one_all_day_event_per_dated_deadline(run, data, tmp_path):
         assert end == start + dt.timedelta(days=1)
         assert ev["DTSTART"].params.get("VALUE") == "DATE" or "VALUE=DATE" in ev.to_ical().decode()
         assert "RRULE" not in ev
-    singles = [e for e in events if "RRULE" not in e]
+    singles = [e for e in events if "RRULE" not in e and not _missed(e)]
     assert len(singles) == len(dated)
 
 
@@ -62,8 +67,8 @@ def test_calendar_uids_are_stable_across_exports(run, tmp_path):
     first = run("calendar", "-o", str(a), "--today", TODAY)
     assert first.exit_code == 0 and first.stderr == ""  # no progress bar when stderr is not a terminal
     assert run("calendar", "-o", str(b), "--today", "2027-03-01").exit_code == 0
-    uids_a = [str(e["UID"]) for e in _events(a)]
-    uids_b = [str(e["UID"]) for e in _events(b)]
+    uids_a = [str(e["UID"]) for e in _events(a) if not _missed(e)]
+    uids_b = [str(e["UID"]) for e in _events(b) if not _missed(e)]
     assert sorted(uids_a) == sorted(uids_b)
     assert uids_a[0].count("-") == 4  # a UUID
 
@@ -96,14 +101,23 @@ def test_calendar_recurring_duties_and_overdue(run, data, tmp_path):
     assert "Chủ trì: Sở Tài chính" in desc and "Nguồn:" in desc and "Thời hạn: Quý II/2026" in desc
     assert "Vai trò của Sở Tài chính: chủ trì" in desc
     i13 = next(e for e in events if str(e["UID"]) == event_uid("qd74-dai-hoi-xx", "I.13", "deadline"))
-    assert str(i13["SUMMARY"]).startswith("I.13: ")
+    assert str(i13["SUMMARY"]).startswith("qd74-dai-hoi-xx/I.13: ")
     assert STATUS_LABELS["done_late"] in str(i13["DESCRIPTION"])
     # Every single-day event is one of the agency's tasks.
     stc = data.registry.resolve("Sở Tài chính")
     mine = {event_uid(h.plan.id, h.task.id, "deadline")
             for h in find_tasks(data, plans=["qd74-dai-hoi-xx", "aec-2026"], agency=stc)}
-    singles = {str(e["UID"]) for e in events if "RRULE" not in e}
+    singles = {str(e["UID"]) for e in events if "RRULE" not in e and not _missed(e)}
     assert singles and singles <= mine
+    # Overdue in the calendar is overdue in `due`: the same tasks, and nothing more.
+    late = {(i.plan.id, i.id) for i in due(data, stc, dt.date.fromisoformat(TODAY), until=dt.date.fromisoformat(TODAY),
+                                          plans=["qd74-dai-hoi-xx", "aec-2026"]) if i.overdue}
+    flagged = {
+        tuple(str(e["SUMMARY"]).removeprefix("QUÁ HẠN – ").removeprefix("Báo cáo ").split(":")[0].split(" kỳ")[0]
+              .split("/", 1))
+        for e in events if str(e["SUMMARY"]).startswith("QUÁ HẠN")
+    }
+    assert late and flagged == late
 
 
 def test_calendar_never_overwrites_without_force(run, tmp_path):
@@ -360,7 +374,7 @@ def test_calendar_rules_expand_to_the_report_days_of_the_deadline(run, data_copy
     for task in changed:
         d = data.deadline(plan, task)
         expected = d.occurrences(plan_dates(plan), plan.start, plan.end)
-        mine = [e for e in events if f"Mã nhiệm vụ: {task.id}\n" in str(e["DESCRIPTION"])]
+        mine = [e for e in events if f"Mã nhiệm vụ: {task.id}\n" in str(e["DESCRIPTION"]) and not _missed(e)]
         got = []
         for e in mine:
             start = e.decoded("DTSTART")
@@ -379,3 +393,18 @@ def test_xlsx_of_an_empty_answer_still_has_its_header_row(run, tmp_path):
     header, rows = _table(ws)
     assert header[:3] == ["Kế hoạch", "Mã", "Nội dung"] and rows == []
     assert "0 dòng" in ws["A3"].value
+
+
+def test_calendar_flags_a_missed_half_year_report_like_due(run, data, tmp_path):
+    out = tmp_path / "stc-all.ics"
+    assert run("calendar", "--agency", "Sở Tài chính", "-o", str(out), "--today", "2026-11-26").exit_code == 0
+    missed = [e for e in _events(out) if _missed(e)]
+    ii6 = [e for e in missed if "hoi-nhap-quoc-te/II.6" in str(e["SUMMARY"])]
+    assert len(ii6) == 1 and ii6[0].decoded("DTSTART") == dt.date(2026, 6, 30)
+    assert str(ii6[0]["UID"]) == event_uid("hoi-nhap-quoc-te", "II.6", "missed")
+    stc = data.registry.resolve("Sở Tài chính")
+    today = dt.date(2026, 11, 26)
+    late = {(i.plan.id, i.id) for i in due(data, stc, today, until=today) if i.overdue}
+    flagged = {tuple(str(e["SUMMARY"]).split(" ")[5 if _missed(e) else 3].rstrip(":").split("/", 1))
+               for e in _events(out) if str(e["SUMMARY"]).startswith("QUÁ HẠN")}
+    assert flagged == late

@@ -259,3 +259,21 @@ def test_conditional_deadline_is_listed_and_never_overdue(data_copy):
     assert judged.code in ("no_report_not_due", "in_time") and not judged.overdue
     items = due(data, data.registry.resolve("Sở Tài chính"), D(2030, 1, 1), until=D(2030, 12, 31))
     assert not [i for i in items if i.id == "II.6" and i.plan.id == "hoi-nhap-quoc-te" and i.overdue]
+
+
+@pytest.mark.parametrize("today", [D(2026, 1, 15), D(2026, 11, 26), D(2027, 3, 1)])
+def test_a_due_row_never_carries_another_cycles_class(data, today):
+    """A coming report day of a yearly task is judged for its own cycle, not the missed one before it."""
+    from kehoach.status import OVERDUE_CODES
+
+    for name in ("Sở Tài chính", "Sở Ngoại vụ", "Sở Công Thương"):
+        for item in due(data, data.registry.resolve(name), today, until=today + dt.timedelta(days=400)):
+            if item.status is None:
+                continue
+            assert item.overdue == (item.status in OVERDUE_CODES), (name, item.plan.id, item.id, item.due)
+
+
+def test_the_yearly_task_missed_last_year_is_listed_twice_with_two_classes(data):
+    items = due(data, data.registry.resolve("Sở Công Thương"), D(2026, 1, 15), until=D(2026, 12, 31))
+    ii4 = [(i.due, i.status) for i in items if (i.plan.id, i.id) == ("hoi-nhap-quoc-te", "II.4")]
+    assert ii4 == [(D(2025, 12, 31), "no_report_overdue"), (D(2026, 12, 31), "no_report_not_due")]

@@ -305,3 +305,14 @@ def test_status_and_due_agree_and_tables_reconcile(data, drawn):
         assert late == sum(1 for i in items if i.role == "lead" and i.overdue), (agency.name, today)
         total = next(r for r in table.rows if r.scope == "total")
         assert total.total == sum(r.total for r in table.rows if r.scope == "agency")
+
+
+def test_each_status_row_says_whether_example_data_went_into_it(data):
+    from kehoach.status import status_table
+
+    table = status_table(data, D(2026, 11, 21), plans=["qd74-dai-hoi-xx"])
+    rows = {(r.scope, r.name): r for r in table.rows}
+    assert rows[("total", "Tổng cộng")].example and rows[("plan", "qd74-dai-hoi-xx")].example
+    # Sở Tài chính's I.13 result comes from the example file; an agency row without any record is not marked.
+    assert rows[("agency", "Sở Tài chính")].example
+    assert any(not r.example for r in table.rows if r.scope == "agency")

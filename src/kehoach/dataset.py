@@ -22,6 +22,12 @@ class UnknownPlan(LookupError):
     exit_code = 2
 
 
+class UnreadablePlan(UnknownPlan):
+    """The plan's own file is there but failed to load: a data problem, not a usage mistake."""
+
+    exit_code = 1
+
+
 def plan_dates(plan: Plan) -> PlanDates:
     annual = plan.reporting.annual
     semi = tuple((d.day, d.month) for d in map(DayMonth.parse, plan.reporting.semiannual))
@@ -64,6 +70,12 @@ class DataSet:
         for lp in self.plans:
             if lp.plan.id == plan_id:
                 return lp
+        broken = sorted({p.file for p in self.problems if Path(p.file).stem == plan_id and p.severity == "error"})
+        if broken:
+            raise UnreadablePlan(
+                f"kế hoạch {plan_id!r} không đọc được: tệp {', '.join(broken)} có lỗi; "
+                "chạy `kehoach check` để xem chi tiết"
+            )
         known = ", ".join(lp.plan.id for lp in self.plans)
         raise UnknownPlan(f"không có kế hoạch {plan_id!r}; các kế hoạch hiện có: {known}")
 

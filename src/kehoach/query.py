@@ -244,7 +244,7 @@ def due(
     agency's consolidation. Ongoing tasks ("Thường xuyên") are reported through the annual report and
     are listed only when overdue.
     """
-    from kehoach.status import Period, judge
+    from kehoach.status import Period, judge, judge_occurrence
 
     until = until or today + dt.timedelta(days=90)
     period = Period.annual(today.year)
@@ -274,7 +274,8 @@ def due(
             nxt = [o for o in d.occurrences(plan_dates(plan), today, until) if j is None or o != j.due or not j.overdue]
             if nxt:
                 why = f"{d.text}: báo cáo kết quả kỳ này{note}"
-                items.append(_item(plan, task, nxt[0], today, hit, via, d.kind, why, j))
+                coming = j if j is not None and j.due == nxt[0] else judge_occurrence(data, plan, task, nxt[0], today)
+                items.append(_item(plan, task, nxt[0], today, hit, via, d.kind, why, coming))
             continue
         if d.due is not None and today <= d.due <= until:
             items.append(_item(plan, task, d.due, today, hit, via, d.kind, f"đến hạn: {d.text}", j))

@@ -409,6 +409,7 @@ class Tally:
     collectives: dict[str, Counter[str]] = field(default_factory=dict)
     extra: int = 0  # rows beyond one per task: tasks with several responsible agencies
     example: bool = False
+    examples: set[tuple[str, str]] = field(default_factory=set)  # (scope, name) of rows judged on example data
 
     @property
     def rows_sum(self) -> int:
@@ -450,7 +451,10 @@ def tally(rows: Iterable[Row]) -> Tally:
             t.extra += 1
         block = t.collectives if row.responsibility.collective else t.agencies
         block.setdefault(row.agency, _zero())[j.code] += 1
-        t.example = t.example or j.example
+        if j.example:
+            t.example = True
+            t.examples.add(("plan", j.plan.id))
+            t.examples.add(("collective" if row.responsibility.collective else "agency", row.agency))
     return t
 
 
@@ -524,13 +528,30 @@ def status_table(
             " không tính vào tổng."
         )
     out = [StatusRow("total", "Tổng cộng", counts_dict(t.total), t.example)]
-    out += [StatusRow("plan", pid, counts_dict(c)) for pid, c in sorted(t.by_plan.items())]
-    out += [StatusRow("agency", name, counts_dict(c)) for name, c in sorted(t.agencies.items())]
+    out += [StatusRow("plan", pid, counts_dict(c), ("plan", pid) in t.examples) for pid, c in sorted(t.by_plan.items())]
     out += [
-        StatusRow("collective", name, counts_dict(c)) for name, c in sorted(block.collectives.items())
+        StatusRow("agency", name, counts_dict(c), ("agency", name) in t.examples)
+        for name, c in sorted(t.agencies.items())
+    ]
+    out += [
+        StatusRow("collective", name, counts_dict(c), ("collective", name) in block.examples)
+        for name, c in sorted(block.collectives.items())
     ]
     example = t.example or block.example
     return StatusTable(period, period.as_of(today), today, out, rule, example)
+
+
+def judge_occurrence(data: DataSet, plan: Plan, task: Task, when: dt.date, today: dt.date) -> Judgement:
+    """How one report day of a recurring task stands on ``today``: the record of that day's year,
+    against that day. ``due`` lists a coming report day with this, never with an earlier cycle's class."""
+    d = data.deadline(plan, task)
+    never = d is not None and d.never_overdue
+    rec = progress_of(data).in_year(plan.id, task.id, when.year, as_of=today)
+    code = _class(rec, None if never else when, today, ongoing=never)
+    if rec is not None and rec.progress.status == "in-progress" and not never:
+        code = "ongoing" if today <= when else "overdue"
+    late = (today - when).days if code in OVERDUE_CODES else None
+    return Judgement(plan, task, Period.annual(when.year), code, when, late, rec, False, today, d)
 
 
 def current_judgement(data: DataSet, plan: Plan, task: Task, today: dt.date) -> Judgement:

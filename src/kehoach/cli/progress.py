@@ -59,7 +59,7 @@ def progress_set_cmd(
     today_: TodayOpt = None,
 ) -> None:
     """Ghi tiến độ một nhiệm vụ; chỉ mục được cập nhật thay đổi, phần còn lại của tệp giữ nguyên."""
-    from kehoach.progress import Update, apply_update
+    from kehoach.progress import STATUS_VN, Update, apply_update
 
     if "/" not in ref:
         fail("cần dạng KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")
@@ -85,7 +85,7 @@ def progress_set_cmd(
         reported_on=ref_day,
     )
     path = apply_update(data, upd, ref_day)
-    ctx.echo(f"Đã ghi {plan_id}/{task_id}: {status} vào {path}")
+    ctx.echo(f"Đã ghi {plan_id}/{task_id}: {STATUS_VN.get(status, status)} (năm {upd.year}) vào {path}")
 
 
 def _refuse_bundled(ctx: AppContext, data_dir: Path | None) -> None:

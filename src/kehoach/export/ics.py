@@ -92,17 +92,32 @@ def task_events(
     strict: bool = False,
     show_progress: bool = False,
 ) -> list[Event]:
-    from kehoach.query import find_tasks
-    from kehoach.status import OVERDUE_CODES, STATUS_LABELS, status_codes
+    from kehoach.query import due, find_tasks
+    from kehoach.status import OVERDUE_CODES, STATUS_LABELS, current_judgement, status_codes
     from kehoach.text import shorten
 
     hits = find_tasks(data, plans=plans, agency=agency, role=role, strict=strict)  # type: ignore[arg-type]
+    # Overdue means what ``due`` says: for one agency, the overdue items it answers for as lead.
+    late: dict[tuple[str, str], dt.date] | None = None
+    if agency is not None:
+        late = {
+            (i.plan.id, i.id): i.due
+            for i in due(data, agency, today, until=today, role=role, plans=plans, strict=strict)  # type: ignore[arg-type]
+            if i.overdue and i.task is not None
+        }
     events: list[Event] = []
     for h in tracked(hits, "Lập lịch", show=show_progress):
         plan, task, d = h.plan, h.task, h.deadline
         if d is None or d.kind in ("event", "ongoing", "plan"):
             continue
         code = status_codes(data, [(plan, task)], today).get((plan.id, task.id))
+        key = (plan.id, task.id)
+        if late is not None:
+            missed = late.get(key)
+        else:
+            j = current_judgement(data, plan, task, today)
+            missed = j.due if j.overdue else None
+        name = f"{plan.id}/{task.id}"
         extra = []
         if h.role and agency is not None:
             via = f" (qua: {h.match.via})" if h.match and h.match.reason != "direct" else ""
@@ -110,7 +125,19 @@ def task_events(
         if d.recurring:
             dates = plan_dates(plan)
             occ = d.occurrences(dates, plan.start, plan.end)
-            summary = f"Báo cáo {task.id}: {shorten(task.content, 90)}"
+            summary = f"Báo cáo {name}: {shorten(task.content, 90)}"
+            if missed is not None:
+                # The report day that passed without a report: one flagged event per task (its UID stays, so a
+                # later export moves it to the newer missed day instead of adding another).
+                events.append(
+                    Event(
+                        event_uid(plan.id, task.id, "missed"), missed,
+                        f"QUÁ HẠN – Báo cáo {name} kỳ {missed:%d/%m/%Y}: {shorten(task.content, 70)}",
+                        _task_text(data, plan, task, [*extra, f"Chưa báo cáo kỳ {missed:%d/%m/%Y} "
+                                                              f"(tính đến {today:%d/%m/%Y})."]),
+                        overdue=True, plan=plan.id, item=task.id, kind="missed",
+                    )
+                )
             monthly = d.recurrence in ("monthly", "quarterly") and (d.day is None or d.day <= 28)
             if monthly and occ:
                 # One rule for the whole series: "ngày 20 hằng tháng", "cuối mỗi quý".
@@ -144,9 +171,11 @@ def task_events(
             continue
         if d.due is None:
             continue
-        overdue = code in OVERDUE_CODES
+        overdue = missed is not None
         status = f"Tình trạng đến {today:%d/%m/%Y}: {STATUS_LABELS[code]}" if code else ""
-        summary = f"{task.id}: {shorten(task.content, 90)}"
+        if code in OVERDUE_CODES and not overdue:
+            status += " (cơ quan chủ trì chịu trách nhiệm về thời hạn)"
+        summary = f"{name}: {shorten(task.content, 90)}"
         if overdue:
             summary = f"QUÁ HẠN – {summary}"
         events.append(
