@@ -184,6 +184,23 @@ def localize_help() -> None:
     write_usage._kehoach = True  # type: ignore[attr-defined]
     HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
 
+    from typer._click import decorators
+    from typer._click.core import Command
+
+    plain_help_option = decorators.help_option
+
+    def help_option(param_decls: list[str]) -> Callable[[Command], Command]:
+        add = plain_help_option(param_decls)
+
+        def apply(command: Command) -> Command:
+            command = add(command)
+            command.params[-1].help = "In trợ giúp này rồi thoát."  # type: ignore[attr-defined]
+            return command
+
+        return apply
+
+    decorators.help_option = help_option
+
 
 # --- streams -----------------------------------------------------------------------------------------
 
