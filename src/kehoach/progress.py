@@ -116,12 +116,23 @@ class Progress:
     problems: list[Problem]
     positions: dict[str, Positions] = field(default_factory=dict)
 
+    def _years(self, plan_id: str) -> list[tuple[int, ProgressFile]]:
+        """One plan's files, oldest year first; indexed once, as a national data set has thousands."""
+        index = self.__dict__.get("_index")
+        if index is None or index[0] != len(self.files):
+            by_plan: dict[str, list[tuple[int, ProgressFile]]] = {}
+            for (pid, year), pf in sorted(self.files.items()):
+                by_plan.setdefault(pid, []).append((year, pf))
+            index = (len(self.files), by_plan)
+            self.__dict__["_index"] = index
+        return index[1].get(plan_id, [])
+
     def records(self, plan_id: str, task_id: str, as_of: dt.date | None = None) -> list[Record]:
         """All years' records of a task, oldest first; with ``as_of``, only those known by then."""
         out = []
-        for (pid, year), pf in sorted(self.files.items()):
-            if pid == plan_id and task_id in pf.tasks:
-                rec = Record(pid, task_id, year, pf.tasks[task_id], pf.example)
+        for year, pf in self._years(plan_id):
+            if task_id in pf.tasks:
+                rec = Record(plan_id, task_id, year, pf.tasks[task_id], pf.example)
                 if as_of is None or rec.known_by(as_of):
                     out.append(rec)
         return out
@@ -144,8 +155,8 @@ class Progress:
         self, plan_id: str, target_id: str, up_to: int | None = None
     ) -> tuple[int, TargetProgress] | None:
         best = None
-        for (pid, year), pf in sorted(self.files.items()):
-            if pid == plan_id and target_id in pf.targets and (up_to is None or year <= up_to):
+        for year, pf in self._years(plan_id):
+            if target_id in pf.targets and (up_to is None or year <= up_to):
                 best = (year, pf.targets[target_id])
         return best
 
