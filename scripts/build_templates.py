@@ -574,7 +574,8 @@ def overdue_table(doc: DocumentObject) -> None:
     para(
         doc,
         "{% if overdue %}Còn {{ overdue|length }} nhiệm vụ đã quá thời hạn mà chưa hoàn thành"
-        "{% if no_report_overdue %} (trong đó {{ no_report_overdue }} nhiệm vụ chưa có báo cáo){% endif %}:"
+        "{% if no_report_overdue %} (trong đó {{ no_report_overdue }} nhiệm vụ "
+        "{% if consolidated %}chưa có báo cáo{% else %}chưa cập nhật kết quả{% endif %}){% endif %}:"
         "{% else %}Không có nhiệm vụ chưa hoàn thành quá thời hạn.{% endif %}",
     ).paragraph_format.keep_with_next = True
     tag(doc, "{%p if overdue %}")

@@ -330,3 +330,11 @@ def test_output_may_name_a_folder_and_the_file_must_match_the_id(run, built, dat
     wrong = run("import", "docx", doc, "--id", "aec-2026", "--data", str(data_copy), "-o", str(tmp_path / "x.yaml"))
     assert wrong.exit_code == 2 and "aec-2026.yaml" in wrong.stderr
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_diff_names_a_missing_file_or_a_folder_plainly(run, data, tmp_path):
+    plan = str(Path(data.root) / "plans" / "aec-2026.yaml")
+    missing = run("diff", str(tmp_path / "nope.yaml"), plan)
+    assert missing.exit_code == 1 and "không tìm thấy tệp" in missing.stderr
+    folder = run("diff", str(Path(data.root) / "plans"), plan)
+    assert folder.exit_code == 1 and "là thư mục" in folder.stderr

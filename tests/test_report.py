@@ -406,3 +406,21 @@ def test_issuer_codes_and_parent_bodies(data):
     assert snv["issuer"]["abbr"] == "SNgV"
     ca = build_context(data, "aec-2026", "annual", 2026, "Công an tỉnh", today=TODAY)
     assert ca["issuer"]["parent"] == "BỘ CÔNG AN"
+
+
+def test_a_review_the_plan_does_not_set_or_that_has_not_ended_is_announced(run, tmp_path):
+    out = tmp_path / "tk.docx"
+    result = run("report", "final", "--plan", "qd74-dai-hoi-xx", "--year", "2030", "--today", "2026-11-26",
+                 "--date", "2020-01-01", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "không quy định tổng kết năm 2030 (văn bản không quy định kỳ sơ kết, tổng kết nào)" in result.stderr
+    assert "kỳ tổng kết năm 2030 chưa kết thúc (đến 31/12/2030): số liệu chỉ tính đến 26/11/2026" in result.stderr
+    assert "ngày ký 01/01/2020 trước kỳ báo cáo" in result.stderr
+    assert out.is_file()
+
+
+def test_half_year_report_refusal_speaks_vietnamese(run, tmp_path):
+    result = run("report", "half", "--plan", "qd74-dai-hoi-xx", "--year", "2026", "-o", str(tmp_path / "h.docx"))
+    assert result.exit_code == 1
+    assert "không quy định báo cáo 6 tháng" in result.stderr and "semiannual" not in result.stderr
+    assert not (tmp_path / "h.docx").exists()

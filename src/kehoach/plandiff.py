@@ -148,12 +148,19 @@ def load_side(spec: str, other: str | None = None) -> tuple[Plan, str]:
     path = Path(spec)
     if path.is_file():
         return _parse(load_plan_file, path, spec)
+    if path.is_dir():
+        raise DiffError(f"{spec!r} là thư mục; cần một tệp kế hoạch (.yaml) hoặc REV:tệp")
     rev, sep, file = spec.partition(":")
     if not sep:
-        if other is None or not Path(other).is_file():
+        if other is None or not Path(other).is_file() or path.suffix in (".yaml", ".yml"):
             raise DiffError(f"không tìm thấy tệp {spec!r} (một phiên bản git cần dạng REV:tệp hoặc đi kèm một tệp)")
         file = other
-    text = _git_show(rev, file)
+        try:
+            text = _git_show(rev, file)
+        except DiffError as exc:
+            raise DiffError(f"không tìm thấy tệp {spec!r}, cũng không đọc được phiên bản git đó: {exc}") from None
+    else:
+        text = _git_show(rev, file)
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / Path(file).name
         target.write_text(text, encoding="utf-8")

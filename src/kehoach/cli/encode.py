@@ -74,7 +74,13 @@ def import_docx_cmd(
             typer.echo(f"  - {item}")
     else:
         typer.echo("Không có mục nào cần rà soát.")
-    typer.echo(f"Kiểm tra: kehoach check --data {output.parent.parent}")
+    if output.parent.name == "plans":
+        typer.echo(f"Kiểm tra: kehoach check --data {output.parent.parent}")
+    else:
+        typer.echo(
+            f"Kiểm tra: chép {output.name} vào thư mục plans/ của dữ liệu, "
+            "rồi chạy kehoach check --data <thư mục dữ liệu>"
+        )
 
 
 def diff_cmd(

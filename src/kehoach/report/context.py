@@ -435,9 +435,10 @@ def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, year: int) -> lis
 
 def _scope_warnings(data: DataSet, plan: Plan, kind: str, year: int, ag: Agency | None) -> list[str]:
     warnings: list[str] = []
-    if kind not in YEARLY and plan.reviews and not any(r.kind == kind and r.year == year for r in plan.reviews):
-        planned = ", ".join(f"{KIND_VN[r.kind]} {r.year}" for r in plan.reviews) or "không có"
-        warnings.append(f"kế hoạch {plan.id} không quy định {KIND_VN[kind]} năm {year} (các kỳ quy định: {planned})")
+    if kind not in YEARLY and not any(r.kind == kind and r.year == year for r in plan.reviews):
+        planned = ", ".join(f"{KIND_VN[r.kind]} {r.year}" for r in plan.reviews)
+        where = f"các kỳ quy định: {planned}" if planned else "văn bản không quy định kỳ sơ kết, tổng kết nào"
+        warnings.append(f"kế hoạch {plan.id} không quy định {KIND_VN[kind]} năm {year} ({where})")
     if ag is not None and ag.replaced_by:
         heirs = ", ".join(a.name for a in data.registry.successors(ag.id))
         warnings.append(f"{ag.name} đã được sắp xếp lại, nay là {heirs}: báo cáo nên do cơ quan này gửi")
@@ -510,7 +511,7 @@ def build_context(
         raise ReportError(str(exc)) from None
     if kind == "half" and not plan.reporting.semiannual:
         raise NoDraft(
-            f"kế hoạch {plan.id} không quy định báo cáo 6 tháng (reporting.semiannual); dùng báo cáo năm (annual)"
+            f"kế hoạch {plan.id} không quy định báo cáo 6 tháng; dùng báo cáo năm (kehoach report annual)"
         )
     ag = _resolve_agency(data, agency)
     consolidated = ag is None
@@ -519,9 +520,16 @@ def build_context(
     assert issuer_agency is not None
     ref = min(today, cycle.end)
     warnings = _scope_warnings(data, plan, kind, year, ag)
+    if kind not in YEARLY and today < cycle.end:
+        warnings.append(
+            f"kỳ {KIND_VN[kind]} năm {year} chưa kết thúc (đến {cycle.end:%d/%m/%Y}): "
+            f"số liệu chỉ tính đến {ref:%d/%m/%Y}"
+        )
+    if signed is not None and signed < cycle.start:
+        warnings.append(f"ngày ký {signed:%d/%m/%Y} trước kỳ báo cáo (từ {cycle.start:%d/%m/%Y}): kiểm tra --date")
     t = tally(data, plan, kind, year, today, ag, consolidated)
     if ag is not None and not t.tasks:
-        message = f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ {cycle.name}"
+        message = f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ {KIND_VN[kind]} năm {year}"
         if not allow_empty:
             raise NoDraft(f"{message}: không soạn báo cáo (dùng --allow-empty nếu vẫn cần)")
         warnings.append(message)

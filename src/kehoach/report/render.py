@@ -350,7 +350,9 @@ def fill_template(context: dict[str, Any], template_path: Path) -> bytes:
         tpl = _renderer()(str(template_path))
         tpl.init_docx()
     except Exception as exc:  # a corrupt or non-docx file: python-docx raises many kinds
-        raise TemplateProblem(f"không mở được mẫu {str(template_path)!r}: {exc}") from None
+        raise TemplateProblem(
+            f"không mở được mẫu {str(template_path)!r}: không phải tệp Word .docx hợp lệ ({type(exc).__name__})"
+        ) from None
     nonce = secrets.token_hex(8)
     ctx, pictures = _images(context, nonce)
     try:
