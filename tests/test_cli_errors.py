@@ -44,6 +44,7 @@ BAD: list[tuple[list[str], int, str]] = [
     (["due", "--agency", A, "--until", "2025-01-01", *T], 2, "--until"),
     (["tasks", "--due-from", "2026"], 2, "--due-from"),
     (["tasks", "--due-to", "x"], 2, "--due-to"),
+    (["tasks", "--due-from", "2027-01-01", "--due-to", "2026-01-01"], 2, "--due-from"),
     (["check", "--today", "2026-1-5"], 2, "--today"),
     (["report", "annual", "--plan", "aec-2026", "--date", "31/12/2026"], 2, "--date"),
     # --within bounded

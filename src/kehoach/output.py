@@ -40,6 +40,13 @@ def csv_safe(text: str) -> str:
     return text
 
 
+IDENTIFIERS = frozenset({"plan", "id"})
+
+
+def _widest(rows: Sequence[dict[str, Any]], c: Column) -> int:
+    return max((len(_cell(c.get(r) if c.get else r.get(c.key), c)) for r in rows), default=0) or len(c.label)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -193,7 +200,11 @@ def print_rows(
         caption_justify="left",
     )
     for c in columns:
-        table.add_column(c.label, max_width=c.width, overflow="fold")
+        # Plan ids and task ids are copied into other commands: never broken across lines.
+        ident = c.key in IDENTIFIERS
+        table.add_column(
+            c.label, max_width=c.width, overflow="fold", no_wrap=ident, min_width=_widest(rows, c) if ident else None
+        )
     for row in rows:
         style = None
         for c in columns:

@@ -150,6 +150,8 @@ def tasks_cmd(
     listing_output(fmt, output, force)
     if agency is None and (role != "any" or strict):
         fail("--role và --strict chỉ dùng cùng --agency")
+    if due_from is not None and due_to is not None and due_from > due_to:
+        fail("--due-from phải trước hoặc bằng --due-to")
     ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
     data = ctx.data
     plans = ctx.plans(plan)
