@@ -40,11 +40,9 @@ inside the command function, never at module level: ``import kehoach.cli`` stays
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -62,16 +60,10 @@ from kehoach.cli.context import (
     TodayOpt,
     YearOpt,
     current,
-    day,
-    listing_output,
     new_context,
     use,
 )
 from kehoach.cli.errors import fail, guarded, localize_help
-
-if TYPE_CHECKING:
-    from kehoach.dataset import DataSet
-    from kehoach.model import Agency
 
 __all__ = [
     "AgencyOpt",
@@ -143,43 +135,6 @@ def _root(
     if version:
         typer.echo(f"kehoach {__version__}")
         raise typer.Exit(0)
-
-
-# Helpers of the earlier layout, kept so that a command written against them still runs; new code uses
-# ``use()`` and the options of ``kehoach.cli.context``.
-
-
-def load(data_dir: Path | None = None, *, quiet: bool = False) -> DataSet:
-    return use(data_dir=data_dir).load(quiet=quiet)
-
-
-def today(value: dt.date | str | None = None) -> dt.date:
-    if isinstance(value, str):
-        value = day(value)
-    return use(today=value).today
-
-
-def resolve_agency(data: DataSet, name: str, *, note: bool = True) -> Agency:
-    return current().agency(name, note=note)
-
-
-def _plans_or_fail(data: DataSet, plans: list[str] | None) -> list[str]:
-    return current().plans(plans)
-
-
-def _format(value: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
-    if value not in allowed:
-        fail(f"--format phải là một trong: {', '.join(allowed)}")
-    return value
-
-
-def _role(value: str) -> str:
-    return _format(value, ("lead", "support", "any"))
-
-
-def _listing_format(value: str, output: Path | None, force: bool) -> str:
-    listing_output(_format(value, ("table", "json", "csv", "xlsx")), output, force)
-    return value
 
 
 def _register() -> None:
