@@ -155,3 +155,17 @@ def test_update_of_a_broken_progress_file_is_refused_cleanly(data_copy: Path, br
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and str(path) in result.stderr
     assert path.read_bytes() == before
+
+
+def test_writing_into_an_example_file_is_said(run, data_copy):
+    result = run("progress", "set", "aec-2026/IV.1.1", "--status", "done", "--date", "2026-03-01",
+                 "--data", str(data_copy), "--today", "2026-04-01")
+    assert result.exit_code == 0, result.stderr
+    assert "example: true" in result.stderr and "VÍ DỤ MINH HỌA" in result.stderr
+    text = (data_copy / "progress" / "aec-2026" / "2026.yaml").read_text(encoding="utf-8")
+    text = text.replace("example: true", "example: false")
+    (data_copy / "progress" / "aec-2026" / "2026.yaml").write_text(text, encoding="utf-8")
+    again = run("progress", "set", "aec-2026/IV.1.2", "--status", "in-progress",
+                "--data", str(data_copy), "--today", "2026-04-01")
+    assert again.exit_code == 0, again.stderr
+    assert "example: true" not in again.stderr

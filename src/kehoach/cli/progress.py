@@ -24,7 +24,7 @@ from kehoach.cli.context import (
     use,
     year_option,
 )
-from kehoach.cli.errors import fail
+from kehoach.cli.errors import fail, say
 
 progress_app = typer.Typer(help="Tiến độ: ghi và xem kết quả thực hiện từng nhiệm vụ theo năm.", no_args_is_help=True)
 
@@ -84,7 +84,15 @@ def progress_set_cmd(
         reported_by=ctx.agency(by, note=False).name if by is not None else None,
         reported_on=ref_day,
     )
+    from kehoach.progress import progress_of
+
+    existing = progress_of(data).files.get((plan_id, upd.year))
     path = apply_update(data, upd, ref_day)
+    if existing is not None and existing.example:
+        say(
+            f"cảnh báo: {path} ghi example: true (số liệu minh họa); mọi đầu ra sẽ gắn nhãn VÍ DỤ MINH HỌA "
+            "cho kết quả này — bỏ dòng example: true khi tệp chứa báo cáo thật"
+        )
     ctx.echo(f"Đã ghi {plan_id}/{task_id}: {STATUS_VN.get(status, status)} (năm {upd.year}) vào {path}")
 
 
