@@ -408,3 +408,23 @@ def test_calendar_flags_a_missed_half_year_report_like_due(run, data, tmp_path):
     flagged = {tuple(str(e["SUMMARY"]).split(" ")[5 if _missed(e) else 3].rstrip(":").split("/", 1))
                for e in _events(out) if str(e["SUMMARY"]).startswith("QUÁ HẠN")}
     assert flagged == late
+
+
+@pytest.mark.parametrize("args", [("calendar",), ("export", "sqlite")])
+def test_a_dangling_link_at_the_output_is_not_replaced_without_force(run, tmp_path, args):
+    suffix = ".ics" if args[0] == "calendar" else ".db"
+    link = tmp_path / f"out{suffix}"
+    link.symlink_to(tmp_path / "nowhere")
+    result = run(*args, "-o", str(link))
+    assert result.exit_code == 1 and "--force" in result.stderr
+    assert link.is_symlink() and not (tmp_path / "nowhere").exists()
+
+
+def test_status_sheet_labels_each_class_by_its_own_name(run, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "status.xlsx"
+    assert run("status", "--today", TODAY, "--format", "xlsx", "-o", str(out)).exit_code == 0
+    ws = openpyxl.load_workbook(out).active
+    header = next(r for r in ws.iter_rows(values_only=True) if r and "Phạm vi" in r)
+    assert STATUS_LABELS["overdue"] in header and "Tổng quá hạn" in header and "Quá hạn" not in header

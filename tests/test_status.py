@@ -316,3 +316,15 @@ def test_each_status_row_says_whether_example_data_went_into_it(data):
     # Sở Tài chính's I.13 result comes from the example file; an agency row without any record is not marked.
     assert rows[("agency", "Sở Tài chính")].example
     assert any(not r.example for r in table.rows if r.scope == "agency")
+
+
+@pytest.mark.parametrize("name", ["Bộ Kế hoạch và Đầu tư", "Bộ Tài chính", "Sở Kế hoạch và Đầu tư", "Sở Tài chính"])
+def test_a_dissolved_agency_and_its_successor_agree_between_due_and_status(data, name):
+    from kehoach.query import due
+    from kehoach.status import status_table
+
+    today = D(2026, 12, 20)
+    agency = data.registry.resolve(name)
+    late = {(i.plan.id, i.id) for i in due(data, agency, today, until=today) if i.overdue and i.task is not None}
+    total = next(r for r in status_table(data, today, agency=agency).rows if r.scope == "total")
+    assert len(late) == total.overdue_total, name

@@ -260,20 +260,15 @@ def _write_xlsx(
     sheet: str | None,
     columns: Sequence[Column] = (),
 ) -> None:
-    """The rows as a workbook at ``output``, written atomically; a refusal exits 1 with a message."""
+    """The rows as a workbook at ``output``, written atomically; ``ExportError`` (exit 1) when refused."""
     from kehoach.export import ExportError, write_new
     from kehoach.export.xlsx import to_xlsx
 
     if output is None:  # the CLI checks this first; a library caller gets the same message
-        raise ValueError("--format xlsx cần -o TỆP.xlsx")
+        raise ExportError("--format xlsx cần -o TỆP.xlsx")
     content = to_xlsx(
         rows, sheet=sheet or title, title=title, query=command_line(), reference=reference,
         empty_columns=[(c.key, c.label) for c in columns],
     )
-    try:
-        write_new(output, content, force=force)
-    except (ExportError, OSError) as exc:
-        message = str(exc) if isinstance(exc, ExportError) else f"không ghi được {str(output)!r}: {exc.strerror or exc}"
-        sys.stderr.write(f"kehoach: {message}\n")
-        raise SystemExit(1) from None
+    write_new(output, content, force=force)  # ExportError and OSError reach the CLI's error boundary
     sys.stderr.write(f"kehoach: đã ghi {len(rows)} dòng vào {output}\n")

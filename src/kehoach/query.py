@@ -244,7 +244,7 @@ def due(
     agency's consolidation. Ongoing tasks ("Thường xuyên") are reported through the annual report and
     are listed only when overdue.
     """
-    from kehoach.status import Period, judge, judge_occurrence
+    from kehoach.status import Period, answers, judge, judge_occurrence, responsibilities
 
     until = until or today + dt.timedelta(days=90)
     period = Period.annual(today.year)
@@ -254,7 +254,8 @@ def due(
         assert hit.match is not None and hit.role is not None
         via = hit.match.via if hit.match.reason != "direct" else None
         j = judge(data, plan, task, period, today)
-        named_lead = hit.role == "lead" and hit.match.reason != "collective"
+        # The status engine's rule: the agency answers by name today (itself, or the successor that took the duty).
+        named_lead = hit.role == "lead" and any(answers(r, agency) for r in responsibilities(data.registry, task))
         reported_day = plan.reporting.annual and plan.reporting.annual.due
         assumed = d is not None and d.kind == "annual" and not d.day_named and not reported_day
         note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""

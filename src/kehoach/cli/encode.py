@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -58,7 +59,7 @@ def import_docx_cmd(
         fail(f"tệp ghi ra {str(output)!r} phải có đuôi .yaml")
     if output.stem != plan_id:
         fail(f"tên tệp {output.name!r} phải trùng mã kế hoạch: {plan_id}.yaml (kehoach check đòi hỏi điều đó)")
-    if output.exists() and not force:
+    if os.path.lexists(output) and not force:  # a dangling link is an existing file too
         fail(f"đã có tệp {str(output)!r}; không ghi đè (thêm --force nếu muốn thay)", 1)
     try:
         result = import_docx(file, plan_id, data.registry)

@@ -7,6 +7,7 @@ imported only inside these modules, so that query commands start light.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,6 +19,8 @@ T = TypeVar("T")
 class ExportError(ValueError):
     """An export that cannot be made as asked; nothing was written."""
 
+    exit_code = 1
+
 
 def write_new(target: Path, content: bytes, *, force: bool = False) -> None:
     """Write ``content`` to ``target`` atomically; an existing file is replaced only with ``force``."""
@@ -25,7 +28,7 @@ def write_new(target: Path, content: bytes, *, force: bool = False) -> None:
 
     if target.is_dir():
         raise ExportError(f"{str(target)!r} là một thư mục, cần tên tệp")
-    if target.exists() and not force:
+    if os.path.lexists(target) and not force:  # a dangling link is an existing file too
         raise ExportError(f"tệp {str(target)!r} đã có; dùng --force để ghi đè")
     atomic_write(target, content)
 

@@ -91,7 +91,8 @@ CREATE VIRTUAL TABLE tasks_fts USING fts5(
 CREATE VIEW due_by_agency AS
 SELECT a.name AS agency, t.deadline_due AS due, t.plan_id, t.id AS task_id, t.content, at.role, at.reason,
        at.via, t.deadline, t.status_label,
-       CASE WHEN t.status IN ('overdue', 'no_report_overdue') THEN 1 ELSE 0 END AS overdue,
+       CASE WHEN t.status IN ('overdue', 'no_report_overdue') AND at.role = 'lead' AND at.reason <> 'collective'
+            THEN 1 ELSE 0 END AS overdue,
        at.agency_id, t.key AS task_key
 FROM agency_tasks at JOIN agencies a ON a.id = at.agency_id JOIN tasks t ON t.key = at.task_key
 WHERE t.deadline_due IS NOT NULL AND t.recurring = 0

@@ -157,6 +157,11 @@ def to_xlsx(
     flat = [_flatten(r) for r in rows]
     keys = list(dict.fromkeys(k for r in flat for k in r))
     labels = {**HEADERS, **(headers or {})}
+    if "overdue_total" in keys:
+        # A count per status class (kehoach status): "overdue" is that class, not every overdue task.
+        from kehoach.status import STATUS_LABELS
+
+        labels.update(STATUS_LABELS)
     if not keys:  # nothing found: still the header row, from the table's columns
         keys = [k for k, _ in empty_columns]
         labels.update({k: label for k, label in empty_columns if k not in HEADERS})

@@ -529,7 +529,7 @@ def build_context(
         warnings.append(f"ngày ký {signed:%d/%m/%Y} trước kỳ báo cáo (từ {cycle.start:%d/%m/%Y}): kiểm tra --date")
     t = tally(data, plan, kind, year, today, ag, consolidated)
     if ag is not None and not t.tasks:
-        message = f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ {KIND_VN[kind]} năm {year}"
+        message = f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ báo cáo {KIND_VN[kind]} {year}"
         if not allow_empty:
             raise NoDraft(f"{message}: không soạn báo cáo (dùng --allow-empty nếu vẫn cần)")
         warnings.append(message)
