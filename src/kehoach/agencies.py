@@ -235,13 +235,6 @@ class Registry:
                 out.append(a)
         return out
 
-    def current_names(self, names: Iterable[str]) -> list[str]:
-        """Names to count tasks under today; a name the registry does not know stays as written."""
-        out: list[str] = []
-        for n in names:
-            out += [a.name for a in self.current(n)] or [n]
-        return list(dict.fromkeys(out))
-
     def predecessors(self, agency_id: str) -> list[Agency]:
         return [
             a

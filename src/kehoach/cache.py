@@ -41,7 +41,10 @@ FORMAT = 2
 RACY_NS = 2_000_000_000
 _SNAPSHOT = "snapshot.marshal"
 # The cached content depends on these modules: a change in any of them starts the cache anew.
-_SOURCES = ("loader.py", "model.py", "progress.py", "cache.py", "deadlines.py", "dataset.py", "__init__.py")
+_SOURCES = (
+    "loader.py", "model.py", "progress.py", "cache.py", "deadlines.py", "dataset.py", "text.py", "files.py",
+    "__init__.py",
+)
 
 Stamp = tuple[int, int, int, int]
 

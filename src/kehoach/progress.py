@@ -137,12 +137,6 @@ class Progress:
                     out.append(rec)
         return out
 
-    def latest(
-        self, plan_id: str, task_id: str, up_to: int | None = None, as_of: dt.date | None = None
-    ) -> Record | None:
-        recs = [r for r in self.records(plan_id, task_id, as_of) if up_to is None or r.year <= up_to]
-        return recs[-1] if recs else None
-
     def in_year(self, plan_id: str, task_id: str, year: int, as_of: dt.date | None = None) -> Record | None:
         pf = self.files.get((plan_id, year))
         if pf and task_id in pf.tasks:
@@ -261,16 +255,6 @@ def check_progress(data: DataSet, today: dt.date | None = None) -> list[Problem]
             if tid not in target_ids:
                 emit(("targets", tid), "progress.unknown-target", f"kế hoạch {plan_id} không có chỉ tiêu {tid!r}")
     return problems
-
-
-def completed_tasks(data: DataSet, today: dt.date) -> set[tuple[str, str]]:
-    """(plan, task) pairs reported done on or before ``today``."""
-    out = set()
-    for (plan_id, _), pf in progress_of(data).files.items():
-        for tid, rec in pf.tasks.items():
-            if rec.status == "done" and (rec.completed is None or rec.completed <= today):
-                out.add((plan_id, tid))
-    return out
 
 
 # ----------------------------------------------------------------------------------------- writes

@@ -98,12 +98,6 @@ def parse_cycle(name: str, plan: Plan) -> Cycle:
     return Cycle(kind, year, dt.date(start_year, 1, 1), dt.date(year, 12, 31))
 
 
-def plan_cycles(plan: Plan) -> list[Cycle]:
-    out = [parse_cycle(f"annual-{y}", plan) for y in range(plan.start_year, plan.end_year + 1)]
-    out += [parse_cycle(r.cycle, plan) for r in plan.reviews]
-    return sorted(out, key=lambda c: (c.end, c.kind))
-
-
 def work_span(plan: Plan, d: Deadline | None) -> tuple[dt.date, dt.date]:
     """When the work of a task happens, for overlap with a reporting window."""
     if d is None or d.kind == "event":
