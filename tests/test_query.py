@@ -277,3 +277,13 @@ def test_the_yearly_task_missed_last_year_is_listed_twice_with_two_classes(data)
     items = due(data, data.registry.resolve("Sở Công Thương"), D(2026, 1, 15), until=D(2026, 12, 31))
     ii4 = [(i.due, i.status) for i in items if (i.plan.id, i.id) == ("hoi-nhap-quoc-te", "II.4")]
     assert ii4 == [(D(2025, 12, 31), "no_report_overdue"), (D(2026, 12, 31), "no_report_not_due")]
+
+
+def test_counting_every_agency_at_once_equals_counting_each(data):
+    """`kehoach agencies` counts in one pass; the answer is the per-agency count for every agency."""
+    from kehoach.catalog import all_task_counts, task_counts
+
+    agencies = list(data.registry)
+    together = all_task_counts(data, agencies)
+    assert {a.id: task_counts(data, a) for a in agencies} == together
+    assert sum(c.lead for c in together.values()) > 100

@@ -98,6 +98,39 @@ def parse_cycle(name: str, plan: Plan) -> Cycle:
     return Cycle(kind, year, dt.date(start_year, 1, 1), dt.date(year, 12, 31))
 
 
+class Reach:
+    """Which agencies a written name can concern: itself, its successors (also by kind of duty), and every
+    agency its collectives cover. ``agency_role`` need only be asked about these, which keeps counting over
+    every agency linear in the tasks instead of tasks × agencies."""
+
+    def __init__(self, registry: Registry, agencies: Iterable[Agency]) -> None:
+        self.registry = registry
+        self.agencies = list(agencies)
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def __call__(self, name: str) -> frozenset[str]:
+        if name not in self._cache:
+            reg = self.registry
+            try:
+                target = reg.resolve(name)
+            except AgencyError:
+                self._cache[name] = frozenset()
+                return self._cache[name]
+            groups = [target, *reg.successors(target.id)]
+            for s in getattr(target, "successions", None) or ():
+                if s.to in reg.agencies:
+                    groups += [reg.get(s.to), *reg.successors(s.to)]
+            out = {g.id for g in groups}
+            for g in groups:
+                if g.is_collective:
+                    out |= {a.id for a in self.agencies if reg.covers(g, a)}
+            self._cache[name] = frozenset(out)
+        return self._cache[name]
+
+    def of_task(self, task: Task) -> frozenset[str]:
+        return frozenset().union(*(self(n) for n in (*task.lead, *task.support)))
+
+
 def work_span(plan: Plan, d: Deadline | None) -> tuple[dt.date, dt.date]:
     """When the work of a task happens, for overlap with a reporting window."""
     if d is None or d.kind == "event":

@@ -93,7 +93,7 @@ def task_events(
     show_progress: bool = False,
 ) -> list[Event]:
     from kehoach.query import due, find_tasks
-    from kehoach.status import OVERDUE_CODES, STATUS_LABELS, current_judgement, status_codes
+    from kehoach.status import OVERDUE_CODES, STATUS_LABELS, current_judgement
     from kehoach.text import shorten
 
     hits = find_tasks(data, plans=plans, agency=agency, role=role, strict=strict)  # type: ignore[arg-type]
@@ -110,13 +110,9 @@ def task_events(
         plan, task, d = h.plan, h.task, h.deadline
         if d is None or d.kind in ("event", "ongoing", "plan"):
             continue
-        code = status_codes(data, [(plan, task)], today).get((plan.id, task.id))
-        key = (plan.id, task.id)
-        if late is not None:
-            missed = late.get(key)
-        else:
-            j = current_judgement(data, plan, task, today)
-            missed = j.due if j.overdue else None
+        j = current_judgement(data, plan, task, today)
+        code = j.code
+        missed = late.get((plan.id, task.id)) if late is not None else (j.due if j.overdue else None)
         name = f"{plan.id}/{task.id}"
         extra = []
         if h.role and agency is not None:

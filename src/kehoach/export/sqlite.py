@@ -150,7 +150,7 @@ def build(data: DataSet, today: dt.date, *, show_progress: bool = False) -> tupl
 def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: bool) -> None:
     from kehoach.agencies import AgencyError
     from kehoach.progress import progress_of
-    from kehoach.query import agency_role, current_label
+    from kehoach.query import Reach, agency_role, current_label
     from kehoach.status import STATUS_LABELS, Period, assess, status_codes
     from kehoach.text import ascii_key
 
@@ -195,27 +195,7 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
     period = Period.annual(today.year)  # what `kehoach status` counts
     inserted: set[int] = set()
     current = [a for a in agencies if a.current and not a.is_collective]
-    reached: dict[str, set[str]] = {}
-
-    def reach(name: str) -> set[str]:
-        """Every agency a written name can reach (itself, its successors, what its collectives cover):
-        ``agency_role`` is asked only about these, which keeps a national data set fast."""
-        if name not in reached:
-            try:
-                target = reg.resolve(name)
-            except AgencyError:
-                reached[name] = set()
-                return reached[name]
-            groups = [target, *reg.successors(target.id)]
-            for s in getattr(target, "successions", None) or ():
-                if s.to in reg.agencies:
-                    groups += [reg.get(s.to), *reg.successors(s.to)]
-            out = {g.id for g in groups}
-            for g in groups:
-                if g.is_collective:
-                    out |= {a.id for a in current if reg.covers(g, a)}
-            reached[name] = out
-        return reached[name]
+    reach = Reach(reg, current)  # agency_role is asked only about the agencies a name can concern
 
     for p in tracked(plans, "Xuất SQLite", show=show_progress):
         annual = p.reporting.annual
@@ -257,7 +237,7 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
                         rows.append((key, role, n_pos, name, resolve(name)))
                 db.executemany("INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?)", rows)
                 links = []
-                near = set().union(*(reach(n) for n in (*t.lead, *t.support)))
+                near = reach.of_task(t)
                 for a in current:
                     if a.id not in near:
                         continue
