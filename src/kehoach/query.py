@@ -87,15 +87,12 @@ def parse_cycle(name: str, plan: Plan) -> Cycle:
     if not m:
         raise QueryError(f"kỳ báo cáo {name!r} không hợp lệ; dùng annual-YYYY, half-YYYY, midterm-YYYY hoặc final-YYYY")
     kind, year = m.group(1), int(m.group(2))
-    if kind == "annual":
-        return Cycle(kind, year, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if kind == "half":  # the first six months, for a plan's 6-month report
-        return Cycle(kind, year, dt.date(year, 1, 1), dt.date(year, 6, 30))
-    period = next((p for p in plan.periods if p.start <= year <= p.end), None)
-    # From the start of the period, not the date of issue: tasks due before the plan was issued (QĐ 74
-    # sets some for 11/2025) belong to the review too, and are the likeliest to be overdue.
-    start_year = period.start if period else plan.start_year
-    return Cycle(kind, year, dt.date(start_year, 1, 1), dt.date(year, 12, 31))
+    # The status engine's periods: a review runs from the start of the plan's period, not the date of issue
+    # (QĐ 74 sets some tasks for 11/2025; they belong to the review and are the likeliest to be overdue).
+    from kehoach.status import period_of
+
+    p = period_of(plan, kind, year)
+    return Cycle(kind, year, p.start, p.end)
 
 
 class Reach:
