@@ -287,3 +287,23 @@ def test_counting_every_agency_at_once_equals_counting_each(data):
     together = all_task_counts(data, agencies)
     assert {a.id: task_counts(data, a) for a in agencies} == together
     assert sum(c.lead for c in together.values()) > 100
+
+
+def test_one_consolidator_when_monitor_and_consolidated_by_differ(data_copy):
+    from kehoach.dataset import load_data
+    from kehoach.report.context import report_issuer
+
+    path = data_copy / "plans" / "qd74-dai-hoi-xx.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("monitor: Sở Tài chính") == 1
+    path.write_text(text.replace("monitor: Sở Tài chính", "monitor: Sở Công Thương"), encoding="utf-8")
+    data = load_data(data_copy)
+    plan = data.plan("qd74-dai-hoi-xx").plan
+    today, until = D(2026, 11, 26), D(2026, 12, 31)
+
+    def owes(name):
+        return [i.id for i in due(data, data.registry.resolve(name), today, until=until, plans=["qd74-dai-hoi-xx"])
+                if i.id == "BC-TH"]
+
+    assert owes("Sở Tài chính") == ["BC-TH"] and owes("Sở Công Thương") == []
+    assert report_issuer(data, plan).name == "Sở Tài chính"

@@ -379,10 +379,18 @@ def owes_annual_report(registry: Registry, plan: Plan, agency: Agency, strict: b
     )
 
 
+def consolidator_name(plan: Plan) -> str | None:
+    """Who consolidates the plan's yearly reports, as the plan writes it: ``reporting.consolidated.by``, else
+    the monitoring agency. ``due``, the calendar, the consolidated report and its recipients all ask here."""
+    cons = plan.reporting.consolidated
+    return (cons.by if cons and cons.by else None) or plan.monitor
+
+
 def consolidates(registry: Registry, plan: Plan, agency: Agency) -> bool:
     """Is ``agency`` (itself or as a successor) the one that consolidates the plan's yearly reports?"""
     cons = plan.reporting.consolidated
-    return bool(cons and cons.by and _is(registry, cons.by, agency))
+    name = consolidator_name(plan)
+    return bool(cons and name and _is(registry, name, agency))
 
 
 def _report_duties(

@@ -191,7 +191,7 @@ def duty_events(
 
     With ``agency``: only the duties it has (it leads or is named on a task, or it consolidates).
     """
-    from kehoach.query import consolidates, current_label, owes_annual_report
+    from kehoach.query import consolidates, consolidator_name, current_label, owes_annual_report
 
     wanted = set(plans)
     out: list[Event] = []
@@ -224,11 +224,12 @@ def duty_events(
                     )
                 )
         cons = rep.consolidated
-        if cons and cons.by and (agency is None or consolidates(reg, plan, agency)):
+        by_name = consolidator_name(plan)
+        if cons and by_name and (agency is None or consolidates(reg, plan, agency)):
             day = cons.day_month or DayMonth(day=31, month=12)
             span = _yearly(plan.start, plan.end, day)
             if span:
-                by = current_label(reg, cons.by)
+                by = current_label(reg, by_name)
                 to = "; ".join(current_label(reg, n) for n in cons.to) or "(không nêu)"
                 lines = [
                     f"{by} tổng hợp kết quả thực hiện {plan.label}, báo cáo {to}.",

@@ -180,7 +180,9 @@ def report_agencies(
 
 def report_issuer(data: DataSet, plan: Plan, when: dt.date | None = None) -> Agency:
     """Who writes the consolidated report: the monitoring agency (its successor on ``when``), else the issuer."""
-    for name in (plan.monitor, plan.reporting.consolidated.by if plan.reporting.consolidated else None, plan.issuer):
+    from kehoach.query import consolidator_name
+
+    for name in (consolidator_name(plan), plan.issuer):
         if name:
             current = data.registry.on(name, when) if when else data.registry.current(name)
             if current:

@@ -37,9 +37,10 @@ def _is(data: DataSet, name: str, agency: Agency, when: dt.date) -> bool:
 
 
 def _consolidator(data: DataSet, plan: Plan, when: dt.date) -> set[str]:
-    rep = plan.reporting
-    names = [n for n in (rep.consolidated.by if rep.consolidated else None, plan.monitor) if n]
-    return {a.id for n in names for a in data.registry.on(n, when)}
+    from kehoach.query import consolidator_name
+
+    name = consolidator_name(plan)
+    return {a.id for a in data.registry.on(name, when)} if name else set()
 
 
 def route(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool, when: dt.date) -> dict[str, list[str]]:
