@@ -328,7 +328,9 @@ def apply_update(data: DataSet, upd: Update, today: dt.date) -> Path:
         with lock:
             text, raw = _updated_text(path, upd, today)
             try:
-                ProgressFile.model_validate(_plain(_yaml().load(text)))
+                from kehoach.yamledit import plain_data
+
+                ProgressFile.model_validate(plain_data(_yaml().load(text)))
             except ValidationError as exc:
                 raise ProgressError(f"{path}: kết quả ghi không hợp lệ: {exc.errors()[0]['msg']}") from None
             crlf = b"\r\n" in raw
@@ -383,11 +385,3 @@ def _updated_text(path: Path, upd: Update, today: dt.date) -> tuple[str, bytes]:
         raise ProgressError(f"{path}: {exc}; tệp không bị thay đổi") from None
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, dt.datetime):
-        return node.date()
-    return node

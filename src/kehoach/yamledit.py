@@ -183,16 +183,16 @@ def set_entry(
         after = _parser().load(out)
     except YAMLError:
         after = None
-    if _plain(after) != _plain(expected):
+    if plain_data(after) != plain_data(expected):
         raise EditRefused("không ghi được mà giữ nguyên phần còn lại của tệp (cấu trúc YAML không quen); tệp để nguyên")
     return out
 
 
-def _plain(node: Any) -> Any:
+def plain_data(node: Any) -> Any:
     if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain_data(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain_data(v) for v in node]
     if isinstance(node, dt.datetime):
         return node.date()
     return node
