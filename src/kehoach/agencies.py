@@ -71,6 +71,9 @@ class Registry:
                 self._loose.setdefault(ascii_key(name), set()).add(a.id)
         self._resolved: dict[str, Agency] = {}
         self._weights: dict[bool, dict[str, float]] = {}
+        # Answers of ``match`` and ``heirs``: the same names recur in thousands of tasks.
+        self._matches: dict[tuple[Any, ...], Match | None] = {}
+        self._heirs: dict[tuple[Any, ...], list[Agency]] = {}
 
     @staticmethod
     def names_of(a: Agency) -> list[str]:
@@ -188,6 +191,13 @@ class Registry:
         occur in ``text`` (the task's content), else those marked ``default``. Else every successor.
         An agency that still exists answers for itself.
         """
+        key = (agency_id, text, tuple(named))
+        known = self._heirs.get(key)
+        if known is None:
+            known = self._heirs[key] = self._find_heirs(agency_id, text, named)
+        return list(known)
+
+    def _find_heirs(self, agency_id: str, text: str | None, named: Iterable[str]) -> list[Agency]:
         every = self.successors(agency_id)
         agency = self.agencies.get(agency_id)
         if agency is None or not agency.replaced_by:
@@ -261,6 +271,15 @@ class Registry:
             target = self.resolve(written)
         except AgencyError:
             return None
+        # The task matters only for a dissolved agency, through its wording and its own ``successor:``.
+        duty = (task.content, tuple(task.successor)) if task is not None and target.replaced_by else None
+        key = (written, agency.id, strict, duty)
+        if key in self._matches:
+            return self._matches[key]
+        found = self._matches[key] = self._match(written, target, agency, strict, task)
+        return found
+
+    def _match(self, written: str, target: Agency, agency: Agency, strict: bool, task: Any) -> Match | None:
         if target.id == agency.id:
             return Match("direct", written)
         if strict:
