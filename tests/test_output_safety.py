@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
 
 import pytest
 
-from kehoach.output import Column, csv_safe, terminal_safe, to_csv
+from kehoach.output import Column, csv_safe, terminal_safe, to_csv, to_json, write_json_array
 
 HOSTILE_NAME = "Sở \x1b[2JZZQ\x1b]8;;http://evil.example\x07liên kết\x1b]8;;\x07 \u202eđảo\u202c \x9b31m"
 
@@ -87,3 +88,20 @@ def test_csv_from_the_cli_parses_and_neutralises(run, data_copy: Path):
 def test_csv_safe_leaves_plain_numbers_alone():
     assert csv_safe("-12,5%") == "-12,5%"
     assert csv_safe("=1+1") == "'=1+1"
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+@pytest.mark.parametrize(
+    "items",
+    [
+        [],
+        [{}],
+        [1, "a\nb", None],
+        [{"id": "I.1", "lead": ["Sở Tài chính"], "deadline": {"due": dt.date(2026, 3, 31), "kind": "date"}}],
+        [{"nested": [[], {}, [{"x": "dòng 1\ndòng 2\u2028"}]]}, {"empty": []}],
+    ],
+)
+def test_json_array_written_item_by_item_is_the_same_text(items, ascii_only):
+    buf = io.StringIO()
+    write_json_array(iter(items), buf, ascii_only=ascii_only)
+    assert buf.getvalue() == to_json(items, ascii_only=ascii_only) + "\n"
