@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kehoach.output import Column, csv_safe, terminal_safe, to_csv, to_json
+from kehoach.output import Column, csv_safe, terminal_safe, to_csv, to_json, write_json_array
 
 HOSTILE_NAME = "Sở \x1b[2JZZQ\x1b]8;;http://evil.example\x07liên kết\x1b]8;;\x07 \u202eđảo\u202c \x9b31m"
 
@@ -91,6 +92,23 @@ def test_csv_safe_leaves_plain_numbers_alone():
     assert csv_safe("=1+1") == "'=1+1"
 
 
+@pytest.mark.parametrize("ascii_only", [True, False])
+@pytest.mark.parametrize(
+    "items",
+    [
+        [],
+        [{}],
+        [1, "a\nb", None],
+        [{"id": "I.1", "lead": ["Sở Tài chính"], "deadline": {"due": dt.date(2026, 3, 31), "kind": "date"}}],
+        [{"nested": [[], {}, [{"x": "dòng 1\ndòng 2\u2028"}]]}, {"empty": []}],
+    ],
+)
+def test_json_array_written_item_by_item_is_the_same_text(items, ascii_only):
+    buf = io.StringIO()
+    write_json_array(iter(items), buf, ascii_only=ascii_only)
+    assert buf.getvalue() == to_json(items, ascii_only=ascii_only) + "\n"
+
+
 # JSON output: orjson writes it, with the text ``json.dumps(indent=2)`` would write.
 _json_scalars = st.one_of(
     st.none(),
@@ -121,3 +139,12 @@ def test_json_output_of_rows_with_dates_and_vietnamese():
     text = to_json(rows, ascii_only=False)
     assert json.loads(text) == [{"plan": "qd74", "due": "2026-03-31", "lead": ["Sở Tài chính"], "note": "a\x1bb\u2028"}]
     assert '"due": "2026-03-31"' in text and "Sở Tài chính" in text and "\\u001b" in text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_json_values, max_size=4))
+def test_json_array_item_by_item_matches_the_whole_text(items):
+    for ascii_only in (False, True):
+        buf = io.StringIO()
+        write_json_array(items, buf, ascii_only=ascii_only)
+        assert buf.getvalue() == to_json(items, ascii_only=ascii_only) + "\n"

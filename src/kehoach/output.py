@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,19 @@ def to_json(data: Any, *, ascii_only: bool | None = None) -> str:
             pass
     return json.dumps(data, ensure_ascii=ascii_only, indent=2, default=_jsonable)
 
+
+def write_json_array(items: Iterable[Any], stream: Any = None, *, ascii_only: bool | None = None) -> None:
+    """``to_json(list(items))`` and a newline, written item by item: the same bytes, never the whole text at once."""
+    out = stream if stream is not None else sys.stdout
+    if ascii_only is None:
+        ascii_only = not _speaks_unicode(out)
+    write = out.write
+    sep = "[\n  "
+    for item in items:
+        # An item's own lines sit one level deeper inside the array; JSON text never holds a raw newline.
+        write(sep + to_json(item, ascii_only=ascii_only).replace("\n", "\n  "))
+        sep = ",\n  "
+    write("[]\n" if sep == "[\n  " else "\n]\n")
 
 
 def _speaks_unicode(stream: Any) -> bool:
@@ -171,7 +184,7 @@ def print_rows(
     fmt: str,
     *,
     title: str | None = None,
-    json_rows: Sequence[dict[str, Any]] | None = None,
+    json_rows: Iterable[dict[str, Any]] | None = None,
     empty: str = "Không có kết quả.",
     caption: str | None = None,
     output: Path | None = None,
@@ -181,11 +194,11 @@ def print_rows(
 ) -> None:
     if fmt == "xlsx":
         _write_xlsx(
-            json_rows if json_rows is not None else rows, title or "", output, force, reference, sheet, columns
+            list(json_rows) if json_rows is not None else rows, title or "", output, force, reference, sheet, columns
         )
         return
     if fmt == "json":
-        sys.stdout.write(to_json(list(json_rows if json_rows is not None else rows)) + "\n")
+        write_json_array(json_rows if json_rows is not None else rows)
         return
     if fmt == "csv":
         # CSV carries the same fields as the JSON porcelain, one row per item.
