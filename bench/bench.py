@@ -196,7 +196,7 @@ def main() -> None:
         print()
         header = (
             f"{'tasks':>7s} {'files':>5s} {'command':<11s} {'cold s':>8s} {'warm s':>8s} {'RSS MB':>7s}"
-            f" {'cold µs/task':>12s} {'warm µs/task':>12s}"
+            f" {'cold µs/task':>12s} {'warm µs/task':>12s} {'RSS cold/warm':>14s}"
         )
         print(header)
         for size in CHOSEN:
@@ -217,11 +217,13 @@ def main() -> None:
                     rss = max(rss, r)
                 warm, wrss = best([*KEHOACH, *cmd, "--data", str(root)], env, 3 if SIZES[size] >= 500 else RUNS)
                 cold = min(colds)
+                crss = rss
                 rss = max(rss, wrss)
                 row[f"{name} cold"], row[f"{name} warm"], row[f"{name} rss"] = cold, warm, rss
                 print(
                     f"{ntasks:>7,d} {nfiles:>5d} {name:<11s} {cold:>8.2f} {warm:>8.2f} {rss:>7.0f}"
-                    f" {(cold - version) / ntasks * 1e6:>12.0f} {(warm - version) / ntasks * 1e6:>12.0f}",
+                    f" {(cold - version) / ntasks * 1e6:>12.0f} {(warm - version) / ntasks * 1e6:>12.0f}"
+                    f" {f'{crss:.0f}/{wrss:.0f}':>14s}",
                     flush=True,
                 )
             if size != "20k":
@@ -276,6 +278,19 @@ def main() -> None:
                     per = [(results[s][f"{name} {kind}"] - version) / results[s]["tasks"] for s in sizes]
                     spread = max(per) / min(per) if min(per) > 0 else float("inf")
                     print(ratio_line(f"{name} {kind}: µs/task max/min over {'/'.join(sizes)}", spread, 1.2))
+            # What each further task costs, between sizes: a fixed cost (imports, the registry) beyond
+            # `--version` weighs on µs/task at 1k but not on this slope, which grows only if work does
+            # more than scale with the tasks.
+            if len(sizes) == 3:
+                print("  (độ dốc: µs cho mỗi nhiệm vụ thêm, 1k→10k / 10k→100k)")
+                for name in COMMANDS:
+                    for kind in ("cold", "warm"):
+                        t = [results[s][f"{name} {kind}"] for s in sizes]
+                        n = [results[s]["tasks"] for s in sizes]
+                        low = (t[1] - t[0]) / (n[1] - n[0]) * 1e6
+                        high = (t[2] - t[1]) / (n[2] - n[1]) * 1e6
+                        spread = max(low, high) / min(low, high) if min(low, high) > 0 else float("inf")
+                        print(ratio_line(f"{name} {kind}: slope {low:.0f} / {high:.0f} µs/task", spread, 1.2))
         print(f"\n(bench: {time.perf_counter() - started:.0f} s)")
     finally:
         shutil.rmtree(work, ignore_errors=True)

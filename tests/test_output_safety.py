@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kehoach.output import Column, csv_safe, terminal_safe, to_csv
+from kehoach.output import Column, csv_safe, terminal_safe, to_csv, to_json, write_json_array
 
 HOSTILE_NAME = "Sở \x1b[2JZZQ\x1b]8;;http://evil.example\x07liên kết\x1b]8;;\x07 \u202eđảo\u202c \x9b31m"
 
@@ -87,3 +90,61 @@ def test_csv_from_the_cli_parses_and_neutralises(run, data_copy: Path):
 def test_csv_safe_leaves_plain_numbers_alone():
     assert csv_safe("-12,5%") == "-12,5%"
     assert csv_safe("=1+1") == "'=1+1"
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+@pytest.mark.parametrize(
+    "items",
+    [
+        [],
+        [{}],
+        [1, "a\nb", None],
+        [{"id": "I.1", "lead": ["Sở Tài chính"], "deadline": {"due": dt.date(2026, 3, 31), "kind": "date"}}],
+        [{"nested": [[], {}, [{"x": "dòng 1\ndòng 2\u2028"}]]}, {"empty": []}],
+    ],
+)
+def test_json_array_written_item_by_item_is_the_same_text(items, ascii_only):
+    buf = io.StringIO()
+    write_json_array(iter(items), buf, ascii_only=ascii_only)
+    assert buf.getvalue() == to_json(items, ascii_only=ascii_only) + "\n"
+
+
+# JSON output: orjson writes it, with the text ``json.dumps(indent=2)`` would write.
+_json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),  # beyond 64 bits: the json fallback
+    st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f == 0 or abs(f) >= 1e-4),
+    st.text(),  # control characters, quotes, backslashes, Vietnamese, lone surrogates (json fallback)
+    st.dates(),
+)
+_json_values = st.recursive(
+    _json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_json_values)
+def test_json_output_is_the_text_json_dumps_writes(value):
+    expected = json.dumps(value, ensure_ascii=False, indent=2, default=lambda d: d.isoformat())
+    assert to_json(value, ascii_only=False) == expected
+    assert to_json(value, ascii_only=True) == json.dumps(value, indent=2, default=lambda d: d.isoformat())
+
+
+def test_json_output_of_rows_with_dates_and_vietnamese():
+    import datetime as dt
+
+    rows = [{"plan": "qd74", "due": dt.date(2026, 3, 31), "lead": ["Sở Tài chính"], "note": "a\x1bb\u2028"}]
+    text = to_json(rows, ascii_only=False)
+    assert json.loads(text) == [{"plan": "qd74", "due": "2026-03-31", "lead": ["Sở Tài chính"], "note": "a\x1bb\u2028"}]
+    assert '"due": "2026-03-31"' in text and "Sở Tài chính" in text and "\\u001b" in text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_json_values, max_size=4))
+def test_json_array_item_by_item_matches_the_whole_text(items):
+    for ascii_only in (False, True):
+        buf = io.StringIO()
+        write_json_array(items, buf, ascii_only=ascii_only)
+        assert buf.getvalue() == to_json(items, ascii_only=ascii_only) + "\n"

@@ -154,7 +154,7 @@ class FileCache:
     def _read(self) -> None:
         try:
             with open(self.dir / _SNAPSHOT, "rb") as fh:
-                snap = marshal.load(fh)
+                snap = marshal.loads(fh.read())  # one read: marshal.load(fh) reads object by object, 3-4x slower
             if isinstance(snap, tuple) and len(snap) == 2 and snap[0] == self.key and isinstance(snap[1], dict):
                 self.entries = snap[1]
         except (OSError, EOFError, ValueError, TypeError):
@@ -218,7 +218,7 @@ class FileCache:
     def _positions(self, path: Path, stamp: Stamp) -> dict[Any, tuple[int, int]]:
         try:
             with open(self._pos_file(path), "rb") as fh:
-                got = marshal.load(fh)
+                got = marshal.loads(fh.read())
             if isinstance(got, tuple) and len(got) == 3 and got[0] == self.key and got[1] == stamp:
                 return got[2]
         except (OSError, EOFError, ValueError, TypeError):
@@ -270,7 +270,7 @@ class FileCache:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                marshal.dump(value, fh)
+                fh.write(marshal.dumps(value))
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -29,14 +29,23 @@ class UnreadablePlan(UnknownPlan):
 
 
 def plan_dates(plan: Plan) -> PlanDates:
-    annual = plan.reporting.annual
-    semi = tuple((d.day, d.month) for d in map(DayMonth.parse, plan.reporting.semiannual))
-    return PlanDates(
-        start=plan.start,
-        end=plan.end,
-        annual_report=(annual.day_month.day, annual.day_month.month) if annual else None,
-        semiannual_reports=semi or ((30, 6), (31, 12)),
-    )
+    """The dates a plan's deadlines are relative to (asked once per task: kept per distinct input)."""
+    rep = plan.reporting
+    annual = rep.annual
+    key = (plan.start, plan.end, None if annual is None else annual.due, tuple(rep.semiannual))
+    found = _PLAN_DATES.get(key)
+    if found is None:
+        semi = tuple((d.day, d.month) for d in map(DayMonth.parse, rep.semiannual))
+        found = _PLAN_DATES[key] = PlanDates(
+            start=plan.start,
+            end=plan.end,
+            annual_report=(annual.day_month.day, annual.day_month.month) if annual else None,
+            semiannual_reports=semi or ((30, 6), (31, 12)),
+        )
+    return found
+
+
+_PLAN_DATES: dict[tuple[object, ...], PlanDates] = {}
 
 
 @dataclass

@@ -281,6 +281,8 @@ def unknown_hint(text: str) -> str:
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date:
+    if day <= 28:
+        return dt.date(year, month, day)
     last = calendar.monthrange(year, month)[1]
     return dt.date(year, month, min(day, last))
 

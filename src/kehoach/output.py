@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,10 +64,40 @@ def _jsonable(value: Any) -> Any:
 
 
 def to_json(data: Any, *, ascii_only: bool | None = None) -> str:
-    """Indented JSON; ASCII escapes only where stdout cannot carry Vietnamese (``ascii_only=None``)."""
+    """Indented JSON; ASCII escapes only where stdout cannot carry Vietnamese (``ascii_only=None``).
+
+    The text is that of ``json.dumps(data, indent=2)`` (a float below 1e-4 is spelt 0.00001, not
+    1e-05; NaN is null, valid JSON). The standard library encodes indented JSON in pure Python (its C
+    encoder is used only without ``indent``); orjson writes the same text about ten times faster, which
+    was most of ``tasks --format json`` on a large data set. What orjson refuses (an integer beyond 64
+    bits, a lone surrogate, a key that is not a string) goes to ``json``.
+    """
     if ascii_only is None:
         ascii_only = not _speaks_unicode(sys.stdout)
+    if not ascii_only:
+        import orjson
+
+        try:
+            # Dates and dataclasses go through ``_jsonable`` as they do with ``json``.
+            options = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+            return orjson.dumps(data, default=_jsonable, option=options).decode("utf-8")
+        except TypeError:  # orjson.JSONEncodeError
+            pass
     return json.dumps(data, ensure_ascii=ascii_only, indent=2, default=_jsonable)
+
+
+def write_json_array(items: Iterable[Any], stream: Any = None, *, ascii_only: bool | None = None) -> None:
+    """``to_json(list(items))`` and a newline, written item by item: the same bytes, never the whole text at once."""
+    out = stream if stream is not None else sys.stdout
+    if ascii_only is None:
+        ascii_only = not _speaks_unicode(out)
+    write = out.write
+    sep = "[\n  "
+    for item in items:
+        # An item's own lines sit one level deeper inside the array; JSON text never holds a raw newline.
+        write(sep + to_json(item, ascii_only=ascii_only).replace("\n", "\n  "))
+        sep = ",\n  "
+    write("[]\n" if sep == "[\n  " else "\n]\n")
 
 
 def _speaks_unicode(stream: Any) -> bool:
@@ -150,7 +180,7 @@ def print_rows(
     fmt: str,
     *,
     title: str | None = None,
-    json_rows: Sequence[dict[str, Any]] | None = None,
+    json_rows: Iterable[dict[str, Any]] | None = None,
     empty: str = "Không có kết quả.",
     caption: str | None = None,
     output: Path | None = None,
@@ -160,11 +190,11 @@ def print_rows(
 ) -> None:
     if fmt == "xlsx":
         _write_xlsx(
-            json_rows if json_rows is not None else rows, title or "", output, force, reference, sheet, columns
+            list(json_rows) if json_rows is not None else rows, title or "", output, force, reference, sheet, columns
         )
         return
     if fmt == "json":
-        sys.stdout.write(to_json(list(json_rows if json_rows is not None else rows)) + "\n")
+        write_json_array(json_rows if json_rows is not None else rows)
         return
     if fmt == "csv":
         # CSV carries the same fields as the JSON porcelain, one row per item.

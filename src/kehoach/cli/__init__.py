@@ -40,6 +40,7 @@ inside the command function, never at module level: ``import kehoach.cli`` stays
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -149,4 +150,7 @@ _register()
 
 
 def main() -> None:
+    # kehoach uses no pydantic plugin: skip pydantic's scan of every installed package's entry points
+    # (~10 ms of each run). A user who names plugins in PYDANTIC_DISABLE_PLUGINS keeps that choice.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()

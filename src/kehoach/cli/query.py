@@ -181,6 +181,9 @@ def tasks_cmd(
         columns.append(Column("status_label", "Tình trạng", width=22))
     if ag:
         columns.append(Column("role", "Vai trò", render=lambda v: ROLE_VN.get(v or "", "")))
+    if fmt == "json":  # each row is built as it is written: 100,000 tasks are never all held as dicts and text
+        print_rows([], columns, fmt, json_rows=(t.as_dict() for t in found))
+        return
     rows = [t.as_dict() for t in found]
     print_rows(
         rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=rows, output=output, force=force,
