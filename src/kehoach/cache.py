@@ -297,13 +297,21 @@ def _plan_deadlines(plan: Any) -> dict[str, Any] | None:
         for task in plan.tasks:
             if not task.deadline or task.id in out:
                 continue
-            try:
-                out[task.id] = encode(parse_deadline(task.deadline, dates))
-            except DeadlineError as exc:
-                out[task.id] = encode(exc)
+            key = (task.deadline, dates)  # "Hằng năm", "Quý I/2026"… recur across tasks and plans
+            found = _PARSED.get(key)
+            if found is None:
+                try:
+                    found = encode(parse_deadline(task.deadline, dates))
+                except DeadlineError as exc:
+                    found = encode(exc)
+                _PARSED[key] = found
+            out[task.id] = found
     except (TypeError, ValueError):
         return None
     return out
+
+
+_PARSED: dict[tuple[str, Any], Any] = {}  # (deadline text, plan dates) -> encoded deadline or error
 
 
 def seed_deadlines(fc: FileCache, data: DataSet) -> None:

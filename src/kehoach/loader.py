@@ -8,6 +8,7 @@ and the size that aliases would expand to are checked, so nothing is built past 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
@@ -193,6 +194,11 @@ def _resolver() -> tuple[dict[str, list[tuple[str, Any]]], Any]:
 _RESOLVER: tuple[dict[str, list[tuple[str, Any]]], Any] | None = None
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
+# The plain scalars plan files hold by the thousand, read without ruamel's constructor (~20 µs each):
+# a decimal integer, a YYYY-MM-DD date, true/false. Anything else of these tags goes to the constructor.
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})")
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
 def _compose(path: Path, text: str) -> tuple[Any, Positions]:
@@ -250,6 +256,16 @@ def _compose(path: Path, text: str) -> tuple[Any, Positions]:
         return _fail(path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", mark.line + 1, mark.column + 1)
 
     def construct(tag: str, event: Any) -> Any:
+        value = event.value
+        if tag == "tag:yaml.org,2002:int" and _PLAIN_INT.fullmatch(value):
+            return int(value)
+        if tag == "tag:yaml.org,2002:timestamp" and _PLAIN_DATE.fullmatch(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass  # "2026-13-45": the constructor's message
+        if tag == "tag:yaml.org,2002:bool" and value in _BOOLS:
+            return _BOOLS[value]
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         try:
             return constructor.construct_object(node, deep=True)

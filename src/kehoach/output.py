@@ -43,10 +43,6 @@ def csv_safe(text: str) -> str:
 IDENTIFIERS = frozenset({"plan", "id"})
 
 
-def _widest(rows: Sequence[dict[str, Any]], c: Column) -> int:
-    return max((len(_cell(c.get(r) if c.get else r.get(c.key), c)) for r in rows), default=0) or len(c.label)
-
-
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -209,39 +205,62 @@ def print_rows(
         else:
             sys.stdout.write(to_csv(rows, columns))
         return
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    from kehoach import table
 
-    # Piped output has no terminal width: use $COLUMNS when set, else a width that fits a report.
-    wide = sys.stdout.isatty() or os.environ.get("COLUMNS")
-    console = Console(width=None if wide else 150)
+    width = _terminal_width()
+    styled = _styled()
     if not rows:
-        if title:
-            console.print(Text(terminal_safe(title), style="bold"))
-        console.print(Text(terminal_safe(empty)))
+        safe_title = terminal_safe(title) if title else None
+        sys.stdout.write(table.render_message(safe_title, terminal_safe(empty), width=width, styled=styled))
         return
-    # Cells are Text, never markup: "[bổ sung]" or "[/]" in a document stays as written.
-    table = Table(
-        title=Text(terminal_safe(title)) if title else None,
-        title_justify="left",
-        show_lines=False,
-        caption=Text(terminal_safe(caption)) if caption else None,
-        caption_justify="left",
-    )
-    for c in columns:
-        # Plan ids and task ids are copied into other commands: never broken across lines.
-        ident = c.key in IDENTIFIERS
-        table.add_column(
-            c.label, max_width=c.width, overflow="fold", no_wrap=ident, min_width=_widest(rows, c) if ident else None
+    row_styles: list[str | None] | None = None
+    stylers = [c.style for c in columns if c.style is not None]
+    if stylers and styled:
+        row_styles = []
+        for row in rows:
+            style = None
+            for styler in stylers:
+                style = styler(row) or style
+            row_styles.append(style)
+    cells = [[_cell(c.get(row) if c.get else row.get(c.key), c) for c in columns] for row in rows]
+    sys.stdout.write(
+        table.render(
+            [c.label for c in columns],
+            cells,
+            width=width,
+            max_widths=[c.width for c in columns],
+            # Plan ids and task ids are copied into other commands: never broken across lines.
+            no_wrap=[c.key in IDENTIFIERS for c in columns],
+            row_styles=row_styles,
+            title=terminal_safe(title) if title else None,
+            caption=terminal_safe(caption) if caption else None,
+            styled=styled,
+            colour=not os.environ.get("NO_COLOR"),
+            ascii_only=not _speaks_unicode(sys.stdout),
         )
-    for row in rows:
-        style = None
-        for c in columns:
-            if c.style:
-                style = c.style(row) or style
-        table.add_row(*(Text(_cell(c.get(row) if c.get else row.get(c.key), c)) for c in columns), style=style)
-    console.print(table)
+    )
+
+
+def _terminal_width() -> int:
+    """$COLUMNS when set, else the terminal's width, else (piped output) a width that fits a report."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        try:
+            size = os.get_terminal_size(sys.stdout.fileno()).columns
+        except (OSError, ValueError):
+            size = 0
+        if size > 0:
+            return size
+    return 150
+
+
+def _styled() -> bool:
+    """ANSI styles only on a terminal that shows them (or when FORCE_COLOR asks); never in a pipe."""
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def command_line() -> str:

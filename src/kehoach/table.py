@@ -1,0 +1,320 @@
+"""A boxed text table for the terminal, measured in terminal cells.
+
+Draws what ``print_rows`` shows: a heavy header box (┏━┳┓ ┃ ┡━╇┩), light body borders (│ └─┴┘), one
+space of padding each side of a cell, the title above and the caption below, both left-justified.
+Columns shrink to fit the width: the widest wrap-able columns give way first, cell text wraps at
+spaces and a word longer than its column is folded; a column marked ``no_wrap`` (plan and task ids)
+keeps the width of its widest cell. Widths count terminal cells, so East Asian wide characters take
+two and combining marks none, and the borders line up.
+
+The caller passes text that is already safe to show (no control characters); this module adds only
+the box and, when asked, ANSI SGR styles.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import NamedTuple
+
+# Text made only of these characters is one cell per character (ASCII, Latin-1, Latin Extended A/B and
+# Additional - every precomposed Vietnamese letter -, Greek, Cyrillic, common punctuation, box drawing).
+_NOT_SIMPLE = re.compile(
+    "[^\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\u2500-\u257f]"
+)
+_WORD = re.compile(r"\s*\S+\s*")
+_char_widths: dict[str, int] = {}
+
+
+def _char_width(ch: str) -> int:
+    w = _char_widths.get(ch)
+    if w is None:
+        if ch == "\xad":  # soft hyphen: shown as a hyphen by terminals
+            w = 1
+        elif (
+            unicodedata.combining(ch)
+            or unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc")
+            or "\u1160" <= ch <= "\u11ff"  # Hangul medial vowels and final consonants join the syllable
+        ):
+            w = 0
+        elif unicodedata.east_asian_width(ch) in ("W", "F"):
+            w = 2
+        else:
+            w = 1
+        _char_widths[ch] = w
+    return w
+
+
+def cell_width(text: str) -> int:
+    """Columns the text takes on a terminal: wide characters 2, combining marks and format characters 0."""
+    if text.isascii() or not _NOT_SIMPLE.search(text):
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+def _chop(word: str, width: int) -> list[str]:
+    """A word in pieces of at most ``width`` cells; a combining mark stays with its letter."""
+    if not _NOT_SIMPLE.search(word):
+        return [word[i : i + width] for i in range(0, len(word), width)]
+    pieces: list[str] = []
+    start = used = 0
+    for i, ch in enumerate(word):
+        w = _char_width(ch)
+        if w and used + w > width and i > start:
+            pieces.append(word[start:i])
+            start, used = i, 0
+        used += w
+    pieces.append(word[start:])
+    return pieces
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` cells: broken at spaces, words longer than a line folded.
+
+    Each line of the text (split at line breaks) is wrapped on its own; trailing spaces are dropped.
+    """
+    width = max(width, 1)
+    out: list[str] = []
+    for para in text.splitlines() or [""]:
+        measure = len if para.isascii() or not _NOT_SIMPLE.search(para) else cell_width
+        if measure(para) <= width:
+            out.append(para.rstrip())
+            continue
+        line = ""
+        used = 0
+        for token in _WORD.findall(para):
+            word = token.rstrip()
+            need = measure(word)
+            if used + need <= width:
+                line += token
+                used += measure(token)
+                continue
+            if line.strip():  # the word starts the next line
+                out.append(line.rstrip())
+                token = token.lstrip()
+                word = word.lstrip()
+                need = measure(word)
+            if need > width:  # longer than a line: folded, its last piece goes on
+                pieces = _chop(word, width)
+                out.extend(pieces[:-1])
+                token = pieces[-1] + token[len(word) :]
+            line = token
+            used = measure(token)
+        out.append(line.rstrip())
+    return out
+
+
+def _fit(line: str, width: int) -> str:
+    """The line padded with spaces to exactly ``width`` cells (cut if it is wider)."""
+    w = cell_width(line)
+    if w > width:
+        kept, w = [], 0
+        for ch in line:
+            cw = _char_width(ch)
+            if w + cw > width:
+                break
+            kept.append(ch)
+            w += cw
+        line = "".join(kept)
+    return line + " " * (width - w)
+
+
+# --- widths -------------------------------------------------------------------------------------------
+
+
+def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
+    ratios = [r if m else 0 for r, m in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    result = []
+    for ratio, maximum, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            cut = min(maximum, round(ratio * remaining / total_ratio))
+            result.append(value - cut)
+            remaining -= cut
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
+
+
+def _collapse(widths: list[int], wrapable: list[bool], limit: int) -> list[int]:
+    """Narrow the widest wrap-able columns, step by step down to the next widest, until the total fits."""
+    excess = sum(widths) - limit
+    while excess > 0 and any(wrapable):
+        widest = max(w for w, ok in zip(widths, wrapable, strict=True) if ok)
+        second = max((w for w, ok in zip(widths, wrapable, strict=True) if ok and w != widest), default=0)
+        step = widest - second
+        ratios = [1 if ok and w == widest else 0 for w, ok in zip(widths, wrapable, strict=True)]
+        if not step or not any(ratios):
+            break
+        widths = _ratio_reduce(excess, ratios, [min(excess, step)] * len(widths), widths)
+        excess = sum(widths) - limit
+    return widths
+
+
+def column_widths(
+    cells: Sequence[Sequence[str]], limit: int, max_widths: Sequence[int | None], no_wrap: Sequence[bool]
+) -> list[int]:
+    """Content width of each column (padding excluded) so that the columns fit in ``limit`` cells.
+
+    ``cells`` holds each column's texts, header first. A column never gets wider than its longest line
+    or its ``max_widths`` entry; a ``no_wrap`` column never narrower than its widest cell.
+    """
+    pad = 2
+    widest: list[int] = []  # longest line, padded
+    floor: list[int] = []  # the width a no_wrap column keeps, padded
+    for col, cap, fixed in zip(cells, max_widths, no_wrap, strict=True):
+        longest = max((cell_width(x) for text in col for x in (text.splitlines() or [""])), default=0)
+        top = min(longest + pad, max(limit, 1))
+        if fixed:
+            top = max(top, longest + pad)
+        if cap is not None:
+            top = min(top, cap + pad)
+        widest.append(top)
+        floor.append(longest + pad if fixed else 0)
+    widths = [w or 1 for w in widest]
+    if sum(widths) > limit:
+        widths = _collapse(widths, [not f for f in no_wrap], limit)
+        if sum(widths) > limit:  # last resort: every column gives up the same
+            widths = _ratio_reduce(sum(widths) - limit, [1] * len(widths), widths, widths)
+        widths = [max(w, f) for w, f in zip(widths, floor, strict=True)]
+    return [max(w - pad, 1) for w in widths]
+
+
+# --- styles -------------------------------------------------------------------------------------------
+
+_COLOURS = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
+_ATTRIBUTES = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "blink": "5", "reverse": "7", "strike": "9"}
+_sgr_cache: dict[tuple[str, bool], str] = {}
+
+
+def sgr(style: str | None, colour: bool = True) -> str:
+    """The ANSI SGR sequence for a style such as "bold red" or "dim italic" or "white on red".
+
+    Colours are left out when ``colour`` is false (NO_COLOR); unknown words are ignored.
+    """
+    if not style:
+        return ""
+    key = (style, colour)
+    if key not in _sgr_cache:
+        codes: list[str] = []
+        background = False
+        for word in style.lower().split():
+            if word == "on":
+                background = True
+                continue
+            if word in _ATTRIBUTES:
+                codes.append(_ATTRIBUTES[word])
+            elif colour:
+                bright = word.startswith("bright_")
+                name = word.removeprefix("bright_")
+                if name in _COLOURS:
+                    base = (100 if bright else 40) if background else (90 if bright else 30)
+                    codes.append(str(base + _COLOURS.index(name)))
+            background = False
+        _sgr_cache[key] = f"\x1b[{';'.join(codes)}m" if codes else ""
+    return _sgr_cache[key]
+
+
+_RESET = "\x1b[0m"
+
+class _Box(NamedTuple):
+    top: str  # left, fill, junction, right of each rule
+    head: str
+    bottom: str
+    head_bar: str  # the vertical bar of the header row
+    bar: str  # the vertical bar of the body rows
+
+
+_UNICODE_BOX = _Box("┏━┳┓", "┡━╇┩", "└─┴┘", "┃", "│")
+_ASCII_BOX = _Box("+--+", "|-+|", "+--+", "|", "|")
+
+
+def _paint(lines: list[str], code: str) -> list[str]:
+    return [f"{code}{line}{_RESET}" for line in lines] if code else lines
+
+
+def render(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    width: int,
+    max_widths: Sequence[int | None] | None = None,
+    no_wrap: Sequence[bool] | None = None,
+    row_styles: Sequence[str | None] | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+    styled: bool = False,
+    colour: bool = True,
+    ascii_only: bool = False,
+) -> str:
+    """The table as text, each line ending in a newline.
+
+    ``width`` is the widest a line may be; the table is narrower when its content is. ``styled`` adds
+    ANSI SGR codes: the title in italics, the header in bold, the caption dim, each row in its
+    ``row_styles`` entry (colours only when ``colour``).
+    """
+    n = len(header)
+    max_widths = list(max_widths) if max_widths is not None else [None] * n
+    no_wrap = list(no_wrap) if no_wrap is not None else [False] * n
+    columns = [[header[j], *(row[j] for row in rows)] for j in range(n)]
+    widths = column_widths(columns, width - n - 1, max_widths, no_wrap)
+    table_width = sum(widths) + 3 * n + 1
+    box = _ASCII_BOX if ascii_only else _UNICODE_BOX
+    out: list[str] = []
+
+    def rule(kind: str) -> str:
+        return kind[0] + kind[2].join(kind[1] * (w + 2) for w in widths) + kind[3]
+
+    def annotation(text: str, style: str) -> None:
+        lines = [line for para in text.splitlines() for line in wrap(para, max(table_width, width))]
+        out.extend(_paint(lines, sgr(style, colour) if styled else ""))
+
+    def draw_row(cells: Sequence[str], bar: str, bottom: bool, code: str) -> None:
+        wrapped: list[list[str]] = []
+        single = True
+        for text, w in zip(cells, widths, strict=True):
+            used = cell_width(text)
+            if used <= w and "\n" not in text:
+                wrapped.append([text + " " * (w - used)])
+            else:
+                wrapped.append([_fit(line, w) for line in wrap(text, w)])
+                single = single and len(wrapped[-1]) == 1
+        if code:
+            wrapped = [[f"{code}{line}{_RESET}" for line in lines] for lines in wrapped]
+        sep = f" {bar} "
+        if single:
+            out.append(f"{bar} {sep.join(lines[0] for lines in wrapped)} {bar}")
+            return
+        height = max(len(lines) for lines in wrapped)
+        blank = [(f"{code}{' ' * w}{_RESET}" if code else " " * w) for w in widths]
+        for i in range(height):
+            parts = []
+            for j, lines in enumerate(wrapped):
+                k = i - (height - len(lines)) if bottom else i
+                parts.append(lines[k] if 0 <= k < len(lines) else blank[j])
+            out.append(f"{bar} {sep.join(parts)} {bar}")
+
+    if title:
+        annotation(title, "italic")
+    out.append(rule(box.top))
+    draw_row(header, box.head_bar, True, sgr("bold") if styled else "")
+    out.append(rule(box.head))
+    styles = row_styles or [None] * len(rows)
+    for row, style in zip(rows, styles, strict=True):
+        draw_row(row, box.bar, False, sgr(style, colour) if styled else "")
+    out.append(rule(box.bottom))
+    if caption:
+        annotation(caption, "dim italic")
+    return "\n".join(out) + "\n"
+
+
+def render_message(title: str | None, message: str, *, width: int, styled: bool = False) -> str:
+    """What an empty table shows: its title (bold) and the message, wrapped to ``width``."""
+    lines = _paint(wrap(title, width), sgr("bold") if styled else "") if title else []
+    lines += wrap(message, width)
+    return "\n".join(lines) + "\n"
