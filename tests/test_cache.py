@@ -135,3 +135,25 @@ def test_no_cache_option_writes_nothing(cache_home: Path, data_copy: Path, run):
     result = run("--no-cache", "plans", "--data", str(data_copy))
     assert result.exit_code == 0 and "aec-2026" in result.stdout
     assert not cache_home.exists()
+
+
+@pytest.mark.parametrize("use_cache", [False, True, True])  # parsed, then cold and warm
+def test_models_given_the_same_fields_share_one_set_of_them(cache_home: Path, data_copy: Path, use_cache: bool):
+    data = load_data(data_copy, cache=use_cache)
+    tasks = [t for lp in data.plans for t in lp.plan.tasks]
+    by_fields: dict[frozenset[str], set[int]] = {}
+    for t in tasks:
+        by_fields.setdefault(frozenset(t.model_fields_set), set()).add(id(t.model_fields_set))
+        assert {"id", "content"} <= t.model_fields_set <= set(type(t).model_fields)
+    assert len(tasks) > 100 and all(len(ids) == 1 for ids in by_fields.values())
+
+
+def test_check_locates_every_plan_after_forgetting_positions(cache_home: Path, data_copy: Path):
+    from kehoach.check import check
+
+    located = [sorted((p.file, p.line, p.column, p.message) for p in check(load_data(data_copy)).problems)]
+    data = load_data(data_copy)  # warm: positions read from beside the cache, then let go plan by plan
+    located.append(sorted((p.file, p.line, p.column, p.message) for p in check(data).problems))
+    located.append(sorted((p.file, p.line, p.column, p.message) for p in check(data).problems))
+    assert located[0] == located[1] == located[2]
+    assert all(p[1] is not None for p in located[0]) and len(located[0]) > 10

@@ -20,6 +20,7 @@ command: the cache is skipped and the files are parsed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import marshal
 import os
@@ -30,7 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kehoach.loader import LoadError, Positions, Problem, parse_model, read_yaml
+from kehoach.loader import LoadError, Positions, Problem, parse_model, read_yaml, share_fields_sets
 
 if TYPE_CHECKING:
     from kehoach.dataset import DataSet
@@ -131,6 +132,9 @@ class _LazyPositions(Positions):
             self._where = self._load()
         return self._where
 
+    def forget(self) -> None:
+        self._where = None
+
 
 class FileCache:
     """The snapshot of one data directory, read once, written back once if anything was rebuilt."""
@@ -185,14 +189,16 @@ class FileCache:
             if not _racy(stamp):
                 self.fresh[name] = ((stamp, None, *entry[2:]), None)  # no need to hash it again
         try:
-            obj = model.model_validate_json(entry[4]) if entry[4] is not None else None
+            obj = share_fields_sets(model.model_validate_json(entry[4])) if entry[4] is not None else None
         except ValueError:
             return None
         problems = [Problem(*row) for row in entry[3]]
         if len(entry) > 5 and entry[5] is not None:
             self.deadlines[name] = entry[5]
         self.kept.add(name)
-        return obj, problems, _LazyPositions(lambda: self._positions(path, stamp))
+        # Not a method of self: what the data set keeps must not keep the whole snapshot alive.
+        load = functools.partial(_read_positions, self._pos_file(path), self.key, path, stamp)
+        return obj, problems, _LazyPositions(load)
 
     def _rebuild(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions]:
         try:
@@ -214,21 +220,6 @@ class FileCache:
 
     def _pos_file(self, path: Path) -> Path:
         return self.dir / (hashlib.sha256(str(path).encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".pos")
-
-    def _positions(self, path: Path, stamp: Stamp) -> dict[Any, tuple[int, int]]:
-        try:
-            with open(self._pos_file(path), "rb") as fh:
-                got = marshal.loads(fh.read())
-            if isinstance(got, tuple) and len(got) == 3 and got[0] == self.key and got[1] == stamp:
-                return got[2]
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-        try:  # no usable positions beside the cache: the file itself still tells
-            if _stamp(path) == stamp:
-                return read_yaml(path).positions.where
-        except LoadError:
-            pass
-        return {}
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -278,6 +269,23 @@ class FileCache:
             raise
 
 
+def _read_positions(pos_file: Path, key: tuple[Any, ...], path: Path, stamp: Stamp) -> dict[Any, tuple[int, int]]:
+    """The positions of ``path`` as stored beside the cache, else parsed again from the file itself."""
+    try:
+        with open(pos_file, "rb") as fh:
+            got = marshal.loads(fh.read())
+        if isinstance(got, tuple) and len(got) == 3 and got[0] == key and got[1] == stamp:
+            return got[2]
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    try:  # no usable positions beside the cache: the file itself still tells
+        if _stamp(path) == stamp:
+            return read_yaml(path).positions.where
+    except LoadError:
+        pass
+    return {}
+
+
 def _plan_deadlines(plan: Any) -> dict[str, Any] | None:
     """Every task's parsed deadline (or the error met), encoded; None when one cannot be encoded."""
     from kehoach.dataset import plan_dates
@@ -319,6 +327,7 @@ def seed_deadlines(fc: FileCache, data: DataSet) -> None:
             continue  # parsed again on demand
         for key, value in decoded.items():
             data._deadlines.setdefault(key, value)
+    fc.deadlines = {}  # decoded: the encoded form is not needed again
 
 
 # Deadlines are dataclasses of kehoach.deadlines holding dates, tuples and plain values; they are

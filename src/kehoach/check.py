@@ -79,6 +79,7 @@ def check(data: DataSet, extra: Iterable[Problem] = ()) -> Report:
     problems += _check_registry(data)
     for lp in data.plans:
         problems += _check_plan(data, lp)
+        lp.positions.forget()  # read again from the cache if asked: 100,000 tasks' positions are never all held
     problems += list(extra)
     tasks = sum(len(lp.plan.tasks) for lp in data.plans)
     targets = sum(len(lp.plan.targets) for lp in data.plans)

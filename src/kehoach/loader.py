@@ -85,6 +85,10 @@ class Positions:
         return (1, 1)  # a top-level key that is missing: the document itself, which starts at line 1
 
 
+    def forget(self) -> None:
+        """Drop what can be read again (see ``kehoach.cache``); positions parsed here are the only copy."""
+
+
 @dataclass
 class Document:
     path: Path
@@ -534,9 +538,55 @@ def validation_problems(doc: Document, exc: ValidationError, model: type[BaseMod
 
 def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:
     try:
-        return model.model_validate(doc.data), []
+        return share_fields_sets(model.model_validate(doc.data)), []
     except ValidationError as exc:
         return None, validation_problems(doc, exc, model)
+
+
+# Every pydantic object carries the set of the fields it was given, a set of its own: for a task, more
+# memory than its text. Objects given the same fields share one set (nothing changes a frozen model's).
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+_NESTED: dict[type, tuple[str, ...]] = {}
+_FULL: dict[type, set[str]] = {}
+
+
+def share_fields_sets(obj: M) -> M:
+    """``obj`` and the models inside it, each holding a shared set of the fields it was given."""
+    _share(obj)
+    return obj
+
+
+def _share(obj: BaseModel) -> None:
+    cls = obj.__class__
+    nested = _NESTED.get(cls)
+    if nested is None:
+        nested = _NESTED[cls] = tuple(n for n, f in cls.model_fields.items() if _holds_models(f.annotation))
+        _FULL[cls] = set(cls.model_fields)
+    given = obj.__pydantic_fields_set__
+    shared = _FULL[cls]
+    if len(given) != len(shared):  # else it is every field (as read back from the cache's JSON)
+        key = frozenset(given)
+        shared = _FIELDS_SETS.get(key)  # type: ignore[assignment]
+        if shared is None:
+            shared = _FIELDS_SETS[key] = set(given)
+    object.__setattr__(obj, "__pydantic_fields_set__", shared)
+    values = obj.__dict__
+    for name in nested:
+        value = values[name]
+        if isinstance(value, BaseModel):
+            _share(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    _share(item)
+
+
+def _holds_models(annotation: Any) -> bool:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(a) for a in typing.get_args(annotation))
 
 
 @dataclass
