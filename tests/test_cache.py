@@ -157,3 +157,40 @@ def test_check_locates_every_plan_after_forgetting_positions(cache_home: Path, d
     located.append(sorted((p.file, p.line, p.column, p.message) for p in check(data).problems))
     assert located[0] == located[1] == located[2]
     assert all(p[1] is not None for p in located[0]) and len(located[0]) > 10
+
+
+def test_snapshot_rewritten_around_one_changed_file_reads_back_whole(cache_home: Path, data_copy: Path):
+    aec = data_copy / "plans" / "aec-2026.yaml"
+    load_data(data_copy)
+    aec.write_text(aec.read_text(encoding="utf-8").replace("Sở Tài chính", "Sở Tư pháp", 1), encoding="utf-8")
+    expected = _summary(load_data(data_copy, cache=False))
+    deadlines = load_data(data_copy, cache=False)
+    assert _summary(load_data(data_copy)) == expected  # one record rebuilt, the others copied from the old file
+    warm = load_data(data_copy)  # every record from the rewritten file
+    assert _summary(warm) == expected
+    seeded = 0
+    for lp in warm.plans:
+        for t in lp.plan.tasks:
+            if (lp.plan.id, t.id) in warm._deadlines:  # taken from the cache, not parsed again
+                seeded += 1
+                assert repr(warm.deadline_or_error(lp.plan, t)) == repr(deadlines.deadline_or_error(lp.plan, t))
+    assert seeded > 100
+
+
+def test_cold_load_keeps_no_positions_in_memory(cache_home: Path, data_copy: Path):
+    data = load_data(data_copy)  # parsed: positions are written beside the cache, read back when asked
+    lp = data.plan("aec-2026")
+    assert type(lp.positions).__name__ == "_LazyPositions" and lp.positions._where is None  # type: ignore[attr-defined]
+    assert lp.where(("sections", 0, "tasks", 0)) == load_data(data_copy, cache=False).plan("aec-2026").where(
+        ("sections", 0, "tasks", 0)
+    )
+
+
+def test_truncated_snapshot_is_ignored(cache_home: Path, data_copy: Path):
+    expected = _summary(load_data(data_copy, cache=False))
+    load_data(data_copy)
+    snap = cache_dir_for(data_copy) / "snapshot.marshal"
+    raw = snap.read_bytes()
+    for cut in (raw[: len(raw) // 2], raw[:-1], raw[:100] + b"\x00" * 50 + raw[150:]):
+        snap.write_bytes(cut)
+        assert _summary(load_data(data_copy)) == expected

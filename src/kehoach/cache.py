@@ -24,6 +24,7 @@ import functools
 import hashlib
 import marshal
 import os
+import struct
 import sys
 import tempfile
 from collections.abc import Callable
@@ -36,11 +37,13 @@ from kehoach.loader import LoadError, Positions, Problem, parse_model, read_yaml
 if TYPE_CHECKING:
     from kehoach.dataset import DataSet
 
-FORMAT = 2
+FORMAT = 3
 # A file modified this close to the moment it was cached may change again within the same
 # timestamp tick: its content hash is recorded too.
 RACY_NS = 2_000_000_000
 _SNAPSHOT = "snapshot.marshal"
+_TRAILER = struct.Struct("<QQ8s")  # where the index starts, its length, the format's mark
+_MAGIC = b"kehoach3"
 # The cached content depends on these modules: a change in any of them starts the cache anew.
 _SOURCES = (
     "loader.py", "model.py", "progress.py", "cache.py", "deadlines.py", "dataset.py", "text.py", "files.py",
@@ -137,32 +140,60 @@ class _LazyPositions(Positions):
 
 
 class FileCache:
-    """The snapshot of one data directory, read once, written back once if anything was rebuilt."""
+    """The snapshot of one data directory, read file by file, written back once if anything was rebuilt.
+
+    The snapshot is one file: a record per input (its model as JSON and its parsed deadlines), then an
+    index (stamps, problems, where each record lies), then a fixed-size trailer locating the index.
+    Only the index is read up front; a record is read when its input is asked for, and a rebuilt
+    record goes straight to the new snapshot's file, so no run holds every record at once.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.dir = cache_dir_for(root)
         self.key = _tool_key()
-        self.entries: dict[str, tuple[Any, ...]] = {}
+        self.entries: dict[str, tuple[Any, ...]] = {}  # the index read: name -> entry
         self.used: dict[str, Stamp | None] = {}  # every input looked at, with its stamp before reading
-        # Entries to write back, with the positions to store beside them (None: those stored still hold).
-        self.fresh: dict[str, tuple[tuple[Any, ...], dict[Any, Any] | None]] = {}
+        self.kept: dict[str, tuple[Any, ...]] = {}  # entries taken from the snapshot, to write back as they are
+        self.fresh: dict[str, tuple[Any, ...]] = {}  # rebuilt entries, their records in the new file
+        self.restamped = False  # a kept entry no longer needs its content hash: worth writing back
+        self._snap: Any = None  # the snapshot file read, open while its records are needed
+        self._new: tuple[Any, Path] | None = None  # the new snapshot being written (file, temporary path)
+        self._unwritable = False
         self._read()
         self.known = set(self.entries)  # inputs the snapshot on disk has
-        self.kept: set[str] = set()  # inputs taken from it
-        # Parsed deadlines of each plan file, encoded (see ``encode``): task id -> deadline or error.
-        self.deadlines: dict[str, dict[str, Any]] = {}
+        # Parsed deadlines of each plan file: (plan id, task id) -> deadline or error.
+        self.deadlines: dict[str, dict[tuple[str, str], Any]] = {}
         self.hits = 0
         self.misses = 0
 
     def _read(self) -> None:
         try:
-            with open(self.dir / _SNAPSHOT, "rb") as fh:
-                snap = marshal.loads(fh.read())  # one read: marshal.load(fh) reads object by object, 3-4x slower
-            if isinstance(snap, tuple) and len(snap) == 2 and snap[0] == self.key and isinstance(snap[1], dict):
-                self.entries = snap[1]
-        except (OSError, EOFError, ValueError, TypeError):
+            fh = open(self.dir / _SNAPSHOT, "rb")  # noqa: SIM115 - kept open for the records, closed by commit
+        except OSError:
+            return
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size < _TRAILER.size:
+                raise ValueError("short")
+            start, length, magic = _TRAILER.unpack(os.pread(fh.fileno(), _TRAILER.size, size - _TRAILER.size))
+            if magic != _MAGIC or start + length + _TRAILER.size != size:
+                raise ValueError("not a snapshot")
+            snap = marshal.loads(os.pread(fh.fileno(), length, start))
+            if not (isinstance(snap, tuple) and len(snap) == 2 and snap[0] == self.key and isinstance(snap[1], dict)):
+                raise ValueError("another version")
+            self.entries, self._snap = snap[1], fh
+        except (OSError, EOFError, ValueError, TypeError, struct.error):
+            fh.close()
             self.entries = {}
+
+    def _record(self, span: Any) -> tuple[Any, Any]:
+        start, length = span
+        data = os.pread(self._snap.fileno(), length, start)
+        if len(data) != length:
+            raise ValueError("truncated")
+        blob, deadlines = marshal.loads(data)
+        return blob, deadlines
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -180,25 +211,25 @@ class FileCache:
 
     def _hit(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions] | None:
         name = str(path)
-        entry = self.entries.pop(name, None)  # the text is freed once its model is built
+        entry = self.entries.pop(name, None)
         if entry is None or stamp is None or entry[0] != stamp or entry[2] != model.__name__:
             return None
         if entry[1] is not None:  # cached while "racy": the content must be the same
             if entry[1] != _digest(path):
                 return None
             if not _racy(stamp):
-                self.fresh[name] = ((stamp, None, *entry[2:]), None)  # no need to hash it again
+                entry = (stamp, None, *entry[2:])  # no need to hash it again
+                self.restamped = True
         try:
-            obj = share_fields_sets(model.model_validate_json(entry[4])) if entry[4] is not None else None
-        except ValueError:
+            blob, deadlines = self._record(entry[4])
+            obj = share_fields_sets(model.model_validate_json(blob)) if blob is not None else None
+        except (OSError, EOFError, ValueError, TypeError):
             return None
         problems = [Problem(*row) for row in entry[3]]
-        if len(entry) > 5 and entry[5] is not None:
-            self.deadlines[name] = entry[5]
-        self.kept.add(name)
-        # Not a method of self: what the data set keeps must not keep the whole snapshot alive.
-        load = functools.partial(_read_positions, self._pos_file(path), self.key, path, stamp)
-        return obj, problems, _LazyPositions(load)
+        if deadlines is not None and obj is not None:
+            self._deadlines(name, obj, deadlines)
+        self.kept[name] = entry
+        return obj, problems, self._lazy_positions(path, stamp)
 
     def _rebuild(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions]:
         try:
@@ -208,50 +239,120 @@ class FileCache:
         else:
             obj, problems = parse_model(doc, model)
             positions = doc.positions
-        if stamp is not None:
-            racy = _digest(path) if _racy(stamp) else None
-            blob = obj.model_dump_json().encode() if obj is not None else None
-            rows = [_problem_row(p) for p in problems]
-            deadlines = _plan_deadlines(obj) if obj is not None and model.__name__ == "Plan" else None
-            if deadlines is not None:
-                self.deadlines[str(path)] = deadlines
-            self.fresh[str(path)] = ((stamp, racy, model.__name__, rows, blob, deadlines), positions.where)
+            del doc  # the plain data: only the model is kept
+        if stamp is None:
+            return obj, problems, positions
+        racy = _digest(path) if _racy(stamp) else None
+        blob = obj.model_dump_json().encode() if obj is not None else None
+        deadlines = _plan_deadlines(obj) if obj is not None and model.__name__ == "Plan" else None
+        if deadlines is not None:
+            self._deadlines(str(path), obj, deadlines)
+        span = self._append(marshal.dumps((blob, deadlines)))
+        if span is not None:
+            self.fresh[str(path)] = (stamp, racy, model.__name__, [_problem_row(p) for p in problems], span)
+            # Positions go beside the cache now, and are read back when a message needs them.
+            if self._store_positions(path, stamp, positions.where):
+                positions = self._lazy_positions(path, stamp)
         return obj, problems, positions
+
+    def _deadlines(self, name: str, plan: Any, encoded: dict[str, Any]) -> None:
+        pid = plan.id
+        memo: dict[int, Any] = {}  # a deadline stated alike in many tasks is one object (they are frozen)
+        out: dict[tuple[str, str], Any] = {}
+        try:
+            for tid, value in encoded.items():
+                got = memo.get(id(value))
+                if got is None:
+                    got = decode(value)
+                    if not isinstance(got, Exception):
+                        memo[id(value)] = got
+                out[(pid, tid)] = got
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return  # parsed again on demand
+        self.deadlines[name] = out
+
+    def _lazy_positions(self, path: Path, stamp: Stamp) -> Positions:
+        # Not a method of self: what the data set keeps must not keep the cache alive.
+        return _LazyPositions(functools.partial(_read_positions, self._pos_file(path), self.key, path, stamp))
 
     def _pos_file(self, path: Path) -> Path:
         return self.dir / (hashlib.sha256(str(path).encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".pos")
 
     # -- writing ------------------------------------------------------------------------------
 
+    def _append(self, data: bytes) -> tuple[int, int] | None:
+        """Write one record to the new snapshot; where it lies, or None when the cache cannot be written."""
+        if self._unwritable:
+            return None
+        try:
+            if self._new is None:
+                self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".", suffix=".tmp")
+                self._new = (os.fdopen(fd, "wb"), Path(tmp))
+            fh = self._new[0]
+            start = fh.tell()
+            fh.write(data)
+        except (OSError, ValueError):
+            self._unwritable = True
+            self._discard()
+            return None
+        return start, len(data)
+
+    def _store_positions(self, path: Path, stamp: Stamp, where: dict[Any, Any]) -> bool:
+        try:
+            self._write(self._pos_file(path), (self.key, stamp, where))
+        except (OSError, ValueError):
+            return False
+        return True
+
     def commit(self) -> bool:
         """Write the snapshot back if anything was rebuilt or dropped and no input changed meanwhile."""
         try:
             return self._commit()
         finally:
-            self.entries, self.fresh = {}, {}  # the models are built: free the cached text
+            self.entries, self.fresh, self.kept = {}, {}, {}
+            self._discard()
+            if self._snap is not None:
+                self._snap.close()
+                self._snap = None
+
+    def _discard(self) -> None:
+        if self._new is not None:
+            fh, tmp = self._new
+            self._new = None
+            with contextlib.suppress(OSError):
+                fh.close()
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
     def _commit(self) -> bool:
+        if self._unwritable:
+            return False
         dropped = self.known - set(self.used)
-        if not self.fresh and not dropped:
+        if not self.fresh and not dropped and not self.restamped:
             return False
         if any(_stamp(Path(name)) != stamp for name, stamp in self.used.items()):
             return False  # a file changed while it was read: the next run rebuilds it
-        entries: dict[str, tuple[Any, ...]] = {}
-        if self.kept:  # read the snapshot again for the entries used as they were (their text was freed)
-            self.entries = {}
-            self._read()
-            entries = {n: e for n, e in self.entries.items() if n in self.kept and e[0] == self.used[n]}
-            if len(entries) != len(self.kept):
-                return False  # another process rewrote it meanwhile: leave it to the next run
+        entries = dict(self.fresh)
         try:
-            self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            for name, (entry, where) in self.fresh.items():
-                if where is not None:
-                    self._write(self._pos_file(Path(name)), (self.key, entry[0], where))
-                entries[name] = entry
+            for name, entry in self.kept.items():  # copied record by record from the snapshot read
+                span = self._append(os.pread(self._snap.fileno(), entry[4][1], entry[4][0]))
+                if span is None or span[1] != entry[4][1]:
+                    return False
+                entries[name] = (*entry[:4], span)
+            if self._new is None and self._append(b"") is None:
+                return False
+            assert self._new is not None
+            fh, tmp = self._new
+            index = marshal.dumps((self.key, entries))
+            start = fh.tell()
+            fh.write(index)
+            fh.write(_TRAILER.pack(start, len(index), _MAGIC))
+            fh.close()
             for name in dropped:
                 self._pos_file(Path(name)).unlink(missing_ok=True)
-            self._write(self.dir / _SNAPSHOT, (self.key, entries))
+            os.replace(tmp, self.dir / _SNAPSHOT)
+            self._new = None
         except (OSError, ValueError):
             return False
         return True
@@ -317,17 +418,11 @@ _PARSED: dict[tuple[str, Any], Any] = {}  # (deadline text, plan dates) -> encod
 def seed_deadlines(fc: FileCache, data: DataSet) -> None:
     """Put the cached deadlines of each plan where the data set looks first."""
     for lp in data.plans:
-        encoded = fc.deadlines.get(str(lp.path))
-        if not encoded:
-            continue
-        pid = lp.plan.id
-        try:
-            decoded = {(pid, tid): decode(value) for tid, value in encoded.items()}
-        except (TypeError, ValueError, KeyError, AttributeError):
-            continue  # parsed again on demand
-        for key, value in decoded.items():
-            data._deadlines.setdefault(key, value)
-    fc.deadlines = {}  # decoded: the encoded form is not needed again
+        decoded = fc.deadlines.pop(str(lp.path), None)
+        if decoded:
+            for key, value in decoded.items():
+                data._deadlines.setdefault(key, value)
+    fc.deadlines = {}
 
 
 # Deadlines are dataclasses of kehoach.deadlines holding dates, tuples and plain values; they are
