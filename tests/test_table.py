@@ -74,6 +74,8 @@ def test_wide_characters_and_combining_marks_line_up():
     decomposed = unicodedata.normalize("NFD", "Hoà Thuỷ")  # eight cells, eleven code points
     assert len(decomposed) > 8 and cell_width(decomposed) == 8
     assert cell_width("漢字") == 4 and cell_width("Sở Tài chính") == 12
+    assert cell_width("a\u200bb") == 2 and cell_width("\U0001f44d\U0001f3fd") == 2  # zero-width space; skin tone
+    assert cell_width("\U0001f468\u200d\U0001f469\u200d\U0001f467") == 2  # one emoji sequence, one glyph
     text = render(["Tên"], [["漢字"], [decomposed], ["abcd"]], width=40)
     assert table_lines(text) == [
         "┏━━━━━━━━━━┓",

@@ -36,6 +36,7 @@ def _char_width(ch: str) -> int:
             unicodedata.combining(ch)
             or unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc")
             or "\u1160" <= ch <= "\u11ff"  # Hangul medial vowels and final consonants join the syllable
+            or "\U0001f3fb" <= ch <= "\U0001f3ff"  # skin tones modify the emoji before them
         ):
             w = 0
         elif unicodedata.east_asian_width(ch) in ("W", "F"):
@@ -46,11 +47,22 @@ def _char_width(ch: str) -> int:
     return w
 
 
+def _widths(text: str) -> list[int]:
+    """Each character's cells; in an emoji sequence (wide character, U+200D, character) the joined one takes none."""
+    widths = [_char_width(ch) for ch in text]
+    if "\u200d" in text:
+        raw = widths[:]
+        for i in range(2, len(text)):
+            if text[i - 1] == "\u200d" and raw[i - 2] == 2:
+                widths[i] = 0
+    return widths
+
+
 def cell_width(text: str) -> int:
     """Columns the text takes on a terminal: wide characters 2, combining marks and format characters 0."""
     if text.isascii() or not _NOT_SIMPLE.search(text):
         return len(text)
-    return sum(map(_char_width, text))
+    return sum(_widths(text))
 
 
 def _chop(word: str, width: int) -> list[str]:
@@ -59,8 +71,7 @@ def _chop(word: str, width: int) -> list[str]:
         return [word[i : i + width] for i in range(0, len(word), width)]
     pieces: list[str] = []
     start = used = 0
-    for i, ch in enumerate(word):
-        w = _char_width(ch)
+    for i, w in enumerate(_widths(word)):
         if w and used + w > width and i > start:
             pieces.append(word[start:i])
             start, used = i, 0
@@ -109,14 +120,13 @@ def _fit(line: str, width: int) -> str:
     """The line padded with spaces to exactly ``width`` cells (cut if it is wider)."""
     w = cell_width(line)
     if w > width:
-        kept, w = [], 0
-        for ch in line:
-            cw = _char_width(ch)
+        w = end = 0
+        for cw in _widths(line):
             if w + cw > width:
                 break
-            kept.append(ch)
             w += cw
-        line = "".join(kept)
+            end += 1
+        line = line[:end]
     return line + " " * (width - w)
 
 
