@@ -307,3 +307,29 @@ def test_one_consolidator_when_monitor_and_consolidated_by_differ(data_copy):
 
     assert owes("Sở Tài chính") == ["BC-TH"] and owes("Sở Công Thương") == []
     assert report_issuer(data, plan).name == "Sở Tài chính"
+
+
+@pytest.mark.parametrize("name", ["Sở Tài chính", "Sở Y tế", "Sở Nội vụ", "Sở Công Thương"])
+@pytest.mark.parametrize("today", [D(2026, 1, 15), D(2026, 12, 20), D(2028, 7, 1)])
+def test_due_skips_by_deadline_only_what_cannot_be_listed(data, name, today):
+    """``due`` skips a task whose one-off deadline is after the window without asking the engine; the
+    lines are those of asking the engine about every task the agency has a role in."""
+    from kehoach.status import Period, judge
+
+    agency = data.registry.resolve(name)
+    until = today + dt.timedelta(days=90)
+    listed = {(i.plan.id, i.id) for i in due(data, agency, today) if i.role in ("lead", "support")}
+    skipped = 0
+    for hit in find_tasks(data, agency=agency):
+        d = hit.deadline
+        if d is None or d.recurring or (d.due is not None and d.due <= until):
+            continue  # may be listed; the skip does not apply
+        j = judge(data, hit.plan, hit.task, Period.annual(today.year), today)
+        assert j is None or not j.overdue, (hit.plan.id, hit.task.id)
+        assert (hit.plan.id, hit.task.id) not in listed
+        skipped += 1
+    assert skipped > 0
+    # An earlier ``until`` (the library allows it) never hides what is overdue today.
+    overdue = {(i.plan.id, i.id) for i in due(data, agency, today) if i.overdue}
+    early = {(i.plan.id, i.id) for i in due(data, agency, today, until=today - dt.timedelta(days=30)) if i.overdue}
+    assert early == overdue

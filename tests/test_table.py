@@ -74,6 +74,8 @@ def test_wide_characters_and_combining_marks_line_up():
     decomposed = unicodedata.normalize("NFD", "Hoà Thuỷ")  # eight cells, eleven code points
     assert len(decomposed) > 8 and cell_width(decomposed) == 8
     assert cell_width("漢字") == 4 and cell_width("Sở Tài chính") == 12
+    assert cell_width("a\u200bb") == 2 and cell_width("\U0001f44d\U0001f3fd") == 2  # zero-width space; skin tone
+    assert cell_width("\U0001f468\u200d\U0001f469\u200d\U0001f467") == 2  # one emoji sequence, one glyph
     text = render(["Tên"], [["漢字"], [decomposed], ["abcd"]], width=40)
     assert table_lines(text) == [
         "┏━━━━━━━━━━┓",
@@ -97,6 +99,17 @@ def test_long_words_are_folded_and_spaces_break_lines():
     assert wrap("  thụt lề", 20) == ["  thụt lề"]
     assert wrap("dòng một\ndòng hai", 20) == ["dòng một", "dòng hai"]
     assert wrap("", 5) == [""]
+
+
+def test_words_stay_whole_while_they_fit():
+    content = "Kế hoạch thực hiện Khâu đột phá về xây dựng, hoàn thiện Hệ thống kết cấu hạ tầng"
+    text = render(["Hạn", "Còn ngày", "Nội dung", "Thời hạn, lý do"],
+                  [["30/11/2025", "-46", content, "quá hạn: Tháng 11/2025, chưa có báo cáo"]], width=46)
+    rows = body_cells(text)
+    assert rows[0][:2] == ["30/11/2025", "-46"]
+    assert " ".join(r[2] for r in rows).split() == content.split()
+    assert "11/2025," in [w for r in rows for w in r[3].split()]
+    assert {display_width(line) for line in table_lines(text)} == {46}
 
 
 def test_ids_are_never_broken_even_when_the_table_cannot_fit():
@@ -144,11 +157,18 @@ def test_any_table_is_rectangular_within_width_and_keeps_every_word(rows, width,
             for column, c in zip(grouped[-1], cells, strict=True):
                 column.append(c)
     assert len(grouped) == len(rows)
+    # When every column's longest word fits side by side, no word is cut.
+    longest = [max(display_width(w) for text in column for w in text.split() or [""])
+               for column in zip(header, *rows, strict=True)]
+    within_caps = all(cap is None or w <= cap for w, cap in zip(longest, [None, *caps, None], strict=True))
+    words_fit = within_caps and sum(longest) + 3 * len(header) + 1 <= width
     for shown, original in zip(grouped, rows, strict=True):
         assert shown[0][0] == original[0]  # the id, whole, on its first line
         for lines_of_cell, source in zip(shown[1:], original[1:], strict=True):
             # every character in order, nothing lost; words are only cut when wider than the column
             assert "".join("".join(lines_of_cell).split()) == "".join(source.split())
+            if words_fit:
+                assert " ".join(lines_of_cell).split() == source.split()
 
 
 def test_rows_styled_only_when_asked():

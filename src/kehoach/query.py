@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -158,7 +158,10 @@ def find_tasks(
     cycle: str | None = None,
     kind: str | None = None,
     search: str | None = None,
+    may_show: Callable[[Deadline | None], bool] | None = None,
 ) -> list[TaskHit]:
+    """Tasks matching every filter given. ``may_show`` drops a task by its deadline alone, before the
+    costlier test of the agency's role."""
     wanted = set(plans)
     for pid in wanted:
         data.plan(pid)  # raises UnknownPlan with the list of known ids
@@ -173,6 +176,8 @@ def find_tasks(
             continue
         for task in plan.tasks:
             d = data.deadline(plan, task)
+            if may_show is not None and not may_show(d):
+                continue
             found = None
             if agency is not None:
                 found = agency_role(data.registry, task, agency, role, strict)
@@ -273,7 +278,14 @@ def due(
     until = until or today + dt.timedelta(days=90)
     period = Period.annual(today.year)
     items: list[DueItem] = []
-    for hit in find_tasks(data, plans=plans, agency=agency, role=role, strict=strict):
+    last = max(until, today)
+
+    def may_show(d: Deadline | None) -> bool:
+        # Without a deadline, or a one-off deadline after both ``until`` and today, a task can be neither
+        # overdue (that needs a due day before today) nor due in the window: no line, whatever the engine says.
+        return d is not None and (d.recurring or (d.due is not None and d.due <= last))
+
+    for hit in find_tasks(data, plans=plans, agency=agency, role=role, strict=strict, may_show=may_show):
         plan, task, d = hit.plan, hit.task, hit.deadline
         assert hit.match is not None and hit.role is not None
         via = hit.match.via if hit.match.reason != "direct" else None

@@ -36,6 +36,7 @@ def _char_width(ch: str) -> int:
             unicodedata.combining(ch)
             or unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc")
             or "\u1160" <= ch <= "\u11ff"  # Hangul medial vowels and final consonants join the syllable
+            or "\U0001f3fb" <= ch <= "\U0001f3ff"  # skin tones modify the emoji before them
         ):
             w = 0
         elif unicodedata.east_asian_width(ch) in ("W", "F"):
@@ -46,11 +47,22 @@ def _char_width(ch: str) -> int:
     return w
 
 
+def _widths(text: str) -> list[int]:
+    """Each character's cells; in an emoji sequence (wide character, U+200D, character) the joined one takes none."""
+    widths = [_char_width(ch) for ch in text]
+    if "\u200d" in text:
+        raw = widths[:]
+        for i in range(2, len(text)):
+            if text[i - 1] == "\u200d" and raw[i - 2] == 2:
+                widths[i] = 0
+    return widths
+
+
 def cell_width(text: str) -> int:
     """Columns the text takes on a terminal: wide characters 2, combining marks and format characters 0."""
     if text.isascii() or not _NOT_SIMPLE.search(text):
         return len(text)
-    return sum(map(_char_width, text))
+    return sum(_widths(text))
 
 
 def _chop(word: str, width: int) -> list[str]:
@@ -59,8 +71,7 @@ def _chop(word: str, width: int) -> list[str]:
         return [word[i : i + width] for i in range(0, len(word), width)]
     pieces: list[str] = []
     start = used = 0
-    for i, ch in enumerate(word):
-        w = _char_width(ch)
+    for i, w in enumerate(_widths(word)):
         if w and used + w > width and i > start:
             pieces.append(word[start:i])
             start, used = i, 0
@@ -109,18 +120,71 @@ def _fit(line: str, width: int) -> str:
     """The line padded with spaces to exactly ``width`` cells (cut if it is wider)."""
     w = cell_width(line)
     if w > width:
-        kept, w = [], 0
-        for ch in line:
-            cw = _char_width(ch)
+        w = end = 0
+        for cw in _widths(line):
             if w + cw > width:
                 break
-            kept.append(ch)
             w += cw
-        line = "".join(kept)
+            end += 1
+        line = line[:end]
     return line + " " * (width - w)
 
 
 # --- widths -------------------------------------------------------------------------------------------
+
+_PAD = 2  # one space each side of a cell
+
+
+def _has_break(text: str) -> bool:
+    return "\n" in text or "\u2028" in text or "\u2029" in text
+
+
+def _line_width(text: str) -> int:
+    """Cells of the text's longest line."""
+    if _has_break(text):
+        return max((cell_width(line) for line in text.splitlines()), default=0)
+    return cell_width(text)
+
+
+def _longest_word(texts: Sequence[str]) -> int:
+    """Cells of the longest word among the texts."""
+    words = "\n".join(texts).split()
+    if not words:
+        return 0
+    joined = "".join(words)
+    return max(map(len if joined.isascii() or not _NOT_SIMPLE.search(joined) else cell_width, words))
+
+
+def _shrink(widths: list[int], floors: list[int], flexible: list[bool], limit: int) -> list[int]:
+    """Cap the widest flexible columns at one common level, none below its floor, so the total fits ``limit``.
+
+    The widest columns give way first; a column narrower than the level keeps its width. When even the
+    floors do not fit, every flexible column is at its floor.
+    """
+    movable = [j for j, ok in enumerate(flexible) if ok and widths[j] > floors[j]]
+
+    def at(level: int) -> list[int]:
+        out = widths[:]
+        for j in movable:
+            out[j] = max(floors[j], min(widths[j], level))
+        return out
+
+    lo, hi = 0, max(widths, default=0)  # sum(at(hi)) == sum(widths) > limit
+    if sum(at(lo)) > limit:
+        return at(lo)
+    while hi - lo > 1:  # the highest level whose total fits
+        mid = (lo + hi) // 2
+        if sum(at(mid)) <= limit:
+            lo = mid
+        else:
+            hi = mid
+    out = at(lo)
+    spare = limit - sum(out)
+    for j in sorted(movable, key=lambda j: -widths[j]):  # cells left over: to the capped columns wanting most
+        if spare and widths[j] > lo >= floors[j]:
+            out[j] += 1
+            spare -= 1
+    return out
 
 
 def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
@@ -142,7 +206,10 @@ def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: li
 
 
 def _collapse(widths: list[int], wrapable: list[bool], limit: int) -> list[int]:
-    """Narrow the widest wrap-able columns, step by step down to the next widest, until the total fits."""
+    """Narrow the widest wrap-able columns, step by step down to the next widest, until the total fits.
+
+    The steps and their rounding are those of rich's tables, so that a table looks as it always has.
+    """
     excess = sum(widths) - limit
     while excess > 0 and any(wrapable):
         widest = max(w for w, ok in zip(widths, wrapable, strict=True) if ok)
@@ -157,32 +224,41 @@ def _collapse(widths: list[int], wrapable: list[bool], limit: int) -> list[int]:
 
 
 def column_widths(
-    cells: Sequence[Sequence[str]], limit: int, max_widths: Sequence[int | None], no_wrap: Sequence[bool]
+    cells: Sequence[Sequence[str]],
+    limit: int,
+    max_widths: Sequence[int | None],
+    no_wrap: Sequence[bool],
+    sizes: Sequence[Sequence[int]] | None = None,
 ) -> list[int]:
     """Content width of each column (padding excluded) so that the columns fit in ``limit`` cells.
 
     ``cells`` holds each column's texts, header first. A column never gets wider than its longest line
-    or its ``max_widths`` entry; a ``no_wrap`` column never narrower than its widest cell.
+    or its ``max_widths`` entry; a ``no_wrap`` column keeps the width of its widest cell. When the
+    columns do not fit, the widest wrap-able ones give way first, down to their longest word; only when
+    the words themselves do not fit are they folded.
     """
-    pad = 2
-    widest: list[int] = []  # longest line, padded
-    floor: list[int] = []  # the width a no_wrap column keeps, padded
-    for col, cap, fixed in zip(cells, max_widths, no_wrap, strict=True):
-        longest = max((cell_width(x) for text in col for x in (text.splitlines() or [""])), default=0)
-        top = min(longest + pad, max(limit, 1))
-        if fixed:
-            top = max(top, longest + pad)
-        if cap is not None:
-            top = min(top, cap + pad)
-        widest.append(top)
-        floor.append(longest + pad if fixed else 0)
-    widths = [w or 1 for w in widest]
+    if sizes is None:  # each text's longest line
+        sizes = [[_line_width(text) for text in col] for col in cells]
+    widths: list[int] = []
+    for col_sizes, cap, fixed in zip(sizes, max_widths, no_wrap, strict=True):
+        longest = max(col_sizes, default=0)
+        top = longest if fixed else min(longest, max(limit - _PAD, 1))
+        if cap is not None and not fixed:
+            top = min(top, cap)
+        widths.append(max(top, 1) + _PAD)
     if sum(widths) > limit:
-        widths = _collapse(widths, [not f for f in no_wrap], limit)
-        if sum(widths) > limit:  # last resort: every column gives up the same
-            widths = _ratio_reduce(sum(widths) - limit, [1] * len(widths), widths, widths)
-        widths = [max(w, f) for w, f in zip(widths, floor, strict=True)]
-    return [max(w - pad, 1) for w in widths]
+        flexible = [not f for f in no_wrap]
+        words = [
+            min(_longest_word(col) + _PAD, w) if ok else w
+            for col, w, ok in zip(cells, widths, flexible, strict=True)
+        ]
+        collapsed = _collapse(widths, flexible, limit)
+        if sum(collapsed) <= limit and all(c >= w for c, w in zip(collapsed, words, strict=True)):
+            return [w - _PAD for w in collapsed]
+        widths = _shrink(widths, words, flexible, limit)  # keep words whole where they fit
+        if sum(widths) > limit:  # the words themselves do not fit: they are folded
+            widths = _shrink(widths, [1 + _PAD] * len(widths), flexible, limit)
+    return [w - _PAD for w in widths]
 
 
 # --- styles -------------------------------------------------------------------------------------------
@@ -262,7 +338,9 @@ def render(
     max_widths = list(max_widths) if max_widths is not None else [None] * n
     no_wrap = list(no_wrap) if no_wrap is not None else [False] * n
     columns = [[header[j], *(row[j] for row in rows)] for j in range(n)]
-    widths = column_widths(columns, width - n - 1, max_widths, no_wrap)
+    sizes = [[_line_width(text) for text in col] for col in columns]
+    widths = column_widths(columns, width - n - 1, max_widths, no_wrap, sizes)
+    row_sizes = list(zip(*sizes, strict=True))
     table_width = sum(widths) + 3 * n + 1
     box = _ASCII_BOX if ascii_only else _UNICODE_BOX
     out: list[str] = []
@@ -274,12 +352,11 @@ def render(
         lines = [line for para in text.splitlines() for line in wrap(para, max(table_width, width))]
         out.extend(_paint(lines, sgr(style, colour) if styled else ""))
 
-    def draw_row(cells: Sequence[str], bar: str, bottom: bool, code: str) -> None:
+    def draw_row(cells: Sequence[str], used_cells: Sequence[int], bar: str, bottom: bool, code: str) -> None:
         wrapped: list[list[str]] = []
         single = True
-        for text, w in zip(cells, widths, strict=True):
-            used = cell_width(text)
-            if used <= w and "\n" not in text:
+        for text, used, w in zip(cells, used_cells, widths, strict=True):
+            if used <= w and not _has_break(text):
                 wrapped.append([text + " " * (w - used)])
             else:
                 wrapped.append([_fit(line, w) for line in wrap(text, w)])
@@ -302,11 +379,11 @@ def render(
     if title:
         annotation(title, "italic")
     out.append(rule(box.top))
-    draw_row(header, box.head_bar, True, sgr("bold") if styled else "")
+    draw_row(header, row_sizes[0], box.head_bar, True, sgr("bold") if styled else "")
     out.append(rule(box.head))
     styles = row_styles or [None] * len(rows)
-    for row, style in zip(rows, styles, strict=True):
-        draw_row(row, box.bar, False, sgr(style, colour) if styled else "")
+    for row, used, style in zip(rows, row_sizes[1:], styles, strict=True):
+        draw_row(row, used, box.bar, False, sgr(style, colour) if styled else "")
     out.append(rule(box.bottom))
     if caption:
         annotation(caption, "dim italic")
