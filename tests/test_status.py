@@ -328,3 +328,14 @@ def test_a_dissolved_agency_and_its_successor_agree_between_due_and_status(data,
     late = {(i.plan.id, i.id) for i in due(data, agency, today, until=today) if i.overdue and i.task is not None}
     total = next(r for r in status_table(data, today, agency=agency).rows if r.scope == "total")
     assert len(late) == total.overdue_total, name
+
+
+@pytest.mark.parametrize("today", [dt.date(2025, 12, 1), dt.date(2026, 1, 15), dt.date(2026, 11, 21), dt.date(2029, 3, 31)])
+def test_status_codes_judging_alike_tasks_once_equals_judging_each(data, today):
+    from kehoach.status import current_judgement, status_codes
+
+    pairs = [(lp.plan, t) for lp in data.plans for t in lp.plan.tasks]
+    each = {(p.id, t.id): current_judgement(data, p, t, today).code for p, t in pairs}
+    assert status_codes(data, pairs, today) == each
+    recorded = [(p, t) for p, t in pairs if data.progress.has_records(p.id, t.id)]
+    assert recorded and len(recorded) < len(pairs)  # both ways of judging are exercised

@@ -74,6 +74,7 @@ class Registry:
         # Answers of ``match`` and ``heirs``: the same names recur in thousands of tasks.
         self._matches: dict[tuple[Any, ...], Match | None] = {}
         self._heirs: dict[tuple[Any, ...], list[Agency]] = {}
+        self._canonical: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     @staticmethod
     def names_of(a: Agency) -> list[str]:
@@ -101,6 +102,20 @@ class Registry:
         if len(ids) > 1:
             raise AmbiguousAgency(name, sorted(self.agencies[i].name for i in ids))
         raise UnknownAgency(name, self.suggest(name))
+
+    def canonical(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Each name as the registry writes it; a name it does not know, as written. The same lists of
+        names recur in thousands of tasks: each is resolved once."""
+        found = self._canonical.get(names)
+        if found is None:
+            out = []
+            for n in names:
+                try:
+                    out.append(self.resolve(n).name)
+                except AgencyError:
+                    out.append(n)
+            found = self._canonical[names] = tuple(out)
+        return found
 
     def knows(self, name: str) -> bool:
         """Whether a name resolves (to one agency or several), without computing suggestions."""

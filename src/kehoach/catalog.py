@@ -13,7 +13,7 @@ from typing import Any
 
 from kehoach.dataset import DataSet
 from kehoach.model import Agency, Plan
-from kehoach.query import TaskHit, agency_role, canonical, current_label
+from kehoach.query import TaskHit, agency_role, current_label
 
 LEVEL_VN = {
     "central": "Trung ương",
@@ -279,9 +279,9 @@ def task_rows(data: DataSet, hits: Sequence[TaskHit], today: dt.date) -> list[Ta
                 plan=h.plan.id,
                 id=t.id,
                 content=t.content,
-                lead=tuple(canonical(data.registry, t.lead)),
+                lead=data.registry.canonical(tuple(t.lead)),
                 lead_as_written=tuple(t.lead),
-                support=tuple(canonical(data.registry, t.support)),
+                support=data.registry.canonical(tuple(t.support)),
                 support_as_written=tuple(t.support),
                 product=t.product,
                 deadline_text=t.deadline,

@@ -137,6 +137,15 @@ class Deadline:
         hi = min(last, self.due or dates.end)
         if hi < lo:
             return []
+        key = (self, dates, lo, hi)  # the same duty is asked about for every task and plan that has it
+        found = _OCCURRENCES.get(key)
+        if found is None:
+            if len(_OCCURRENCES) > 100_000:
+                _OCCURRENCES.clear()
+            found = _OCCURRENCES[key] = tuple(self._days_between(dates, lo, hi))
+        return list(found)
+
+    def _days_between(self, dates: PlanDates, lo: dt.date, hi: dt.date) -> list[dt.date]:
         if self.recurrence == "monthly":
             months = range(1, 13)
             days = [(self.day or 31, m) for m in months]
@@ -168,6 +177,7 @@ class Deadline:
         return None
 
 
+_OCCURRENCES: dict[tuple[Deadline, PlanDates, dt.date, dt.date], tuple[dt.date, ...]] = {}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _PREFIX = re.compile(r"^\s*([a-zđ])\)\s*", re.IGNORECASE)
 _ANNOTATION = re.compile(r"\s*\(([^()]*)\)\s*$")

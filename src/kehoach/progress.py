@@ -137,6 +137,10 @@ class Progress:
                     out.append(rec)
         return out
 
+    def has_records(self, plan_id: str, task_id: str) -> bool:
+        """Whether any year's file holds a result for the task (known on any day)."""
+        return any(task_id in pf.tasks for _, pf in self._years(plan_id))
+
     def in_year(self, plan_id: str, task_id: str, year: int, as_of: dt.date | None = None) -> Record | None:
         pf = self.files.get((plan_id, year))
         if pf and task_id in pf.tasks:

@@ -47,13 +47,8 @@ class Cycle:
 
 
 def canonical(registry: Registry, names: Iterable[str]) -> list[str]:
-    out = []
-    for n in names:
-        try:
-            out.append(registry.resolve(n).name)
-        except AgencyError:
-            out.append(n)
-    return out
+    """Each name as the registry writes it; a name it does not know, as written."""
+    return list(registry.canonical(tuple(names)))
 
 
 def agency_role(

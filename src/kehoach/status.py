@@ -81,7 +81,10 @@ class Period:
 
     @classmethod
     def annual(cls, year: int) -> Period:
-        return cls("annual", year, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        found = _ANNUAL.get(year)  # asked once per task: one object per year (a Period is frozen)
+        if found is None:
+            found = _ANNUAL[year] = cls("annual", year, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return found
 
     @classmethod
     def half(cls, year: int) -> Period:
@@ -107,6 +110,9 @@ class Period:
     def as_of(self, today: dt.date) -> dt.date:
         """The day tasks are judged at: the reference day, but never after the period ends."""
         return min(today, self.end)
+
+
+_ANNUAL: dict[int, Period] = {}
 
 
 def period_of(plan: Plan, kind: str, year: int) -> Period:
@@ -568,8 +574,24 @@ def current_judgement(data: DataSet, plan: Plan, task: Task, today: dt.date) -> 
 
 
 def status_codes(data: DataSet, pairs: Iterable[tuple[Plan, Task]], today: dt.date) -> dict[tuple[str, str], str]:
-    """Status code of each (plan, task) on ``today`` (see ``current_judgement``)."""
-    return {(p.id, t.id): current_judgement(data, p, t, today).code for p, t in pairs}
+    """Status code of each (plan, task) on ``today`` (see ``current_judgement``).
+
+    A task with no result recorded is judged by its deadline and its plan's dates alone, so tasks alike
+    in these ("Năm 2026" in plans of the same dates) are judged once.
+    """
+    progress = progress_of(data)
+    alike: dict[tuple[Any, ...], str] = {}
+    out: dict[tuple[str, str], str] = {}
+    for p, t in pairs:
+        if progress.has_records(p.id, t.id):
+            out[(p.id, t.id)] = current_judgement(data, p, t, today).code
+            continue
+        key = (data.deadline(p, t), plan_dates(p), p.start_year)
+        code = alike.get(key)
+        if code is None:
+            code = alike[key] = current_judgement(data, p, t, today).code
+        out[(p.id, t.id)] = code
+    return out
 
 
 # ------------------------------------------------------------------------------ progress rows

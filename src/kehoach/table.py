@@ -2,10 +2,10 @@
 
 Draws what ``print_rows`` shows: a heavy header box (┏━┳┓ ┃ ┡━╇┩), light body borders (│ └─┴┘), one
 space of padding each side of a cell, the title above and the caption below, both left-justified.
-Columns shrink to fit the width: the widest wrap-able columns give way first, cell text wraps at
-spaces and a word longer than its column is folded; a column marked ``no_wrap`` (plan and task ids)
-keeps the width of its widest cell. Widths count terminal cells, so East Asian wide characters take
-two and combining marks none, and the borders line up.
+Columns shrink to fit the width: the widest wrap-able columns give way first, down to their longest
+word; cell text wraps at spaces and only a word longer than its column is folded; a column marked
+``no_wrap`` (plan and task ids) keeps the width of its widest cell. Widths count terminal cells, so
+East Asian wide characters take two and combining marks none, and the borders line up.
 
 The caller passes text that is already safe to show (no control characters); this module adds only
 the box and, when asked, ANSI SGR styles.
@@ -188,6 +188,7 @@ def _shrink(widths: list[int], floors: list[int], flexible: list[bool], limit: i
 
 
 def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
+    """``values`` less ``total`` in all, shared by ``ratios``, none cut by more than its ``maximums`` entry."""
     ratios = [r if m else 0 for r, m in zip(ratios, maximums, strict=True)]
     total_ratio = sum(ratios)
     if not total_ratio:
@@ -298,6 +299,7 @@ def sgr(style: str | None, colour: bool = True) -> str:
 
 _RESET = "\x1b[0m"
 
+
 class _Box(NamedTuple):
     top: str  # left, fill, junction, right of each rule
     head: str
@@ -335,6 +337,8 @@ def render(
     ``row_styles`` entry (colours only when ``colour``).
     """
     n = len(header)
+    if not n:
+        raise ValueError("a table needs at least one column")
     max_widths = list(max_widths) if max_widths is not None else [None] * n
     no_wrap = list(no_wrap) if no_wrap is not None else [False] * n
     columns = [[header[j], *(row[j] for row in rows)] for j in range(n)]
