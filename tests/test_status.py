@@ -330,7 +330,9 @@ def test_a_dissolved_agency_and_its_successor_agree_between_due_and_status(data,
     assert len(late) == total.overdue_total, name
 
 
-@pytest.mark.parametrize("today", [dt.date(2025, 12, 1), dt.date(2026, 1, 15), dt.date(2026, 11, 21), dt.date(2029, 3, 31)])
+@pytest.mark.parametrize(
+    "today", [dt.date(2025, 12, 1), dt.date(2026, 1, 15), dt.date(2026, 11, 21), dt.date(2029, 3, 31)]
+)
 def test_status_codes_judging_alike_tasks_once_equals_judging_each(data, today):
     from kehoach.status import current_judgement, status_codes
 
