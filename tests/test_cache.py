@@ -194,3 +194,20 @@ def test_truncated_snapshot_is_ignored(cache_home: Path, data_copy: Path):
     for cut in (raw[: len(raw) // 2], raw[:-1], raw[:100] + b"\x00" * 50 + raw[150:]):
         snap.write_bytes(cut)
         assert _summary(load_data(data_copy)) == expected
+
+
+@pytest.mark.parametrize("use_cache", [False, True, True])
+def test_empty_lists_and_agency_names_are_shared_and_stay_as_they_read(
+    cache_home: Path, data_copy: Path, use_cache: bool
+):
+    from kehoach.loader import EMPTY_LIST
+
+    data = load_data(data_copy, cache=use_cache)
+    tasks = [t for lp in data.plans for t in lp.plan.tasks]
+    empty = [t for t in tasks if not t.successor]
+    assert empty and all(t.successor is EMPTY_LIST and t.successor == [] for t in empty)
+    with pytest.raises(TypeError):
+        empty[0].successor.append("Sở Tư pháp")
+    assert EMPTY_LIST == [] and json.dumps({"s": EMPTY_LIST}) == '{"s": []}'
+    leads = [name for t in tasks for name in t.lead if name == "Sở Tài chính"]
+    assert len(leads) > 2 and len({id(n) for n in leads}) == 1

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -543,47 +545,80 @@ def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]
         return None, validation_problems(doc, exc, model)
 
 
-# Every pydantic object carries the set of the fields it was given, a set of its own: for a task, more
-# memory than its text. Objects given the same fields share one set (nothing changes a frozen model's).
+# A data set of 100,000 tasks is a million small objects, and three kinds of them repeat for nothing:
+# - every pydantic object carries the set of the fields it was given, a set of its own (for a task, more
+#   memory than its text): objects given the same fields share one;
+# - most list fields are empty (no successor, no other deadline…): they share one empty list that
+#   refuses to change;
+# - the names in lead, support, to… are a few hundred strings written again and again: each is kept once.
+# Nothing changes a frozen model's values, so the sharing cannot be seen.
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-_NESTED: dict[type, tuple[str, ...]] = {}
-_FULL: dict[type, set[str]] = {}
+_SHAPES: dict[type, tuple[set[str], tuple[str, ...], frozenset[str]]] = {}
+_NAME_LISTS = frozenset({"lead", "support", "successor", "inferred", "to", "via", "cc", "senders", "excludes"})
+
+
+class FrozenEmptyList(list):  # type: ignore[type-arg]
+    """The empty list every model field left empty holds: it refuses to change."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("danh sách rỗng dùng chung của dữ liệu đã nạp, không sửa được")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
+
+
+EMPTY_LIST = FrozenEmptyList()
 
 
 def share_fields_sets(obj: M) -> M:
-    """``obj`` and the models inside it, each holding a shared set of the fields it was given."""
+    """``obj`` and the models inside it, sharing their sets of given fields, empty lists and names."""
     _share(obj)
     return obj
 
 
 def _share(obj: BaseModel) -> None:
     cls = obj.__class__
-    nested = _NESTED.get(cls)
-    if nested is None:
-        nested = _NESTED[cls] = tuple(n for n, f in cls.model_fields.items() if _holds_models(f.annotation))
-        _FULL[cls] = set(cls.model_fields)
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        fields = cls.model_fields
+        inner = tuple(
+            n for n, f in fields.items() if typing.get_origin(f.annotation) is list or _holds_models(f.annotation)
+        )
+        shape = _SHAPES[cls] = (set(fields), inner, _NAME_LISTS.intersection(fields))
+    full, inner, names = shape
     given = obj.__pydantic_fields_set__
-    shared = _FULL[cls]
-    if len(given) != len(shared):  # else it is every field (as read back from the cache's JSON)
+    shared = full
+    if len(given) != len(full):  # else it is every field (as read back from the cache's JSON)
         key = frozenset(given)
         shared = _FIELDS_SETS.get(key)  # type: ignore[assignment]
         if shared is None:
             shared = _FIELDS_SETS[key] = set(given)
     object.__setattr__(obj, "__pydantic_fields_set__", shared)
     values = obj.__dict__
-    for name in nested:
+    for name in inner:
         value = values[name]
-        if isinstance(value, BaseModel):
+        if value.__class__ is list:
+            if not value:
+                values[name] = EMPTY_LIST
+            elif name in names:
+                for i, item in enumerate(value):
+                    if item.__class__ is str:
+                        value[i] = sys.intern(item)
+            else:
+                for item in value:
+                    if isinstance(item, BaseModel):
+                        _share(item)
+        elif isinstance(value, BaseModel):
             _share(value)
-        elif isinstance(value, list):
-            for item in value:
+        elif value.__class__ is dict:
+            for item in value.values():
                 if isinstance(item, BaseModel):
                     _share(item)
 
 
 def _holds_models(annotation: Any) -> bool:
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return True
     return any(_holds_models(a) for a in typing.get_args(annotation))
