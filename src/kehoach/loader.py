@@ -553,7 +553,7 @@ def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]
 # - the names in lead, support, to… are a few hundred strings written again and again: each is kept once.
 # Nothing changes a frozen model's values, so the sharing cannot be seen.
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-_SHAPES: dict[type, tuple[set[str], tuple[str, ...], frozenset[str]]] = {}
+_SHAPES: dict[type, tuple[set[str], tuple[str, ...], tuple[str, ...]]] = {}
 _NAME_LISTS = frozenset({"lead", "support", "successor", "inferred", "to", "via", "cc", "senders", "excludes"})
 
 
@@ -580,32 +580,30 @@ def share_fields_sets(obj: M) -> M:
 
 def _share(obj: BaseModel) -> None:
     cls = obj.__class__
-    shape = _SHAPES.get(cls)
-    if shape is None:
-        fields = cls.model_fields
-        inner = tuple(
-            n for n, f in fields.items() if typing.get_origin(f.annotation) is list or _holds_models(f.annotation)
-        )
-        shape = _SHAPES[cls] = (set(fields), inner, _NAME_LISTS.intersection(fields))
-    full, inner, names = shape
+    shape = _SHAPES.get(cls) or _shape(cls)
+    full, names, others = shape
     given = obj.__pydantic_fields_set__
-    shared = full
-    if len(given) != len(full):  # else it is every field (as read back from the cache's JSON)
+    if len(given) == len(full):  # every field (as read back from the cache's JSON)
+        _setattr(obj, "__pydantic_fields_set__", full)
+    else:
         key = frozenset(given)
-        shared = _FIELDS_SETS.get(key)  # type: ignore[assignment]
+        shared = _FIELDS_SETS.get(key)
         if shared is None:
             shared = _FIELDS_SETS[key] = set(given)
-    object.__setattr__(obj, "__pydantic_fields_set__", shared)
+        _setattr(obj, "__pydantic_fields_set__", shared)
     values = obj.__dict__
-    for name in inner:
+    for name in names:  # lists of names: interned
+        value = values[name]
+        if not value:
+            if value.__class__ is list:
+                values[name] = EMPTY_LIST
+        elif value.__class__ is list:
+            values[name] = [_intern(v) if v.__class__ is str else v for v in value]
+    for name in others:  # other lists, and fields that may hold models
         value = values[name]
         if value.__class__ is list:
             if not value:
                 values[name] = EMPTY_LIST
-            elif name in names:
-                for i, item in enumerate(value):
-                    if item.__class__ is str:
-                        value[i] = sys.intern(item)
             else:
                 for item in value:
                     if isinstance(item, BaseModel):
@@ -616,6 +614,18 @@ def _share(obj: BaseModel) -> None:
             for item in value.values():
                 if isinstance(item, BaseModel):
                     _share(item)
+
+
+_setattr = object.__setattr__
+_intern = sys.intern
+
+
+def _shape(cls: type[BaseModel]) -> tuple[set[str], tuple[str, ...], tuple[str, ...]]:
+    fields = cls.model_fields
+    inner = [n for n, f in fields.items() if typing.get_origin(f.annotation) is list or _holds_models(f.annotation)]
+    names = tuple(n for n in inner if n in _NAME_LISTS and not _holds_models(fields[n].annotation))
+    shape = _SHAPES[cls] = (set(fields), names, tuple(n for n in inner if n not in names))
+    return shape
 
 
 def _holds_models(annotation: Any) -> bool:
