@@ -211,3 +211,22 @@ def test_empty_lists_and_agency_names_are_shared_and_stay_as_they_read(
     assert EMPTY_LIST == [] and json.dumps({"s": EMPTY_LIST}) == '{"s": []}'
     leads = [name for t in tasks for name in t.lead if name == "Sở Tài chính"]
     assert len(leads) > 2 and len({id(n) for n in leads}) == 1
+
+
+def test_index_pointing_outside_the_records_is_ignored(cache_home: Path, data_copy: Path):
+    import marshal
+    import struct
+
+    expected = _summary(load_data(data_copy, cache=False))
+    load_data(data_copy)
+    snap = cache_dir_for(data_copy) / "snapshot.marshal"
+    raw = snap.read_bytes()
+    start, length, magic = struct.unpack("<QQ8s", raw[-24:])
+    key, entries = marshal.loads(raw[start : start + length])
+    # A record said to be huge, one said to start past the file, and entries that are not entries.
+    broken = {}
+    for i, (name, e) in enumerate(entries.items()):
+        broken[name] = [(*e[:4], (0, 2**62)), (*e[:4], (2**40, 10)), (*e[:4], (-5, 10)), 7, ()][i % 5]
+    index = marshal.dumps((key, broken))
+    snap.write_bytes(raw[:start] + index + struct.pack("<QQ8s", start, len(index), magic))
+    assert _summary(load_data(data_copy)) == expected

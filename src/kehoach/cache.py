@@ -160,6 +160,7 @@ class FileCache:
         self._snap: Any = None  # the snapshot file read, open while its records are needed
         self._new: tuple[Any, Path] | None = None  # the new snapshot being written (file, temporary path)
         self._unwritable = False
+        self._records_end = 0  # the records lie before the index
         self._read()
         self.known = set(self.entries)  # inputs the snapshot on disk has
         # Parsed deadlines of each plan file: (plan id, task id) -> deadline or error.
@@ -182,18 +183,23 @@ class FileCache:
             snap = marshal.loads(os.pread(fh.fileno(), length, start))
             if not (isinstance(snap, tuple) and len(snap) == 2 and snap[0] == self.key and isinstance(snap[1], dict)):
                 raise ValueError("another version")
-            self.entries, self._snap = snap[1], fh
+            self.entries, self._snap, self._records_end = snap[1], fh, start
         except (OSError, EOFError, ValueError, TypeError, struct.error):
             fh.close()
             self.entries = {}
 
     def _record(self, span: Any) -> tuple[Any, Any]:
+        blob, deadlines = marshal.loads(self._record_bytes(span))
+        return blob, deadlines
+
+    def _record_bytes(self, span: Any) -> bytes:
         start, length = span
+        if not (type(start) is int and type(length) is int and 0 <= start <= start + length <= self._records_end):
+            raise ValueError("a record outside the records")  # never a read of a size a broken index says
         data = os.pread(self._snap.fileno(), length, start)
         if len(data) != length:
             raise ValueError("truncated")
-        blob, deadlines = marshal.loads(data)
-        return blob, deadlines
+        return data
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -212,7 +218,9 @@ class FileCache:
     def _hit(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions] | None:
         name = str(path)
         entry = self.entries.pop(name, None)
-        if entry is None or stamp is None or entry[0] != stamp or entry[2] != model.__name__:
+        if type(entry) is not tuple or len(entry) != 5 or stamp is None:
+            return None
+        if entry[0] != stamp or entry[2] != model.__name__:
             return None
         if entry[1] is not None:  # cached while "racy": the content must be the same
             if entry[1] != _digest(path):
@@ -223,9 +231,9 @@ class FileCache:
         try:
             blob, deadlines = self._record(entry[4])
             obj = share_fields_sets(model.model_validate_json(blob)) if blob is not None else None
+            problems = [Problem(*row) for row in entry[3]]
         except (OSError, EOFError, ValueError, TypeError):
             return None
-        problems = [Problem(*row) for row in entry[3]]
         if deadlines is not None and obj is not None:
             self._deadlines(name, obj, deadlines)
         self.kept[name] = entry
@@ -336,8 +344,8 @@ class FileCache:
         entries = dict(self.fresh)
         try:
             for name, entry in self.kept.items():  # copied record by record from the snapshot read
-                span = self._append(os.pread(self._snap.fileno(), entry[4][1], entry[4][0]))
-                if span is None or span[1] != entry[4][1]:
+                span = self._append(self._record_bytes(entry[4]))
+                if span is None:
                     return False
                 entries[name] = (*entry[:4], span)
             if self._new is None and self._append(b"") is None:
