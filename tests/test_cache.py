@@ -230,3 +230,15 @@ def test_index_pointing_outside_the_records_is_ignored(cache_home: Path, data_co
     index = marshal.dumps((key, broken))
     snap.write_bytes(raw[:start] + index + struct.pack("<QQ8s", start, len(index), magic))
     assert _summary(load_data(data_copy)) == expected
+
+
+def test_positions_without_the_cache_are_packed_and_unpacked_alike(data_copy: Path):
+    from kehoach.check import check
+
+    data = load_data(data_copy, cache=False)
+    lp = data.plan("aec-2026")
+    assert type(lp.positions).__name__ == "_PackedPositions"
+    first = [(p.file, p.line, p.column) for p in check(data).problems]  # each plan's positions let go once checked
+    assert lp.positions._where is None  # type: ignore[attr-defined]
+    assert first == [(p.file, p.line, p.column) for p in check(data).problems]
+    assert all(line is not None for _, line, _ in first)

@@ -249,7 +249,7 @@ class FileCache:
             positions = doc.positions
             del doc  # the plain data: only the model is kept
         if stamp is None:
-            return obj, problems, positions
+            return obj, problems, positions.packed()
         racy = _digest(path) if _racy(stamp) else None
         blob = _model_json(obj) if obj is not None else None
         deadlines = _plan_deadlines(obj) if obj is not None and model.__name__ == "Plan" else None
@@ -260,8 +260,8 @@ class FileCache:
             self.fresh[str(path)] = (stamp, racy, model.__name__, [_problem_row(p) for p in problems], span)
             # Positions go beside the cache now, and are read back when a message needs them.
             if self._store_positions(path, stamp, positions.where):
-                positions = self._lazy_positions(path, stamp)
-        return obj, problems, positions
+                return obj, problems, self._lazy_positions(path, stamp)
+        return obj, problems, positions.packed()
 
     def _deadlines(self, name: str, plan: Any, encoded: dict[str, Any]) -> None:
         pid = plan.id

@@ -9,6 +9,7 @@ and the size that aliases would expand to are checked, so nothing is built past 
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 import re
 import sys
@@ -86,9 +87,33 @@ class Positions:
                 return pos
         return (1, 1)  # a top-level key that is missing: the document itself, which starts at line 1
 
+    def forget(self) -> None:
+        """Drop what can be read again (see ``packed`` and ``kehoach.cache``); a plain dict is the only copy."""
+
+    def packed(self) -> Positions:
+        """The same positions kept as marshal bytes, a fraction of the dict's memory, unpacked while in use."""
+        try:
+            return _PackedPositions(marshal.dumps(self.where))
+        except ValueError:  # not marshal-able: kept as they are
+            return self
+
+
+class _PackedPositions(Positions):
+    def __init__(self, packed: bytes) -> None:
+        self._packed = packed
+        self._where: dict[PathT, tuple[int, int]] | None = None
+
+    @property
+    def where(self) -> dict[PathT, tuple[int, int]]:  # type: ignore[override]
+        if self._where is None:
+            self._where = marshal.loads(self._packed)
+        return self._where
 
     def forget(self) -> None:
-        """Drop what can be read again (see ``kehoach.cache``); positions parsed here are the only copy."""
+        self._where = None
+
+    def packed(self) -> Positions:
+        return self
 
 
 @dataclass
@@ -668,7 +693,7 @@ def load_plan_file(path: Path, cache: Any = None) -> tuple[LoadedPlan | None, li
     plan, problems = parse_model(doc, Plan)
     if plan is None:
         return None, problems
-    return LoadedPlan(plan, path, doc.positions), problems
+    return LoadedPlan(plan, path, doc.positions.packed()), problems
 
 
 def load_registry_file(path: Path, cache: Any = None) -> tuple[LoadedRegistry | None, list[Problem]]:
