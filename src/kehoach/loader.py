@@ -46,7 +46,7 @@ Severity = Literal["error", "warning"]
 PathT = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands of warnings on a large data set
 class Problem:
     file: str
     line: int | None
