@@ -242,3 +242,33 @@ def test_positions_without_the_cache_are_packed_and_unpacked_alike(data_copy: Pa
     assert lp.positions._where is None  # type: ignore[attr-defined]
     assert first == [(p.file, p.line, p.column) for p in check(data).problems]
     assert all(line is not None for _, line, _ in first)
+
+
+def test_interrupted_load_leaves_no_temporary_file(cache_home: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    import kehoach.dataset as dataset
+
+    real = dataset.load_plan_file
+    calls = []
+
+    def interrupted(path, fc):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(path, fc)
+
+    monkeypatch.setattr(dataset, "load_plan_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        load_data(data_copy)
+    assert cache_dir_for(data_copy).is_dir()  # records were being written…
+    assert not list(cache_dir_for(data_copy).glob("*.tmp"))  # …to a file that is gone
+
+
+def test_day_old_temporary_files_are_swept(cache_home: Path, data_copy: Path):
+    folder = cache_dir_for(data_copy)
+    folder.mkdir(parents=True)
+    stale, fresh = folder / ".stale.tmp", folder / ".fresh.tmp"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(stale, (1, 1))
+    load_data(data_copy)
+    assert not stale.exists() and fresh.exists()

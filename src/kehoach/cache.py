@@ -318,11 +318,15 @@ class FileCache:
         try:
             return self._commit()
         finally:
-            self.entries, self.fresh, self.kept = {}, {}, {}
-            self._discard()
-            if self._snap is not None:
-                self._snap.close()
-                self._snap = None
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the snapshot read and of a new one not committed (its temporary file is removed)."""
+        self.entries, self.fresh, self.kept = {}, {}, {}
+        self._discard()
+        if self._snap is not None:
+            self._snap.close()
+            self._snap = None
 
     def _discard(self) -> None:
         if self._new is not None:
@@ -363,7 +367,19 @@ class FileCache:
             self._new = None
         except (OSError, ValueError):
             return False
+        self._sweep()
         return True
+
+    def _sweep(self) -> None:
+        """Temporary files a killed run left behind (a day old: no run takes that long)."""
+        import time
+
+        old = time.time() - 86_400
+        with contextlib.suppress(OSError):
+            for f in self.dir.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    if f.is_file() and not f.is_symlink() and f.stat().st_mtime < old:
+                        f.unlink()
 
     @staticmethod
     def _write(target: Path, value: Any) -> None:

@@ -13,6 +13,7 @@ from kehoach.loader import LoadedPlan, Positions, Problem, load_plan_file, load_
 from kehoach.model import DayMonth, Plan, Task
 
 if TYPE_CHECKING:
+    from kehoach.cache import FileCache
     from kehoach.progress import Progress
 
 
@@ -132,11 +133,18 @@ def load_data(root: Path, cache: bool | None = None) -> DataSet:
 
 
 def _load_data(root: Path, cache: bool | None) -> DataSet:
-    fc = None
-    if cache_enabled(cache):
-        from kehoach.cache import FileCache
+    if not cache_enabled(cache):
+        return _load(root, None)
+    from kehoach.cache import FileCache
 
-        fc = FileCache(root)
+    fc = FileCache(root)
+    try:
+        return _load(root, fc)
+    finally:
+        fc.close()  # after commit, or when loading was interrupted: the snapshot being written goes
+
+
+def _load(root: Path, fc: FileCache | None) -> DataSet:
     problems: list[Problem] = []
     reg_path = root / "agencies.yaml"
     registry = Registry([])
