@@ -230,7 +230,7 @@ class FileCache:
                 self.restamped = True
         try:
             blob, deadlines = self._record(entry[4])
-            obj = share_fields_sets(model.model_validate_json(blob)) if blob is not None else None
+            obj = share_fields_sets(model.model_validate_json(blob), names=False) if blob is not None else None
             problems = [Problem(*row) for row in entry[3]]
         except (OSError, EOFError, ValueError, TypeError):
             return None

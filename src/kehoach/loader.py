@@ -578,7 +578,7 @@ def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]
 # - the names in lead, support, to… are a few hundred strings written again and again: each is kept once.
 # Nothing changes a frozen model's values, so the sharing cannot be seen.
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-_SHAPES: dict[type, tuple[set[str], tuple[str, ...], tuple[str, ...]]] = {}
+_SHAPES: dict[type, tuple[set[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
 _NAME_LISTS = frozenset({"lead", "support", "successor", "inferred", "to", "via", "cc", "senders", "excludes"})
 
 
@@ -597,16 +597,19 @@ class FrozenEmptyList(list):  # type: ignore[type-arg]
 EMPTY_LIST = FrozenEmptyList()
 
 
-def share_fields_sets(obj: M) -> M:
-    """``obj`` and the models inside it, sharing their sets of given fields, empty lists and names."""
-    _share(obj)
+def share_fields_sets(obj: M, *, names: bool = True) -> M:
+    """``obj`` and the models inside it, sharing their sets of given fields, empty lists and (``names``) names.
+
+    Models read from JSON need no ``names``: pydantic's JSON parser already hands out one string for
+    each short text it meets again.
+    """
+    _share(obj, names)
     return obj
 
 
-def _share(obj: BaseModel) -> None:
+def _share(obj: BaseModel, names: bool) -> None:
     cls = obj.__class__
-    shape = _SHAPES.get(cls) or _shape(cls)
-    full, names, others = shape
+    full, plain, named, holders = _SHAPES.get(cls) or _shape(cls)
     given = obj.__pydantic_fields_set__
     if len(given) == len(full):  # every field (as read back from the cache's JSON)
         _setattr(obj, "__pydantic_fields_set__", full)
@@ -617,14 +620,15 @@ def _share(obj: BaseModel) -> None:
             shared = _FIELDS_SETS[key] = set(given)
         _setattr(obj, "__pydantic_fields_set__", shared)
     values = obj.__dict__
-    for name in names:  # lists of names: interned
-        value = values[name]
-        if not value:
-            if value.__class__ is list:
-                values[name] = EMPTY_LIST
-        elif value.__class__ is list:
-            values[name] = [_intern(v) if v.__class__ is str else v for v in value]
-    for name in others:  # other lists, and fields that may hold models
+    for name in plain:  # lists of plain values
+        if not values[name] and values[name].__class__ is list:
+            values[name] = EMPTY_LIST
+    if names:
+        for name in named:
+            value = values[name]
+            if value and value.__class__ is list:
+                values[name] = [_intern(v) if v.__class__ is str else v for v in value]
+    for name in holders:  # fields that may hold models
         value = values[name]
         if value.__class__ is list:
             if not value:
@@ -632,24 +636,24 @@ def _share(obj: BaseModel) -> None:
             else:
                 for item in value:
                     if isinstance(item, BaseModel):
-                        _share(item)
+                        _share(item, names)
         elif isinstance(value, BaseModel):
-            _share(value)
+            _share(value, names)
         elif value.__class__ is dict:
             for item in value.values():
                 if isinstance(item, BaseModel):
-                    _share(item)
+                    _share(item, names)
 
 
 _setattr = object.__setattr__
 _intern = sys.intern
 
 
-def _shape(cls: type[BaseModel]) -> tuple[set[str], tuple[str, ...], tuple[str, ...]]:
+def _shape(cls: type[BaseModel]) -> tuple[set[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     fields = cls.model_fields
-    inner = [n for n, f in fields.items() if typing.get_origin(f.annotation) is list or _holds_models(f.annotation)]
-    names = tuple(n for n in inner if n in _NAME_LISTS and not _holds_models(fields[n].annotation))
-    shape = _SHAPES[cls] = (set(fields), names, tuple(n for n in inner if n not in names))
+    holders = tuple(n for n, f in fields.items() if _holds_models(f.annotation))
+    plain = tuple(n for n, f in fields.items() if typing.get_origin(f.annotation) is list and n not in holders)
+    shape = _SHAPES[cls] = (set(fields), plain, tuple(n for n in plain if n in _NAME_LISTS), holders)
     return shape
 
 
