@@ -177,10 +177,10 @@ class FileCache:
             size = os.fstat(fh.fileno()).st_size
             if size < _TRAILER.size:
                 raise ValueError("short")
-            start, length, magic = _TRAILER.unpack(os.pread(fh.fileno(), _TRAILER.size, size - _TRAILER.size))
+            start, length, magic = _TRAILER.unpack(_read_at(fh, size - _TRAILER.size, _TRAILER.size))
             if magic != _MAGIC or start + length + _TRAILER.size != size:
                 raise ValueError("not a snapshot")
-            snap = marshal.loads(os.pread(fh.fileno(), length, start))
+            snap = marshal.loads(_read_at(fh, start, length))
             if not (isinstance(snap, tuple) and len(snap) == 2 and snap[0] == self.key and isinstance(snap[1], dict)):
                 raise ValueError("another version")
             self.entries, self._snap, self._records_end = snap[1], fh, start
@@ -196,7 +196,7 @@ class FileCache:
         start, length = span
         if not (type(start) is int and type(length) is int and 0 <= start <= start + length <= self._records_end):
             raise ValueError("a record outside the records")  # never a read of a size a broken index says
-        data = os.pread(self._snap.fileno(), length, start)
+        data = _read_at(self._snap, start, length)
         if len(data) != length:
             raise ValueError("truncated")
         return data
@@ -414,6 +414,11 @@ def _iso_date(value: Any) -> str:
     if type(value) is date:
         return value.isoformat()
     raise TypeError(type(value).__name__)
+
+
+def _read_at(fh: Any, start: int, length: int) -> bytes:
+    fh.seek(start)  # not os.pread, which Windows lacks
+    return fh.read(length)  # type: ignore[no-any-return]
 
 
 def _read_positions(pos_file: Path, key: tuple[Any, ...], path: Path, stamp: Stamp) -> dict[Any, tuple[int, int]]:
