@@ -143,7 +143,7 @@ def tasks_cmd(
 ) -> None:
     """Lọc nhiệm vụ theo kế hoạch, cơ quan, thời hạn, kỳ báo cáo, loại thời hạn và từ khóa."""
     from kehoach.catalog import iter_task_rows, task_rows
-    from kehoach.output import Column, print_rows
+    from kehoach.output import Column, DictRows, print_rows
     from kehoach.query import find_tasks
     from kehoach.text import shorten
 
@@ -172,6 +172,9 @@ def tasks_cmd(
         print_rows([], [], fmt, json_rows=(t.as_dict() for t in iter_task_rows(data, hits, ctx.today)))
         return
     found = task_rows(data, hits, ctx.today)
+    if fmt == "csv":  # the same fields as JSON, each row's dict made as it is written
+        print_rows([], [], fmt, json_rows=DictRows(found))
+        return
     columns = [
         Column("plan", "Kế hoạch"),
         Column("id", "Mã"),
