@@ -6,6 +6,10 @@ that file produced: the problems met, and the validated model as JSON, which pyd
 about as fast as ``json.load``. Positions (line and column of every key and item) live beside it,
 one small file per input, read only when a message needs them.
 
+Memory stays bounded by the models themselves: a file's record is read when that file is asked for,
+a rebuilt record is written out as soon as it is made, and positions are never all held at once
+(see ``FileCache``).
+
 It can never be stale: an entry is used only when the file's inode, size, mtime and ctime (all in
 nanoseconds) are those recorded, and the snapshot is keyed on the tool's version and on the source
 files that shape what is cached. A file written within the timestamp granularity of the moment it
