@@ -211,3 +211,64 @@ def test_empty_lists_and_agency_names_are_shared_and_stay_as_they_read(
     assert EMPTY_LIST == [] and json.dumps({"s": EMPTY_LIST}) == '{"s": []}'
     leads = [name for t in tasks for name in t.lead if name == "Sở Tài chính"]
     assert len(leads) > 2 and len({id(n) for n in leads}) == 1
+
+
+def test_index_pointing_outside_the_records_is_ignored(cache_home: Path, data_copy: Path):
+    import marshal
+    import struct
+
+    expected = _summary(load_data(data_copy, cache=False))
+    load_data(data_copy)
+    snap = cache_dir_for(data_copy) / "snapshot.marshal"
+    raw = snap.read_bytes()
+    start, length, magic = struct.unpack("<QQ8s", raw[-24:])
+    key, entries = marshal.loads(raw[start : start + length])
+    # A record said to be huge, one said to start past the file, and entries that are not entries.
+    broken = {}
+    for i, (name, e) in enumerate(entries.items()):
+        broken[name] = [(*e[:4], (0, 2**62)), (*e[:4], (2**40, 10)), (*e[:4], (-5, 10)), 7, ()][i % 5]
+    index = marshal.dumps((key, broken))
+    snap.write_bytes(raw[:start] + index + struct.pack("<QQ8s", start, len(index), magic))
+    assert _summary(load_data(data_copy)) == expected
+
+
+def test_positions_without_the_cache_are_packed_and_unpacked_alike(data_copy: Path):
+    from kehoach.check import check
+
+    data = load_data(data_copy, cache=False)
+    lp = data.plan("aec-2026")
+    assert type(lp.positions).__name__ == "_PackedPositions"
+    first = [(p.file, p.line, p.column) for p in check(data).problems]  # each plan's positions let go once checked
+    assert lp.positions._where is None  # type: ignore[attr-defined]
+    assert first == [(p.file, p.line, p.column) for p in check(data).problems]
+    assert all(line is not None for _, line, _ in first)
+
+
+def test_interrupted_load_leaves_no_temporary_file(cache_home: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    import kehoach.dataset as dataset
+
+    real = dataset.load_plan_file
+    calls = []
+
+    def interrupted(path, fc):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(path, fc)
+
+    monkeypatch.setattr(dataset, "load_plan_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        load_data(data_copy)
+    assert cache_dir_for(data_copy).is_dir()  # records were being written…
+    assert not list(cache_dir_for(data_copy).glob("*.tmp"))  # …to a file that is gone
+
+
+def test_day_old_temporary_files_are_swept(cache_home: Path, data_copy: Path):
+    folder = cache_dir_for(data_copy)
+    folder.mkdir(parents=True)
+    stale, fresh = folder / ".stale.tmp", folder / ".fresh.tmp"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(stale, (1, 1))
+    load_data(data_copy)
+    assert not stale.exists() and fresh.exists()

@@ -148,3 +148,25 @@ def test_json_array_item_by_item_matches_the_whole_text(items):
         buf = io.StringIO()
         write_json_array(items, buf, ascii_only=ascii_only)
         assert buf.getvalue() == to_json(items, ascii_only=ascii_only) + "\n"
+
+
+def test_csv_rows_written_as_read_are_the_rows_given_whole(capsys):
+    from kehoach.output import DictRows, print_rows
+
+    class Row:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def as_dict(self) -> dict:
+            extra = {"note": "=cmd|x"} if self.n == 2 else {}
+            return {"id": f"T{self.n}", "deadline": {"due": dt.date(2026, 1, self.n), "kind": "date"}, **extra}
+
+    rows = [Row(n) for n in (1, 2, 3)]
+    print_rows([], [], "csv", json_rows=[r.as_dict() for r in rows])
+    whole = capsys.readouterr().out
+    print_rows([], [], "csv", json_rows=DictRows(rows))
+    assert capsys.readouterr().out == whole
+    print_rows([], [], "csv", json_rows=(r.as_dict() for r in rows))  # a generator is read once, kept whole
+    assert capsys.readouterr().out == whole
+    assert whole.splitlines()[0] == "id,deadline.due,deadline.kind,note" and "'=cmd|x" in whole
+    assert DictRows(rows)[1]["id"] == "T2" and len(DictRows(rows)) == 3

@@ -6,6 +6,10 @@ that file produced: the problems met, and the validated model as JSON, which pyd
 about as fast as ``json.load``. Positions (line and column of every key and item) live beside it,
 one small file per input, read only when a message needs them.
 
+Memory stays bounded by the models themselves: a file's record is read when that file is asked for,
+a rebuilt record is written out as soon as it is made, and positions are never all held at once
+(see ``FileCache``).
+
 It can never be stale: an entry is used only when the file's inode, size, mtime and ctime (all in
 nanoseconds) are those recorded, and the snapshot is keyed on the tool's version and on the source
 files that shape what is cached. A file written within the timestamp granularity of the moment it
@@ -160,6 +164,7 @@ class FileCache:
         self._snap: Any = None  # the snapshot file read, open while its records are needed
         self._new: tuple[Any, Path] | None = None  # the new snapshot being written (file, temporary path)
         self._unwritable = False
+        self._records_end = 0  # the records lie before the index
         self._read()
         self.known = set(self.entries)  # inputs the snapshot on disk has
         # Parsed deadlines of each plan file: (plan id, task id) -> deadline or error.
@@ -176,24 +181,29 @@ class FileCache:
             size = os.fstat(fh.fileno()).st_size
             if size < _TRAILER.size:
                 raise ValueError("short")
-            start, length, magic = _TRAILER.unpack(os.pread(fh.fileno(), _TRAILER.size, size - _TRAILER.size))
+            start, length, magic = _TRAILER.unpack(_read_at(fh, size - _TRAILER.size, _TRAILER.size))
             if magic != _MAGIC or start + length + _TRAILER.size != size:
                 raise ValueError("not a snapshot")
-            snap = marshal.loads(os.pread(fh.fileno(), length, start))
+            snap = marshal.loads(_read_at(fh, start, length))
             if not (isinstance(snap, tuple) and len(snap) == 2 and snap[0] == self.key and isinstance(snap[1], dict)):
                 raise ValueError("another version")
-            self.entries, self._snap = snap[1], fh
+            self.entries, self._snap, self._records_end = snap[1], fh, start
         except (OSError, EOFError, ValueError, TypeError, struct.error):
             fh.close()
             self.entries = {}
 
     def _record(self, span: Any) -> tuple[Any, Any]:
+        blob, deadlines = marshal.loads(self._record_bytes(span))
+        return blob, deadlines
+
+    def _record_bytes(self, span: Any) -> bytes:
         start, length = span
-        data = os.pread(self._snap.fileno(), length, start)
+        if not (type(start) is int and type(length) is int and 0 <= start <= start + length <= self._records_end):
+            raise ValueError("a record outside the records")  # never a read of a size a broken index says
+        data = _read_at(self._snap, start, length)
         if len(data) != length:
             raise ValueError("truncated")
-        blob, deadlines = marshal.loads(data)
-        return blob, deadlines
+        return data
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -212,7 +222,9 @@ class FileCache:
     def _hit(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions] | None:
         name = str(path)
         entry = self.entries.pop(name, None)
-        if entry is None or stamp is None or entry[0] != stamp or entry[2] != model.__name__:
+        if type(entry) is not tuple or len(entry) != 5 or stamp is None:
+            return None
+        if entry[0] != stamp or entry[2] != model.__name__:
             return None
         if entry[1] is not None:  # cached while "racy": the content must be the same
             if entry[1] != _digest(path):
@@ -222,10 +234,10 @@ class FileCache:
                 self.restamped = True
         try:
             blob, deadlines = self._record(entry[4])
-            obj = share_fields_sets(model.model_validate_json(blob)) if blob is not None else None
+            obj = share_fields_sets(model.model_validate_json(blob), names=False) if blob is not None else None
+            problems = [Problem(*row) for row in entry[3]]
         except (OSError, EOFError, ValueError, TypeError):
             return None
-        problems = [Problem(*row) for row in entry[3]]
         if deadlines is not None and obj is not None:
             self._deadlines(name, obj, deadlines)
         self.kept[name] = entry
@@ -241,7 +253,7 @@ class FileCache:
             positions = doc.positions
             del doc  # the plain data: only the model is kept
         if stamp is None:
-            return obj, problems, positions
+            return obj, problems, positions.packed()
         racy = _digest(path) if _racy(stamp) else None
         blob = _model_json(obj) if obj is not None else None
         deadlines = _plan_deadlines(obj) if obj is not None and model.__name__ == "Plan" else None
@@ -252,8 +264,8 @@ class FileCache:
             self.fresh[str(path)] = (stamp, racy, model.__name__, [_problem_row(p) for p in problems], span)
             # Positions go beside the cache now, and are read back when a message needs them.
             if self._store_positions(path, stamp, positions.where):
-                positions = self._lazy_positions(path, stamp)
-        return obj, problems, positions
+                return obj, problems, self._lazy_positions(path, stamp)
+        return obj, problems, positions.packed()
 
     def _deadlines(self, name: str, plan: Any, encoded: dict[str, Any]) -> None:
         pid = plan.id
@@ -310,11 +322,15 @@ class FileCache:
         try:
             return self._commit()
         finally:
-            self.entries, self.fresh, self.kept = {}, {}, {}
-            self._discard()
-            if self._snap is not None:
-                self._snap.close()
-                self._snap = None
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the snapshot read and of a new one not committed (its temporary file is removed)."""
+        self.entries, self.fresh, self.kept = {}, {}, {}
+        self._discard()
+        if self._snap is not None:
+            self._snap.close()
+            self._snap = None
 
     def _discard(self) -> None:
         if self._new is not None:
@@ -336,8 +352,8 @@ class FileCache:
         entries = dict(self.fresh)
         try:
             for name, entry in self.kept.items():  # copied record by record from the snapshot read
-                span = self._append(os.pread(self._snap.fileno(), entry[4][1], entry[4][0]))
-                if span is None or span[1] != entry[4][1]:
+                span = self._append(self._record_bytes(entry[4]))
+                if span is None:
                     return False
                 entries[name] = (*entry[:4], span)
             if self._new is None and self._append(b"") is None:
@@ -355,7 +371,19 @@ class FileCache:
             self._new = None
         except (OSError, ValueError):
             return False
+        self._sweep()
         return True
+
+    def _sweep(self) -> None:
+        """Temporary files a killed run left behind (a day old: no run takes that long)."""
+        import time
+
+        old = time.time() - 86_400
+        with contextlib.suppress(OSError):
+            for f in self.dir.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    if f.is_file() and not f.is_symlink() and f.stat().st_mtime < old:
+                        f.unlink()
 
     @staticmethod
     def _write(target: Path, value: Any) -> None:
@@ -390,6 +418,11 @@ def _iso_date(value: Any) -> str:
     if type(value) is date:
         return value.isoformat()
     raise TypeError(type(value).__name__)
+
+
+def _read_at(fh: Any, start: int, length: int) -> bytes:
+    fh.seek(start)  # not os.pread, which Windows lacks
+    return fh.read(length)  # type: ignore[no-any-return]
 
 
 def _read_positions(pos_file: Path, key: tuple[Any, ...], path: Path, stamp: Stamp) -> dict[Any, tuple[int, int]]:

@@ -7,7 +7,7 @@ layer writes them ISO); tables and CSV are rendered from the same dictionaries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,7 +210,7 @@ def search_agencies(data: DataSet, text: str | None) -> list[Agency]:
 # ------------------------------------------------------------------------------------------- tasks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per task found: 100,000 of them without a __dict__ each
 class TaskRow:
     plan: str
     id: str
@@ -266,15 +266,20 @@ class TaskRow:
 
 def task_rows(data: DataSet, hits: Sequence[TaskHit], today: dt.date) -> list[TaskRow]:
     """The tasks found, each with its status as of ``today``."""
+    return list(iter_task_rows(data, hits, today))
+
+
+def iter_task_rows(data: DataSet, hits: Sequence[TaskHit], today: dt.date) -> Iterator[TaskRow]:
+    """``task_rows`` one at a time (the statuses are judged first, all together): a long listing written
+    row by row is never held whole."""
     from kehoach.status import STATUS_LABELS, status_codes
 
     statuses = status_codes(data, [(h.plan, h.task) for h in hits], today)
-    out = []
     for h in hits:
         t, d = h.task, h.deadline
         status = statuses.get((h.plan.id, t.id))
         match = h.match
-        out.append(
+        yield (
             TaskRow(
                 plan=h.plan.id,
                 id=t.id,
@@ -300,7 +305,6 @@ def task_rows(data: DataSet, hits: Sequence[TaskHit], today: dt.date) -> list[Ta
                 via=match.via if match and h.role and match.reason != "direct" else None,
             )
         )
-    return out
 
 
 # ------------------------------------------------------------------------------- reporting calendar

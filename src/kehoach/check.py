@@ -67,11 +67,12 @@ class Report:
 class _Emitter:
     def __init__(self, lp: LoadedPlan) -> None:
         self.lp = lp
+        self.file = str(lp.path)  # one string for every problem of the file
         self.out: list[Problem] = []
 
     def __call__(self, path: PathT, code: str, message: str, severity: str = "error") -> None:
         line, col = self.lp.where(path)
-        self.out.append(Problem(str(self.lp.path), line, col, format_path(path), code, message, severity))  # type: ignore[arg-type]
+        self.out.append(Problem(self.file, line, col, format_path(path), code, message, severity))  # type: ignore[arg-type]
 
 
 def check(data: DataSet, extra: Iterable[Problem] = ()) -> Report:

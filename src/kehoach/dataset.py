@@ -13,6 +13,7 @@ from kehoach.loader import LoadedPlan, Positions, Problem, load_plan_file, load_
 from kehoach.model import DayMonth, Plan, Task
 
 if TYPE_CHECKING:
+    from kehoach.cache import FileCache
     from kehoach.progress import Progress
 
 
@@ -57,6 +58,7 @@ class DataSet:
     registry_positions: Positions = field(default_factory=Positions)
     _deadlines: dict[tuple[str, str], Deadline | DeadlineError] = field(default_factory=dict, repr=False)
     _progress: Progress | None = field(default=None, repr=False)
+    _by_id: tuple[list[LoadedPlan], int, dict[str, LoadedPlan]] | None = field(default=None, repr=False)
 
     @property
     def progress(self) -> Progress:
@@ -76,9 +78,17 @@ class DataSet:
         return self.root / "agencies.yaml"
 
     def plan(self, plan_id: str) -> LoadedPlan:
-        for lp in self.plans:
-            if lp.plan.id == plan_id:
-                return lp
+        # An index by id, made again if the list was changed: a scan per call made checking one progress
+        # file per plan quadratic (2,500 plans: 0.45 s).
+        index = self._by_id
+        if index is None or index[0] is not self.plans or index[1] != len(self.plans):
+            ids: dict[str, LoadedPlan] = {}
+            for lp in self.plans:
+                ids.setdefault(lp.plan.id, lp)  # the first, as a scan finds it
+            index = self._by_id = (self.plans, len(self.plans), ids)
+        found = index[2].get(plan_id)
+        if found is not None:
+            return found
         broken = sorted({p.file for p in self.problems if Path(p.file).stem == plan_id and p.severity == "error"})
         if broken:
             raise UnreadablePlan(
@@ -132,11 +142,18 @@ def load_data(root: Path, cache: bool | None = None) -> DataSet:
 
 
 def _load_data(root: Path, cache: bool | None) -> DataSet:
-    fc = None
-    if cache_enabled(cache):
-        from kehoach.cache import FileCache
+    if not cache_enabled(cache):
+        return _load(root, None)
+    from kehoach.cache import FileCache
 
-        fc = FileCache(root)
+    fc = FileCache(root)
+    try:
+        return _load(root, fc)
+    finally:
+        fc.close()  # after commit, or when loading was interrupted: the snapshot being written goes
+
+
+def _load(root: Path, fc: FileCache | None) -> DataSet:
     problems: list[Problem] = []
     reg_path = root / "agencies.yaml"
     registry = Registry([])

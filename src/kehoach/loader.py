@@ -9,6 +9,7 @@ and the size that aliases would expand to are checked, so nothing is built past 
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 import re
 import sys
@@ -45,7 +46,7 @@ Severity = Literal["error", "warning"]
 PathT = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands of warnings on a large data set
 class Problem:
     file: str
     line: int | None
@@ -86,9 +87,33 @@ class Positions:
                 return pos
         return (1, 1)  # a top-level key that is missing: the document itself, which starts at line 1
 
+    def forget(self) -> None:
+        """Drop what can be read again (see ``packed`` and ``kehoach.cache``); a plain dict is the only copy."""
+
+    def packed(self) -> Positions:
+        """The same positions kept as marshal bytes, a fraction of the dict's memory, unpacked while in use."""
+        try:
+            return _PackedPositions(marshal.dumps(self.where))
+        except ValueError:  # not marshal-able: kept as they are
+            return self
+
+
+class _PackedPositions(Positions):
+    def __init__(self, packed: bytes) -> None:
+        self._packed = packed
+        self._where: dict[PathT, tuple[int, int]] | None = None
+
+    @property
+    def where(self) -> dict[PathT, tuple[int, int]]:  # type: ignore[override]
+        if self._where is None:
+            self._where = marshal.loads(self._packed)
+        return self._where
 
     def forget(self) -> None:
-        """Drop what can be read again (see ``kehoach.cache``); positions parsed here are the only copy."""
+        self._where = None
+
+    def packed(self) -> Positions:
+        return self
 
 
 @dataclass
@@ -553,7 +578,7 @@ def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]
 # - the names in lead, support, to… are a few hundred strings written again and again: each is kept once.
 # Nothing changes a frozen model's values, so the sharing cannot be seen.
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-_SHAPES: dict[type, tuple[set[str], tuple[str, ...], frozenset[str]]] = {}
+_SHAPES: dict[type, tuple[set[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
 _NAME_LISTS = frozenset({"lead", "support", "successor", "inferred", "to", "via", "cc", "senders", "excludes"})
 
 
@@ -572,50 +597,64 @@ class FrozenEmptyList(list):  # type: ignore[type-arg]
 EMPTY_LIST = FrozenEmptyList()
 
 
-def share_fields_sets(obj: M) -> M:
-    """``obj`` and the models inside it, sharing their sets of given fields, empty lists and names."""
-    _share(obj)
+def share_fields_sets(obj: M, *, names: bool = True) -> M:
+    """``obj`` and the models inside it, sharing their sets of given fields, empty lists and (``names``) names.
+
+    Models read from JSON need no ``names``: pydantic's JSON parser already hands out one string for
+    each short text it meets again.
+    """
+    _share(obj, names)
     return obj
 
 
-def _share(obj: BaseModel) -> None:
+def _share(obj: BaseModel, names: bool) -> None:
     cls = obj.__class__
-    shape = _SHAPES.get(cls)
-    if shape is None:
-        fields = cls.model_fields
-        inner = tuple(
-            n for n, f in fields.items() if typing.get_origin(f.annotation) is list or _holds_models(f.annotation)
-        )
-        shape = _SHAPES[cls] = (set(fields), inner, _NAME_LISTS.intersection(fields))
-    full, inner, names = shape
+    full, plain, named, holders = _SHAPES.get(cls) or _shape(cls)
     given = obj.__pydantic_fields_set__
-    shared = full
-    if len(given) != len(full):  # else it is every field (as read back from the cache's JSON)
+    if len(given) == len(full):  # every field (as read back from the cache's JSON)
+        _setattr(obj, "__pydantic_fields_set__", full)
+    else:
         key = frozenset(given)
-        shared = _FIELDS_SETS.get(key)  # type: ignore[assignment]
+        shared = _FIELDS_SETS.get(key)
         if shared is None:
             shared = _FIELDS_SETS[key] = set(given)
-    object.__setattr__(obj, "__pydantic_fields_set__", shared)
+        _setattr(obj, "__pydantic_fields_set__", shared)
     values = obj.__dict__
-    for name in inner:
+    for name in plain:  # lists of plain values
+        if not values[name] and values[name].__class__ is list:
+            values[name] = EMPTY_LIST
+    if names:
+        for name in named:
+            value = values[name]
+            if value and value.__class__ is list:
+                values[name] = [_intern(v) if v.__class__ is str else v for v in value]
+    for name in holders:  # fields that may hold models
         value = values[name]
         if value.__class__ is list:
             if not value:
                 values[name] = EMPTY_LIST
-            elif name in names:
-                for i, item in enumerate(value):
-                    if item.__class__ is str:
-                        value[i] = sys.intern(item)
             else:
                 for item in value:
                     if isinstance(item, BaseModel):
-                        _share(item)
+                        _share(item, names)
         elif isinstance(value, BaseModel):
-            _share(value)
+            _share(value, names)
         elif value.__class__ is dict:
             for item in value.values():
                 if isinstance(item, BaseModel):
-                    _share(item)
+                    _share(item, names)
+
+
+_setattr = object.__setattr__
+_intern = sys.intern
+
+
+def _shape(cls: type[BaseModel]) -> tuple[set[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    fields = cls.model_fields
+    holders = tuple(n for n, f in fields.items() if _holds_models(f.annotation))
+    plain = tuple(n for n, f in fields.items() if typing.get_origin(f.annotation) is list and n not in holders)
+    shape = _SHAPES[cls] = (set(fields), plain, tuple(n for n in plain if n in _NAME_LISTS), holders)
+    return shape
 
 
 def _holds_models(annotation: Any) -> bool:
@@ -658,7 +697,7 @@ def load_plan_file(path: Path, cache: Any = None) -> tuple[LoadedPlan | None, li
     plan, problems = parse_model(doc, Plan)
     if plan is None:
         return None, problems
-    return LoadedPlan(plan, path, doc.positions), problems
+    return LoadedPlan(plan, path, doc.positions.packed()), problems
 
 
 def load_registry_file(path: Path, cache: Any = None) -> tuple[LoadedRegistry | None, list[Problem]]:

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,24 @@ class Column:
     width: int | None = None
     style: Callable[[dict[str, Any]], str | None] | None = None
     get: Callable[[dict[str, Any]], Any] | None = None  # the cell's value from the whole row, instead of row[key]
+
+
+class DictRows(Sequence[dict[str, Any]]):
+    """Rows (anything with ``as_dict()``) seen as their dicts, each made when it is read, not all held."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [item.as_dict() for item in self._items[index]]
+        return self._items[index].as_dict()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (item.as_dict() for item in self._items)
 
 
 def vn_date(value: dt.date | None) -> str:
@@ -144,7 +162,13 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     (with "\\n" as the line terminator) and the file would no longer parse.
     """
     buf = io.StringIO()
-    _csv_row(buf, [csv_safe(c.key) for c in columns])
+    write_csv(rows, columns, buf)
+    return buf.getvalue()
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column], stream: Any) -> None:
+    """``to_csv``, written to ``stream`` row by row."""
+    _csv_row(stream, [csv_safe(c.key) for c in columns])
     for row in rows:
         out = []
         for c in columns:
@@ -161,11 +185,10 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
                 out.append(csv_safe("; ".join(str(x) for x in v)))
             else:
                 out.append(csv_safe(str(v)))
-        _csv_row(buf, out)
-    return buf.getvalue()
+        _csv_row(stream, out)
 
 
-def _csv_row(buf: io.StringIO, cells: list[str]) -> None:
+def _csv_row(buf: Any, cells: list[str]) -> None:
     if any("\r" in c for c in cells):
         tmp = io.StringIO()
         csv.writer(tmp, lineterminator="\r\n").writerow(cells)  # quotes every cell holding "\r" or "\n"
@@ -199,11 +222,12 @@ def print_rows(
     if fmt == "csv":
         # CSV carries the same fields as the JSON porcelain, one row per item.
         if json_rows is not None:
-            flat = [_flatten(r) for r in json_rows]
-            keys = list(dict.fromkeys(k for r in flat for k in r))
-            sys.stdout.write(to_csv(flat, [Column(k, k) for k in keys]))
+            # Two passes, the columns first: neither every flattened row nor the whole text is held at once.
+            items = json_rows if isinstance(json_rows, Sequence) else list(json_rows)
+            keys = list(dict.fromkeys(k for r in items for k in _flatten(r)))
+            write_csv((_flatten(r) for r in items), [Column(k, k) for k in keys], sys.stdout)
         else:
-            sys.stdout.write(to_csv(rows, columns))
+            write_csv(rows, columns, sys.stdout)
         return
     from kehoach import table
 

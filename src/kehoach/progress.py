@@ -167,7 +167,7 @@ def _read(path: Path, cache: Any) -> tuple[ProgressFile | None, list[Problem], P
     except LoadError as exc:
         return None, [exc.problem], Positions()
     pf, probs = parse_model(doc, ProgressFile)
-    return pf, probs, doc.positions
+    return pf, probs, doc.positions.packed()
 
 
 def load_progress(root: Path, cache: Any = None) -> Progress:

@@ -142,8 +142,8 @@ def tasks_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Lọc nhiệm vụ theo kế hoạch, cơ quan, thời hạn, kỳ báo cáo, loại thời hạn và từ khóa."""
-    from kehoach.catalog import task_rows
-    from kehoach.output import Column, print_rows
+    from kehoach.catalog import iter_task_rows, task_rows
+    from kehoach.output import Column, DictRows, print_rows
     from kehoach.query import find_tasks
     from kehoach.text import shorten
 
@@ -168,7 +168,13 @@ def tasks_cmd(
         kind=kind,
         search=search,
     )
+    if fmt == "json":  # each row is built as it is written: 100,000 tasks are never all held as rows and text
+        print_rows([], [], fmt, json_rows=(t.as_dict() for t in iter_task_rows(data, hits, ctx.today)))
+        return
     found = task_rows(data, hits, ctx.today)
+    if fmt == "csv":  # the same fields as JSON, each row's dict made as it is written
+        print_rows([], [], fmt, json_rows=DictRows(found))
+        return
     columns = [
         Column("plan", "Kế hoạch"),
         Column("id", "Mã"),
@@ -181,9 +187,6 @@ def tasks_cmd(
         columns.append(Column("status_label", "Tình trạng", width=22))
     if ag:
         columns.append(Column("role", "Vai trò", render=lambda v: ROLE_VN.get(v or "", "")))
-    if fmt == "json":  # each row is built as it is written: 100,000 tasks are never all held as dicts and text
-        print_rows([], columns, fmt, json_rows=(t.as_dict() for t in found))
-        return
     rows = [t.as_dict() for t in found]
     print_rows(
         rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=rows, output=output, force=force,
