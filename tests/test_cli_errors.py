@@ -289,6 +289,22 @@ def test_broken_pipe_is_quiet():
     assert "Traceback" not in err and "Exception ignored" not in err
 
 
+def test_a_reader_that_leaves_early_gets_exit_code_1_and_no_message():
+    """``kehoach tasks --format json | head -1``: the output (~250 KB) outgrows the pipe, the write fails."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kehoach", "tasks", "--data", DATA, "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={k: v for k, v in os.environ.items() if not k.startswith("KEHOACH_")},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline() == b"[\n"
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 1
+    assert err == ""
+
+
 def test_ascii_terminal_gets_plain_letters_not_a_crash():
     result = _kehoach("due", "--agency", A, *T, env={"PYTHONIOENCODING": "ascii"}, stdout=subprocess.PIPE)
     assert result.returncode == 0

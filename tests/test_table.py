@@ -263,3 +263,14 @@ def test_print_rows_does_not_import_rich():
         "assert not any(m == 'rich' or m.startswith('rich.') for m in sys.modules), sorted(sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_a_column_too_narrow_for_a_wide_character_keeps_it():
+    # One cell of room would cut 中 away: the column gets two cells, the table is one cell wider.
+    out = render(["A"], [["中文字"]], width=5)
+    body = [line for line in out.splitlines() if line.startswith("│")]
+    assert [line.strip("│ ") for line in body] == ["中", "文", "字"]
+    assert len({cell_width(line) for line in out.splitlines()}) == 1
+    # Beside a long id that takes the room, the text is folded, not lost.
+    out = render(["Mã", "Nội dung"], [["x" * 70, "中文字 abc"]], width=76, no_wrap=[True, False])
+    assert "".join(line.split("│")[2].strip() for line in out.splitlines() if line.startswith("│")) == "中文字abc"

@@ -33,7 +33,7 @@ def plan_dates(plan: Plan) -> PlanDates:
     """The dates a plan's deadlines are relative to (asked once per task: kept per distinct input)."""
     rep = plan.reporting
     annual = rep.annual
-    key = (plan.start, plan.end, None if annual is None else annual.due, tuple(rep.semiannual))
+    key = (plan.start, plan.end, annual is not None, annual.due if annual else None, tuple(rep.semiannual))
     found = _PLAN_DATES.get(key)
     if found is None:
         semi = tuple((d.day, d.month) for d in map(DayMonth.parse, rep.semiannual))

@@ -84,8 +84,9 @@ def _jsonable(value: Any) -> Any:
 def to_json(data: Any, *, ascii_only: bool | None = None) -> str:
     """Indented JSON; ASCII escapes only where stdout cannot carry Vietnamese (``ascii_only=None``).
 
-    The text is that of ``json.dumps(data, indent=2)`` (a float below 1e-4 is spelt 0.00001, not
-    1e-05; NaN is null, valid JSON). The standard library encodes indented JSON in pure Python (its C
+    The text is that of ``json.dumps(data, indent=2)``, except for floats, which no output holds today:
+    orjson spells some differently (1e-7 for 1e-07, 0.00001 for 1e-05) and writes NaN and infinities as
+    null, where ``json`` writes NaN, which is not JSON. The standard library encodes indented JSON in pure Python (its C
     encoder is used only without ``indent``); orjson writes the same text about ten times faster, which
     was most of ``tasks --format json`` on a large data set. What orjson refuses (an integer beyond 64
     bits, a lone surrogate, a key that is not a string) goes to ``json``.

@@ -224,6 +224,15 @@ def _collapse(widths: list[int], wrapable: list[bool], limit: int) -> list[int]:
     return widths
 
 
+def _widest_glyph(texts: Sequence[str]) -> int:
+    """The widest single character of a column (2 for Chinese or Japanese text): a narrower column loses it."""
+    widest = 1
+    for text in texts:
+        if _NOT_SIMPLE.search(text):
+            widest = max(widest, *_widths(text))
+    return widest
+
+
 def column_widths(
     cells: Sequence[Sequence[str]],
     limit: int,
@@ -255,11 +264,16 @@ def column_widths(
         ]
         collapsed = _collapse(widths, flexible, limit)
         if sum(collapsed) <= limit and all(c >= w for c, w in zip(collapsed, words, strict=True)):
-            return [w - _PAD for w in collapsed]
+            return _no_lost_glyph(cells, [w - _PAD for w in collapsed])
         widths = _shrink(widths, words, flexible, limit)  # keep words whole where they fit
         if sum(widths) > limit:  # the words themselves do not fit: they are folded
             widths = _shrink(widths, [1 + _PAD] * len(widths), flexible, limit)
-    return [w - _PAD for w in widths]
+    return _no_lost_glyph(cells, [w - _PAD for w in widths])
+
+
+def _no_lost_glyph(cells: Sequence[Sequence[str]], widths: list[int]) -> list[int]:
+    """A column one cell wide would lose a wide character: it gets two, even if the table then overflows."""
+    return [2 if w < 2 and _widest_glyph(col) > w else w for col, w in zip(cells, widths, strict=True)]
 
 
 # --- styles -------------------------------------------------------------------------------------------
