@@ -248,22 +248,22 @@ def print_rows(
                 style = styler(row) or style
             row_styles.append(style)
     cells = [[_cell(c.get(row) if c.get else row.get(c.key), c) for c in columns] for row in rows]
-    sys.stdout.write(
-        table.render(
-            [c.label for c in columns],
-            cells,
-            width=width,
-            max_widths=[c.width for c in columns],
-            # Plan ids and task ids are copied into other commands: never broken across lines.
-            no_wrap=[c.key in IDENTIFIERS for c in columns],
-            row_styles=row_styles,
-            title=terminal_safe(title) if title else None,
-            caption=terminal_safe(caption) if caption else None,
-            styled=styled,
-            colour=not os.environ.get("NO_COLOR"),
-            ascii_only=not _speaks_unicode(sys.stdout),
-        )
+    pieces = table.iter_render(
+        [c.label for c in columns],
+        cells,
+        width=width,
+        max_widths=[c.width for c in columns],
+        # Plan ids and task ids are copied into other commands: never broken across lines.
+        no_wrap=[c.key in IDENTIFIERS for c in columns],
+        row_styles=row_styles,
+        title=terminal_safe(title) if title else None,
+        caption=terminal_safe(caption) if caption else None,
+        styled=styled,
+        colour=not os.environ.get("NO_COLOR"),
+        ascii_only=not _speaks_unicode(sys.stdout),
     )
+    for piece in pieces:  # a long table is written as it is drawn, never held whole
+        sys.stdout.write(piece)
 
 
 def _terminal_width() -> int:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
 # Text made only of these characters is one cell per character (ASCII, Latin-1, Latin Extended A/B and
 # Additional - every precomposed Vietnamese letter -, Greek, Cyrillic, common punctuation, box drawing).
@@ -333,6 +333,15 @@ def _paint(lines: list[str], code: str) -> list[str]:
 def render(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
+    **options: Any,
+) -> str:
+    """The table as text, each line ending in a newline (see ``iter_render`` for the options)."""
+    return "".join(iter_render(header, rows, **options))
+
+
+def iter_render(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
     *,
     width: int,
     max_widths: Sequence[int | None] | None = None,
@@ -343,8 +352,9 @@ def render(
     styled: bool = False,
     colour: bool = True,
     ascii_only: bool = False,
-) -> str:
-    """The table as text, each line ending in a newline.
+) -> Iterator[str]:
+    """The table as text in pieces of whole lines, each line ending in a newline, so that a long table
+    is written as it is drawn instead of being held whole.
 
     ``width`` is the widest a line may be; the table is narrower when its content is. ``styled`` adds
     ANSI SGR codes: the title in italics, the header in bold, the caption dim, each row in its
@@ -402,10 +412,13 @@ def render(
     styles = row_styles or [None] * len(rows)
     for row, used, style in zip(rows, row_sizes[1:], styles, strict=True):
         draw_row(row, used, box.bar, False, sgr(style, colour) if styled else "")
+        if len(out) >= 1000:
+            yield "\n".join(out) + "\n"
+            out.clear()
     out.append(rule(box.bottom))
     if caption:
         annotation(caption, "dim italic")
-    return "\n".join(out) + "\n"
+    yield "\n".join(out) + "\n"
 
 
 def render_message(title: str | None, message: str, *, width: int, styled: bool = False) -> str:

@@ -187,7 +187,7 @@ def tasks_cmd(
         columns.append(Column("status_label", "Tình trạng", width=22))
     if ag:
         columns.append(Column("role", "Vai trò", render=lambda v: ROLE_VN.get(v or "", "")))
-    rows = [t.as_dict() for t in found]
+    rows = DictRows(found)  # each row's dict made when it is read: a national table is not held twice
     print_rows(
         rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=rows, output=output, force=force,
         reference=ctx.today, sheet="Nhiệm vụ",
