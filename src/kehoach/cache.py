@@ -4,8 +4,8 @@ Each data directory gets one snapshot file in the user cache directory (``$KEHOA
 ``$XDG_CACHE_HOME/kehoach``, else ``~/.cache/kehoach``). For every input file it keeps what loading
 that file produced: the problems met, the parsed deadlines, and the validated model as JSON, which
 pydantic reads back several times faster than the YAML is parsed and checked. Positions (line and
-column of every key and item) live beside it,
-one small file per input, read only when a message needs them.
+column of every key and item) live beside it, one small file per input, read only when a message
+needs them.
 
 Memory stays bounded by the models themselves: a file's record is read when that file is asked for,
 a rebuilt record is written out as soon as it is made, and positions are never all held at once
