@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,11 +123,14 @@ def cache_enabled(cache: bool | None = None) -> bool:
     return os.environ.get("KEHOACH_NO_CACHE", "") in ("", "0")
 
 
-def load_data(root: Path, cache: bool | None = None) -> DataSet:
+def load_data(
+    root: Path, cache: bool | None = None, on_plan: Callable[[int, int], None] | None = None
+) -> DataSet:
     """Registry, plans and progress of one data directory, with every problem met.
 
     With the cache (the default, see ``kehoach.cache``), unchanged files are not parsed again; the
-    result is the same either way.
+    result is the same either way. ``on_plan(done, total)`` is called after each plan file, to show
+    progress when a large data set is read for the first time.
     """
     import gc
 
@@ -135,25 +139,25 @@ def load_data(root: Path, cache: bool | None = None) -> DataSet:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_data(root, cache)
+        return _load_data(root, cache, on_plan)
     finally:
         if enabled:
             gc.enable()
 
 
-def _load_data(root: Path, cache: bool | None) -> DataSet:
+def _load_data(root: Path, cache: bool | None, on_plan: Callable[[int, int], None] | None) -> DataSet:
     if not cache_enabled(cache):
-        return _load(root, None)
+        return _load(root, None, on_plan)
     from kehoach.cache import FileCache
 
     fc = FileCache(root)
     try:
-        return _load(root, fc)
+        return _load(root, fc, on_plan)
     finally:
         fc.close()  # after commit, or when loading was interrupted: the snapshot being written goes
 
 
-def _load(root: Path, fc: FileCache | None) -> DataSet:
+def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] | None = None) -> DataSet:
     problems: list[Problem] = []
     reg_path = root / "agencies.yaml"
     registry = Registry([])
@@ -173,11 +177,13 @@ def _load(root: Path, fc: FileCache | None) -> DataSet:
         problems.append(
             Problem(str(root / "plans"), None, None, "", "plans.missing", "không có tệp kế hoạch nào (plans/*.yaml)")
         )
-    for path in files:
+    for done, path in enumerate(files, 1):
         lp, probs = load_plan_file(path, fc)
         problems += probs
         if lp:
             plans.append(lp)
+        if on_plan is not None:
+            on_plan(done, len(files))
     data = DataSet(root, registry, plans, problems, positions)
     if fc is not None:
         from kehoach.cache import seed_deadlines

@@ -30,6 +30,53 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
 
 
+class ReadingLine:
+    """"đang đọc kế hoạch 1.234/5.001…" on stderr while a data set takes more than a second to read (the
+    first time, before the cache holds it), rewritten in place and erased at the end; only on a terminal."""
+
+    DELAY = 1.0  # seconds before the line appears: a quick read shows nothing
+    EVERY = 0.2  # seconds between two updates
+
+    def __init__(self, stream: Any, clock: Callable[[], float] | None = None) -> None:
+        import time
+
+        self.stream = stream
+        self.clock = clock or time.monotonic
+        self.shown = False
+        self.started = self.clock()
+        self.last = self.started
+        try:
+            self.enabled = bool(stream.isatty())
+        except (AttributeError, ValueError, OSError):
+            self.enabled = False
+
+    def step(self, done: int, total: int) -> None:
+        if not self.enabled or done >= total:
+            return
+        now = self.clock()
+        if now - self.started < self.DELAY or (self.shown and now - self.last < self.EVERY):
+            return
+        self.last = now
+        self._write(f"\rkehoach: đang đọc kế hoạch {_thousands(done)}/{_thousands(total)}…\x1b[K")
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self._write("\r\x1b[K")
+            self.shown = False
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError, UnicodeError):
+            self.enabled = False  # a progress line is never worth failing the command
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 # --- parsers: each raises typer.BadParameter, which names the option ------------------------------------
 
 
@@ -215,7 +262,11 @@ class AppContext:
         if self._data is None:
             from kehoach.dataset import load_data
 
-            self._data = load_data(self.root, cache=False if self.no_cache else None)
+            line = ReadingLine(sys.stderr)
+            try:
+                self._data = load_data(self.root, cache=False if self.no_cache else None, on_plan=line.step)
+            finally:
+                line.clear()
             import gc
 
             gc.freeze()  # the data lives as long as the command: the collector need not walk it again
