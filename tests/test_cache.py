@@ -272,3 +272,38 @@ def test_day_old_temporary_files_are_swept(cache_home: Path, data_copy: Path):
     os.utime(stale, (1, 1))
     load_data(data_copy)
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_rewrite_while_the_file_is_parsed_is_never_served_from_the_cache(
+    data_copy: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """On a file system with one-second timestamps, a same-size rewrite made while the file was being
+    parsed leaves its stamp unchanged: the hash recorded must be that of the bytes parsed."""
+    real_stamp, real_read = cache._stamp, cache.read_yaml
+
+    def coarse(path):  # type: ignore[no-untyped-def]
+        st = real_stamp(path)
+        return None if st is None else (st[0], st[1], st[2] // 10**9 * 10**9, st[3] // 10**9 * 10**9)
+
+    target = data_copy / "plans" / "aec-2026.yaml"
+    old = target.read_text(encoding="utf-8")
+    assert old.count("năm 2035") >= 1
+    new = old.replace("năm 2035", "năm 2037")
+    assert len(new.encode()) == len(old.encode())
+
+    def read_then_rewrite(path, raw=None):  # type: ignore[no-untyped-def]
+        doc = real_read(path, raw)
+        if path == target:
+            st = os.stat(target)
+            target.write_text(new, encoding="utf-8")
+            os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same tick, as a coarse clock sees it
+        return doc
+
+    monkeypatch.setattr(cache, "_stamp", coarse)
+    monkeypatch.setattr(cache, "read_yaml", read_then_rewrite)
+    first = load_data(data_copy)
+    monkeypatch.setattr(cache, "read_yaml", real_read)
+    assert "2035" in json.dumps([t.deadline for t in first.plan("aec-2026").plan.tasks])
+    again = load_data(data_copy)
+    deadlines = [t.deadline for t in again.plan("aec-2026").plan.tasks]
+    assert "năm 2037" in " ".join(d or "" for d in deadlines) and "năm 2035" not in " ".join(d or "" for d in deadlines)

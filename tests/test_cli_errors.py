@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -359,3 +360,40 @@ def test_a_plan_whose_file_is_broken_is_a_data_problem_not_an_unknown_plan(run, 
     assert result.exit_code == 1
     assert "không đọc được" in result.stderr and "aec-2026.yaml" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "x.docx").exists()
+
+
+_STOPPED_WHILE_READING = """
+import os, signal, sys
+from kehoach import cache
+
+real = cache.read_yaml
+calls = 0
+stop = getattr(signal, sys.argv[1])
+
+def reading(path, raw=None):
+    global calls
+    calls += 1
+    if calls == 3:  # a few files in: a snapshot is being written
+        os.kill(os.getpid(), stop)
+    return real(path, raw)
+
+cache.read_yaml = reading
+sys.argv = ["kehoach", "check", "--data", sys.argv[2]]
+from kehoach.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("signame", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_stopped_while_reading_says_so_and_leaves_no_temporary_file(tmp_path: Path, signame: str, code: int):
+    cache_dir = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEHOACH_")} | {"KEHOACH_CACHE_DIR": str(cache_dir)}
+    done = subprocess.run(
+        [sys.executable, "-c", _STOPPED_WHILE_READING, signame, DATA],
+        capture_output=True, text=True, env=env, timeout=60,
+        # a child started in the background may inherit SIGINT ignored: give it the default back
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert done.returncode == code
+    assert done.stderr == "kehoach: đã dừng\n" if signame == "SIGINT" else "Traceback" not in done.stderr
+    assert not [p for p in cache_dir.rglob("*") if p.name.endswith(".tmp")]

@@ -37,7 +37,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kehoach.loader import LoadError, Positions, Problem, parse_model, read_yaml, share_fields_sets
+from kehoach.loader import (
+    LoadError,
+    Positions,
+    Problem,
+    parse_model,
+    read_data_file,
+    read_yaml,
+    share_fields_sets,
+)
 
 if TYPE_CHECKING:
     from kehoach.dataset import DataSet
@@ -121,6 +129,19 @@ def _digest(path: Path) -> bytes | None:
         return hashlib.sha256(read_regular(path, MAX_BYTES)).digest()
     except OSError:
         return None
+
+
+_ROW_TYPES: tuple[type | tuple[type, ...], ...] = (str, (int, type(None)), (int, type(None)), str, str, str, str)
+
+
+def _problem(row: Any) -> Problem:
+    """A problem from its cached row; a row of the wrong shape is a TypeError (a cache miss)."""
+    if type(row) is not tuple or len(row) != len(_ROW_TYPES):
+        raise TypeError("problem row")
+    for value, kind in zip(row, _ROW_TYPES, strict=True):
+        if not isinstance(value, kind):
+            raise TypeError("problem row")
+    return Problem(*row)
 
 
 def _problem_row(p: Problem) -> tuple[Any, ...]:
@@ -236,7 +257,7 @@ class FileCache:
         try:
             blob, deadlines = self._record(entry[4])
             obj = share_fields_sets(model.model_validate_json(blob), names=False) if blob is not None else None
-            problems = [Problem(*row) for row in entry[3]]
+            problems = [_problem(row) for row in entry[3]]
         except (OSError, EOFError, ValueError, TypeError):
             return None
         if deadlines is not None and obj is not None:
@@ -245,8 +266,15 @@ class FileCache:
         return obj, problems, self._lazy_positions(path, stamp)
 
     def _rebuild(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions]:
+        racy = None
         try:
-            doc = read_yaml(path)
+            raw = read_data_file(path)
+            if stamp is not None and _racy(stamp):
+                # The hash of the very bytes parsed: a same-size rewrite in the same timestamp tick, even
+                # one made while this file was being parsed, then never passes for what was cached.
+                racy = hashlib.sha256(raw).digest()
+            doc = read_yaml(path, raw)
+            del raw
         except LoadError as exc:
             obj, problems, positions = None, [exc.problem], Positions()
         else:
@@ -255,7 +283,6 @@ class FileCache:
             del doc  # the plain data: only the model is kept
         if stamp is None:
             return obj, problems, positions.packed()
-        racy = _digest(path) if _racy(stamp) else None
         blob = _model_json(obj) if obj is not None else None
         deadlines = _plan_deadlines(obj) if obj is not None and model.__name__ == "Plan" else None
         if deadlines is not None:
@@ -376,10 +403,10 @@ class FileCache:
         return True
 
     def _sweep(self) -> None:
-        """Temporary files a killed run left behind (a day old: no run takes that long)."""
+        """Temporary files a killed run left behind (an hour old: reading 100,000 tasks takes seconds)."""
         import time
 
-        old = time.time() - 86_400
+        old = time.time() - 3_600
         with contextlib.suppress(OSError):
             for f in self.dir.glob(".*.tmp"):
                 with contextlib.suppress(OSError):

@@ -458,11 +458,16 @@ def read_data_file(path: Path) -> bytes:
     return raw
 
 
-def read_yaml(path: Path) -> Document:
-    """Read one YAML file safely. Raises LoadError with a located, readable problem."""
+def read_yaml(path: Path, raw: bytes | None = None) -> Document:
+    """Read one YAML file safely. Raises LoadError with a located, readable problem.
+
+    ``raw``: the file's bytes, when the caller has read them (``read_data_file``) to know exactly what
+    was parsed.
+    """
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    raw = read_data_file(path)
+    if raw is None:
+        raw = read_data_file(path)
     text = _decode(path, raw)
     if not text.strip():
         raise _fail(path, "empty", "tệp rỗng: cần một bảng (mapping) YAML", 1, 1)

@@ -40,6 +40,7 @@ inside the command function, never at module level: ``import kehoach.cli`` stays
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -99,9 +100,12 @@ class KehoachGroup(TyperGroup):
         ctx = new_context()
 
         def run() -> Any:
-            return super(KehoachGroup, self).main(
+            code = super(KehoachGroup, self).main(
                 args, prog_name or "kehoach", complete_var, standalone_mode=False, **extra
             )
+            if code == 130:  # typer turns Ctrl-C into this code without a word; no command returns it
+                raise KeyboardInterrupt
+            return code
 
         def finish(code: int) -> int:
             return 1 if code == 0 and ctx.incomplete else code
@@ -153,4 +157,13 @@ def main() -> None:
     # kehoach uses no pydantic plugin: skip pydantic's scan of every installed package's entry points
     # (~10 ms of each run). A user who names plugins in PYDANTIC_DISABLE_PLUGINS keeps that choice.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # Stopped by `kill` or `timeout`: unwind like Ctrl-C, so that a cache snapshot or a batch of reports
+    # being written is removed or restored, then exit 143 as a process killed by SIGTERM would.
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    with contextlib.suppress(ValueError, OSError):  # not the main thread
+        signal.signal(signal.SIGTERM, stop)
     app()
