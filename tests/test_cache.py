@@ -307,3 +307,24 @@ def test_a_rewrite_while_the_file_is_parsed_is_never_served_from_the_cache(
     again = load_data(data_copy)
     deadlines = [t.deadline for t in again.plan("aec-2026").plan.tasks]
     assert "năm 2037" in " ".join(d or "" for d in deadlines) and "năm 2035" not in " ".join(d or "" for d in deadlines)
+
+
+def test_one_data_directory_by_several_names_shares_one_cache(
+    data_copy: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """"data", "./data", "/…/data" and a symlink to it: one snapshot, every file taken from it, and each
+    message names the file as the user wrote the directory this time."""
+    (data_copy.parent / "link").symlink_to(data_copy)
+    monkeypatch.chdir(data_copy.parent)
+    broken = data_copy / "plans" / "aec-2026.yaml"
+    broken.write_text("khong_co_khoa_nay: 1\n" + broken.read_text(encoding="utf-8"), encoding="utf-8")
+    first = load_data(Path("data"))
+    assert _counts(Path("data")) == (PLAN_FILES, 0)
+    for spelling in (Path("./data"), data_copy, data_copy.parent / "link", Path("link")):
+        assert _counts(spelling) == (PLAN_FILES, 0)  # nothing parsed again
+        data = load_data(spelling)
+        problems = [p for p in data.problems if p.file.endswith("aec-2026.yaml")]
+        assert problems and all(p.file == str(spelling / "plans" / "aec-2026.yaml") for p in problems)
+        assert [(p.line, p.column, p.code, p.message) for p in data.problems] == [
+            (p.line, p.column, p.code, p.message) for p in first.problems
+        ]

@@ -50,7 +50,7 @@ from kehoach.loader import (
 if TYPE_CHECKING:
     from kehoach.dataset import DataSet
 
-FORMAT = 3
+FORMAT = 4
 # A file modified this close to the moment it was cached may change again within the same
 # timestamp tick: its content hash is recorded too.
 RACY_NS = 2_000_000_000
@@ -131,21 +131,25 @@ def _digest(path: Path) -> bytes | None:
         return None
 
 
-_ROW_TYPES: tuple[type | tuple[type, ...], ...] = (str, (int, type(None)), (int, type(None)), str, str, str, str)
+_ROW_TYPES: tuple[type | tuple[type, ...], ...] = (
+    (str, type(None)), (int, type(None)), (int, type(None)), str, str, str, str
+)
 
 
-def _problem(row: Any) -> Problem:
-    """A problem from its cached row; a row of the wrong shape is a TypeError (a cache miss)."""
+def _problem(row: Any, file: str) -> Problem:
+    """A problem from its cached row, naming ``file`` as the user wrote it this time; a row of the wrong
+    shape is a TypeError (a cache miss)."""
     if type(row) is not tuple or len(row) != len(_ROW_TYPES):
         raise TypeError("problem row")
     for value, kind in zip(row, _ROW_TYPES, strict=True):
         if not isinstance(value, kind):
             raise TypeError("problem row")
-    return Problem(*row)
+    return Problem(file if row[0] is None else row[0], *row[1:])
 
 
-def _problem_row(p: Problem) -> tuple[Any, ...]:
-    return (p.file, p.line, p.column, p.path, p.code, p.message, p.severity)
+def _problem_row(p: Problem, file: str) -> tuple[Any, ...]:
+    # The file's own name is not stored: "data/plans/x.yaml" and "/home/…/data/plans/x.yaml" share the entry.
+    return (None if p.file == file else p.file, p.line, p.column, p.path, p.code, p.message, p.severity)
 
 
 class _LazyPositions(Positions):
@@ -176,6 +180,7 @@ class FileCache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._base = os.path.join(str(root), "")  # "data/": names of inputs are taken after it
         self.dir = cache_dir_for(root)
         self.key = _tool_key()
         self.entries: dict[str, tuple[Any, ...]] = {}  # the index read: name -> entry
@@ -229,9 +234,18 @@ class FileCache:
 
     # -- reading ------------------------------------------------------------------------------
 
+    def _name(self, path: Path) -> str:
+        """How the snapshot names an input: relative to the data directory, so that one directory reached
+        as "data", "./data" or "/home/…/data" (the snapshot is chosen by its real path) has one entry."""
+        full, base = str(path), self._base
+        return full[len(base):] if full.startswith(base) else full
+
+    def _path(self, name: str) -> Path:
+        return Path(name) if os.path.isabs(name) else self.root / name
+
     def model(self, path: Path, model: Any) -> tuple[Any, list[Problem], Positions]:
         """The validated model of one file (or None), its problems, and its positions."""
-        name = str(path)
+        name = self._name(path)
         stamp = _stamp(path)
         self.used[name] = stamp
         got = self._hit(path, stamp, model)
@@ -242,7 +256,7 @@ class FileCache:
         return self._rebuild(path, stamp, model)
 
     def _hit(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions] | None:
-        name = str(path)
+        name = self._name(path)
         entry = self.entries.pop(name, None)
         if type(entry) is not tuple or len(entry) != 5 or stamp is None:
             return None
@@ -257,11 +271,11 @@ class FileCache:
         try:
             blob, deadlines = self._record(entry[4])
             obj = share_fields_sets(model.model_validate_json(blob), names=False) if blob is not None else None
-            problems = [_problem(row) for row in entry[3]]
+            problems = [_problem(row, str(path)) for row in entry[3]]
         except (OSError, EOFError, ValueError, TypeError):
             return None
         if deadlines is not None and obj is not None:
-            self._deadlines(name, obj, deadlines)
+            self._deadlines(str(path), obj, deadlines)
         self.kept[name] = entry
         return obj, problems, self._lazy_positions(path, stamp)
 
@@ -289,7 +303,8 @@ class FileCache:
             self._deadlines(str(path), obj, deadlines)
         span = self._append(marshal.dumps((blob, deadlines)))
         if span is not None:
-            self.fresh[str(path)] = (stamp, racy, model.__name__, [_problem_row(p) for p in problems], span)
+            rows = [_problem_row(p, str(path)) for p in problems]
+            self.fresh[self._name(path)] = (stamp, racy, model.__name__, rows, span)
             # Positions go beside the cache now, and are read back when a message needs them.
             if self._store_positions(path, stamp, positions.where):
                 return obj, problems, self._lazy_positions(path, stamp)
@@ -316,7 +331,10 @@ class FileCache:
         return _LazyPositions(functools.partial(_read_positions, self._pos_file(path), self.key, path, stamp))
 
     def _pos_file(self, path: Path) -> Path:
-        return self.dir / (hashlib.sha256(str(path).encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".pos")
+        return self._pos_file_named(self._name(path))
+
+    def _pos_file_named(self, name: str) -> Path:
+        return self.dir / (hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".pos")
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -375,7 +393,7 @@ class FileCache:
         dropped = self.known - set(self.used)
         if not self.fresh and not dropped and not self.restamped:
             return False
-        if any(_stamp(Path(name)) != stamp for name, stamp in self.used.items()):
+        if any(_stamp(self._path(name)) != stamp for name, stamp in self.used.items()):
             return False  # a file changed while it was read: the next run rebuilds it
         entries = dict(self.fresh)
         try:
@@ -394,7 +412,7 @@ class FileCache:
             fh.write(_TRAILER.pack(start, len(index), _MAGIC))
             fh.close()
             for name in dropped:
-                self._pos_file(Path(name)).unlink(missing_ok=True)
+                self._pos_file_named(name).unlink(missing_ok=True)
             os.replace(tmp, self.dir / _SNAPSHOT)
             self._new = None
         except (OSError, ValueError):
