@@ -506,6 +506,8 @@ def _plan_deadlines(plan: Any) -> dict[str, Any] | None:
                     found = encode(parse_deadline(task.deadline, dates))
                 except DeadlineError as exc:
                     found = encode(exc)
+                if len(_PARSED) > 100_000:  # a long-lived process reading many data sets
+                    _PARSED.clear()
                 _PARSED[key] = found
             out[task.id] = found
     except (TypeError, ValueError):

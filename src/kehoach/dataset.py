@@ -37,6 +37,8 @@ def plan_dates(plan: Plan) -> PlanDates:
     key = (plan.start, plan.end, annual is not None, annual.due if annual else None, tuple(rep.semiannual))
     found = _PLAN_DATES.get(key)
     if found is None:
+        if len(_PLAN_DATES) > 10_000:  # a long-lived process reading many data sets
+            _PLAN_DATES.clear()
         semi = tuple((d.day, d.month) for d in map(DayMonth.parse, rep.semiannual))
         found = _PLAN_DATES[key] = PlanDates(
             start=plan.start,
