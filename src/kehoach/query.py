@@ -46,11 +46,6 @@ class Cycle:
         return f"{self.kind}-{self.year}"
 
 
-def canonical(registry: Registry, names: Iterable[str]) -> list[str]:
-    """Each name as the registry writes it; a name it does not know, as written."""
-    return list(registry.canonical(tuple(names)))
-
-
 def agency_role(
     registry: Registry, task: Task, agency: Agency, role: Role = "any", strict: bool = False
 ) -> tuple[str, Match] | None:
