@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -86,23 +87,29 @@ def to_json(data: Any, *, ascii_only: bool | None = None) -> str:
 
     The text is that of ``json.dumps(data, indent=2)``, except for floats, which no output holds today:
     orjson spells some differently (1e-7 for 1e-07, 0.00001 for 1e-05) and writes NaN and infinities as
-    null, where ``json`` writes NaN, which is not JSON. The standard library encodes indented JSON in pure Python (its C
-    encoder is used only without ``indent``); orjson writes the same text about ten times faster, which
-    was most of ``tasks --format json`` on a large data set. What orjson refuses (an integer beyond 64
-    bits, a lone surrogate, a key that is not a string) goes to ``json``.
+    null, where ``json`` writes NaN, which is not JSON. The standard library encodes indented JSON in pure
+    Python (its C encoder is used only without ``indent``); orjson writes the same text about ten times
+    faster, which was most of ``tasks --format json`` on a large data set. What orjson refuses (an
+    integer beyond 64 bits, a lone surrogate, a key that is not a string) goes to ``json``.
     """
     if ascii_only is None:
         ascii_only = not _speaks_unicode(sys.stdout)
     if not ascii_only:
-        import orjson
-
+        dumps, options = _orjson()
         try:
-            # Dates and dataclasses go through ``_jsonable`` as they do with ``json``.
-            options = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-            return orjson.dumps(data, default=_jsonable, option=options).decode("utf-8")
+            return dumps(data, default=_jsonable, option=options).decode("utf-8")
         except TypeError:  # orjson.JSONEncodeError
             pass
     return json.dumps(data, ensure_ascii=ascii_only, indent=2, default=_jsonable)
+
+
+@functools.cache
+def _orjson() -> tuple[Callable[..., bytes], int]:
+    """orjson's encoder and options, looked up once (``to_json`` runs once per row of a long listing).
+    Dates and dataclasses go through ``_jsonable`` as they do with ``json``."""
+    import orjson
+
+    return orjson.dumps, orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 def write_json_array(items: Iterable[Any], stream: Any = None, *, ascii_only: bool | None = None) -> None:
