@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kehoach.errors import UsageError
 from kehoach.model import Agency
 from kehoach.text import ascii_key, fold, normalize, slug, strip_diacritics
 
@@ -22,10 +23,9 @@ _PLAIN_WORDS = frozenset(
 )
 
 
-class AgencyError(LookupError):
+# Also a LookupError, as before the one error base, for callers outside the package.
+class AgencyError(UsageError, LookupError):
     """A name the registry cannot resolve to one agency: a usage mistake when the user typed it."""
-
-    exit_code = 2
 
     def __init__(self, name: str, message: str, suggestions: list[str]) -> None:
         self.name = name

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kehoach.agencies import Registry
 from kehoach.deadlines import Deadline, DeadlineError, PlanDates, parse_deadline
+from kehoach.errors import DataError, UsageError
 from kehoach.loader import LoadedPlan, Positions, Problem, load_plan_file, load_registry_file, plan_files
 from kehoach.model import DayMonth, Plan, Task
 
@@ -18,16 +19,14 @@ if TYPE_CHECKING:
     from kehoach.progress import Progress
 
 
-class UnknownPlan(LookupError):
+# Also a LookupError, as before the one error base: callers outside the package catch it as one.
+class UnknownPlan(UsageError, LookupError):
     """A plan id the data does not have: a usage mistake."""
 
-    exit_code = 2
 
-
-class UnreadablePlan(UnknownPlan):
+# Not an UnknownPlan (that is a usage mistake): code that skips a plan it cannot have catches both.
+class UnreadablePlan(DataError, LookupError):
     """The plan's own file is there but failed to load: a data problem, not a usage mistake."""
-
-    exit_code = 1
 
 
 def plan_dates(plan: Plan) -> PlanDates:

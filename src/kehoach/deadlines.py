@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from kehoach.errors import DataError
 from kehoach.text import fold
 
 Kind = Literal[
@@ -59,7 +60,8 @@ NEVER_OVERDUE_KINDS = frozenset({"ongoing", "plan", "event", "condition"})
 DOCS_SECTION = "docs/deadlines.md, mục «Bảng các dạng»"
 
 
-class DeadlineError(ValueError):
+# Also a ValueError: pydantic turns a ValueError raised in a validator into a ValidationError.
+class DeadlineError(DataError, ValueError):
     """The text is not a deadline form the tool knows."""
 
     def __init__(self, text: str, reason: str = "không nhận dạng được thời hạn", hint: str | None = None) -> None:

@@ -15,8 +15,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from kehoach.errors import DataError
 
-class NotRegularFile(OSError):
+
+# Also an OSError: it carries errno and filename, and callers handle it with every other failed open.
+class NotRegularFile(DataError, OSError):
     """The path exists but is a directory, FIFO, device or socket: it is not read."""
 
 
@@ -113,7 +116,8 @@ def atomic_write(path: Path, content: bytes) -> None:
         raise
 
 
-class BatchError(OSError):
+# Also an OSError: it carries the cause's errno, strerror and the file that failed.
+class BatchError(DataError, OSError):
     """A batch write failed at ``path``; nothing of the batch is left behind."""
 
     def __init__(self, path: Path, cause: OSError) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from kehoach.agencies import AgencyError, Registry
 from kehoach.deadlines import PlanDates
+from kehoach.errors import DataError
 from kehoach.text import fold, normalize
 
 MAX_BYTES = 50 * 1024 * 1024  # a Word file of plans is a few MB at most
@@ -33,10 +34,9 @@ def _q(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
 
-class DocxImportError(ValueError):
+# Also a ValueError, as before the one error base, for callers outside the package.
+class DocxImportError(DataError, ValueError):
     """The file cannot be imported (not a Word file, no task table…); the message says why."""
-
-    exit_code = 1  # a problem with a file, not with the command line
 
 
 # ------------------------------------------------------------------ reading tables with merges

@@ -21,6 +21,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from kehoach.errors import DataError
 from kehoach.model import Plan, Registry
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -123,8 +124,8 @@ class Document:
     positions: Positions
 
 
-class LoadError(Exception):
-    exit_code = 1
+class LoadError(DataError):
+    """One file cannot be loaded; ``problem`` says where and why."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem

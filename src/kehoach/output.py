@@ -299,14 +299,9 @@ def command_line() -> str:
     """The query as a command (options left at their defaults omitted), to state it on top of a sheet."""
     import shlex
 
-    try:  # typer ≥ 0.20 carries its own copy of click
-        from typer._click.globals import get_current_context  # type: ignore[import-not-found]
-    except ImportError:
-        try:
-            from click import get_current_context  # type: ignore[import-not-found,no-redef]
-        except ImportError:
-            get_current_context = None  # type: ignore[assignment]
-    ctx = get_current_context(silent=True) if get_current_context is not None else None
+    from kehoach.clickapi import get_current_context
+
+    ctx = get_current_context(silent=True)
     if ctx is None:
         return " ".join(["kehoach", *(shlex.quote(a) for a in sys.argv[1:])])
     names: list[str] = []

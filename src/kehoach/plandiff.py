@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kehoach.errors import DataError
 from kehoach.model import Plan, Task
 from kehoach.text import fold
 
@@ -28,10 +29,9 @@ SIMILAR = 0.6  # content ratio from which an unmatched pair counts as the same t
 MAX_GIT_BYTES = 20 * 1024 * 1024
 
 
-class DiffError(ValueError):
+# Also a ValueError, as before the one error base, for callers outside the package.
+class DiffError(DataError, ValueError):
     """A side of the comparison cannot be read; the message says which and why."""
-
-    exit_code = 1  # a problem with a file, not with the command line
 
 
 @dataclass

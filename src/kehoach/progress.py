@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
+from kehoach.errors import DataError, UsageError
 from kehoach.files import atomic_write
 from kehoach.loader import LoadError, Positions, Problem, format_path, parse_model, read_yaml
 from kehoach.model import Strict
@@ -79,16 +80,15 @@ class Record:
         return when is None or when <= day
 
 
-class ProgressError(ValueError):
+# Also a ValueError, as before the one error base, for callers outside the package.
+class ProgressError(DataError, ValueError):
     """An update that cannot be applied because of the files (broken, locked); nothing was written."""
 
-    exit_code = 1
 
-
-class UpdateRefused(ProgressError):
+# A usage mistake that library users also catch as a ProgressError: UsageError comes first, so it is exit
+# code 2 both by the branch the boundary tests first and by its exit_code (see kehoach.errors).
+class UpdateRefused(UsageError, ProgressError):
     """An update that is not valid as asked (status, plan, task, year, agency); nothing was written."""
-
-    exit_code = 2
 
 
 def progress_dir(root: Path) -> Path:
@@ -206,7 +206,7 @@ def progress_of(data: DataSet) -> Progress:
 def check_progress(data: DataSet, today: dt.date | None = None) -> list[Problem]:
     """Task and target ids exist, dates are sane, the reporting agency resolves."""
     from kehoach.agencies import AgencyError
-    from kehoach.dataset import UnknownPlan
+    from kehoach.dataset import UnknownPlan, UnreadablePlan
 
     today = today or dt.date.today()
     prog = progress_of(data)
@@ -221,7 +221,7 @@ def check_progress(data: DataSet, today: dt.date | None = None) -> list[Problem]
 
         try:
             plan = data.plan(plan_id).plan
-        except UnknownPlan:
+        except (UnknownPlan, UnreadablePlan):
             if not any((Path(data.root) / "plans" / f"{plan_id}{ext}").exists() for ext in (".yaml", ".yml")):
                 emit(("plan",), "progress.unknown-plan", f"không có kế hoạch {plan_id!r}")
             continue  # a plan file that failed to load is reported on its own

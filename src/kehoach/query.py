@@ -11,6 +11,7 @@ from typing import Any, Literal
 from kehoach.agencies import AgencyError, Match, Registry
 from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline
+from kehoach.errors import UsageError
 from kehoach.model import Agency, DayMonth, Plan, Task
 from kehoach.text import fold, strip_diacritics
 
@@ -19,10 +20,9 @@ CYCLE_KINDS = ("annual", "midterm", "final")
 _CYCLE = re.compile(r"^(annual|half|midterm|final)-(\d{4})$")
 
 
-class QueryError(ValueError):
+# Also a ValueError, as before the one error base, for callers outside the package.
+class QueryError(UsageError, ValueError):
     """A query that cannot be answered as asked (bad cycle name, unknown plan…)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

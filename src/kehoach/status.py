@@ -639,7 +639,7 @@ def progress_rows(
     year: int | None = None,
 ) -> list[ProgressRow]:
     """Every recorded result, oldest year first; with ``agency``, those of tasks it answers for by name."""
-    from kehoach.dataset import UnknownPlan
+    from kehoach.dataset import UnknownPlan, UnreadablePlan
 
     wanted = set(plans)
     out: list[ProgressRow] = []
@@ -648,7 +648,7 @@ def progress_rows(
             continue
         try:
             plan: Plan | None = data.plan(plan_id).plan
-        except UnknownPlan:  # its plan file failed to load: the loader has said so
+        except (UnknownPlan, UnreadablePlan):  # its plan file failed to load: the loader has said so
             plan = None
         tasks = {t.id: t for t in plan.tasks} if plan else {}
         for tid, tp in pf.tasks.items():

@@ -16,8 +16,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from kehoach.errors import DataError
 
-class EditRefused(ValueError):
+
+# Also a ValueError, as before the one error base, for callers outside the package.
+class EditRefused(DataError, ValueError):
     """The file cannot be edited safely; it is left as it was."""
 
 

@@ -33,7 +33,7 @@ Write a module here with a ``register(app)`` function and add it to ``_register`
 
 Declare every option with a ``parser=`` from ``kehoach.cli.context`` (``text``, ``path``, ``day``, ``year``,
 ``days``, ``choice(...)``) so a bad value is a usage error naming the option. Let library exceptions
-through: the boundary maps them by their ``exit_code`` attribute, ``OSError`` to 1. Import heavy modules
+through: the boundary maps them by their ``kehoach.errors`` branch, ``OSError`` to 1. Import heavy modules
 inside the command function, never at module level: ``import kehoach.cli`` stays light. Never call
 ``sys.exit`` or print a traceback.
 """

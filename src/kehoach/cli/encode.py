@@ -40,7 +40,7 @@ def import_docx_cmd(
     data_dir: DataOpt = None,
 ) -> None:
     """Đọc bảng nhiệm vụ và phần đầu văn bản, ghi bản nháp YAML và in danh sách cần rà soát."""
-    from kehoach.importer import DocxImportError, import_docx, to_yaml
+    from kehoach.importer import import_docx, to_yaml
     from kehoach.progress import atomic_write
 
     if not file.is_file():
@@ -61,10 +61,7 @@ def import_docx_cmd(
         fail(f"tên tệp {output.name!r} phải trùng mã kế hoạch: {plan_id}.yaml (kehoach check đòi hỏi điều đó)")
     if os.path.lexists(output) and not force:  # a dangling link is an existing file too
         fail(f"đã có tệp {str(output)!r}; không ghi đè (thêm --force nếu muốn thay)", 1)
-    try:
-        result = import_docx(file, plan_id, data.registry)
-    except DocxImportError as exc:
-        fail(str(exc), 1)
+    result = import_docx(file, plan_id, data.registry)  # DocxImportError: exit code 1 at the boundary
     yaml_text = to_yaml(result, file)
     atomic_write(output, yaml_text.encode("utf-8"))
     sections = len(result.plan["sections"])
@@ -93,13 +90,10 @@ def diff_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json", parser=choice("text", "json"))] = "text",
 ) -> None:
     """So sánh hai phiên bản một kế hoạch: nhiệm vụ thêm, bỏ, thay đổi (nội dung, chủ trì, phối hợp, thời hạn)."""
-    from kehoach.plandiff import FIELD_LABELS, DiffError, diff_plans, load_side
+    from kehoach.plandiff import FIELD_LABELS, diff_plans, load_side
 
-    try:
-        new_plan, new_label = load_side(new)
-        old_plan, old_label = load_side(old, other=new)
-    except DiffError as exc:
-        fail(str(exc), 1)
+    new_plan, new_label = load_side(new)  # DiffError: exit code 1 at the boundary
+    old_plan, old_label = load_side(old, other=new)
     result = diff_plans(old_plan, new_plan)
     if fmt == "json":
         from kehoach.output import to_json

@@ -2,8 +2,10 @@
 
 Exit codes: **0** success, **1** a problem in the data or the files (any ``OSError`` included, also when
 stdout is closed, full or cannot encode the text), **2** a usage mistake. A library exception says which
-by its ``exit_code`` class attribute (``UnknownPlan``, ``AgencyError``, ``QueryError``… are 2;
-``ProgressError``, ``TemplateProblem`` are 1). No traceback reaches the user unless ``KEHOACH_DEBUG=1``.
+by its branch of ``kehoach.errors.KehoachError``: ``UsageError`` is 2 (``UnknownPlan``, ``AgencyError``,
+``QueryError``…), ``DataError`` is 1 (``LoadError``, ``ProgressError``, ``TemplateProblem``…). Commands do
+not catch these: they pass to ``guarded``, the one boundary. No traceback reaches the user unless
+``KEHOACH_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -19,21 +21,30 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 import typer
-from typer._click import exceptions as click_exc
+
+from kehoach.clickapi import exceptions as click_exc
+from kehoach.errors import DataError, KehoachError, UsageError, exit_code_of
 
 
-class CliError(Exception):
+class CliError(KehoachError):
     """A refusal decided by the command line itself (conflicting options, a file that exists…)."""
 
-    def __init__(self, message: str, code: int = 2) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.exit_code = code
+
+
+class CliUsageError(CliError, UsageError):
+    """Options that cannot go together, a value the command line refuses: exit code 2."""
+
+
+class CliDataError(CliError, DataError):
+    """A file in the way of the command (it exists, it is not the plan's name…): exit code 1."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Stop the command: ``kehoach: <message>`` on stderr, exit ``code`` (2 usage, 1 data or file)."""
-    raise CliError(message, code)
+    raise (CliDataError if code == 1 else CliUsageError)(message)
 
 
 def say(message: str) -> None:
@@ -84,25 +95,16 @@ def describe_oserror(exc: OSError) -> str:
     return f"lỗi tệp {where!r}: {reason}"
 
 
-def exit_code_of(exc: BaseException) -> int:
-    code = getattr(type(exc), "exit_code", None)
-    if isinstance(code, int) and code in (1, 2):
-        return code
-    return 1  # OSError, UnicodeError and anything unforeseen: the files or the data, never success
-
-
 # --- click's own usage errors, in Vietnamese ---------------------------------------------------------
 
+# Usage errors click raises as a plain UsageError, known only by their English text. A mistyped option and a
+# missing one are read from the exception's attributes instead (``usage_message``).
 _CLICK_VN: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^No such option: (.+?)(?: Did you mean (.+)\?)?$", re.S), "không có tùy chọn {0}"),
-    (re.compile(r"^Missing option (.+)\.$", re.S), "thiếu tùy chọn {0}"),
-    (re.compile(r"^Missing argument (.+)\.$", re.S), "thiếu đối số {0}"),
-    (re.compile(r"^Missing parameter: (.+)$", re.S), "thiếu tham số {0}"),
     (re.compile(r"^Option (.+) requires an argument\.?$", re.S), "tùy chọn {0} cần một giá trị"),
     (re.compile(r"^Option (.+) requires (.+)$", re.S), "tùy chọn {0} cần {1}"),
     (re.compile(r"^Option (.+) does not take a value\.$", re.S), "tùy chọn {0} không nhận giá trị"),
     (re.compile(r"^Got unexpected extra argument\(s\) \((.+)\)$", re.S), "thừa đối số: {0}"),
-    (re.compile(r"^No such command (.+)\.$", re.S), "không có lệnh {0}"),
+    (re.compile(r"^No such command (.+?)\.(?: Did you mean .+\?)?$", re.S), "không có lệnh {0}"),
     (re.compile(r"^Missing command\.$", re.S), "thiếu tên lệnh"),
     (re.compile(r"^Invalid value for (.+?): (.+)$", re.S), "{0}: {1}"),
     (re.compile(r"^Invalid value: (.+)$", re.S), "giá trị không hợp lệ: {0}"),
@@ -128,7 +130,19 @@ def _translate(text: str, table: list[tuple[re.Pattern[str], str]]) -> str:
 def usage_message(exc: click_exc.ClickException) -> str:
     """A click usage error as one or more lines in Vietnamese (usage line, hint, the error itself)."""
     message = exc.format_message()
-    if isinstance(exc, click_exc.BadParameter) and not isinstance(exc, click_exc.MissingParameter):
+    if isinstance(exc, click_exc.NoSuchOption):
+        message = f"không có tùy chọn {exc.option_name}"
+        if exc.possibilities:
+            message += f" (các tùy chọn gần giống: {', '.join(sorted(exc.possibilities))})"
+    elif isinstance(exc, click_exc.MissingParameter):
+        param = exc.param
+        hint = exc.param_hint or (param.get_error_hint() if param is not None else None)
+        if not isinstance(hint, str) and hint is not None:
+            hint = " / ".join(repr(h) for h in hint)
+        kind = exc.param_type or (param.param_type_name if param is not None else "parameter")
+        what = {"option": "thiếu tùy chọn", "argument": "thiếu đối số"}.get(kind, "thiếu tham số")
+        message = f"{what} {hint or (param.name if param is not None else '')}".rstrip()
+    elif isinstance(exc, click_exc.BadParameter):
         m = re.match(r"^Invalid value for (.+?): (.+)$", message, re.S)
         if m:
             param = exc.param
@@ -137,7 +151,6 @@ def usage_message(exc: click_exc.ClickException) -> str:
             message = f"{name}: {_translate(m.group(2), _VALUE_VN)}"
     else:
         message = _translate(message, _CLICK_VN)
-    message = message.replace("(Possible options:", "(các tùy chọn gần giống:")
     suggestion = re.search(r"Did you mean (.+?)\?", exc.format_message())
     if suggestion:
         message += f" (có phải {suggestion.group(1)}?)"
@@ -167,13 +180,12 @@ _HELP_VN = {
 
 def localize_help() -> None:
     """Headings and usage line of ``--help`` in Vietnamese (typer looks these words up when it formats)."""
-    import typer.core
-    from typer._click.formatting import HelpFormatter
+    from kehoach.clickapi import Command, HelpFormatter, set_help_option, set_help_words
 
     def vietnamese(message: str) -> str:
         return _HELP_VN.get(message, message)
 
-    typer.core._ = vietnamese
+    set_help_words(vietnamese)
     if getattr(HelpFormatter.write_usage, "_kehoach", False):
         return
     plain = HelpFormatter.write_usage
@@ -184,22 +196,20 @@ def localize_help() -> None:
     write_usage._kehoach = True  # type: ignore[attr-defined]
     HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
 
-    from typer._click import decorators
-    from typer._click.core import Command
+    def vietnamese_help_option(plain_help_option: Any) -> Callable[[list[str]], Callable[[Command], Command]]:
+        def help_option(param_decls: list[str]) -> Callable[[Command], Command]:
+            add = plain_help_option(param_decls)
 
-    plain_help_option = decorators.help_option
+            def apply(command: Command) -> Command:
+                command = add(command)
+                command.params[-1].help = "In trợ giúp này rồi thoát."  # type: ignore[attr-defined]
+                return command
 
-    def help_option(param_decls: list[str]) -> Callable[[Command], Command]:
-        add = plain_help_option(param_decls)
+            return apply
 
-        def apply(command: Command) -> Command:
-            command = add(command)
-            command.params[-1].help = "In trợ giúp này rồi thoát."  # type: ignore[attr-defined]
-            return command
+        return help_option
 
-        return apply
-
-    decorators.help_option = help_option
+    set_help_option(vietnamese_help_option)
 
 
 # --- streams -----------------------------------------------------------------------------------------
@@ -286,9 +296,6 @@ def guarded(run: Callable[[], Any], finish: Callable[[int], int] = lambda code: 
     except KeyboardInterrupt:
         say("đã dừng")
         return 130
-    except CliError as exc:
-        say(exc.message)
-        return exc.exit_code
     except BrokenPipeError:
         _silence_stdout()  # `kehoach … | head`: the reader has what it wanted
         return 1
@@ -300,9 +307,12 @@ def guarded(run: Callable[[], Any], finish: Callable[[int], int] = lambda code: 
     except UnicodeError as exc:
         _report(exc)
         return 1
-    except Exception as exc:
+    except KehoachError as exc:  # after OSError: NotRegularFile and BatchError are described as file errors
         _report(exc)
         return exit_code_of(exc)
+    except Exception as exc:
+        _report(exc)
+        return 1  # anything unforeseen: the files or the data, never success
 
 
 def _report(exc: BaseException) -> None:
@@ -318,7 +328,7 @@ def _report(exc: BaseException) -> None:
         message = f"không mã hóa được ký tự {exc.object[exc.start : exc.end]!r} ({exc.encoding}); dùng UTF-8"
     elif isinstance(exc, UnicodeDecodeError):
         message = f"tệp không phải UTF-8 ({exc.reason})"
-    elif getattr(type(exc), "exit_code", None) in (1, 2):
+    elif isinstance(exc, KehoachError):
         message = str(exc)
     else:
         message = (

@@ -26,12 +26,9 @@ def _output(value: Path, suffixes: tuple[str, ...]) -> Path:
 
 def write_file(target: Path, content: bytes, force: bool) -> None:
     """Write atomically; refuse to replace a file without --force (exit 1), never a traceback."""
-    from kehoach.export import ExportError, write_new
+    from kehoach.export import write_new
 
-    try:
-        write_new(target, content, force=force)
-    except ExportError as exc:
-        fail(str(exc), 1)
+    write_new(target, content, force=force)  # ExportError: exit code 1 at the boundary
 
 
 def _refuse_existing(target: Path, force: bool) -> None:

@@ -13,13 +13,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from kehoach.errors import DataError
+
 T = TypeVar("T")
 
 
-class ExportError(ValueError):
+# Also a ValueError, as before the one error base, for callers outside the package.
+class ExportError(DataError, ValueError):
     """An export that cannot be made as asked; nothing was written."""
-
-    exit_code = 1
 
 
 def write_new(target: Path, content: bytes, *, force: bool = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kehoach.errors import DataError, UsageError
 from kehoach.model import Plan
 
 KINDS = ("annual", "half", "midterm", "final")
@@ -10,16 +11,14 @@ KIND_SLUG = {"annual": "nam", "half": "6-thang", "midterm": "so-ket", "final": "
 YEARLY = ("annual", "half")  # judged within their year, not since the start of the period
 
 
-class ReportError(ValueError):
+# Also a ValueError, as before the one error base, for callers outside the package.
+class ReportError(UsageError, ValueError):
     """A report that cannot be drafted as asked (unknown kind, year outside the plan…)."""
 
-    exit_code = 2
 
-
-class NoDraft(ReportError):
+# A data problem, not a ReportError (those are usage mistakes); also a ValueError as before the one base.
+class NoDraft(DataError, ValueError):
     """The data cannot support a correct draft (no task in scope, no template of the issuer's format)."""
-
-    exit_code = 1
 
 
 def check_kind(kind: str) -> None:

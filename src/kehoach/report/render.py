@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kehoach.errors import DataError
 from kehoach.model import Agency
 from kehoach.report.form import CELL_MARGINS_MM, PARTY, STATE
 from kehoach.report.kinds import KIND_SLUG, NoDraft, ReportError, check_kind
@@ -86,10 +87,9 @@ def default_filename(plan_id: str, kind: str, year: int, agency: Agency | None) 
     return f"bao-cao-{KIND_SLUG[kind]}-{year}-{slug(plan_id)}-{who}.docx"
 
 
-class TemplateProblem(ReportError):
+# A data problem, not a ReportError (those are usage mistakes); also a ValueError as before the one base.
+class TemplateProblem(DataError, ValueError):
     """The template is broken or hostile (Jinja syntax, unknown variable, a refused call, a limit)."""
-
-    exit_code = 1
 
 
 # Limits of one rendering (module constants, so a test can lower them).
