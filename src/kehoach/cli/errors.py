@@ -136,12 +136,12 @@ def usage_message(exc: click_exc.ClickException) -> str:
             message += f" (các tùy chọn gần giống: {', '.join(sorted(exc.possibilities))})"
     elif isinstance(exc, click_exc.MissingParameter):
         param = exc.param
-        hint = exc.param_hint or (param.get_error_hint() if param is not None else None)
-        if not isinstance(hint, str) and hint is not None:
-            hint = " / ".join(repr(h) for h in hint)
         kind = exc.param_type or (param.param_type_name if param is not None else "parameter")
         what = {"option": "thiếu tùy chọn", "argument": "thiếu đối số"}.get(kind, "thiếu tham số")
-        message = f"{what} {hint or (param.name if param is not None else '')}".rstrip()
+        # "Missing option '--agency' / '-a'. <extra>": the names as click shows them (how it computes them
+        # changed between typer versions), without the English remark after them.
+        hint = message.removeprefix(f"Missing {kind}").split(". ", 1)[0].rstrip(".").strip()
+        message = f"{what} {hint}".rstrip()
     elif isinstance(exc, click_exc.BadParameter):
         m = re.match(r"^Invalid value for (.+?): (.+)$", message, re.S)
         if m:
