@@ -32,10 +32,10 @@ import os
 import struct
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kehoach.loader import (
     LoadError,
@@ -46,9 +46,6 @@ from kehoach.loader import (
     read_yaml,
     share_fields_sets,
 )
-
-if TYPE_CHECKING:
-    from kehoach.dataset import DataSet
 
 FORMAT = 4
 # A file modified this close to the moment it was cached may change again within the same
@@ -490,8 +487,7 @@ def _read_positions(pos_file: Path, key: tuple[Any, ...], path: Path, stamp: Sta
 
 def _plan_deadlines(plan: Any) -> dict[str, Any] | None:
     """Every task's parsed deadline (or the error met), encoded; None when one cannot be encoded."""
-    from kehoach.dataset import plan_dates
-    from kehoach.deadlines import DeadlineError, parse_deadline
+    from kehoach.deadlines import DeadlineError, parse_deadline, plan_dates
 
     dates = plan_dates(plan)
     out: dict[str, Any] = {}
@@ -515,17 +511,22 @@ def _plan_deadlines(plan: Any) -> dict[str, Any] | None:
     return out
 
 
-_PARSED: dict[tuple[str, Any], Any] = {}  # (deadline text, plan dates) -> encoded deadline or error
+# A pure memo: (deadline text, plan dates) -> encoded deadline or error; parse_deadline is a pure function of
+# both, so sharing it across data sets changes no answer. Capped above for a long-lived process.
+_PARSED: dict[tuple[str, Any], Any] = {}
 
 
-def seed_deadlines(fc: FileCache, data: DataSet) -> None:
-    """Put the cached deadlines of each plan where the data set looks first."""
-    for lp in data.plans:
-        decoded = fc.deadlines.pop(str(lp.path), None)
+def take_deadlines(fc: FileCache, paths: Iterable[Path]) -> dict[tuple[str, str], Any]:
+    """The cached deadlines of the plans at ``paths`` (the first plan's for a repeated key), for the data set
+    to start from; the cache forgets them."""
+    out: dict[tuple[str, str], Any] = {}
+    for path in paths:
+        decoded = fc.deadlines.pop(str(path), None)
         if decoded:
             for key, value in decoded.items():
-                data._deadlines.setdefault(key, value)
+                out.setdefault(key, value)
     fc.deadlines = {}
+    return out
 
 
 # Deadlines are dataclasses of kehoach.deadlines holding dates, tuples and plain values; they are

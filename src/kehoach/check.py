@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kehoach.agencies import AgencyError, Registry, UnknownAgency
-from kehoach.dataset import DataSet, plan_dates
-from kehoach.deadlines import Deadline, DeadlineError, parse_deadline
+from kehoach.dataset import DataSet
+from kehoach.deadlines import Deadline, DeadlineError, parse_deadline, plan_dates
 from kehoach.loader import LoadedPlan, PathT, Problem, format_path
 from kehoach.model import Target
 

@@ -1,4 +1,14 @@
-"""Everything under one data directory, loaded once: registry, plans and the problems met."""
+"""Everything under one data directory, loaded once: registry, plans and the problems met.
+
+A ``DataSet`` is built in one place, ``load_data`` (``_load`` below), with everything it needs: the
+registry, the plans, the problems met, the progress files and the deadlines the file cache already
+parsed. No other module sets its fields; after construction it only fills its own memos (the parsed
+deadline of a task, the index by plan id), which give the same answers as computing them again. The
+one change after construction is ``forget_progress``, called when a progress file was written.
+
+``plan_dates`` lives in ``kehoach.deadlines`` beside ``PlanDates``; it is imported here too because
+older code imports it from this module.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kehoach.agencies import Registry
-from kehoach.deadlines import Deadline, DeadlineError, PlanDates, parse_deadline
+from kehoach.deadlines import Deadline, DeadlineError, parse_deadline, plan_dates
 from kehoach.errors import DataError, UsageError
 from kehoach.loader import LoadedPlan, Positions, Problem, load_plan_file, load_registry_file, plan_files
-from kehoach.model import DayMonth, Plan, Task
+from kehoach.model import Plan, Task
 
 if TYPE_CHECKING:
     from kehoach.cache import FileCache
@@ -27,28 +37,6 @@ class UnknownPlan(UsageError, LookupError):
 # Not an UnknownPlan (that is a usage mistake): code that skips a plan it cannot have catches both.
 class UnreadablePlan(DataError, LookupError):
     """The plan's own file is there but failed to load: a data problem, not a usage mistake."""
-
-
-def plan_dates(plan: Plan) -> PlanDates:
-    """The dates a plan's deadlines are relative to (asked once per task: kept per distinct input)."""
-    rep = plan.reporting
-    annual = rep.annual
-    key = (plan.start, plan.end, annual is not None, annual.due if annual else None, tuple(rep.semiannual))
-    found = _PLAN_DATES.get(key)
-    if found is None:
-        if len(_PLAN_DATES) > 10_000:  # a long-lived process reading many data sets
-            _PLAN_DATES.clear()
-        semi = tuple((d.day, d.month) for d in map(DayMonth.parse, rep.semiannual))
-        found = _PLAN_DATES[key] = PlanDates(
-            start=plan.start,
-            end=plan.end,
-            annual_report=(annual.day_month.day, annual.day_month.month) if annual else None,
-            semiannual_reports=semi or ((30, 6), (31, 12)),
-        )
-    return found
-
-
-_PLAN_DATES: dict[tuple[object, ...], PlanDates] = {}
 
 
 @dataclass
@@ -185,12 +173,12 @@ def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] 
             plans.append(lp)
         if on_plan is not None:
             on_plan(done, len(files))
-    data = DataSet(root, registry, plans, problems, positions)
-    if fc is not None:
-        from kehoach.cache import seed_deadlines
-        from kehoach.progress import load_progress
+    if fc is None:
+        return DataSet(root, registry, plans, problems, positions)
+    from kehoach.cache import take_deadlines
+    from kehoach.progress import load_progress
 
-        data._progress = load_progress(root, fc)
-        seed_deadlines(fc, data)
-        fc.commit()
-    return data
+    progress = load_progress(root, fc)
+    deadlines = take_deadlines(fc, [lp.path for lp in plans])
+    fc.commit()
+    return DataSet(root, registry, plans, problems, positions, _deadlines=deadlines, _progress=progress)

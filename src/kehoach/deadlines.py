@@ -12,10 +12,13 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kehoach.errors import DataError
 from kehoach.text import fold
+
+if TYPE_CHECKING:
+    from kehoach.model import Plan
 
 Kind = Literal[
     "date",
@@ -82,6 +85,32 @@ class PlanDates:
     end: dt.date
     annual_report: tuple[int, int] | None = None  # (day, month)
     semiannual_reports: tuple[tuple[int, int], ...] = ((30, 6), (31, 12))
+
+
+def plan_dates(plan: Plan) -> PlanDates:
+    """The dates a plan's deadlines are relative to (asked once per task: kept per distinct input)."""
+    rep = plan.reporting
+    annual = rep.annual
+    key = (plan.start, plan.end, annual is not None, annual.due if annual else None, tuple(rep.semiannual))
+    found = _PLAN_DATES.get(key)
+    if found is None:
+        if len(_PLAN_DATES) > 10_000:  # a long-lived process reading many data sets
+            _PLAN_DATES.clear()
+        from kehoach.model import DayMonth  # only when a new set of dates is met
+
+        semi = tuple((d.day, d.month) for d in map(DayMonth.parse, rep.semiannual))
+        found = _PLAN_DATES[key] = PlanDates(
+            start=plan.start,
+            end=plan.end,
+            annual_report=(annual.day_month.day, annual.day_month.month) if annual else None,
+            semiannual_reports=semi or ((30, 6), (31, 12)),
+        )
+    return found
+
+
+# A pure memo: the same plan fields always give the same PlanDates (frozen), so sharing them across data
+# sets changes no answer; capped above for a long-lived process.
+_PLAN_DATES: dict[tuple[object, ...], PlanDates] = {}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kehoach.export import flatten_row
+
 FORMATS = ("table", "json", "csv")
 LISTING_FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -152,17 +154,6 @@ def _cell_text(value: Any, col: Column) -> str:
     return str(value)
 
 
-def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested fields become dotted columns: deadline.text, deadline.due…"""
-    out: dict[str, Any] = {}
-    for k, v in row.items():
-        if isinstance(v, dict):
-            out.update(_flatten(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
-
-
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     """CSV for spreadsheets and scripts: numbers stay numbers; every text cell goes through ``csv_safe``.
 
@@ -232,8 +223,8 @@ def print_rows(
         if json_rows is not None:
             # Two passes, the columns first: neither every flattened row nor the whole text is held at once.
             items = json_rows if isinstance(json_rows, Sequence) else list(json_rows)
-            keys = list(dict.fromkeys(k for r in items for k in _flatten(r)))
-            write_csv((_flatten(r) for r in items), [Column(k, k) for k in keys], sys.stdout)
+            keys = list(dict.fromkeys(k for r in items for k in flatten_row(r)))
+            write_csv((flatten_row(r) for r in items), [Column(k, k) for k in keys], sys.stdout)
         else:
             write_csv(rows, columns, sys.stdout)
         return

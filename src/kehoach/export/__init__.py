@@ -11,11 +11,22 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kehoach.errors import DataError
 
 T = TypeVar("T")
+
+
+def flatten_row(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested fields become dotted columns: deadline.text, deadline.due… (CSV output and the xlsx sheet)."""
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if isinstance(v, dict):
+            out.update(flatten_row(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
 
 
 # Also a ValueError, as before the one error base, for callers outside the package.

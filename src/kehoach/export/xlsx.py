@@ -152,9 +152,9 @@ def to_xlsx(
     """The workbook's bytes: one sheet, title rows, a frozen and filterable header, one row per item."""
     import xlsxwriter
 
-    from kehoach.output import _flatten
+    from kehoach.export import flatten_row
 
-    flat = [_flatten(r) for r in rows]
+    flat = [flatten_row(r) for r in rows]
     keys = list(dict.fromkeys(k for r in flat for k in r))
     labels = {**HEADERS, **(headers or {})}
     if "overdue_total" in keys:
