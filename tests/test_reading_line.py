@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from conftest import DATA, PLAN_FILES
-from kehoach.cli.context import ReadingLine
+from kehoach.cli.options import ReadingLine
 from kehoach.dataset import load_data
 
 

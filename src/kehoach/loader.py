@@ -22,7 +22,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kehoach.errors import DataError
-from kehoach.model import Plan, Registry
+from kehoach.model import Plan, RegistryFile
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -686,7 +686,7 @@ class LoadedPlan:
 
 @dataclass
 class LoadedRegistry:
-    registry: Registry | None
+    registry: RegistryFile | None
     path: Path
     positions: Positions
 
@@ -708,13 +708,13 @@ def load_plan_file(path: Path, cache: Any = None) -> tuple[LoadedPlan | None, li
 
 def load_registry_file(path: Path, cache: Any = None) -> tuple[LoadedRegistry | None, list[Problem]]:
     if cache is not None:
-        reg, problems, positions = cache.model(path, Registry)
+        reg, problems, positions = cache.model(path, RegistryFile)
         return LoadedRegistry(reg, path, positions), problems
     try:
         doc = read_yaml(path)
     except LoadError as exc:
         return None, [exc.problem]
-    reg, problems = parse_model(doc, Registry)
+    reg, problems = parse_model(doc, RegistryFile)
     return LoadedRegistry(reg, path, doc.positions), problems
 
 

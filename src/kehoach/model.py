@@ -362,5 +362,7 @@ class Agency(Strict):
         return not self.replaced_by
 
 
-class Registry(Strict):
+class RegistryFile(Strict):
+    """The content of agencies.yaml as written; ``kehoach.agencies.Registry`` is what answers about it."""
+
     agencies: list[Agency]

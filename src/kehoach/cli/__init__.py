@@ -2,7 +2,7 @@
 
 Layout
 ------
-- ``context``  the shared options (``DataOpt``, ``TodayOpt``, ``FormatOpt``…), each validated where it is
+- ``options``  the shared options (``DataOpt``, ``TodayOpt``, ``FormatOpt``…), each validated where it is
   declared, and ``AppContext``: data directory, reference day, format and the data set, built once.
 - ``errors``   the one error boundary: every exception becomes a Vietnamese message and an exit code
   (0 success, 1 data or file problem, 2 usage mistake); ``fail(message, code)`` for a refusal.
@@ -17,7 +17,7 @@ Write a module here with a ``register(app)`` function and add it to ``_register`
 
     import typer
 
-    from kehoach.cli.context import DataOpt, FormatOpt, TodayOpt, use
+    from kehoach.cli.options import DataOpt, FormatOpt, TodayOpt, use
     from kehoach.cli.errors import fail
 
 
@@ -31,7 +31,7 @@ Write a module here with a ``register(app)`` function and add it to ``_register`
     def register(app: typer.Typer) -> None:
         app.command("export")(export_cmd)
 
-Declare every option with a ``parser=`` from ``kehoach.cli.context`` (``text``, ``path``, ``day``, ``year``,
+Declare every option with a ``parser=`` from ``kehoach.cli.options`` (``text``, ``path``, ``day``, ``year``,
 ``days``, ``choice(...)``) so a bad value is a usage error naming the option. Let library exceptions
 through: the boundary maps them by their ``kehoach.errors`` branch, ``OSError`` to 1. Import heavy modules
 inside the command function, never at module level: ``import kehoach.cli`` stays light. Never call
@@ -50,7 +50,8 @@ import typer
 from typer.core import TyperGroup
 
 from kehoach import __version__
-from kehoach.cli.context import (
+from kehoach.cli.errors import fail, guarded, localize_help
+from kehoach.cli.options import (
     AgencyOpt,
     AppContext,
     DataOpt,
@@ -65,7 +66,6 @@ from kehoach.cli.context import (
     new_context,
     use,
 )
-from kehoach.cli.errors import fail, guarded, localize_help
 
 __all__ = [
     "AgencyOpt",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli.context import DataOpt, TodayOpt, choice, use
+from kehoach.cli.options import DataOpt, TodayOpt, choice, use
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli.context import choice
+from kehoach.cli.options import choice
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 COMPLETE_VAR = "_KEHOACH_COMPLETE"

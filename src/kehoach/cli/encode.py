@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli.context import DataOpt, choice, path, text, use
 from kehoach.cli.errors import fail
+from kehoach.cli.options import DataOpt, choice, path, text, use
 
 import_app = typer.Typer(
     help="Nhập kế hoạch từ văn bản gốc thành bản nháp YAML để rà soát.", no_args_is_help=True, rich_markup_mode=None

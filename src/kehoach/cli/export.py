@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli.context import DataOpt, ForceOpt, PlanOpt, RoleOpt, TodayOpt, agency_option, path, use
 from kehoach.cli.errors import fail
+from kehoach.cli.options import DataOpt, ForceOpt, PlanOpt, RoleOpt, TodayOpt, agency_option, path, use
 
 export_app = typer.Typer(help="Xuất dữ liệu cho công cụ khác: SQLite (Datasette).", no_args_is_help=True)
 

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli.context import (
+from kehoach.cli.errors import fail, say
+from kehoach.cli.options import (
     AppContext,
     DataOpt,
     ForceOpt,
@@ -24,7 +25,6 @@ from kehoach.cli.context import (
     use,
     year_option,
 )
-from kehoach.cli.errors import fail, say
 
 progress_app = typer.Typer(help="Tiến độ: ghi và xem kết quả thực hiện từng nhiệm vụ theo năm.", no_args_is_help=True)
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from kehoach.cli.context import (
+from kehoach.cli.errors import fail
+from kehoach.cli.options import (
     AgencyOpt,
     DataOpt,
     ForceOpt,
@@ -24,7 +25,6 @@ from kehoach.cli.context import (
     use,
     year_option,
 )
-from kehoach.cli.errors import fail
 from kehoach.deadlines import KIND_LABELS, RECURRING_KINDS
 
 agencies_app = typer.Typer(help="Sổ đăng ký cơ quan: tên, tên gọi khác, cơ quan kế nhiệm.", no_args_is_help=False)

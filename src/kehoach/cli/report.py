@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kehoach.cli.context import DataOpt, TodayOpt, agency_option, date_option, path, text, use, year_option
 from kehoach.cli.errors import fail
+from kehoach.cli.options import DataOpt, TodayOpt, agency_option, date_option, path, text, use, year_option
 
 if TYPE_CHECKING:
     from kehoach.dataset import DataSet
