@@ -6,8 +6,6 @@ import datetime as dt
 import importlib.util
 import re
 import struct
-import subprocess
-import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -369,16 +367,6 @@ def test_templates_beside_the_data_directory_win_over_the_bundled_ones(data_copy
     local.mkdir()
     (local / "annual.docx").write_bytes((ROOT / "templates" / "annual.docx").read_bytes())
     assert find_template("annual", data_copy) == (local / "annual.docx").resolve()
-
-
-def test_query_commands_do_not_import_docx_or_jinja() -> None:
-    code = (
-        "import sys, kehoach.cli; "
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'docx', 'docxtpl', 'jinja2', 'openpyxl'}); "
-        "print(heavy)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_pages_are_numbered_from_page_two(drafts) -> None:
