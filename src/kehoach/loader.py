@@ -247,43 +247,175 @@ def _compose(path: Path, text: str) -> tuple[Any, Positions]:
         SequenceEndEvent,
         SequenceStartEvent,
     )
-    from ruamel.yaml.nodes import ScalarNode
 
     if _RESOLVER is None:
         _RESOLVER = _resolver()
-    by_first, constructor = _RESOLVER
-    where: dict[PathT, tuple[int, int]] = {}
-    anchors: dict[str, tuple[Any, int]] = {}
-    open_anchors: set[str] = set()
-    resolved: dict[str, str] = {}  # plain scalar -> its implicit tag, for values met again
-    # The open collection: its container, path, kind, the key waiting for its value; outer ones on the stack.
-    stack: list[tuple[Any, PathT, bool, Any, str | None, int]] = []
-    container: Any = None
-    cpath: PathT = ()
-    is_map = False
-    key: Any = None
-    anchor: str | None = None
-    started = 0
-    root: Any = None
-    have_root = False
-    documents = 0
-    nodes = 0
+    composer = _Composer(path, *_RESOLVER)
+    handlers = {
+        ScalarEvent: composer.scalar,
+        MappingStartEvent: composer.start_mapping,
+        SequenceStartEvent: composer.start_sequence,
+        MappingEndEvent: composer.end,
+        SequenceEndEvent: composer.end,
+        AliasEvent: composer.alias,
+        DocumentStartEvent: composer.document,
+    }
+    for event in _events(text):
+        handler = handlers.get(event.__class__)
+        if handler is not None:
+            handler(event)
+    return (composer.root if composer.have_root else None), Positions(composer.where)
 
-    def too_many(event: Any) -> LoadError:
-        why = (
-            "bí danh (alias) nhân bản dữ liệu quá mức, có thể là “bom bí danh”"
-            if anchors or open_anchors
-            else "tệp kế hoạch không cần nhiều như vậy"
-        )
+
+class _Composer:
+    """The state of one pass of ``_compose``: the open collection (its container, path, kind, the key
+    waiting for its value, its anchor, the node count when it opened), the outer ones on ``stack``, and the
+    budget spent. One method per kind of event."""
+
+    def __init__(self, path: Path, by_first: dict[str, list[tuple[str, Any]]], constructor: Any) -> None:
+        self.path = path
+        self.by_first = by_first
+        self.constructor = constructor
+        self.where: dict[PathT, tuple[int, int]] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.resolved: dict[str, str] = {}  # plain scalar -> its implicit tag, for values met again
+        self.stack: list[tuple[Any, PathT, bool, Any, str | None, int]] = []
+        self.container: Any = None
+        self.cpath: PathT = ()
+        self.is_map = False
+        self.key: Any = None
+        self.anchor: str | None = None
+        self.started = 0
+        self.root: Any = None
+        self.have_root = False
+        self.documents = 0
+        self.nodes = 0
+
+    # --- the events ----------------------------------------------------------------------------------
+
+    def scalar(self, event: Any) -> None:
+        self._spend(event, 1)
+        tag = self._checked_tag(event)
+        if self.is_map and self.key is None:
+            self._key(event)
+            return
+        value = self._scalar_value(event, tag)
         mark = event.start_mark
-        message = f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc"
-        return _fail(path, "too-large", message, mark.line + 1, mark.column + 1)
+        self._place(value, event, mark.line + 1, mark.column + 1)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
 
-    def bad_key(event: Any) -> LoadError:
+    def start_mapping(self, event: Any) -> None:
+        self._open(event, {}, True)
+
+    def start_sequence(self, event: Any) -> None:
+        self._open(event, [], False)
+
+    def end(self, event: Any) -> None:
+        if self.anchor:
+            self.open_anchors.discard(self.anchor)
+            self.anchors[self.anchor] = (self.container, self.nodes - self.started + 1)
+        self.container, self.cpath, self.is_map, self.key, self.anchor, self.started = self.stack.pop()
+        if self.is_map:
+            self.key = None  # the value just closed was the pending key's
+
+    def alias(self, event: Any) -> None:
+        name = event.anchor
         mark = event.start_mark
-        return _fail(path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", mark.line + 1, mark.column + 1)
+        line, col = mark.line + 1, mark.column + 1
+        if name in self.open_anchors:
+            raise _fail(
+                self.path, "too-large", f"bí danh (alias) *{name} tự tham chiếu chính nó; từ chối đọc", line, col
+            )
+        if name not in self.anchors:
+            message = f"lỗi cú pháp YAML: bí danh *{name} chưa được định nghĩa"
+            raise _fail(self.path, "yaml-syntax", message, line, col)
+        value, size = self.anchors[name]
+        self._spend(event, size)
+        self._place(value, event, line, col)
 
-    def construct(tag: str, event: Any) -> Any:
+    def document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            mark = event.start_mark
+            message = "lỗi cú pháp YAML: tệp chỉ được có một tài liệu YAML"
+            raise _fail(self.path, "yaml-syntax", message, mark.line + 1, mark.column + 1)
+
+    # --- the steps they share ------------------------------------------------------------------------
+
+    def _spend(self, event: Any, size: int) -> None:
+        """Count ``size`` nodes against the budget (an alias counts for the whole subtree it stands for)."""
+        self.nodes += size
+        if self.nodes > MAX_NODES:
+            why = (
+                "bí danh (alias) nhân bản dữ liệu quá mức, có thể là “bom bí danh”"
+                if self.anchors or self.open_anchors
+                else "tệp kế hoạch không cần nhiều như vậy"
+            )
+            mark = event.start_mark
+            message = f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc"
+            raise _fail(self.path, "too-large", message, mark.line + 1, mark.column + 1)
+
+    def _checked_tag(self, event: Any) -> str | None:
+        """The event's explicit tag as text, or None; a tag beyond YAML's standard ones is refused."""
+        tag = event.tag
+        if tag is not None:
+            tag = tag if isinstance(tag, str) else str(getattr(tag, "value", tag))
+            if tag not in _STANDARD_TAGS:
+                raise _tag(self.path, tag, event)
+        return tag
+
+    def _bad_key(self, event: Any) -> LoadError:
+        mark = event.start_mark
+        return _fail(self.path, "yaml-syntax", "khóa của bảng phải là chuỗi đơn giản", mark.line + 1, mark.column + 1)
+
+    def _key(self, event: Any) -> None:
+        """A scalar where the open mapping waits for a key: kept as written, refused when repeated."""
+        if self.container is None:
+            raise self._bad_key(event)
+        value = event.value
+        mark = event.start_mark
+        kpath = (*self.cpath, value)
+        if value in self.container:
+            first = self.where.get(kpath, (None,))[0]
+            raise _fail(
+                self.path,
+                "duplicate-key",
+                f"khóa {value!r} bị lặp lại trong cùng một bảng (dòng {first} và dòng {mark.line + 1})",
+                mark.line + 1,
+                mark.column + 1,
+            )
+        self.where[kpath] = (mark.line + 1, mark.column + 1)
+        self.key = value
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+
+    def _scalar_value(self, event: Any, tag: str | None) -> Any:
+        """A scalar's Python value: by its explicit tag, or for a plain one by how it looks."""
+        value = event.value
+        if tag is None:
+            if event.implicit[0]:  # plain: its type comes from how it looks
+                if not value:
+                    return None
+                rules = self.by_first.get(value[0])
+                if rules is not None:
+                    kind = self.resolved.get(value)
+                    if kind is None:
+                        kind = next((t for t, rx in rules if rx.match(value)), _STR)
+                        self.resolved[value] = kind
+                    if kind == _NULL:
+                        return None
+                    if kind != _STR:
+                        return self._construct(kind, event)
+            return value
+        if tag == _NULL:
+            return None
+        if tag != _STR and tag != "!":
+            return self._construct(tag, event)
+        return value
+
+    def _construct(self, tag: str, event: Any) -> Any:
         value = event.value
         if tag == "tag:yaml.org,2002:int" and _PLAIN_INT.fullmatch(value):
             return int(value)
@@ -294,145 +426,59 @@ def _compose(path: Path, text: str) -> tuple[Any, Positions]:
                 pass  # "2026-13-45": the constructor's message
         if tag == "tag:yaml.org,2002:bool" and value in _BOOLS:
             return _BOOLS[value]
+        from ruamel.yaml.nodes import ScalarNode
+
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         try:
-            return constructor.construct_object(node, deep=True)
+            return self.constructor.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as exc:  # "2026-13-45" looks like a date but is none
             mark = event.start_mark
             message = f"giá trị {event.value!r} không đọc được ({exc})"
-            raise _fail(path, "yaml-syntax", message, mark.line + 1, mark.column + 1) from None
+            raise _fail(self.path, "yaml-syntax", message, mark.line + 1, mark.column + 1) from None
 
-    for event in _events(text):
-        cls = event.__class__
-        if cls is ScalarEvent:
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise too_many(event)
-            tag = event.tag
-            value = event.value
-            if tag is not None:
-                tag = tag if isinstance(tag, str) else str(getattr(tag, "value", tag))
-                if tag not in _STANDARD_TAGS:
-                    raise _tag(path, tag, event)
-            if is_map and key is None:  # a key, kept as written
-                if container is None:
-                    raise bad_key(event)
-                mark = event.start_mark
-                kpath = (*cpath, value)
-                if value in container:
-                    first = where.get(kpath, (None,))[0]
-                    raise _fail(
-                        path,
-                        "duplicate-key",
-                        f"khóa {value!r} bị lặp lại trong cùng một bảng (dòng {first} và dòng {mark.line + 1})",
-                        mark.line + 1,
-                        mark.column + 1,
-                    )
-                where[kpath] = (mark.line + 1, mark.column + 1)
-                key = value
-                if event.anchor:
-                    anchors[event.anchor] = (value, 1)
-                continue
-            if tag is None:
-                if event.implicit[0]:  # plain: its type comes from how it looks
-                    if not value:
-                        value = None
-                    else:
-                        rules = by_first.get(value[0])
-                        if rules is not None:
-                            kind = resolved.get(value)
-                            if kind is None:
-                                kind = next((t for t, rx in rules if rx.match(value)), _STR)
-                                resolved[value] = kind
-                            if kind == _NULL:
-                                value = None
-                            elif kind != _STR:
-                                value = construct(kind, event)
-            elif tag == _NULL:
-                value = None
-            elif tag != _STR and tag != "!":
-                value = construct(tag, event)
-            mark = event.start_mark
-            if container is None:
-                root, have_root = value, True
-            elif is_map:
-                container[key] = value
-                key = None
-            else:
-                where[(*cpath, len(container))] = (mark.line + 1, mark.column + 1)
-                container.append(value)
-            if event.anchor:
-                anchors[event.anchor] = (value, 1)
-        elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise too_many(event)
-            mark = event.start_mark
-            if len(stack) >= MAX_DEPTH:
-                raise _too_deep(path, mark.line + 1, mark.column + 1)
-            tag = event.tag
-            if tag is not None:
-                tag = tag if isinstance(tag, str) else str(getattr(tag, "value", tag))
-                if tag not in _STANDARD_TAGS:
-                    raise _tag(path, tag, event)
-            new: Any = {} if cls is MappingStartEvent else []
-            npath: PathT
-            if container is None:
-                if have_root or stack:
-                    raise bad_key(event)
-                root, have_root, npath = new, True, ()
-            elif is_map:
-                if key is None:
-                    raise bad_key(event)
-                container[key] = new
-                npath = (*cpath, key)
-            else:
-                npath = (*cpath, len(container))
-                where[npath] = (mark.line + 1, mark.column + 1)
-                container.append(new)
-            stack.append((container, cpath, is_map, key, anchor, started))
-            container, cpath, is_map, key, anchor, started = new, npath, cls is MappingStartEvent, None, None, nodes
-            if event.anchor:
-                anchor = event.anchor
-                open_anchors.add(anchor)
-        elif cls is MappingEndEvent or cls is SequenceEndEvent:
-            if anchor:
-                open_anchors.discard(anchor)
-                anchors[anchor] = (container, nodes - started + 1)
-            container, cpath, is_map, key, anchor, started = stack.pop()
-            if is_map:
-                key = None  # the value just closed was the pending key's
-        elif cls is AliasEvent:
-            name = event.anchor
-            mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
-            if name in open_anchors:
-                raise _fail(
-                    path, "too-large", f"bí danh (alias) *{name} tự tham chiếu chính nó; từ chối đọc", line, col
-                )
-            if name not in anchors:
-                raise _fail(path, "yaml-syntax", f"lỗi cú pháp YAML: bí danh *{name} chưa được định nghĩa", line, col)
-            value, size = anchors[name]
-            nodes += size
-            if nodes > MAX_NODES:
-                raise too_many(event)
-            if container is None:
-                root, have_root = value, True
-            elif is_map:
-                if key is None:
-                    raise bad_key(event)
-                container[key] = value
-                key = None
-            else:
-                where[(*cpath, len(container))] = (line, col)
-                container.append(value)
-        elif cls is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                mark = event.start_mark
-                message = "lỗi cú pháp YAML: tệp chỉ được có một tài liệu YAML"
-                raise _fail(path, "yaml-syntax", message, mark.line + 1, mark.column + 1)
-    return (root if have_root else None), Positions(where)
+    def _place(self, value: Any, event: Any, line: int, col: int) -> None:
+        """Put a finished value where it belongs: the document's root, the pending key, or the next item."""
+        container = self.container
+        if container is None:
+            self.root, self.have_root = value, True
+        elif self.is_map:
+            if self.key is None:
+                raise self._bad_key(event)
+            container[self.key] = value
+            self.key = None
+        else:
+            self.where[(*self.cpath, len(container))] = (line, col)
+            container.append(value)
+
+    def _open(self, event: Any, new: Any, is_map: bool) -> None:
+        """A mapping or sequence starts: placed like a value, then it is the open collection."""
+        self._spend(event, 1)
+        mark = event.start_mark
+        if len(self.stack) >= MAX_DEPTH:
+            raise _too_deep(self.path, mark.line + 1, mark.column + 1)
+        self._checked_tag(event)
+        npath: PathT
+        container = self.container
+        if container is None:
+            if self.have_root or self.stack:
+                raise self._bad_key(event)
+            self.root, self.have_root, npath = new, True, ()
+        elif self.is_map:
+            if self.key is None:
+                raise self._bad_key(event)
+            container[self.key] = new
+            npath = (*self.cpath, self.key)
+        else:
+            npath = (*self.cpath, len(container))
+            self.where[npath] = (mark.line + 1, mark.column + 1)
+            container.append(new)
+        self.stack.append((container, self.cpath, self.is_map, self.key, self.anchor, self.started))
+        self.container, self.cpath, self.is_map, self.key, self.anchor, self.started = (
+            new, npath, is_map, None, None, self.nodes
+        )
+        if event.anchor:
+            self.anchor = event.anchor
+            self.open_anchors.add(self.anchor)
 
 
 def _tag(path: Path, tag: Any, event: Any) -> LoadError:
