@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from kehoach.agencies import AgencyError, Registry, UnknownAgency
 from kehoach.dataset import DataSet
-from kehoach.deadlines import Deadline, DeadlineError, parse_deadline, plan_dates
+from kehoach.deadlines import Deadline, DeadlineError, PlanDates, parse_deadline, plan_dates
 from kehoach.loader import LoadedPlan, PathT, Problem, format_path
-from kehoach.model import Target
+from kehoach.model import Plan, Target, Task
 
 _INFERRED_LABELS = {
     "deadline": "thời hạn",
@@ -166,10 +166,24 @@ def unknown_agency_message(registry_file: str, name: str, exc: UnknownAgency) ->
 
 
 def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
+    """Every problem of one plan, in a stable order: ids, agency names, tasks, targets, inferred facts."""
     emit = _Emitter(lp)
     plan = lp.plan
     if plan.id != lp.path.stem:
         emit(("id",), "plan.id-mismatch", f"mã kế hoạch {plan.id!r} phải trùng tên tệp {lp.path.stem!r}")
+    _check_unique_ids(emit, lp)
+    _check_agency_names(emit, data, lp)
+    dates = plan_dates(plan)
+    for path, task in lp.task_paths():
+        _check_task(emit, data, plan, dates, path, task)
+    _check_target_leads(emit, plan)
+    _check_inferred_header(emit, plan)
+    _check_inferred_targets(emit, plan)
+    return emit.out
+
+
+def _check_unique_ids(emit: _Emitter, lp: LoadedPlan) -> None:
+    plan = lp.plan
     for kind, items in (
         ("section", [(("sections", i), s.id) for i, s in enumerate(plan.sections)]),
         ("task", [(p, t.id) for p, t in lp.task_paths()]),
@@ -181,6 +195,8 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
                 emit((*path, "id"), "plan.duplicate-id", f"mã {item_id!r} bị lặp ({kind}) trong kế hoạch")
             seen.add(item_id)
 
+
+def _check_agency_names(emit: _Emitter, data: DataSet, lp: LoadedPlan) -> None:
     for path, name in _names(lp):
         try:
             data.registry.resolve(name)
@@ -189,54 +205,59 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
         except AgencyError as exc:
             emit(path, "agency.unknown", f"cơ quan không có trong sổ đăng ký: {exc}")
 
-    dates = plan_dates(plan)
-    for path, task in lp.task_paths():
-        label = f"nhiệm vụ {task.id}"
-        if not task.lead:
-            emit((*path, "lead"), "task.no-lead", f"{label}: chưa có cơ quan chủ trì (lead)")
-        heirs = {h.id for n in task.lead for a in data.registry.current(n) for h in [a]}
-        for si, name in enumerate(task.successor):
-            found = data.registry.current(name)
-            if not found or not any(a.id in heirs for a in found):
-                emit(
-                    (*path, "successor", si),
-                    "task.successor",
-                    f"{label}: {name!r} không phải cơ quan kế nhiệm của cơ quan chủ trì",
-                )
-        result = data.deadline_or_error(plan, task)
-        if result is None:
-            emit((*path, "deadline"), "task.no-deadline", f"{label}: chưa có thời hạn (deadline)")
-        elif isinstance(result, DeadlineError):
-            emit((*path, "deadline"), "deadline.unparsed", f"{label}: {result}")
-        else:
-            _deadline_warnings(emit, plan, (*path, "deadline"), label, result)
-        for oi, other in enumerate(task.other_deadlines):
-            opath = (*path, "other_deadlines", oi, "text")
-            try:
-                alt = parse_deadline(other.text, dates)
-            except DeadlineError as exc:
-                emit(opath, "deadline.unparsed", f"{label} ({other.source}): {exc}")
-                continue
-            if isinstance(result, Deadline) and alt.due != result.due:
-                emit(
-                    opath,
-                    "deadline.conflict",
-                    f"{label}: thời hạn {task.deadline!r} ({task.source or 'bảng'}) khác với "
-                    f"{other.text!r} ({other.source})",
-                    "warning",
-                )
-        for name in task.inferred:
-            reason = f": {task.note}" if task.note else ""
+
+def _check_task(emit: _Emitter, data: DataSet, plan: Plan, dates: PlanDates, path: PathT, task: Task) -> None:
+    """A task's lead and successors, its deadline and the other deadlines sources give, what was inferred."""
+    label = f"nhiệm vụ {task.id}"
+    if not task.lead:
+        emit((*path, "lead"), "task.no-lead", f"{label}: chưa có cơ quan chủ trì (lead)")
+    heirs = {h.id for n in task.lead for a in data.registry.current(n) for h in [a]}
+    for si, name in enumerate(task.successor):
+        found = data.registry.current(name)
+        if not found or not any(a.id in heirs for a in found):
             emit(
-                (*path, name),
-                "inferred",
-                f"{label}: {_INFERRED_LABELS.get(name, name)} do người mã hóa suy ra hoặc diễn đạt lại, "
-                f"không chép nguyên văn{reason}",
+                (*path, "successor", si),
+                "task.successor",
+                f"{label}: {name!r} không phải cơ quan kế nhiệm của cơ quan chủ trì",
+            )
+    result = data.deadline_or_error(plan, task)
+    if result is None:
+        emit((*path, "deadline"), "task.no-deadline", f"{label}: chưa có thời hạn (deadline)")
+    elif isinstance(result, DeadlineError):
+        emit((*path, "deadline"), "deadline.unparsed", f"{label}: {result}")
+    else:
+        _deadline_warnings(emit, plan, (*path, "deadline"), label, result)
+    for oi, other in enumerate(task.other_deadlines):
+        opath = (*path, "other_deadlines", oi, "text")
+        try:
+            alt = parse_deadline(other.text, dates)
+        except DeadlineError as exc:
+            emit(opath, "deadline.unparsed", f"{label} ({other.source}): {exc}")
+            continue
+        if isinstance(result, Deadline) and alt.due != result.due:
+            emit(
+                opath,
+                "deadline.conflict",
+                f"{label}: thời hạn {task.deadline!r} ({task.source or 'bảng'}) khác với "
+                f"{other.text!r} ({other.source})",
                 "warning",
             )
-    # In a target table with a lead column, an empty cell is worth a warning of its own (a target from
-    # the same table or paragraph has a lead). Objectives stated in prose assign no lead: one summary
-    # line says so.
+    for name in task.inferred:
+        reason = f": {task.note}" if task.note else ""
+        emit(
+            (*path, name),
+            "inferred",
+            f"{label}: {_INFERRED_LABELS.get(name, name)} do người mã hóa suy ra hoặc diễn đạt lại, "
+            f"không chép nguyên văn{reason}",
+            "warning",
+        )
+
+
+def _check_target_leads(emit: _Emitter, plan: Plan) -> None:
+    """In a target table with a lead column, an empty cell is worth a warning of its own (a target from
+    the same table or paragraph has a lead). Objectives stated in prose assign no lead: one summary line
+    says so."""
+
     def origin(t: Target) -> str:
         return (t.source or "").split(",")[0].strip()
 
@@ -261,7 +282,10 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
             f"{unassigned} chỉ tiêu nêu trong phần mục tiêu, văn bản không giao cơ quan chủ trì",
             "warning",
         )
-    # Plan-level facts the guide lets the encoder infer: report days and recipients, review years, periods.
+
+
+def _check_inferred_header(emit: _Emitter, plan: Plan) -> None:
+    """Plan-level facts the guide lets the encoder infer: report days and recipients, review years, periods."""
     header: list[tuple[PathT, str, list[str], str | None]] = []
     for key, what in (("annual", "báo cáo hằng năm"), ("consolidated", "báo cáo tổng hợp")):
         rep = getattr(plan.reporting, key)
@@ -281,6 +305,9 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
                 f"{what}: {_HEADER_LABELS.get(name, name)} do người mã hóa suy ra{reason}",
                 "warning",
             )
+
+
+def _check_inferred_targets(emit: _Emitter, plan: Plan) -> None:
     for ti, target in enumerate(plan.targets):
         for name in target.inferred:
             emit(
@@ -289,7 +316,6 @@ def _check_plan(data: DataSet, lp: LoadedPlan) -> list[Problem]:
                 f"chỉ tiêu {target.id}: {_INFERRED_LABELS.get(name, name)} do người mã hóa suy ra",
                 "warning",
             )
-    return emit.out
 
 
 def _deadline_warnings(emit: _Emitter, plan, path: PathT, label: str, d: Deadline) -> None:  # type: ignore[no-untyped-def]
