@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -286,9 +286,8 @@ def _scenario(draw, data):
 @given(st.data())
 def test_status_and_due_agree_and_tables_reconcile(data, drawn):
     plan_id, files, today = drawn.draw(_scenario(data))
-    d = copy.copy(data)
-    d._progress = Progress(
-        {k: ProgressFile(plan=k[0], year=k[1], tasks=v) for k, v in files.items()}, [], {}
+    d = dataclasses.replace(
+        data, _progress=Progress({k: ProgressFile(plan=k[0], year=k[1], tasks=v) for k, v in files.items()}, [], {})
     )
     rows = assess(d, lambda _p: Period.annual(today.year), today, plans=[plan_id])
     t = tally(rows)

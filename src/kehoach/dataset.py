@@ -2,9 +2,11 @@
 
 A ``DataSet`` is built in one place, ``load_data`` (``_load`` below), with everything it needs: the
 registry, the plans, the problems met, the progress files and the deadlines the file cache already
-parsed. No other module sets its fields; after construction it only fills its own memos (the parsed
-deadline of a task, the index by plan id), which give the same answers as computing them again. The
-one change after construction is ``forget_progress``, called when a progress file was written.
+parsed. It is frozen: no module sets its fields (a test that needs other progress builds a copy with
+``dataclasses.replace(data, _progress=...)``). After construction it only fills its own memos (the
+parsed deadline of a task, the index by plan id, the progress files read on first use), which give the
+same answers as computing them again; ``forget_progress`` drops the progress memo after a progress file
+was written. ``eq=False``: two data sets are the same only when they are the same object.
 
 ``plan_dates`` lives in ``kehoach.deadlines`` beside ``PlanDates``; it is imported here too because
 older code imports it from this module.
@@ -39,7 +41,7 @@ class UnreadablePlan(DataError, LookupError):
     """The plan's own file is there but failed to load: a data problem, not a usage mistake."""
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class DataSet:
     root: Path
     registry: Registry
@@ -56,12 +58,12 @@ class DataSet:
         if self._progress is None:
             from kehoach.progress import load_progress
 
-            self._progress = load_progress(self.root)
-        return self._progress
+            object.__setattr__(self, "_progress", load_progress(self.root))  # a memo of the files as they are
+        return self._progress  # type: ignore[return-value]
 
     def forget_progress(self) -> None:
         """After a progress file was written: read the files again on next use."""
-        self._progress = None
+        object.__setattr__(self, "_progress", None)
 
     @property
     def registry_path(self) -> Path:
@@ -75,7 +77,8 @@ class DataSet:
             ids: dict[str, LoadedPlan] = {}
             for lp in self.plans:
                 ids.setdefault(lp.plan.id, lp)  # the first, as a scan finds it
-            index = self._by_id = (self.plans, len(self.plans), ids)
+            index = (self.plans, len(self.plans), ids)
+            object.__setattr__(self, "_by_id", index)  # a memo: rebuilt whenever the list differs
         found = index[2].get(plan_id)
         if found is not None:
             return found
