@@ -272,6 +272,11 @@ class _Composer:
     waiting for its value, its anchor, the node count when it opened), the outer ones on ``stack``, and the
     budget spent. One method per kind of event."""
 
+    __slots__ = (
+        "path", "by_first", "constructor", "where", "anchors", "open_anchors", "resolved", "stack",
+        "container", "cpath", "is_map", "key", "anchor", "started", "root", "have_root", "documents", "nodes",
+    )
+
     def __init__(self, path: Path, by_first: dict[str, list[tuple[str, Any]]], constructor: Any) -> None:
         self.path = path
         self.by_first = by_first
@@ -295,12 +300,19 @@ class _Composer:
     # --- the events ----------------------------------------------------------------------------------
 
     def scalar(self, event: Any) -> None:
-        self._spend(event, 1)
-        tag = self._checked_tag(event)
+        # The most frequent event: the budget and the tag are checked here, not through calls.
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self._too_many(event)
+        tag = None if event.tag is None else self._checked_tag(event)
         if self.is_map and self.key is None:
             self._key(event)
             return
-        value = self._scalar_value(event, tag)
+        value = event.value
+        if tag is not None or (value and value[0] in self.by_first):  # else a plain string, or "" (null)
+            value = self._scalar_value(event, tag)
+        elif not value and event.implicit[0]:
+            value = None
         mark = event.start_mark
         self._place(value, event, mark.line + 1, mark.column + 1)
         if event.anchor:
@@ -348,14 +360,17 @@ class _Composer:
         """Count ``size`` nodes against the budget (an alias counts for the whole subtree it stands for)."""
         self.nodes += size
         if self.nodes > MAX_NODES:
-            why = (
-                "bí danh (alias) nhân bản dữ liệu quá mức, có thể là “bom bí danh”"
-                if self.anchors or self.open_anchors
-                else "tệp kế hoạch không cần nhiều như vậy"
-            )
-            mark = event.start_mark
-            message = f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc"
-            raise _fail(self.path, "too-large", message, mark.line + 1, mark.column + 1)
+            raise self._too_many(event)
+
+    def _too_many(self, event: Any) -> LoadError:
+        why = (
+            "bí danh (alias) nhân bản dữ liệu quá mức, có thể là “bom bí danh”"
+            if self.anchors or self.open_anchors
+            else "tệp kế hoạch không cần nhiều như vậy"
+        )
+        mark = event.start_mark
+        message = f"tệp có quá {MAX_NODES:,} nút dữ liệu ({why}); từ chối đọc"
+        return _fail(self.path, "too-large", message, mark.line + 1, mark.column + 1)
 
     def _checked_tag(self, event: Any) -> str | None:
         """The event's explicit tag as text, or None; a tag beyond YAML's standard ones is refused."""
