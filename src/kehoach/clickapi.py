@@ -6,7 +6,7 @@ read the option a user mistyped), the current click context (to state a query as
 sheet), the help formatter and ``help_option`` (to print ``--help`` in Vietnamese), and typer's gettext
 alias ``typer.core._`` (the words of ``--help``).
 
-Checked against typer 0.26.0 to 0.29.3 (``pyproject.toml`` asks ``typer>=0.26,<0.30``). When typer moves
+Checked against typer 0.26.0 and 0.29.3 (``pyproject.toml`` asks ``typer>=0.26``). When typer moves
 any of these, this module is the only one to change; ``tests/test_cli_errors.py`` says whether it still
 holds.
 """
