@@ -214,6 +214,7 @@ def test_empty_lists_and_agency_names_are_shared_and_stay_as_they_read(
 
 
 def test_index_pointing_outside_the_records_is_ignored(cache_home: Path, data_copy: Path):
+    import hashlib
     import marshal
     import struct
 
@@ -221,14 +222,20 @@ def test_index_pointing_outside_the_records_is_ignored(cache_home: Path, data_co
     load_data(data_copy)
     snap = cache_dir_for(data_copy) / "snapshot.marshal"
     raw = snap.read_bytes()
-    start, length, magic = struct.unpack("<QQ8s", raw[-24:])
+    trailer = struct.Struct("<QQ16s8s")
+    start, length, _digest, magic = trailer.unpack(raw[-trailer.size :])
     key, entries = marshal.loads(raw[start : start + length])
-    # A record said to be huge, one said to start past the file, and entries that are not entries.
+    # A record said to be huge, one said to start past the file, and entries that are not entries; the
+    # index's own checksum is made right, so that only the checks of each entry stand in the way.
     broken = {}
     for i, (name, e) in enumerate(entries.items()):
-        broken[name] = [(*e[:4], (0, 2**62)), (*e[:4], (2**40, 10)), (*e[:4], (-5, 10)), 7, ()][i % 5]
+        digest = e[4][2]
+        broken[name] = [
+            (*e[:4], (0, 2**62, digest)), (*e[:4], (2**40, 10, digest)), (*e[:4], (-5, 10, digest)), 7, ()
+        ][i % 5]
     index = marshal.dumps((key, broken))
-    snap.write_bytes(raw[:start] + index + struct.pack("<QQ8s", start, len(index), magic))
+    checksum = hashlib.blake2b(index, digest_size=16).digest()
+    snap.write_bytes(raw[:start] + index + trailer.pack(start, len(index), checksum, magic))
     assert _summary(load_data(data_copy)) == expected
 
 

@@ -20,6 +20,11 @@ again on its own; the others are taken from the snapshot.
 
 Failures of the cache itself (a read-only or full disk, a corrupt or foreign file) never fail a
 command: the cache is skipped and the files are parsed.
+
+It cannot be used against its user (docs/security.md): every record, the index and each positions file
+carry a checksum verified before ``marshal.loads`` sees a byte (marshal is not safe on damaged input); the
+cache folder and its files must belong to the user, be writable by no one else and not be links — else the
+cache is left alone for the run, with one warning. ``KEHOACH_CACHE_DIR`` must be an absolute path.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kehoach.errors import UsageError
 from kehoach.loader import (
     LoadError,
     Positions,
@@ -47,13 +53,14 @@ from kehoach.loader import (
     share_fields_sets,
 )
 
-FORMAT = 4
+FORMAT = 5
 # A file modified this close to the moment it was cached may change again within the same
 # timestamp tick: its content hash is recorded too.
 RACY_NS = 2_000_000_000
 _SNAPSHOT = "snapshot.marshal"
-_TRAILER = struct.Struct("<QQ8s")  # where the index starts, its length, the format's mark
-_MAGIC = b"kehoach3"
+_TRAILER = struct.Struct("<QQ16s8s")  # where the index starts, its length, its checksum, the format's mark
+_MAGIC = b"kehoach5"
+_SUM = 16  # bytes of a BLAKE2b checksum
 # The cached content depends on these modules: a change in any of them starts the cache anew.
 _SOURCES = (
     "loader.py", "model.py", "progress.py", "cache.py", "deadlines.py", "dataset.py", "text.py", "files.py",
@@ -63,14 +70,124 @@ _SOURCES = (
 Stamp = tuple[int, int, int, int]
 
 
+# A ValueError too: callers inside the package (FileCache) take it as "no cache this run".
+class CacheLocationError(UsageError, ValueError):
+    """No safe place for the cache can be named (a relative KEHOACH_CACHE_DIR, no home folder): the
+    environment the command was given, so a usage error (exit code 2)."""
+
+
 def cache_root() -> Path:
-    """Where caches live: $KEHOACH_CACHE_DIR, else $XDG_CACHE_HOME/kehoach, else ~/.cache/kehoach."""
+    """Where caches live: $KEHOACH_CACHE_DIR, else $XDG_CACHE_HOME/kehoach, else ~/.cache/kehoach.
+
+    Always an absolute path: a relative KEHOACH_CACHE_DIR would name another folder in every working
+    directory, so it is refused; an empty or relative HOME falls back to the account's home folder.
+    """
     explicit = os.environ.get("KEHOACH_CACHE_DIR")
     if explicit:
+        if not os.path.isabs(explicit):
+            raise CacheLocationError(
+                f"KEHOACH_CACHE_DIR={explicit!r} không phải đường dẫn tuyệt đối; "
+                "đặt một đường dẫn bắt đầu bằng / (ví dụ $HOME/.cache/kehoach) hoặc bỏ biến này"
+            )
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "kehoach"
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "kehoach"
+    return _home() / ".cache" / "kehoach"
+
+
+def _home() -> Path:
+    home = os.environ.get("HOME", "")
+    if os.path.isabs(home):
+        return Path(home)
+    try:  # HOME="" or relative: the account's own home folder
+        import pwd
+
+        home = pwd.getpwuid(os.geteuid()).pw_dir
+    except (ImportError, KeyError, AttributeError, OSError):
+        home = os.path.expanduser("~") if "HOME" not in os.environ else ""
+    if not os.path.isabs(home):
+        raise CacheLocationError("không xác định được thư mục nhà (HOME trống); đặt KEHOACH_CACHE_DIR")
+    return Path(home)
+
+
+def unsafe_folder(path: Path) -> str | None:
+    """Why ``path`` may not hold the cache (a link, not a folder, someone else's, writable by others), or None."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc.strerror or "không đọc được"
+    import stat
+
+    if stat.S_ISLNK(st.st_mode):
+        return "là một liên kết tượng trưng"
+    if not stat.S_ISDIR(st.st_mode):
+        return "không phải thư mục"
+    return _foreign(st)
+
+
+def _foreign(st: os.stat_result) -> str | None:
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is not None and st.st_uid != geteuid():
+        return "thuộc người dùng khác"
+    if os.name == "posix" and st.st_mode & 0o022:
+        return "nhóm hoặc người khác ghi được"
+    return None
+
+
+_warned = False
+
+
+def _warn(where: Path, why: str) -> None:
+    """One line on stderr, once per run: the cache is skipped, answers come from the files themselves."""
+    global _warned
+    if _warned:
+        return
+    _warned = True
+    from kehoach.output import terminal_safe
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(
+            terminal_safe(f"kehoach: cảnh báo: không dùng bộ nhớ đệm {str(where)!r}: {why}; đọc thẳng từ tệp dữ liệu")
+            + "\n"
+        )
+
+
+def _checked(data: bytes) -> bytes:
+    """``data`` behind its checksum."""
+    return hashlib.blake2b(data, digest_size=_SUM).digest() + data
+
+
+def _verified(raw: bytes) -> bytes:
+    """The bytes behind a checksum that matches them, else ValueError: nothing damaged reaches marshal."""
+    if len(raw) < _SUM or hashlib.blake2b(raw[_SUM:], digest_size=_SUM).digest() != raw[:_SUM]:
+        raise ValueError("checksum")
+    return raw[_SUM:]
+
+
+def _open_own(path: Path) -> Any:
+    """``path`` opened for reading if it is a regular file of the user's, not a link, writable by no one else."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or _foreign(st):
+            raise ValueError("not the user's own file")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _warn_text(why: str) -> None:
+    global _warned
+    if not _warned:
+        _warned = True
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(f"kehoach: cảnh báo: không dùng bộ nhớ đệm: {why}\n")
 
 
 def cache_dir_for(root: Path) -> Path:
@@ -79,16 +196,19 @@ def cache_dir_for(root: Path) -> Path:
 
 
 def clear() -> int:
-    """Remove every cached data directory; returns how many files were removed."""
+    """Remove every cached data directory; returns how many files were removed. Links are never followed:
+    a cache folder that is a link is refused, links inside it are removed as links."""
     base = cache_root()
     removed = 0
+    if os.path.islink(base):
+        raise CacheLocationError(f"thư mục đệm {str(base)!r} là một liên kết tượng trưng; không xóa qua liên kết")
     if not base.is_dir():
         return 0
     for sub in base.iterdir():
-        if not sub.is_dir() or sub.is_symlink() or len(sub.name) != 24:
+        if sub.is_symlink() or not sub.is_dir() or len(sub.name) != 24:
             continue
         for f in sub.iterdir():
-            if f.is_file() and (f.name == _SNAPSHOT or f.suffix in (".pos", ".tmp")):
+            if (f.is_symlink() or f.is_file()) and (f.name == _SNAPSHOT or f.suffix in (".pos", ".tmp")):
                 f.unlink(missing_ok=True)
                 removed += 1
         with contextlib.suppress(OSError):
@@ -178,7 +298,13 @@ class FileCache:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._base = os.path.join(str(root), "")  # "data/": names of inputs are taken after it
-        self.dir = cache_dir_for(root)
+        self._unwritable = False
+        try:
+            self.dir = cache_dir_for(root)
+        except CacheLocationError as exc:
+            self.dir = Path(os.devnull)
+            self._unwritable = True
+            _warn_text(str(exc))
         self.key = _tool_key()
         self.entries: dict[str, tuple[Any, ...]] = {}  # the index read: name -> entry
         self.used: dict[str, Stamp | None] = {}  # every input looked at, with its stamp before reading
@@ -187,28 +313,43 @@ class FileCache:
         self.restamped = False  # a kept entry no longer needs its content hash: worth writing back
         self._snap: Any = None  # the snapshot file read, open while its records are needed
         self._new: tuple[Any, Path] | None = None  # the new snapshot being written (file, temporary path)
-        self._unwritable = False
         self._records_end = 0  # the records lie before the index
-        self._read()
+        if not self._unwritable and self._safe_folders():
+            self._read()
         self.known = set(self.entries)  # inputs the snapshot on disk has
         # Parsed deadlines of each plan file: (plan id, task id) -> deadline or error.
         self.deadlines: dict[str, dict[tuple[str, str], Any]] = {}
         self.hits = 0
         self.misses = 0
 
+    def _safe_folders(self) -> bool:
+        """The cache root and this data directory's folder are the user's own (or not made yet); else the
+        cache is not used this run, with a warning."""
+        for folder in (self.dir.parent, self.dir):
+            why = unsafe_folder(folder)
+            if why is not None:
+                self._unwritable = True
+                _warn(folder, why)
+                return False
+        return True
+
     def _read(self) -> None:
         try:
-            fh = open(self.dir / _SNAPSHOT, "rb")  # noqa: SIM115 - kept open for the records, closed by commit
+            fh = _open_own(self.dir / _SNAPSHOT)  # kept open for the records, closed by commit
+        except ValueError:
+            self._unwritable = True
+            _warn(self.dir / _SNAPSHOT, "tệp không thuộc người dùng, người khác ghi được, hoặc là liên kết")
+            return
         except OSError:
             return
         try:
             size = os.fstat(fh.fileno()).st_size
             if size < _TRAILER.size:
                 raise ValueError("short")
-            start, length, magic = _TRAILER.unpack(_read_at(fh, size - _TRAILER.size, _TRAILER.size))
+            start, length, digest, magic = _TRAILER.unpack(_read_at(fh, size - _TRAILER.size, _TRAILER.size))
             if magic != _MAGIC or start + length + _TRAILER.size != size:
                 raise ValueError("not a snapshot")
-            snap = marshal.loads(_read_at(fh, start, length))
+            snap = marshal.loads(_verified(digest + _read_at(fh, start, length)))
             if not (isinstance(snap, tuple) and len(snap) == 2 and snap[0] == self.key and isinstance(snap[1], dict)):
                 raise ValueError("another version")
             self.entries, self._snap, self._records_end = snap[1], fh, start
@@ -221,13 +362,18 @@ class FileCache:
         return blob, deadlines
 
     def _record_bytes(self, span: Any) -> bytes:
-        start, length = span
+        """A record's bytes, its checksum verified (the index gives it with the record's place)."""
+        if type(span) is not tuple or len(span) != 3:
+            raise ValueError("not a record's place")
+        start, length, digest = span
         if not (type(start) is int and type(length) is int and 0 <= start <= start + length <= self._records_end):
             raise ValueError("a record outside the records")  # never a read of a size a broken index says
+        if type(digest) is not bytes or len(digest) != _SUM:
+            raise ValueError("no checksum")
         data = _read_at(self._snap, start, length)
         if len(data) != length:
             raise ValueError("truncated")
-        return data
+        return _verified(digest + data)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -335,13 +481,21 @@ class FileCache:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _append(self, data: bytes) -> tuple[int, int] | None:
-        """Write one record to the new snapshot; where it lies, or None when the cache cannot be written."""
+    def _append(self, data: bytes) -> tuple[int, int, bytes] | None:
+        """Write one record to the new snapshot; where it lies and its checksum, or None when the cache
+        cannot be written."""
         if self._unwritable:
             return None
         try:
             if self._new is None:
-                self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+                # Each folder made by kehoach is the user's alone (0700, whatever the umask), and checked
+                # again once it exists: one made meanwhile by someone else, or a link, is not written into.
+                for folder in (self.dir.parent, self.dir):
+                    with contextlib.suppress(FileExistsError):
+                        folder.parent.mkdir(parents=True, exist_ok=True)
+                        folder.mkdir(mode=0o700)
+                if not self._safe_folders():
+                    return None
                 fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".", suffix=".tmp")
                 self._new = (os.fdopen(fd, "wb"), Path(tmp))
             fh = self._new[0]
@@ -351,9 +505,11 @@ class FileCache:
             self._unwritable = True
             self._discard()
             return None
-        return start, len(data)
+        return start, len(data), hashlib.blake2b(data, digest_size=_SUM).digest()
 
     def _store_positions(self, path: Path, stamp: Stamp, where: dict[Any, Any]) -> bool:
+        if self._unwritable:
+            return False
         try:
             self._write(self._pos_file(path), (self.key, stamp, where))
         except (OSError, ValueError):
@@ -406,7 +562,7 @@ class FileCache:
             index = marshal.dumps((self.key, entries))
             start = fh.tell()
             fh.write(index)
-            fh.write(_TRAILER.pack(start, len(index), _MAGIC))
+            fh.write(_TRAILER.pack(start, len(index), _checked(index)[:_SUM], _MAGIC))
             fh.close()
             for name in dropped:
                 self._pos_file_named(name).unlink(missing_ok=True)
@@ -423,9 +579,12 @@ class FileCache:
 
         old = time.time() - 3_600
         with contextlib.suppress(OSError):
+            import stat
+
             for f in self.dir.glob(".*.tmp"):
                 with contextlib.suppress(OSError):
-                    if f.is_file() and not f.is_symlink() and f.stat().st_mtime < old:
+                    st = os.lstat(f)  # a link is never followed, only a file of the user's own is removed
+                    if stat.S_ISREG(st.st_mode) and not _foreign(st) and st.st_mtime < old:
                         f.unlink()
 
     @staticmethod
@@ -433,7 +592,7 @@ class FileCache:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(value))
+                fh.write(_checked(marshal.dumps(value)))
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -471,8 +630,8 @@ def _read_at(fh: Any, start: int, length: int) -> bytes:
 def _read_positions(pos_file: Path, key: tuple[Any, ...], path: Path, stamp: Stamp) -> dict[Any, tuple[int, int]]:
     """The positions of ``path`` as stored beside the cache, else parsed again from the file itself."""
     try:
-        with open(pos_file, "rb") as fh:
-            got = marshal.loads(fh.read())
+        with _open_own(pos_file) as fh:
+            got = marshal.loads(_verified(fh.read()))
         if isinstance(got, tuple) and len(got) == 3 and got[0] == key and got[1] == stamp:
             return got[2]
     except (OSError, EOFError, ValueError, TypeError):

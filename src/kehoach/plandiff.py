@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kehoach.errors import DataError
+from kehoach.errors import DataError, UsageError
 from kehoach.model import Plan, Task
 from kehoach.text import fold
 
@@ -32,6 +32,11 @@ MAX_GIT_BYTES = 20 * 1024 * 1024
 # Also a ValueError, as before the one error base, for callers outside the package.
 class DiffError(DataError, ValueError):
     """A side of the comparison cannot be read; the message says which and why."""
+
+
+# A ValueError too, like DiffError.
+class DiffUsage(UsageError, ValueError):
+    """The command line names a side the wrong way (``HEAD:`` without a file)."""
 
 
 @dataclass
@@ -104,6 +109,68 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, fold(a), fold(b), autojunk=False).ratio()
 
 
+ALL_PAIRS = 2_500  # up to this many unmatched pairs every one is scored; beyond, only likely candidates
+CANDIDATES = 8  # candidates per task: those sharing the rarest word pairs, and those of nearest length
+
+
+def _shingles(text: str) -> set[str]:
+    words = text.split()
+    if len(words) < 2:
+        return set(words)
+    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+def _candidates(left: list[str], right: list[str]) -> list[set[int]]:
+    """For each text of ``right``, the indexes in ``left`` worth scoring: every one when the lists are small;
+    else those sharing the most uncommon word pairs and those nearest in length (n log n, not n²)."""
+    if len(left) * len(right) <= ALL_PAIRS:
+        return [set(range(len(left))) for _ in right]
+    import bisect
+    import heapq
+    import math
+
+    index: dict[str, list[int]] = {}
+    for i, text in enumerate(left):
+        for sh in _shingles(text):
+            index.setdefault(sh, []).append(i)
+    common = max(8, int(2 * math.sqrt(len(left))))  # a pair in that many texts tells nothing
+    by_length = sorted((len(text), i) for i, text in enumerate(left))
+    lengths = [n for n, _ in by_length]
+    out: list[set[int]] = []
+    for text in right:
+        votes: dict[int, int] = {}
+        for sh in _shingles(text):
+            hits = index.get(sh)
+            if hits is not None and len(hits) <= common:
+                for i in hits:
+                    votes[i] = votes.get(i, 0) + 1
+        chosen = set(heapq.nlargest(CANDIDATES, votes, key=votes.__getitem__))
+        k = bisect.bisect_left(lengths, len(text))
+        for _, i in by_length[max(0, k - CANDIDATES // 2) : k + CANDIDATES // 2]:
+            chosen.add(i)
+        out.append(chosen)
+    return out
+
+
+def _scored(left: list[Task], right: list[Task]) -> list[tuple[float, int, int]]:
+    """(similarity, i, j) of the pairs worth matching, each text folded once; quick upper bounds skip the rest."""
+    lf = [fold(t.content) for t in left]
+    rf = [fold(t.content) for t in right]
+    scored: list[tuple[float, int, int]] = []
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    for j, candidates in enumerate(_candidates(lf, rf)):
+        matcher.set_seq2(rf[j])
+        for i in sorted(candidates):
+            matcher.set_seq1(lf[i])
+            if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+                continue
+            score = matcher.ratio()
+            if score >= SIMILAR:
+                scored.append((score, i, j))
+    scored.sort(reverse=True)
+    return scored
+
+
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     out = PlanDiff()
     old_by_id = {t.id: t for t in old.tasks}
@@ -115,15 +182,9 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     left = [t for t in old.tasks if t.id not in new_by_id]
     right = [t for t in new.tasks if t.id not in old_by_id]
     # Greedy best-first matching of the rest by content.
-    scored = sorted(
-        ((similarity(a.content, b.content), i, j) for i, a in enumerate(left) for j, b in enumerate(right)),
-        reverse=True,
-    )
     used_left: set[int] = set()
     used_right: set[int] = set()
-    for score, i, j in scored:
-        if score < SIMILAR:
-            break
+    for score, i, j in _scored(left, right):
         if i in used_left or j in used_right:
             continue
         used_left.add(i)
@@ -160,6 +221,8 @@ def load_side(spec: str, other: str | None = None) -> tuple[Plan, str]:
         except DiffError as exc:
             raise DiffError(f"không tìm thấy tệp {spec!r}, cũng không đọc được phiên bản git đó: {exc}") from None
     else:
+        if not file.strip():
+            raise DiffUsage(f"{spec!r}: thiếu tên tệp sau dấu ':'; viết REV:tệp, ví dụ HEAD:data/plans/ke-hoach.yaml")
         text = _git_show(rev, file)
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / Path(file).name
@@ -183,10 +246,25 @@ def _git_show(rev: str, file: str) -> str:
     path = Path(file)
     # "REV:./name" is read relative to the working directory git runs in.
     cwd, name = (path.parent, path.name) if path.parent.is_dir() else (Path.cwd(), file)
+    # The blob's size first: a huge one is refused before a byte of it is read.
+    size = _git(["git", "cat-file", "-s", f"{rev}:./{name}"], cwd, rev, file)
     try:
-        shown = subprocess.run(
-            ["git", "show", f"{rev}:./{name}"], cwd=cwd, capture_output=True, timeout=30, check=False
-        )
+        blob_size = int(size.strip() or b"-1")
+    except ValueError:
+        blob_size = -1
+    if blob_size < 0:
+        raise DiffError(f"git không cho biết cỡ của {rev}:{file}")
+    if blob_size > MAX_GIT_BYTES:
+        raise DiffError(f"{rev}:{file} quá lớn ({blob_size // 1_000_000} MB; tối đa {MAX_GIT_BYTES // 1_000_000} MB)")
+    shown = _git(["git", "cat-file", "blob", f"{rev}:./{name}"], cwd, rev, file)
+    if len(shown) > MAX_GIT_BYTES:
+        raise DiffError(f"{rev}:{file} quá lớn")
+    return shown.decode("utf-8", "replace")
+
+
+def _git(args: list[str], cwd: Path, rev: str, file: str) -> bytes:
+    try:
+        shown = subprocess.run(args, cwd=cwd, capture_output=True, timeout=30, check=False)
     except FileNotFoundError:
         raise DiffError("không tìm thấy lệnh git") from None
     except subprocess.TimeoutExpired:
@@ -194,6 +272,4 @@ def _git_show(rev: str, file: str) -> str:
     if shown.returncode != 0:
         message = shown.stderr.decode("utf-8", "replace").strip().splitlines()
         raise DiffError(f"git không có {rev}:{file} ({message[-1] if message else 'lỗi git'})")
-    if len(shown.stdout) > MAX_GIT_BYTES:
-        raise DiffError(f"{rev}:{file} quá lớn")
-    return shown.stdout.decode("utf-8", "replace")
+    return shown.stdout  # type: ignore[no-any-return]

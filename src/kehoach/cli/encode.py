@@ -100,7 +100,14 @@ def diff_cmd(
 
         typer.echo(to_json({"old": old_label, "new": new_label, **result.as_dict()}))
         return
-    typer.echo(
+    from kehoach.output import terminal_safe
+
+    def echo(line: str) -> None:
+        # Plan text reaches the terminal here as in any table: no escape sequence passes (`\e[8m` would hide
+        # a changed lead, OSC sequences retitle the window), piped or not.
+        typer.echo(terminal_safe(line))
+
+    echo(
         f"{old_label} → {new_label}: {len(result.added)} thêm, {len(result.removed)} bỏ, "
         f"{len(result.changed)} thay đổi, {result.same} giữ nguyên."
     )
@@ -111,17 +118,17 @@ def diff_cmd(
         return repr(value) if value is not None else "(trống)"
 
     for t in result.added:
-        typer.echo(f"+ {t.id}: {_short(t.content)}")
+        echo(f"+ {t.id}: {_short(t.content)}")
     for t in result.removed:
-        typer.echo(f"- {t.id}: {_short(t.content)}")
+        echo(f"- {t.id}: {_short(t.content)}")
     for c in result.changed:
         was = f" (trước là {c.old.id}, nội dung giống {c.similarity:.0%})" if c.renumbered else ""
-        typer.echo(f"~ {c.new.id}{was}")
+        echo(f"~ {c.new.id}{was}")
         for x in c.changes:
             if x.field == "content":
-                typer.echo(f"    {FIELD_LABELS[x.field]}: {_short(str(x.old))!r} → {_short(str(x.new))!r}")
+                echo(f"    {FIELD_LABELS[x.field]}: {_short(str(x.old))!r} → {_short(str(x.new))!r}")
             else:
-                typer.echo(f"    {FIELD_LABELS[x.field]}: {show(x.old)} → {show(x.new)}")
+                echo(f"    {FIELD_LABELS[x.field]}: {show(x.old)} → {show(x.new)}")
 
 
 def _short(text: str, width: int = 90) -> str:

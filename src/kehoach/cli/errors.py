@@ -263,8 +263,42 @@ def _debug() -> bool:
     return os.environ.get("KEHOACH_DEBUG", "") not in ("", "0")
 
 
+# Written when memory or the stack ran out: fixed text, nothing to import or format on the way.
+OUT_OF_MEMORY = (
+    "kehoach: không đủ bộ nhớ để làm xong lệnh này (dữ liệu hoặc tệp đầu vào quá lớn)\n"
+)
+TOO_DEEP = "kehoach: dữ liệu lồng nhau quá sâu, không xử lý được\n"
+
+
 def guarded(run: Callable[[], Any], finish: Callable[[int], int] = lambda code: code) -> int:
-    """Run the command line; return its exit code. ``finish`` may raise the code (data loaded incomplete)."""
+    """Run the command line; return its exit code. ``finish`` may raise the code (data loaded incomplete).
+
+    Running out of memory or stack ends with a fixed message and exit 1, written only once the frames
+    that held the memory are gone, with no import and no traceback (the error path must not need memory).
+    """
+    message = OUT_OF_MEMORY
+    try:
+        return _guarded(run, finish)
+    except MemoryError:
+        pass
+    except RecursionError:
+        message = TOO_DEEP
+    _emit_raw(message)
+    return 1
+
+
+def _emit_raw(text: str) -> None:
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError, MemoryError, UnicodeError):
+        pass
+
+
+def _guarded(run: Callable[[], Any], finish: Callable[[int], int]) -> int:
     if sys.stdout is None:
         say("đầu ra chuẩn (stdout) đã đóng; không có chỗ ghi kết quả")
         return 1
@@ -307,6 +341,8 @@ def guarded(run: Callable[[], Any], finish: Callable[[int], int] = lambda code: 
     except UnicodeError as exc:
         _report(exc)
         return 1
+    except (MemoryError, RecursionError):
+        raise  # see guarded()
     except KehoachError as exc:  # after OSError: NotRegularFile and BatchError are described as file errors
         _report(exc)
         return exit_code_of(exc)

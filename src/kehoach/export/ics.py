@@ -270,21 +270,23 @@ def to_ical(evs: Iterable[Event], name: str, *, stamp: dt.datetime | None = None
     """The calendar as iCalendar bytes (CRLF line ends, folded lines), one VEVENT per event."""
     import icalendar
 
+    from kehoach.output import ical_safe as safe
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", safe(name))
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     for e in evs:
         ev = icalendar.Event()
-        ev.add("uid", e.uid)
+        ev.add("uid", safe(e.uid))
         ev.add("dtstamp", stamp)
         ev.add("dtstart", e.start)
         ev.add("dtend", e.start + dt.timedelta(days=1))
-        ev.add("summary", e.summary)
-        ev.add("description", e.description)
+        ev.add("summary", safe(e.summary))
+        ev.add("description", safe(e.description))
         ev.add("transp", "TRANSPARENT")
         if e.recurring:
             rule: dict[str, Any] = {"freq": e.freq, "until": e.until}
@@ -293,7 +295,7 @@ def to_ical(evs: Iterable[Event], name: str, *, stamp: dt.datetime | None = None
             if e.monthday is not None:
                 rule["bymonthday"] = e.monthday
             ev.add("rrule", rule)
-        categories: list[Any] = ["Kế hoạch hành động", e.plan]
+        categories: list[Any] = ["Kế hoạch hành động", safe(e.plan)]
         if e.overdue:
             categories.append("Quá hạn")
         ev.add("categories", categories)
