@@ -65,6 +65,27 @@ def read_regular(path: Path, cap: int) -> bytes:
         os.close(fd)
 
 
+def data_folder_of(path: Path) -> Path | None:
+    """The data folder a data file belongs to (``agencies.yaml``, ``plans/*.yaml``, ``progress/<plan>/*.yaml``),
+    or None for a file given on its own."""
+    if path.name == "agencies.yaml":
+        return path.parent
+    if path.parent.name == "plans":
+        return path.parent.parent
+    if path.parent.parent.name == "progress":
+        return path.parent.parent.parent
+    return None
+
+
+def leaves_folder(path: Path, folder: Path) -> bool:
+    """``path``, links resolved, lies outside ``folder`` (links resolved too)."""
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    try:
+        return os.path.commonpath([real, base]) != base
+    except ValueError:  # another drive (Windows)
+        return True
+
+
 def _fsync_dir(folder: Path) -> None:
     """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
     try:

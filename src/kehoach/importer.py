@@ -19,13 +19,18 @@ from typing import Any
 
 from kehoach.agencies import AgencyError, Registry
 from kehoach.deadlines import PlanDates
-from kehoach.errors import DataError
 from kehoach.text import fold, normalize
+from kehoach.wordfile import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_GRID_COLUMNS,
+    MAX_NESTING,
+    MAX_ROWS,
+    MAX_TABLES,
+    DocxImportError,
+)
 
-MAX_BYTES = 50 * 1024 * 1024  # a Word file of plans is a few MB at most
-MAX_XML_BYTES = 100 * 1024 * 1024  # the unpacked text of the document: a zip bomb stops here
-MAX_ROWS = 20_000
-MAX_CELL_CHARS = 20_000
+__all__ = ["DocxImportError", "ImportResult", "import_docx", "split_agencies", "to_yaml"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -34,15 +39,10 @@ def _q(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
 
-# Also a ValueError, as before the one error base, for callers outside the package.
-class DocxImportError(DataError, ValueError):
-    """The file cannot be imported (not a Word file, no task table…); the message says why."""
-
-
 # ------------------------------------------------------------------ reading tables with merges
 
 
-@dataclass
+@dataclass(slots=True)
 class GridCell:
     text: str
     hmerged: bool = False  # covered by the cell to its left (w:gridSpan)
@@ -56,68 +56,126 @@ class Table:
     rows: list[list[GridCell]]
     header_flags: list[bool]  # w:tblHeader: Word repeats the row on each page
     nested: bool
+    clamped: list[str] = field(default_factory=list)  # what the limits cut (grid width, long cells)
+
+
+_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029\x0b\x0c]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 def _paragraph_text(p: Any) -> str:
+    """A paragraph's text; line and paragraph separators as "\\n", other control characters dropped (the
+    draft is YAML and must read back as written)."""
     from docx.text.paragraph import Paragraph
 
-    return Paragraph(p, None).text  # type: ignore[arg-type]  # no story part needed to read the text
+    text = Paragraph(p, None).text  # type: ignore[arg-type]  # no story part needed to read the text
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text))
 
 
-def _cell_text(tc: Any) -> str:
-    parts = [_paragraph_text(p) for p in tc.findall(_q("p"))]
-    text = "\n".join(s.strip() for s in parts if s.strip())
-    return text[:MAX_CELL_CHARS]
+def _cell_text(tc: Any) -> tuple[str, bool]:
+    """The cell's paragraphs, one per line, at most MAX_CELL_CHARS; and whether text was cut."""
+    parts: list[str] = []
+    size = 0
+    for p in tc.iterchildren(_q("p")):
+        text = _paragraph_text(p).strip()
+        if text:
+            parts.append(text)
+            size += len(text) + 1
+            if size > MAX_CELL_CHARS:
+                break
+    text = "\n".join(parts)
+    return text[:MAX_CELL_CHARS], len(text) > MAX_CELL_CHARS
 
 
-def _read_table(tbl: Any, index: int, nested: bool) -> Table:
+def _count(value: str | None, default: int, low: int) -> int:
+    """A count attribute of the grid (w:gridSpan, w:gridBefore) within [low, MAX_GRID_COLUMNS]; junk is ``default``."""
+    try:
+        n = int(value) if value is not None else default
+    except ValueError:
+        n = default
+    return max(low, min(MAX_GRID_COLUMNS, n))
+
+
+class _Budget:
+    """Grid cells left for the whole document: a table that would spread beyond it is refused."""
+
+    def __init__(self) -> None:
+        self.cells = MAX_CELLS
+
+
+def _read_table(tbl: Any, index: int, nested: bool, budget: _Budget | None = None) -> Table:
+    """One table as a grid; widths, rows and cells bounded (wordfile's limits), merges spread out."""
+    budget = budget or _Budget()
     rows: list[list[GridCell]] = []
     flags: list[bool] = []
-    for tr in tbl.findall(_q("tr")):
+    clamped: list[str] = []
+    width = 0
+    for tr in tbl.iterchildren(_q("tr")):
         if len(rows) >= MAX_ROWS:
-            raise DocxImportError(f"bảng có hơn {MAX_ROWS} dòng")
+            raise DocxImportError(f"bảng {index + 1} có hơn {MAX_ROWS} dòng; không đọc")
         trpr = tr.find(_q("trPr"))
         flags.append(trpr is not None and trpr.find(_q("tblHeader")) is not None)
         row: list[GridCell] = []
-        before = tr.find(f"{_q('trPr')}/{_q('gridBefore')}")
-        for _ in range(int(before.get(_q("val"), "0")) if before is not None else 0):
-            row.append(GridCell(""))
-        for tc in tr.findall(_q("tc")):
+        before = trpr.find(_q("gridBefore")) if trpr is not None else None
+        empty = GridCell("")
+        row.extend([empty] * (_count(before.get(_q("val")), 0, 0) if before is not None else 0))
+        for tc in tr.iterchildren(_q("tc")):
+            if len(row) >= MAX_GRID_COLUMNS:
+                clamped.append(f"dòng {len(rows) + 1} rộng hơn {MAX_GRID_COLUMNS} cột; bỏ các ô thừa")
+                break
             tcpr = tc.find(_q("tcPr"))
             span = 1
             vmerge = None
             if tcpr is not None:
                 gs = tcpr.find(_q("gridSpan"))
                 if gs is not None:
-                    try:
-                        span = max(1, min(64, int(gs.get(_q("val"), "1"))))
-                    except ValueError:
-                        span = 1
+                    span = _count(gs.get(_q("val")), 1, 1)
                 vm = tcpr.find(_q("vMerge"))
                 if vm is not None:
                     vmerge = "restart" if vm.get(_q("val")) == "restart" else "continue"
+            span = min(span, MAX_GRID_COLUMNS - len(row))
             col = len(row)
             if vmerge == "continue":
-                above = rows[-1][col] if rows and col < len(rows[-1]) else GridCell("")
+                above = rows[-1][col] if rows and col < len(rows[-1]) else empty
                 cell = GridCell(above.text, vmerged=True)
             else:
-                cell = GridCell(_cell_text(tc), restart=vmerge == "restart")
+                text, cut = _cell_text(tc)
+                if cut:
+                    clamped.append(f"dòng {len(rows) + 1}: ô dài hơn {MAX_CELL_CHARS} ký tự; đã cắt bớt")
+                cell = GridCell(text, restart=vmerge == "restart")
             row.append(cell)
-            for _ in range(span - 1):
-                row.append(GridCell(cell.text, hmerged=True, vmerged=cell.vmerged))
+            if span > 1:
+                covered = GridCell(cell.text, hmerged=True, vmerged=cell.vmerged)
+                row.extend([covered] * (span - 1))  # one shared object: the covered cells are never changed
+        width = max(width, len(row))
+        budget.cells -= len(row)
         rows.append(row)
-    width = max((len(r) for r in rows), default=0)
+        if len(rows) * width > MAX_CELLS or budget.cells < 0:
+            raise DocxImportError(
+                f"bảng {index + 1} quá lớn (hơn {MAX_CELLS} ô sau khi trải các ô gộp); không đọc"
+            )
+    padding = sum(width - len(r) for r in rows)
+    budget.cells -= padding
+    if budget.cells < 0:
+        raise DocxImportError(f"các bảng của văn bản có hơn {MAX_CELLS} ô sau khi trải các ô gộp; không đọc")
+    blank = GridCell("")
     for r in rows:
-        r.extend(GridCell("") for _ in range(width - len(r)))
-    return Table(index, rows, flags, nested)
+        if len(r) < width:
+            r.extend([blank] * (width - len(r)))
+    return Table(index, rows, flags, nested, clamped[:20])
 
 
 def read_tables(body: Any) -> list[Table]:
-    """Every table of the document in order, nested ones too (each read on its own)."""
+    """Every table of the document in order, nested ones too (each read on its own), within the limits."""
     out = []
+    budget = _Budget()
     for i, tbl in enumerate(body.iter(_q("tbl"))):
-        nested = any(a.tag == _q("tc") for a in tbl.iterancestors())
-        out.append(_read_table(tbl, i, nested))
+        if i >= MAX_TABLES:
+            raise DocxImportError(f"văn bản có hơn {MAX_TABLES} bảng; không đọc")
+        depth = sum(1 for a in tbl.iterancestors(_q("tbl")))
+        if depth > MAX_NESTING:
+            raise DocxImportError(f"bảng lồng trong bảng quá {MAX_NESTING} tầng; không đọc")
+        out.append(_read_table(tbl, i, depth > 0, budget))
     return out
 
 
@@ -349,13 +407,17 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
         sections.append(section)
         return section
 
+    own_ids: dict[int, str] = {}  # section -> id of its last task that had its own STT
+    next_n: dict[str, int] = {}  # the next suffix to try for a repeated id: linear, however many repeats
+
     def unique(tid: str, where: str) -> str:
         if tid not in used_ids:
             used_ids.add(tid)
             return tid
-        n = 2
+        n = next_n.get(tid, 2)
         while f"{tid}-{n}" in used_ids:
             n += 1
+        next_n[tid] = n + 1
         result.review.append(Review(where, "row.unsure", f"mã {tid!r} bị lặp; tạm ghi {tid}-{n}"))
         used_ids.add(f"{tid}-{n}")
         return f"{tid}-{n}"
@@ -403,6 +465,7 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
         assert section is not None
         id_cell = _cell(row, cols, "id")
         sub = _SUB_ITEM.match(content)
+        own_row = True
         if sub and (not stt or (id_cell is not None and (id_cell.vmerged or id_cell.restart))) and (stt or prev_base):
             base = stt or prev_base
             tid = f"{base}.{sub.group(1)}"
@@ -411,7 +474,10 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
             tid = stt
             prev_base = stt
         else:
-            tid = f"{section['tasks'][-1]['id']}-tiep" if section["tasks"] else f"{section['id']}.x"
+            own_row = False
+            # Named after the last row that had its own STT, never after an id made this way: 3,000 such rows
+            # give "I.3-tiep-3000", not an id of 15,000 characters.
+            tid = f"{own_ids[id(section)]}-tiep" if id(section) in own_ids else f"{section['id']}.x"
             result.review.append(
                 Review(where, "row.unsure", f"dòng không có STT (có thể là phần tiếp của dòng trên); tạm mã {tid}")
             )
@@ -422,6 +488,8 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
             result.review.append(Review(where, "row.unsure", f"STT {stt!r} không dùng được làm mã; tạm mã {fixed}"))
             tid = fixed
         tid = unique(tid, where)
+        if own_row:
+            own_ids[id(section)] = tid
         label = f"nhiệm vụ {tid}"
         task: dict[str, Any] = {"id": tid, "content": content}
         inferred: list[str] = []
@@ -632,38 +700,20 @@ def _periods(head: dict[str, Any], sections: list[dict], review: list[Review]) -
 # ------------------------------------------------------------------ the whole file
 
 
+PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
 def import_docx(path: Path, plan_id: str, registry: Registry) -> ImportResult:
-    """Draft a plan (as a dict ready for YAML) from a Word file, with a review list."""
-    import zipfile
+    """Draft a plan (as a dict ready for YAML) from a Word file, with a review list.
 
-    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", plan_id):
+    Only ``word/document.xml`` is unpacked, within the limits of kehoach.wordfile; past them the file is
+    refused (DocxImportError) or clamped with a line in the review list.
+    """
+    from kehoach.wordfile import read_body
+
+    if not PLAN_ID.match(plan_id):
         raise DocxImportError(f"mã kế hoạch {plan_id!r} chỉ được gồm chữ, số, '.', '-', '_'")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DocxImportError(f"không đọc được {str(path)!r}: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise DocxImportError(f"tệp {str(path)!r} quá lớn ({size // 1_000_000} MB)")
-    if not zipfile.is_zipfile(path):
-        raise DocxImportError(
-            f"{str(path)!r} không phải tệp Word .docx (tệp .doc cũ: mở bằng Word rồi lưu thành .docx)"
-        )
-    try:
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo("word/document.xml")
-            if info.file_size > MAX_XML_BYTES:
-                raise DocxImportError("nội dung tệp Word quá lớn")
-    except KeyError:
-        raise DocxImportError(f"{str(path)!r} không phải tệp Word .docx (thiếu word/document.xml)") from None
-    except zipfile.BadZipFile:
-        raise DocxImportError(f"{str(path)!r} không phải tệp Word .docx hợp lệ") from None
-    from docx import Document
-
-    try:
-        doc = Document(str(path))
-    except Exception as exc:  # python-docx raises many kinds on a broken package
-        raise DocxImportError(f"không mở được {str(path)!r} như tệp Word: {type(exc).__name__}") from None
-    body = doc.element.body
+    body = read_body(path)
     tables = read_tables(body)
     found = None
     for table in tables:
@@ -678,6 +728,8 @@ def import_docx(path: Path, plan_id: str, registry: Registry) -> ImportResult:
         )
     table, (start, cols) = found
     result = ImportResult(plan={}, table_index=table.index)
+    for what in table.clamped:
+        result.review.append(Review(f"bảng {table.index + 1}", "table.clamped", what))
     for role in ("id", "lead", "deadline"):
         if role not in cols.roles:
             result.review.append(
@@ -697,6 +749,8 @@ def import_docx(path: Path, plan_id: str, registry: Registry) -> ImportResult:
             if text:
                 before.append(text)
     head = read_header(before, _paragraphs(body, tbl_el), registry, result.review)
+    # The file's name as data: printable, valid UTF-8 (a name may hold a newline or undecodable bytes).
+    name = "".join(c if c.isprintable() else "?" for c in path.name.encode("utf-8", "replace").decode("utf-8"))
     plan: dict[str, Any] = {
         "id": plan_id,
         "kind": head["kind"] or "Kế hoạch",
@@ -706,9 +760,9 @@ def import_docx(path: Path, plan_id: str, registry: Registry) -> ImportResult:
         "signer": head["signer"],
         "title": head["title"] or "(chưa rõ)",
         "periods": _periods(head, sections, result.review),
-        "source": path.name,
+        "source": name,
         "notes": [
-            f"Bản nháp tạo bằng `kehoach import docx` từ {path.name}: nhiệm vụ lấy từ bảng {table.index + 1} "
+            f"Bản nháp tạo bằng `kehoach import docx` từ {name}: nhiệm vụ lấy từ bảng {table.index + 1} "
             f"({result.tasks} nhiệm vụ, bỏ {result.repeated_headers} dòng tiêu đề lặp lại). Cần rà soát theo "
             "danh sách lệnh in ra; `bases`, `monitor`, `reporting`, `reviews` chưa điền.",
         ],
@@ -737,9 +791,11 @@ def to_yaml(result: ImportResult, source: Path) -> str:
 
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     def flow(items: list[Any]) -> CommentedSeq:
-        seq = CommentedSeq(items)
+        # Quoted, always: a plain "Tổ công tác 08:00" or a URL inside [ … ] would not read back.
+        seq = CommentedSeq([DoubleQuotedScalarString(v) if isinstance(v, str) else v for v in items])
         seq.fa.set_flow_style()
         return seq
 
@@ -773,14 +829,41 @@ def to_yaml(result: ImportResult, source: Path) -> str:
     # Plain scalars wrapped over lines fold back to single spaces: trailing blanks carry nothing.
     body = "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
     lines = [
-        f"# Bản nháp từ {source.name} (kehoach import docx). Rà soát trước khi dùng:",
+        f"# Bản nháp từ {_one_line(repr(source.name))} (kehoach import docx). Rà soát trước khi dùng:",
         *[f"#   - {_one_line(str(r))}" for r in result.review[:200]],
     ]
     if len(result.review) > 200:
         lines.append(f"#   … và {len(result.review) - 200} mục khác (xem lệnh in ra)")
-    return "\n".join(lines) + "\n" + body
+    text = "\n".join(lines) + "\n" + body
+    _reads_back(text, result.plan, source)
+    return text
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Text for a comment line: one line, nothing unprintable (a file name may hold a newline or ESC)."""
+    return "".join(c if c.isprintable() else "?" for c in " ".join(text.split()))
+
+
+def _reads_back(text: str, plan: dict[str, Any], source: Path) -> None:
+    """The draft must read back, with kehoach's own reader, as the very plan it was made from."""
+    import json
+
+    from kehoach.loader import LoadError, read_yaml
+
+    try:
+        doc = read_yaml(Path(f"{plan.get('id', 'draft')}.yaml"), text.encode("utf-8"))
+    except LoadError as exc:
+        raise DocxImportError(
+            f"bản nháp từ {source.name!r} không đọc lại được ({exc.problem.message}); không ghi. "
+            "Đây là lỗi của kehoach: xin báo kèm tệp Word"
+        ) from None
+
+    def plain(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+    if plain(doc.data) != plain(plan):
+        raise DocxImportError(
+            f"bản nháp từ {source.name!r} đọc lại khác với điều đã nhập; không ghi. "
+            "Đây là lỗi của kehoach: xin báo kèm tệp Word"
+        )
 

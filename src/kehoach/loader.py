@@ -504,11 +504,16 @@ def _tag(path: Path, tag: Any, event: Any) -> LoadError:
 def read_data_file(path: Path) -> bytes:
     """The bytes of a data file: a regular file of at most MAX_BYTES, else a LoadError naming the file.
 
-    A FIFO, a device (a symlink to /dev/zero), a directory named like a data file are refused
-    without reading; a bigger file is refused after reading MAX_BYTES + 1 bytes, never more.
+    A FIFO, a device (a symlink to /dev/zero), a directory named like a data file, a link that leads out
+    of the data folder are refused without reading; a bigger file is refused after reading MAX_BYTES + 1
+    bytes, never more.
     """
-    from kehoach.files import NotRegularFile, read_regular
+    from kehoach.files import NotRegularFile, data_folder_of, leaves_folder, read_regular
 
+    folder = data_folder_of(path)
+    if folder is not None and leaves_folder(path, folder):
+        # Git carries links: one in plans/ to ~/.config/… must not bring a secret into messages and CI logs.
+        raise _fail(path, "outside-data", "là liên kết tới một tệp ngoài thư mục dữ liệu; không đọc (chép tệp vào đây)")
     try:
         raw = read_regular(path, MAX_BYTES)
     except NotRegularFile as exc:

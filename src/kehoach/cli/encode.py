@@ -40,11 +40,23 @@ def import_docx_cmd(
     data_dir: DataOpt = None,
 ) -> None:
     """Đọc bảng nhiệm vụ và phần đầu văn bản, ghi bản nháp YAML và in danh sách cần rà soát."""
-    from kehoach.importer import import_docx, to_yaml
+    from kehoach.importer import PLAN_ID, import_docx, to_yaml
     from kehoach.progress import atomic_write
 
-    if not file.is_file():
+    if not PLAN_ID.match(plan_id):
+        fail(f"--id {plan_id!r}: mã kế hoạch chỉ được gồm chữ, số, '.', '-', '_' và bắt đầu bằng chữ hoặc số", 2)
+    try:
+        mode = os.stat(file).st_mode
+    except FileNotFoundError:
         fail(f"không tìm thấy tệp {str(file)!r}", 1)
+    except OSError as exc:
+        fail(f"không đọc được {str(file)!r}: {exc.strerror}", 1)
+    import stat
+
+    if not stat.S_ISREG(mode):
+        from kehoach.files import kind_of
+
+        fail(f"{str(file)!r} là {kind_of(mode)}, không phải tệp Word .docx; không đọc", 1)
     data = use(data_dir=data_dir).load(quiet=True)
     output = Path(output_) if output_ else None
     if output_ and (output_.endswith(("/", "\\")) or Path(output_).is_dir()):
@@ -61,7 +73,8 @@ def import_docx_cmd(
         fail(f"tên tệp {output.name!r} phải trùng mã kế hoạch: {plan_id}.yaml (kehoach check đòi hỏi điều đó)")
     if os.path.lexists(output) and not force:  # a dangling link is an existing file too
         fail(f"đã có tệp {str(output)!r}; không ghi đè (thêm --force nếu muốn thay)", 1)
-    result = import_docx(file, plan_id, data.registry)  # DocxImportError: exit code 1 at the boundary
+    # DocxImportError: exit code 1 at the boundary; the draft is read back before anything is written.
+    result = import_docx(file, plan_id, data.registry)
     yaml_text = to_yaml(result, file)
     atomic_write(output, yaml_text.encode("utf-8"))
     sections = len(result.plan["sections"])
