@@ -24,6 +24,7 @@ MAX_SMALL_PART = 1024 * 1024  # [Content_Types].xml unpacked
 MAX_ENTRIES = 10_000  # parts in the zip (Word writes a few dozen)
 MAX_GRID_COLUMNS = 64  # grid columns of a table row (Word itself allows 63)
 MAX_ROWS = 20_000  # rows of one table
+MAX_TASKS = 8_000  # tasks of one draft: a plan file of more would pass the loader's limits (kehoach.loader)
 MAX_CELLS = 500_000  # grid cells of all tables together, after merged cells are spread out
 MAX_TABLES = 2_000
 MAX_NESTING = 8  # tables within tables

@@ -18,9 +18,9 @@ export_app = typer.Typer(help="Xuất dữ liệu cho công cụ khác: SQLite (
 
 
 
-def _output(value: Path, suffixes: tuple[str, ...]) -> Path:
+def _output(value: Path, suffixes: tuple[str, ...], option: str = "-o") -> Path:
     if value.suffix.lower() not in suffixes:
-        fail(f"-o {str(value)!r}: tệp cần có đuôi {' hoặc '.join(suffixes)}")
+        fail(f"{option} {str(value)!r}: tệp cần có đuôi {' hoặc '.join(suffixes)}")
     return value
 
 
@@ -104,15 +104,23 @@ def export_sqlite_cmd(
     target = _output(output, (".db", ".sqlite", ".sqlite3"))
     _refuse_existing(target, force)
     if metadata is not None:
-        _output(metadata, (".yml", ".yaml"))
+        _output(metadata, (".yml", ".yaml"), "--metadata")
+        if os.path.abspath(metadata) == os.path.abspath(target):
+            fail(f"--metadata và -o cùng là {str(target)!r}; chọn hai tệp khác nhau")
         _refuse_existing(metadata, force)
     ctx = use(data_dir=data_dir, today=today_)
     data = ctx.data
     ref = ctx.today
     content, counts = build(data, ref, show_progress=True)
-    write_file(target, content, force)
-    if metadata is not None:
-        write_file(metadata, datasette_metadata(target.stem).encode("utf-8"), force)
+    if metadata is None:
+        write_file(target, content, force)
+    else:  # both files or neither: a metadata path that cannot be written leaves no database behind
+        from kehoach.export import ExportError, write_all
+
+        try:
+            write_all([(target, content), (metadata, datasette_metadata(target.stem).encode("utf-8"))], force=force)
+        except ExportError as exc:
+            fail(str(exc), 1)
     summary = ", ".join(f"{n} {label}" for label, n in counts.items())
     typer.echo(f"Đã ghi {target}: {summary}")
 

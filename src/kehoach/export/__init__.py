@@ -34,15 +34,40 @@ class ExportError(DataError, ValueError):
     """An export that cannot be made as asked; nothing was written."""
 
 
+def writable(target: Path, *, force: bool = False) -> None:
+    """ExportError unless ``target`` may be written: not a folder, not a device or FIFO (also through a link,
+    even with --force), and an existing file only with ``force``."""
+    import stat
+
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise ExportError(f"{str(target)!r} là một thư mục, cần tên tệp")
+    if mode is not None and not stat.S_ISREG(mode):
+        from kehoach.files import kind_of
+
+        raise ExportError(f"{str(target)!r} là {kind_of(mode)}, không phải tệp thường; không ghi vào đó")
+    if os.path.lexists(target) and not force:  # a dangling link is an existing file too
+        raise ExportError(f"tệp {str(target)!r} đã có; dùng --force để ghi đè")
+
+
 def write_new(target: Path, content: bytes, *, force: bool = False) -> None:
     """Write ``content`` to ``target`` atomically; an existing file is replaced only with ``force``."""
     from kehoach.progress import atomic_write
 
-    if target.is_dir():
-        raise ExportError(f"{str(target)!r} là một thư mục, cần tên tệp")
-    if os.path.lexists(target) and not force:  # a dangling link is an existing file too
-        raise ExportError(f"tệp {str(target)!r} đã có; dùng --force để ghi đè")
+    writable(target, force=force)
     atomic_write(target, content)
+
+
+def write_all(items: Sequence[tuple[Path, bytes]], *, force: bool = False) -> None:
+    """Several files written all or none (a database and its metadata): each checked as ``write_new`` does."""
+    from kehoach.files import write_batch
+
+    for target, _ in items:
+        writable(target, force=force)
+    write_batch(items)
 
 
 def tracked(items: Sequence[T], description: str, *, show: bool = True) -> Iterator[T]:
