@@ -837,7 +837,7 @@ def to_yaml(result: ImportResult, source: Path) -> str:
     # Plain scalars wrapped over lines fold back to single spaces: trailing blanks carry nothing.
     body = "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
     lines = [
-        f"# Bản nháp từ {_one_line(repr(source.name))} (kehoach import docx). Rà soát trước khi dùng:",
+        f"# Bản nháp từ {_one_line(source.name)} (kehoach import docx). Rà soát trước khi dùng:",
         *[f"#   - {_one_line(str(r))}" for r in result.review[:200]],
     ]
     if len(result.review) > 200:

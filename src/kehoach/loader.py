@@ -511,7 +511,7 @@ def read_data_file(path: Path) -> bytes:
     from kehoach.files import NotRegularFile, data_folder_of, leaves_folder, read_regular
 
     folder = data_folder_of(path)
-    if folder is not None and leaves_folder(path, folder):
+    if folder is not None and os.path.isfile(path) and leaves_folder(path, folder):  # a device: "not-a-file"
         # Git carries links: one in plans/ to ~/.config/… must not bring a secret into messages and CI logs.
         raise _fail(path, "outside-data", "là liên kết tới một tệp ngoài thư mục dữ liệu; không đọc (chép tệp vào đây)")
     try:
