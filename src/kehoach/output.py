@@ -42,9 +42,10 @@ _ICAL_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029\x0b\x0c\x1c-\x1e]")
 _ICAL_UNSAFE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def ical_safe(text: str) -> str:
-    """Text for an iCalendar property: forbidden control characters removed, every kind of line break as "\\n"."""
-    return _ICAL_UNSAFE.sub("", _ICAL_BREAKS.sub("\n", text))
+def ical_safe(text: str, *, one_line: bool = False) -> str:
+    """Text for an iCalendar property: forbidden control characters removed, every kind of line break as "\\n"
+    (or a space, ``one_line``, for a property that is not TEXT such as X-WR-CALNAME)."""
+    return _ICAL_UNSAFE.sub("", _ICAL_BREAKS.sub(" " if one_line else "\n", text)).replace("\n", " " if one_line else "\n")
 
 
 def csv_safe(text: str) -> str:

@@ -277,7 +277,7 @@ def to_ical(evs: Iterable[Event], name: str, *, stamp: dt.datetime | None = None
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", safe(name))
+    cal.add("x-wr-calname", safe(name, one_line=True))
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     for e in evs:
         ev = icalendar.Event()
