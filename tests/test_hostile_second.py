@@ -117,7 +117,6 @@ def test_parts_other_than_the_document_are_never_unpacked(tmp_path: Path, data):
 
 def test_spans_that_spread_past_the_cell_budget_are_refused(tmp_path: Path, data):
     from hostile_word import cell, row
-
     from kehoach.importer import DocxImportError, import_docx
 
     spans = [row([cell("x", '<w:gridSpan w:val="64"/>')]) for _ in range(8_000)]  # 512,000 cells from 1.6 MB
@@ -192,7 +191,7 @@ def test_a_bad_plan_id_is_a_usage_error(run, tmp_path: Path):
 def test_an_agency_cell_of_300_unknown_names_is_split_quickly(data):
     code = (
         "import sys; from kehoach.dataset import load_data; from kehoach.importer import split_agencies\n"
-        f"reg = load_data(sys.argv[1]).registry\n"
+        "reg = load_data(sys.argv[1]).registry\n"
         "names, unknown = split_agencies(', '.join(f'Ban Công tác số {i}' for i in range(300)), reg)\n"
         "assert len(names) == 300, len(names)\n"
     )
@@ -430,7 +429,8 @@ def test_diff_of_500_renumbered_tasks(tmp_path: Path):
     from kehoach.plandiff import diff_plans
 
     rng = random.Random(7)
-    words = "xây dựng triển khai kế hoạch chuyển đổi số hạ tầng đô thị nông thôn y tế giáo dục an ninh".split()
+    text = "xây dựng triển khai kế hoạch chuyển đổi số hạ tầng đô thị nông thôn y tế giáo dục an ninh"
+    words = text.split(" ")
     contents = [" ".join(rng.choice(words) for _ in range(14)) + f" số {i}" for i in range(500)]
     old = Plan.model_validate_json(_json_plan([(f"I.{i + 1}", c) for i, c in enumerate(contents)]))
     new = Plan.model_validate_json(_json_plan([(f"II.{i + 1}", c + " (sửa)") for i, c in enumerate(contents)]))

@@ -45,7 +45,8 @@ _ICAL_UNSAFE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\ud800-\udfff]")
 def ical_safe(text: str, *, one_line: bool = False) -> str:
     """Text for an iCalendar property: forbidden control characters removed, every kind of line break as "\\n"
     (or a space, ``one_line``, for a property that is not TEXT such as X-WR-CALNAME)."""
-    return _ICAL_UNSAFE.sub("", _ICAL_BREAKS.sub(" " if one_line else "\n", text)).replace("\n", " " if one_line else "\n")
+    text = _ICAL_UNSAFE.sub("", _ICAL_BREAKS.sub("\n", text))
+    return text.replace("\n", " ") if one_line else text
 
 
 def csv_safe(text: str) -> str:

@@ -110,7 +110,7 @@ def similarity(a: str, b: str) -> float:
 
 
 ALL_PAIRS = 2_500  # up to this many unmatched pairs every one is scored; beyond, only likely candidates
-CANDIDATES = 8  # candidates per task: those sharing the rarest word pairs, and those of nearest length
+CANDIDATES = 4  # candidates per task: those sharing the most uncommon word pairs (else those nearest in length)
 
 
 def _shingles(text: str) -> set[str]:
@@ -145,9 +145,10 @@ def _candidates(left: list[str], right: list[str]) -> list[set[int]]:
                 for i in hits:
                     votes[i] = votes.get(i, 0) + 1
         chosen = set(heapq.nlargest(CANDIDATES, votes, key=votes.__getitem__))
-        k = bisect.bisect_left(lengths, len(text))
-        for _, i in by_length[max(0, k - CANDIDATES // 2) : k + CANDIDATES // 2]:
-            chosen.add(i)
+        if len(chosen) < 2:  # nothing uncommon in common: the texts of nearest length
+            k = bisect.bisect_left(lengths, len(text))
+            for _, i in by_length[max(0, k - CANDIDATES // 2) : k + CANDIDATES // 2]:
+                chosen.add(i)
         out.append(chosen)
     return out
 
@@ -161,6 +162,9 @@ def _scored(left: list[Task], right: list[Task]) -> list[tuple[float, int, int]]
     for j, candidates in enumerate(_candidates(lf, rf)):
         matcher.set_seq2(rf[j])
         for i in sorted(candidates):
+            if lf[i] == rf[j]:  # renumbered, content unchanged: the common case, no scoring needed
+                scored.append((1.0, i, j))
+                continue
             matcher.set_seq1(lf[i])
             if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
                 continue

@@ -159,7 +159,8 @@ def read_body(path: Path) -> Any:
     try:
         root = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as exc:
-        raise DocxImportError(f"không mở được {_label(path)} như tệp Word: word/document.xml hỏng ({exc.msg})") from None
+        why = f"word/document.xml hỏng ({exc.msg})"
+        raise DocxImportError(f"không mở được {_label(path)} như tệp Word: {why}") from None
     del xml
     body = root.find(f"{{{_W}}}body")
     if root.tag != f"{{{_W}}}document" or body is None:
