@@ -135,6 +135,11 @@ def builders(scale: float = 1.0) -> dict[str, Callable[[Path], Path]]:
         "undefined-entity": lambda p: write_docx(p, document(task_rows(2)).replace("Nhiệm vụ thứ 1 ", "&x; sau")),
         "macro-docm": lambda p: write_docx(p, document(task_rows(2)), main=MACRO_TYPE),
         "many-parts": lambda p: _many_parts(p, 20_000),
+        "dense-paragraphs": lambda p: write_docx(p, document(task_rows(2), before="<w:p/>" * ((31 << 20) // 6))),
+        "empty-paragraphs": lambda p: write_docx(p, document(task_rows(2), before="<w:p/>" * 1_400_000)),
+        "paragraphs-99000": lambda p: write_docx(
+            p, document(task_rows(2), before="".join(para(f"Đoạn {i}") for i in range(99_000)))
+        ),
         "lead-with-colon": lambda p: write_docx(p, document(task_rows(2, lead="Tổ công tác 08:00, http://a.vn/x#y"))),
     }
 

@@ -65,6 +65,7 @@ IMPORTED = {  # file -> what the review list must say (None: nothing in particul
     "wide-row": "table.clamped",
     "long-cell": "table.clamped",
     "lead-with-colon": "agency.unknown",
+    "paragraphs-99000": None,
 }
 REFUSED = {  # file -> words of the message
     "document-header-lies-small": "không phải tệp Word .docx hợp lệ",
@@ -77,6 +78,8 @@ REFUSED = {  # file -> words of the message
     "undefined-entity": "word/document.xml hỏng",
     "macro-docm": "có macro (.docm)",
     "many-parts": "phần (tối đa 10000)",
+    "dense-paragraphs": "hơn 1500000 phần tử XML",
+    "empty-paragraphs": "đoạn (tối đa 100000)",
 }
 
 

@@ -768,6 +768,8 @@ def import_docx(path: Path, plan_id: str, registry: Registry) -> ImportResult:
             text = normalize(_paragraph_text(el))
             if text:
                 before.append(text)
+                if len(before) >= 100:  # read_header looks at the first 84 at most
+                    break
     head = read_header(before, _paragraphs(body, tbl_el), registry, result.review)
     # The file's name as data: printable, valid UTF-8 (a name may hold a newline or undecodable bytes).
     name = "".join(c if c.isprintable() else "?" for c in path.name.encode("utf-8", "replace").decode("utf-8"))

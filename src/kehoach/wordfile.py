@@ -22,6 +22,8 @@ MAX_BYTES = 50 * 1024 * 1024  # the .docx itself: a Word file of plans is a few 
 MAX_XML_BYTES = 32 * 1024 * 1024  # word/document.xml unpacked (a 300-page appendix is under 10 MB)
 MAX_SMALL_PART = 1024 * 1024  # [Content_Types].xml unpacked
 MAX_ENTRIES = 10_000  # parts in the zip (Word writes a few dozen)
+MAX_ELEMENTS = 1_500_000  # XML elements of word/document.xml, counted in its bytes before it is parsed
+MAX_PARAGRAPHS = 100_000  # paragraphs of the document (a 300-page appendix has about 10,000)
 MAX_GRID_COLUMNS = 64  # grid columns of a table row (Word itself allows 63)
 MAX_ROWS = 20_000  # rows of one table
 MAX_TASKS = 8_000  # tasks of one draft: a plan file of more would pass the loader's limits (kehoach.loader)
@@ -151,6 +153,13 @@ def read_body(path: Path) -> Any:
         raise DocxImportError(f"{_label(path)} không phải tệp Word .docx hợp lệ (tệp zip hỏng)") from None
     except RuntimeError:  # an encrypted part
         raise DocxImportError(f"{_label(path)} được đặt mật khẩu; lưu lại không mật khẩu rồi nhập") from None
+    # The parsed tree takes about 150 bytes an element: 32 MB of "<w:p/>" would take 800 MB. Elements are
+    # counted in the bytes (a start tag is a "<" that is not "</") before anything is built.
+    elements = xml.count(b"<") - xml.count(b"</")
+    if elements > MAX_ELEMENTS:
+        raise DocxImportError(
+            f"{_label(path)}: word/document.xml có hơn {MAX_ELEMENTS} phần tử XML; quá lớn cho một văn bản, không đọc"
+        )
     if _has_doctype(xml):
         raise DocxImportError(
             f"{_label(path)}: word/document.xml có khai báo DOCTYPE hoặc thực thể XML, điều Word không bao giờ "
@@ -165,6 +174,9 @@ def read_body(path: Path) -> Any:
     body = root.find(f"{{{_W}}}body")
     if root.tag != f"{{{_W}}}document" or body is None:
         raise DocxImportError(f"{_label(path)} không phải tệp Word .docx (word/document.xml không có phần thân)")
+    paragraphs = int(etree.XPath("count(//w:p)", namespaces={"w": _W})(root))  # counted in C, no element made
+    if paragraphs > MAX_PARAGRAPHS:
+        raise DocxImportError(f"{_label(path)}: văn bản có {paragraphs} đoạn (tối đa {MAX_PARAGRAPHS}); không đọc")
     return body
 
 
