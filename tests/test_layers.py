@@ -32,6 +32,7 @@ LAYER_OF = {
     "kehoach.files": "files",
     "kehoach.loader": "files",
     "kehoach.cache": "files",
+    "kehoach.wordfile": "files",
     "kehoach.yamledit": "files",
     "kehoach.progress": "files",
     # dataset: one data directory, loaded once

@@ -146,13 +146,8 @@ def _warn(where: Path, why: str) -> None:
     if _warned:
         return
     _warned = True
-    from kehoach.output import terminal_safe
-
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.write(
-            terminal_safe(f"kehoach: cảnh báo: không dùng bộ nhớ đệm {str(where)!r}: {why}; đọc thẳng từ tệp dữ liệu")
-            + "\n"
-        )
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # repr: no control character of a path passes
+        sys.stderr.write(f"kehoach: cảnh báo: không dùng bộ nhớ đệm {str(where)!r}: {why}; đọc thẳng từ tệp dữ liệu\n")
 
 
 def _checked(data: bytes) -> bytes:

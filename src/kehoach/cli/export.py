@@ -115,12 +115,10 @@ def export_sqlite_cmd(
     if metadata is None:
         write_file(target, content, force)
     else:  # both files or neither: a metadata path that cannot be written leaves no database behind
-        from kehoach.export import ExportError, write_all
+        from kehoach.export import write_all
 
-        try:
-            write_all([(target, content), (metadata, datasette_metadata(target.stem).encode("utf-8"))], force=force)
-        except ExportError as exc:
-            fail(str(exc), 1)
+        # ExportError, BatchError: exit code 1 at the boundary
+        write_all([(target, content), (metadata, datasette_metadata(target.stem).encode("utf-8"))], force=force)
     summary = ", ".join(f"{n} {label}" for label, n in counts.items())
     typer.echo(f"Đã ghi {target}: {summary}")
 

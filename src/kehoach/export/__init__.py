@@ -8,6 +8,7 @@ imported only inside these modules, so that query commands start light.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -16,6 +17,19 @@ from typing import Any, TypeVar
 from kehoach.errors import DataError
 
 T = TypeVar("T")
+
+# RFC 5545 (3.3.11): calendar TEXT holds no control character but HTAB; a line break is written "\\n". Unicode
+# line and paragraph separators (and NEL) break readers that split lines with str.splitlines(): they become
+# line breaks too, which the calendar library escapes. Lone surrogates cannot be written as UTF-8.
+_ICAL_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029\x0b\x0c\x1c-\x1e]")
+_ICAL_UNSAFE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def ical_safe(text: str, *, one_line: bool = False) -> str:
+    """Text for an iCalendar property: forbidden control characters removed, every kind of line break as "\\n"
+    (or a space, ``one_line``, for a property that is not TEXT such as X-WR-CALNAME)."""
+    text = _ICAL_UNSAFE.sub("", _ICAL_BREAKS.sub("\n", text))
+    return text.replace("\n", " ") if one_line else text
 
 
 def flatten_row(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -270,7 +270,7 @@ def to_ical(evs: Iterable[Event], name: str, *, stamp: dt.datetime | None = None
     """The calendar as iCalendar bytes (CRLF line ends, folded lines), one VEVENT per event."""
     import icalendar
 
-    from kehoach.output import ical_safe as safe
+    from kehoach.export import ical_safe as safe
 
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
