@@ -79,7 +79,7 @@ REFUSED = {  # file -> words of the message
     "macro-docm": "có macro (.docm)",
     "many-parts": "phần (tối đa 10000)",
     "dense-paragraphs": "hơn 1500000 phần tử XML",
-    "empty-paragraphs": "đoạn (tối đa 100000)",
+    "empty-paragraphs": "đoạn (tối đa 200000)",
 }
 
 
