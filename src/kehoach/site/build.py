@@ -1,0 +1,145 @@
+"""Build the site into a folder: gather, render, write the whole folder at once."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kehoach.dataset import DataSet
+
+MARKER = ".kehoach-site"
+MARKER_TEXT = "Trang web tĩnh do `kehoach site` tạo; lệnh ghi lại cả thư mục này mỗi lần chạy.\n".encode()
+
+
+class SiteError(OSError):
+    """The target cannot be written (a user's folder, a file in the way); exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Built:
+    target: Path
+    files: int
+    bytes: int
+    plans: int
+    agencies: int
+    tasks: int
+    templates: list[Path]  # files of templates/site/ beside the data that were used
+
+
+def check_target(target: Path, force: bool) -> None:
+    """Refuse a file, or a non-empty folder kehoach did not write, unless ``force`` (for the folder)."""
+    if os.path.islink(target):
+        raise SiteError(f"{str(target)!r} là một liên kết; chọn một thư mục thật")
+    if target.exists() and not target.is_dir():
+        raise SiteError(f"{str(target)!r} là một tệp, không phải thư mục")
+    if target.is_dir() and not force and not (target / MARKER).is_file() and any(target.iterdir()):
+        raise SiteError(
+            f"thư mục {str(target)!r} đã có nội dung không do `kehoach site` tạo; "
+            "dùng --force để thay toàn bộ thư mục"
+        )
+
+
+def build_site(
+    data: DataSet, today: dt.date, target: Path, *, title: str | None = None, force: bool = False
+) -> Built:
+    """Write the site of ``data`` as of ``today`` into ``target``, replacing what an earlier build wrote.
+
+    The folder is built beside the target and swapped in: a reader sees the old site or the new one.
+    """
+    from kehoach.site.context import gather
+
+    check_target(target, force)
+    ctx = gather(data, today, title)
+    files = _files(ctx, data.root)
+    _swap_in(target, files)
+    return Built(
+        target=target,
+        files=len(files),
+        bytes=sum(len(b) for b in files.values()),
+        plans=len(ctx["plans"]),
+        agencies=len(ctx["agencies"]),
+        tasks=len(ctx["search"]),
+        templates=_used_overrides(data.root),
+    )
+
+
+def _used_overrides(root: Path) -> list[Path]:
+    from kehoach.site.render import overridden
+
+    return overridden(root)
+
+
+def _files(ctx: dict[str, Any], data_root: Path) -> dict[str, bytes]:
+    from kehoach.site.render import find, render_pages, search_script
+
+    site = ctx["site"]
+    light_plans = [{k: v for k, v in p.items() if k != "tasks"} for p in ctx["plans"]]
+    pages: list[tuple[str, str, dict[str, Any]]] = [
+        ("index.html", "index.html",
+         {"site": site, "root": "", "page": "home", "page_title": site["title"], "home": ctx["home"],
+          "plans": light_plans}),
+        ("tim-kiem.html", "search.html", {"site": site, "root": "", "page": "search", "page_title": "Tìm nhiệm vụ"}),
+    ]
+    pages += [
+        (p["url"], "plan.html", {"site": site, "root": "../", "page": "plan", "page_title": p["title"], "plan": p})
+        for p in ctx["plans"]
+    ]
+    pages += [
+        (a["url"], "agency.html",
+         {"site": site, "root": "../", "page": "agency", "page_title": a["name"], "agency": a})
+        for a in ctx["agencies"]
+    ]
+    files = render_pages(pages, data_root)
+    for name in ("site.css", "site.js"):
+        files[f"assets/{name}"] = find(name, data_root).read_bytes()
+    files["assets/search-index.js"] = search_script(ctx["search"])
+    files[MARKER] = MARKER_TEXT
+    return dict(sorted(files.items()))
+
+
+def _swap_in(target: Path, files: dict[str, bytes]) -> None:
+    """Write every file into a new folder beside ``target``, then put it in the target's place."""
+    parent = target.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=parent))
+    old: Path | None = None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        for rel, content in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+            os.rmdir(old)
+            os.rename(target, old)
+        try:
+            os.rename(tmp, target)
+        except BaseException:
+            if old is not None:
+                os.rename(old, target)
+                old = None
+            raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(old)

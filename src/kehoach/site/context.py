@@ -1,0 +1,331 @@
+"""What the site's pages show, as plain data for the sandboxed templates (docs/site.md lists the fields).
+
+Every figure comes from the functions the commands use: the status counts from ``status.status_table``
+(``kehoach status``), an agency's overdue and coming work from ``query.due`` (``kehoach due``), tasks with
+their status from ``catalog.task_rows`` (``kehoach tasks``), report days from ``catalog.reporting_calendar``
+(``kehoach cycles``). Dates are written dd/mm/yyyy for reading and ISO in ``data-`` attributes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from kehoach.dataset import DataSet
+from kehoach.model import Agency, Plan
+from kehoach.text import ascii_key, slug
+
+DEFAULT_TITLE = "Tình hình thực hiện các kế hoạch hành động"
+ROLE_VN = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
+REASON_VN = {"direct": "", "predecessor": "kế thừa", "collective": "giao chung"}
+KIND_VN = {"midterm": "sơ kết", "final": "tổng kết", "annual": "báo cáo năm", "consolidated": "tổng hợp"}
+COMING_REPORTS = 12  # report days on the home page
+
+
+def vn(day: dt.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def plan_url(plan_id: str) -> str:
+    return f"ke-hoach/{slug(plan_id)}.html"
+
+
+def agency_url(agency: Agency) -> str:
+    return f"co-quan/{slug(agency.id)}.html"
+
+
+def search_key(*parts: str | None) -> str:
+    """The text a search looks in, folded as ``kehoach tasks --search`` folds it (no case, no diacritics)."""
+    return ascii_key(" ".join(p or "" for p in parts))
+
+
+def _counts(counts: dict[str, int]) -> dict[str, Any]:
+    """Status counts with their labels, and the bar of a chart: segments in percent, in the engine's order."""
+    from kehoach.status import OVERDUE_CODES, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER
+
+    total = sum(counts.get(c, 0) for c in STATUS_ORDER)
+    items, x = [], 0.0
+    for code in STATUS_ORDER:
+        n = counts.get(code, 0)
+        width = round(100 * n / total, 3) if total else 0.0
+        items.append(
+            {"code": code, "label": STATUS_LABELS[code], "short": SHORT_LABELS[code], "n": n,
+             "x": round(x, 3), "width": width}
+        )
+        x += width
+    overdue = sum(counts.get(c, 0) for c in OVERDUE_CODES)
+    alt = f"Tổng {total} nhiệm vụ: " + "; ".join(f"{i['label']} {i['n']}" for i in items if i["n"])
+    return {"total": total, "overdue": overdue, "items": items, "alt": alt}
+
+
+def legend() -> list[dict[str, str]]:
+    from kehoach.status import SHORT_LABELS, STATUS_LABELS, STATUS_ORDER
+
+    return [{"code": c, "label": STATUS_LABELS[c], "short": SHORT_LABELS[c]} for c in STATUS_ORDER]
+
+
+def target_actuals(data: DataSet, plan: Plan, today: dt.date) -> dict[str, dict[str, str]]:
+    """Hook: the latest actual of each target known on ``today``, and its attainment when one is computed.
+
+    Today it reads ``Progress.target_actual`` (the latest year's value up to the reference year); the
+    attainment is left empty until the library computes one. One place to change when it does.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for t in plan.targets:
+        found = data.progress.target_actual(plan.id, t.id, up_to=today.year)
+        if found:
+            year, tp = found
+            out[t.id] = {"actual": tp.actual, "year": str(year), "attainment": "", "note": tp.note or ""}
+    return out
+
+
+def _task(row: Any, task: Any, data: DataSet, plan: Plan, today: dt.date, root: str) -> dict[str, Any]:
+    from kehoach.progress import STATUS_VN
+
+    records = [
+        {
+            "year": r.year,
+            "by": r.progress.reported_by or "",
+            "status": STATUS_VN.get(r.progress.status, r.progress.status),
+            "completed": vn(r.progress.completed),
+            "reported_on": vn(r.progress.reported_on),
+            "result": r.progress.result or "",
+            "evidence": r.progress.evidence or "",
+            "example": r.example,
+        }
+        for r in data.progress.records(plan.id, task.id, as_of=today)
+    ]
+    section = plan.section_of(task.id)
+    return {
+        "plan": plan.id,
+        "plan_url": root + plan_url(plan.id),
+        "id": task.id,
+        "anchor": "nv-" + slug(task.id),
+        "content": task.content,
+        "lead": list(row.lead),
+        "lead_as_written": list(task.lead),
+        "support": list(row.support),
+        "product": task.product or "",
+        "deadline": task.deadline or "",
+        "due": vn(row.deadline_due),
+        "due_iso": iso(row.deadline_due),
+        "leader": task.leader or "",
+        "source": task.source or "",
+        "section": section.title if section else "",
+        "note": task.note or "",
+        "other_deadlines": [{"text": o.text, "source": o.source, "note": o.note or ""} for o in task.other_deadlines],
+        "status": row.status or "",
+        "status_label": row.status_label or "Không xác định",
+        "records": records,
+        "example": any(r["example"] for r in records),
+        "key": search_key(task.id, task.content, task.product, task.note),
+    }
+
+
+def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str, Any]:
+    """Every page's data: ``{"site": …, "home": …, "plans": [...], "agencies": [...], "search": [...]}``."""
+    from kehoach.catalog import agency_rows, plan_rows, reporting_calendar, task_rows
+    from kehoach.query import find_tasks
+    from kehoach.status import EXAMPLE_NOTE, status_table
+
+    table = status_table(data, today)
+    by_scope: dict[tuple[str, str], Any] = {(r.scope, r.name): r for r in table.rows}
+    site = {
+        "title": title or DEFAULT_TITLE,
+        "today": vn(today),
+        "today_iso": iso(today),
+        "year": table.period.year,
+        "as_of": vn(table.as_of),
+        "example": table.example,
+        "example_note": EXAMPLE_NOTE,
+        "rule": table.rule,
+        "legend": legend(),
+    }
+
+    # Tasks with their status (kehoach tasks), grouped by plan in the data's order.
+    hits = find_tasks(data)
+    by_plan: dict[str, list[dict[str, Any]]] = {}
+    for hit, row in zip(hits, task_rows(data, hits, today), strict=True):
+        by_plan.setdefault(hit.plan.id, []).append(_task(row, hit.task, data, hit.plan, today, "../"))
+
+    plans = []
+    for pr in plan_rows(data):
+        plan = data.plan(pr.id).plan
+        srow = by_scope.get(("plan", plan.id))
+        counts = _counts(srow.counts if srow else {})
+        actuals = target_actuals(data, plan, today)
+        rep = plan.reporting
+        plans.append(
+            {
+                "id": plan.id,
+                "url": plan_url(plan.id),
+                "title": plan.title,
+                "kind": plan.kind,
+                "number": plan.number or "",
+                "issued": vn(plan.issued),
+                "issuer": plan.issuer,
+                "signer": plan.signer or "",
+                "label": plan.label,
+                "bases": list(plan.bases),
+                "source": plan.source or "",
+                "notes": list(plan.notes),
+                "monitor": pr.monitor or "",
+                "periods": [{"start": p.start, "end": p.end, "note": p.note or ""} for p in plan.periods],
+                "reviews": [
+                    {"kind": KIND_VN.get(r.kind, r.kind), "year": r.year, "note": r.note or ""} for r in plan.reviews
+                ],
+                "annual_report": {
+                    "due": (rep.annual.due or "31/12 (văn bản không nêu ngày; tạm tính)") if rep.annual else "",
+                    "to": list(rep.annual.to) if rep.annual else [],
+                },
+                "consolidated": {
+                    "due": (rep.consolidated.due or "") if rep.consolidated else "",
+                    "by": (rep.consolidated.by or "") if rep.consolidated else "",
+                    "to": list(rep.consolidated.to) if rep.consolidated else [],
+                },
+                "semiannual": list(rep.semiannual),
+                "counts": counts,
+                "example": bool(srow and srow.example),
+                "targets": [
+                    {
+                        "id": t.id,
+                        "name": t.name,
+                        "unit": t.unit or "",
+                        "value": t.value or "",
+                        "year": str(t.year or ""),
+                        "baseline": t.baseline or "",
+                        "group": t.group or "",
+                        "lead": list(t.lead),
+                        "actual": actuals.get(t.id, {}).get("actual", ""),
+                        "actual_year": actuals.get(t.id, {}).get("year", ""),
+                        "attainment": actuals.get(t.id, {}).get("attainment", ""),
+                    }
+                    for t in plan.targets
+                ],
+                "tasks": by_plan.get(plan.id, []),
+                "task_count": pr.tasks,
+            }
+        )
+
+    agencies = _agencies(data, today, by_scope, agency_rows)
+    ranked = sorted(
+        ({k: a[k] for k in ("name", "short", "url", "counts", "example")} | {"due_overdue": len(a["overdue"])}
+         for a in agencies),
+        key=lambda a: (-a["counts"]["overdue"], -a["counts"]["total"], ascii_key(a["name"])),
+    )
+    coming = [
+        {
+            "plan": c.plan,
+            "plan_url": plan_url(c.plan),
+            "what": c.what,
+            "date": vn(c.date) if c.date else f"trong năm {c.year}",
+            "date_iso": iso(c.date),
+            "stated": c.stated,
+            "by": c.by,
+            "to": list(c.to),
+        }
+        for c in reporting_calendar(data)
+        if (c.date or dt.date(c.year, 12, 31)) >= today
+    ][:COMING_REPORTS]
+    total = _counts(by_scope[("total", "Tổng cộng")].counts) if ("total", "Tổng cộng") in by_scope else _counts({})
+    home = {"total": total, "ranked": ranked, "coming": coming}
+    search = [[t["plan"], t["id"], t["content"], t["key"], t["plan_url"][3:] + "#" + t["anchor"]]
+              for p in plans for t in p["tasks"]]
+    return {"site": site, "home": home, "plans": plans, "agencies": agencies, "search": search}
+
+
+def _agencies(data: DataSet, today: dt.date, by_scope: dict[tuple[str, str], Any], agency_rows: Any) -> list[dict]:
+    """One entry per agency with work: named in a task (itself or a predecessor) or answering for one."""
+    from kehoach.catalog import task_rows
+    from kehoach.query import due, find_tasks
+
+    registry = data.registry
+    rows = {r.id: r for r in agency_rows(data, list(registry))}
+    out = []
+    for ag in sorted(registry, key=lambda a: ascii_key(a.name)):
+        r = rows.get(ag.id)
+        srow = by_scope.get(("agency", ag.name))
+        named = r is not None and (r.tasks.lead + r.tasks.support + r.tasks.collective_lead + r.tasks.collective_support)
+        if ag.is_collective or not (named or srow):
+            continue
+        items = due(data, ag, today)
+        lists: dict[str, list[dict[str, Any]]] = {}
+        collective: dict[str, list[dict[str, Any]]] = {}
+        for role in ("lead", "support"):
+            hits = find_tasks(data, agency=ag, role=role)  # type: ignore[arg-type]
+            # Tasks given to a collective ("Các sở, ban, ngành…") are counted per plan, not listed on every page.
+            shared: dict[str, int] = {}
+            for h in hits:
+                if h.match is not None and h.match.reason == "collective":
+                    shared[h.plan.id] = shared.get(h.plan.id, 0) + 1
+            collective[role] = [{"plan": pid, "plan_url": "../" + plan_url(pid), "n": n} for pid, n in shared.items()]
+            hits = [h for h in hits if h.match is None or h.match.reason != "collective"]
+            lists[role] = [
+                {
+                    "plan": row.plan,
+                    "plan_url": "../" + plan_url(row.plan) + "#nv-" + slug(row.id),
+                    "id": row.id,
+                    "content": row.content,
+                    "deadline": row.deadline_text or "",
+                    "due": vn(row.deadline_due),
+                    "status": row.status or "",
+                    "status_label": row.status_label or "Không xác định",
+                    "reason": REASON_VN.get(row.reason or "", row.reason or ""),
+                    "via": row.via or "",
+                    "key": search_key(row.id, row.content),
+                }
+                for row in task_rows(data, hits, today)
+            ]
+        out.append(
+            {
+                "id": ag.id,
+                "name": ag.name,
+                "url": agency_url(ag),
+                "short": ag.short or "",
+                "aliases": list(ag.aliases),
+                "level": ag.level,
+                "predecessors": [p.name for p in registry.predecessors(ag.id)],
+                "replaced_by": [a.name for a in registry.successors(ag.id)] if ag.replaced_by else [],
+                "note": ag.note or "",
+                "counts": _counts(srow.counts if srow else {}),
+                "example": bool(srow and srow.example),
+                "overdue": [_due_item(i) for i in items if i.overdue],
+                "coming": [_due_item(i) for i in items if not i.overdue and i.kind != "report"],
+                "reports": [_due_item(i) for i in items if i.kind == "report"],
+                "lead": lists["lead"],
+                "support": lists["support"],
+                "collective_lead": collective["lead"],
+                "collective_support": collective["support"],
+                "inherited": [t for t in lists["lead"] + lists["support"] if t["reason"] == REASON_VN["predecessor"]],
+            }
+        )
+    return out
+
+
+def _due_item(i: Any) -> dict[str, Any]:
+    d = i.as_dict()
+    return {
+        "plan": d["plan"],
+        "plan_url": "../" + plan_url(d["plan"]) + ("#nv-" + slug(d["id"]) if i.task is not None else ""),
+        "id": d["id"],
+        "content": d["content"],
+        "due": vn(d["due"]),
+        "due_iso": iso(d["due"]),
+        "days_left": d["days_left"],
+        "role": ROLE_VN.get(d["role"], d["role"]),
+        "reason": REASON_VN.get(d["reason"], d["reason"]),
+        "via": d["via"] or "",
+        "note": d["note"],
+        "status": d["status"] or "",
+        "status_label": d["status_label"] or "",
+        "example": d["example"],
+    }
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
