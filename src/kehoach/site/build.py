@@ -17,17 +17,10 @@ MARKER = ".kehoach-site"
 MARKER_TEXT = "Trang web tĩnh do `kehoach site` tạo; lệnh ghi lại cả thư mục này mỗi lần chạy.\n".encode()
 
 
-class SiteError(OSError):
+class SiteError(Exception):
     """The target cannot be written (a user's folder, a file in the way); exit code 1."""
 
     exit_code = 1
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,207 @@
+"""kehoach site without a browser: the files, their determinism, the folder rules, escaping, templates."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from site_helpers import HOSTILE, TODAY, make_hostile
+from typer.testing import CliRunner
+
+from kehoach.cli import app
+from kehoach.site.build import MARKER
+from kehoach.text import ascii_key
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+def cli(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def build(out: Path, *extra: str, data: Path = DATA):
+    return cli("site", "-o", str(out), "--today", TODAY, "--data", str(data), *extra)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "web"
+    r = build(out)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_pages_for_every_plan_and_lead_agency(site: Path, data) -> None:
+    from kehoach.status import responsibilities
+
+    home = (site / "index.html").read_text(encoding="utf-8")
+    for lp in data.plans:
+        page = site / "ke-hoach" / f"{lp.plan.id}.html"
+        assert page.is_file()
+        assert f'href="ke-hoach/{lp.plan.id}.html"' in home
+    leads = {r.agency.id for lp in data.plans for t in lp.plan.tasks for r in responsibilities(data.registry, t)
+             if r.agency is not None and not r.collective}
+    assert leads
+    for agency_id in leads:
+        assert (site / "co-quan" / f"{agency_id}.html").is_file(), agency_id
+    assert (site / MARKER).is_file()
+
+
+def test_no_outside_reference(site: Path) -> None:
+    for name, content in tree(site).items():
+        text = content.decode("utf-8")
+        assert not re.search(r"""(src|href|action)\s*=\s*["']?(https?:)?//""", text), name
+        assert "@import" not in text and "url(http" not in text, name
+
+
+def test_qd74_counts_equal_status(site: Path) -> None:
+    r = cli("status", "--plan", "qd74-dai-hoi-xx", "--today", TODAY, "--format", "json")
+    total = json.loads(r.stdout)[0]
+    page = (site / "ke-hoach" / "qd74-dai-hoi-xx.html").read_text(encoding="utf-8")
+    table = page.split('<table class="counts">', 1)[1].split("</table>", 1)[0]
+    found = dict(re.findall(r'<tr data-code="(\w+)">.*?<td class="num">(\d+)</td>', table))
+    codes = [k for k in total if k not in ("scope", "name", "total", "overdue_total", "example")]
+    assert {c: int(found[c]) for c in codes} == {c: total[c] for c in codes}
+    assert re.search(rf'data-code="total">{total["total"]}<', table)
+
+
+def test_agency_overdue_equals_due(site: Path) -> None:
+    r = cli("due", "--agency", "Sở Tài chính", "--today", TODAY, "--format", "json")
+    overdue = [f"{i['plan']}/{i['id']}" for i in json.loads(r.stdout) if i["overdue"]]
+    assert overdue  # the bundled data has some on this day: the comparison means something
+    page = (site / "co-quan" / "so-tai-chinh.html").read_text(encoding="utf-8")
+    table = page.split('id="qua-han"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'data-task="([^"]+)"', table) == overdue
+
+
+def test_search_index_folds_like_the_cli(site: Path) -> None:
+    text = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    entries = json.loads(text.removeprefix("window.KEHOACH_INDEX = ").rstrip().removesuffix(";"))
+    needle = ascii_key("dao me")
+    found = sorted(f"{e[0]}/{e[1]}" for e in entries if needle in e[3])
+    r = cli("tasks", "--search", "dao me", "--format", "json")
+    assert found == sorted(f"{t['plan']}/{t['id']}" for t in json.loads(r.stdout))
+    assert "qd74-dai-hoi-xx/I.14" in found
+
+
+def test_vietnamese_dates_and_labels(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Số liệu tính đến ngày" in home and "21/11/2026" in home
+    assert "Chưa có báo cáo, đã quá hạn" in home
+    assert not re.search(r">\s*2026-\d\d-\d\d\s*<", home)  # ISO only inside attributes
+    css = (site / "assets" / "site.css").read_text(encoding="utf-8")
+    assert "@media print" in css and "@media (max-width" in css
+
+
+def test_deterministic(site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert build(again).exit_code == 0
+    assert tree(again) == tree(site)
+    other = tmp_path / "other"
+    assert cli("site", "-o", str(other), "--today", "2026-01-15").exit_code == 0
+    assert tree(other)["index.html"] != tree(site)["index.html"]  # --today decides the figures
+
+
+def test_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "web"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    r = build(out)
+    assert r.exit_code == 1
+    assert "--force" in r.stderr
+    assert tree(out) == {"notes.txt": b"mine"}
+    r = build(out, "--force")
+    assert r.exit_code == 0, r.output
+    assert not (out / "notes.txt").exists() and (out / "index.html").is_file()
+    # Its own folder is rebuilt without --force.
+    assert build(out).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["web"]  # no temporary folder left beside it
+
+
+def test_refuses_a_file_in_the_way(tmp_path: Path) -> None:
+    target = tmp_path / "web"
+    target.write_text("x", encoding="utf-8")
+    r = build(target, "--force")
+    assert r.exit_code == 1 and "không phải thư mục" in r.stderr
+    assert target.read_text(encoding="utf-8") == "x"
+
+
+def test_empty_folder_is_used(tmp_path: Path) -> None:
+    out = tmp_path / "web"
+    out.mkdir()
+    assert build(out).exit_code == 0
+    assert (out / "index.html").is_file()
+
+
+def test_title_option(tmp_path: Path) -> None:
+    out = tmp_path / "web"
+    assert build(out, "--title", "Theo dõi <Sở> & kế hoạch").exit_code == 0
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Theo dõi &lt;Sở&gt; &amp; kế hoạch</h1>" in home
+
+
+def test_hostile_text_is_escaped(tmp_path: Path, data_copy: Path) -> None:
+    make_hostile(data_copy)
+    out = tmp_path / "web"
+    r = build(out, data=data_copy)
+    assert r.exit_code == 0, r.output
+    for name, content in tree(out).items():
+        text = content.decode("utf-8")
+        assert "<script>window.__pwned" not in text, name
+        assert "<img" not in text, name
+    plan = (out / "ke-hoach" / "qd74-dai-hoi-xx.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in plan
+    assert "{{ 7*7 }} {% if true %}X{% endif %}" in plan
+    assert "\u202eRTL-override\u202c" in plan
+    agency = (out / "co-quan" / "so-tai-chinh.html").read_text(encoding="utf-8")
+    assert "&#34;&gt;&lt;img src=x onerror=" in agency  # the note
+    index = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert "</script>" not in index and "\\u003cscript\\u003e" in index
+    assert HOSTILE.split(" ")[0] not in index
+
+
+def test_province_template_beside_the_data(tmp_path: Path) -> None:
+    root = tmp_path / "tinh"
+    shutil.copytree(DATA, root / "data")
+    custom = root / "templates" / "site"
+    custom.mkdir(parents=True)
+    (custom / "site.css").write_text("body { color: #000; } /* tỉnh */\n", encoding="utf-8")
+    index = (ROOT / "src" / "kehoach" / "site" / "templates" / "index.html").read_text(encoding="utf-8")
+    (custom / "index.html").write_text("<p class=\"tinh\">UBND tỉnh</p>\n" + index, encoding="utf-8")
+    out = tmp_path / "web"
+    r = build(out, data=root / "data")
+    assert r.exit_code == 0, r.output
+    assert "mẫu trang" in r.stderr and "index.html" in r.stderr
+    assert '<p class="tinh">UBND tỉnh</p>' in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / "assets" / "site.css").read_text(encoding="utf-8").endswith("/* tỉnh */\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("{{ site.__class__ }}", "mẫu trang plan.html"),
+        ("{% include 'index.html' %}", "include"),
+        ("{{ missing_name }}", "biến không có"),
+        ("{% for x in range(100000) %}{% endfor %}", "range()"),
+        ("{{ plan.title", "cú pháp"),
+    ],
+)
+def test_hostile_template_is_refused(tmp_path: Path, source: str, said: str) -> None:
+    root = tmp_path / "tinh"
+    shutil.copytree(DATA, root / "data")
+    (root / "templates" / "site").mkdir(parents=True)
+    (root / "templates" / "site" / "plan.html").write_text(source, encoding="utf-8")
+    out = tmp_path / "web"
+    r = build(out, data=root / "data")
+    assert r.exit_code == 1
+    assert said in r.stderr
+    assert "Traceback" not in r.output
+    assert not out.exists()
