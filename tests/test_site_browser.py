@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from site_helpers import HOSTILE, TODAY, make_hostile
 from typer.testing import CliRunner
 
 from kehoach.cli import app
+from site_helpers import HOSTILE, TODAY, make_hostile
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CHROMIUM = os.environ.get("KEHOACH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -102,7 +102,8 @@ def test_qd74_counts_equal_status(site: Path, chromium: Browser) -> None:
     page = chromium.page()
     page.goto((site / "ke-hoach" / "qd74-dai-hoi-xx.html").as_uri())
     shown = page.eval_on_selector_all(
-        "#tinh-trang table.counts tbody tr", "rows => rows.map(r => [r.dataset.code, r.querySelector('td').textContent])"
+        "#tinh-trang table.counts tbody tr",
+        "rows => rows.map(r => [r.dataset.code, r.querySelector('td').textContent])",
     )
     assert {code: int(n) for code, n in shown} == {code: total[code] for code, _ in shown}
     assert len(shown) == 7

@@ -39,7 +39,8 @@ def site_cmd(
     for p in built.templates:
         say(f"cảnh báo: dùng mẫu trang {p}")
     typer.echo(
-        f"Đã ghi trang web vào {built.target}: {built.plans} kế hoạch, {built.agencies} cơ quan, {built.tasks} nhiệm vụ, "
+        f"Đã ghi trang web vào {built.target}: {built.plans} kế hoạch, {built.agencies} cơ quan, "
+        f"{built.tasks} nhiệm vụ, "
         f"{built.files} tệp ({built.bytes / 1e6:.1f} MB) trong {time.perf_counter() - started:.1f} giây; "
         f"số liệu tính đến {ctx.today:%d/%m/%Y}. Mở {built.target / 'index.html'}"
     )

@@ -9,6 +9,7 @@ their status from ``catalog.task_rows`` (``kehoach tasks``), report days from ``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,8 +32,14 @@ def iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def plan_url(plan_id: str) -> str:
     return f"ke-hoach/{slug(plan_id)}.html"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def task_anchor(task_id: str) -> str:
+    return "nv-" + slug(task_id)
 
 
 def agency_url(agency: Agency) -> str:
@@ -41,7 +48,12 @@ def agency_url(agency: Agency) -> str:
 
 def search_key(*parts: str | None) -> str:
     """The text a search looks in, folded as ``kehoach tasks --search`` folds it (no case, no diacritics)."""
-    return ascii_key(" ".join(p or "" for p in parts))
+    return _key(" ".join(p or "" for p in parts))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _key(text: str) -> str:
+    return ascii_key(text)
 
 
 def _counts(counts: dict[str, int]) -> dict[str, Any]:
@@ -105,7 +117,7 @@ def _task(row: Any, task: Any, data: DataSet, plan: Plan, today: dt.date, root: 
         "plan": plan.id,
         "plan_url": root + plan_url(plan.id),
         "id": task.id,
-        "anchor": "nv-" + slug(task.id),
+        "anchor": task_anchor(task.id),
         "content": task.content,
         "lead": list(row.lead),
         "lead_as_written": list(task.lead),
@@ -153,7 +165,7 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
     for hit, row in zip(hits, task_rows(data, hits, today), strict=True):
         by_plan.setdefault(hit.plan.id, []).append(_task(row, hit.task, data, hit.plan, today, "../"))
 
-    plans = []
+    plans: list[dict[str, Any]] = []
     for pr in plan_rows(data):
         plan = data.plan(pr.id).plan
         srow = by_scope.get(("plan", plan.id))
@@ -212,7 +224,8 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
             }
         )
 
-    agencies = _agencies(data, today, by_scope, agency_rows)
+    keys = {(t["plan"], t["id"]): t["key"] for ts in by_plan.values() for t in ts}
+    agencies = _agencies(data, today, by_scope, agency_rows, keys)
     ranked = sorted(
         ({k: a[k] for k in ("name", "short", "url", "counts", "example")} | {"due_overdue": len(a["overdue"])}
          for a in agencies),
@@ -239,25 +252,30 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
     return {"site": site, "home": home, "plans": plans, "agencies": agencies, "search": search}
 
 
-def _agencies(data: DataSet, today: dt.date, by_scope: dict[tuple[str, str], Any], agency_rows: Any) -> list[dict]:
+def _agencies(
+    data: DataSet, today: dt.date, by_scope: dict[tuple[str, str], Any], agency_rows: Any, keys: dict[Any, str]
+) -> list[dict]:
     """One entry per agency with work: named in a task (itself or a predecessor) or answering for one."""
     from kehoach.catalog import task_rows
     from kehoach.query import due, find_tasks
 
     registry = data.registry
-    rows = {r.id: r for r in agency_rows(data, list(registry))}
+    everyone = list(registry.agencies.values())
+    rows = {r.id: r for r in agency_rows(data, everyone)}
     out = []
-    for ag in sorted(registry, key=lambda a: ascii_key(a.name)):
+    for ag in sorted(everyone, key=lambda a: ascii_key(a.name)):
         r = rows.get(ag.id)
         srow = by_scope.get(("agency", ag.name))
-        named = r is not None and (r.tasks.lead + r.tasks.support + r.tasks.collective_lead + r.tasks.collective_support)
+        t = r.tasks if r is not None else None
+        named = t is not None and (t.lead + t.support + t.collective_lead + t.collective_support)
         if ag.is_collective or not (named or srow):
             continue
         items = due(data, ag, today)
         lists: dict[str, list[dict[str, Any]]] = {}
         collective: dict[str, list[dict[str, Any]]] = {}
+        every = find_tasks(data, agency=ag)  # lead or support, each task once, as `kehoach tasks --agency`
         for role in ("lead", "support"):
-            hits = find_tasks(data, agency=ag, role=role)  # type: ignore[arg-type]
+            hits = [h for h in every if h.role == role]
             # Tasks given to a collective ("Các sở, ban, ngành…") are counted per plan, not listed on every page.
             shared: dict[str, int] = {}
             for h in hits:
@@ -268,7 +286,7 @@ def _agencies(data: DataSet, today: dt.date, by_scope: dict[tuple[str, str], Any
             lists[role] = [
                 {
                     "plan": row.plan,
-                    "plan_url": "../" + plan_url(row.plan) + "#nv-" + slug(row.id),
+                    "plan_url": "../" + plan_url(row.plan) + "#" + task_anchor(row.id),
                     "id": row.id,
                     "content": row.content,
                     "deadline": row.deadline_text or "",
@@ -277,7 +295,7 @@ def _agencies(data: DataSet, today: dt.date, by_scope: dict[tuple[str, str], Any
                     "status_label": row.status_label or "Không xác định",
                     "reason": REASON_VN.get(row.reason or "", row.reason or ""),
                     "via": row.via or "",
-                    "key": search_key(row.id, row.content),
+                    "key": keys.get((row.plan, row.id)) or search_key(row.id, row.content),
                 }
                 for row in task_rows(data, hits, today)
             ]
@@ -311,7 +329,7 @@ def _due_item(i: Any) -> dict[str, Any]:
     d = i.as_dict()
     return {
         "plan": d["plan"],
-        "plan_url": "../" + plan_url(d["plan"]) + ("#nv-" + slug(d["id"]) if i.task is not None else ""),
+        "plan_url": "../" + plan_url(d["plan"]) + ("#" + task_anchor(d["id"]) if i.task is not None else ""),
         "id": d["id"],
         "content": d["content"],
         "due": vn(d["due"]),
