@@ -187,21 +187,34 @@ def test_province_template_beside_the_data(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("source", "said"),
     [
-        ("{{ site.__class__ }}", "mẫu trang plan.html"),
+        ("{{ site.__class__.__mro__ }}", "mẫu trang plan.html: thẻ Jinja không được phép"),
         ("{% include 'index.html' %}", "include"),
         ("{{ missing_name }}", "biến không có"),
         ("{% for x in range(100000) %}{% endfor %}", "range()"),
+        ("{{ 'x' * 2000000 }}", "1.000.000"),
         ("{{ plan.title", "cú pháp"),
     ],
 )
 def test_hostile_template_is_refused(tmp_path: Path, source: str, said: str) -> None:
+    from kehoach.report.render import TemplateProblem
+    from kehoach.site.render import render_pages
+
+    (tmp_path / "templates" / "site").mkdir(parents=True)
+    (tmp_path / "templates" / "site" / "plan.html").write_text(source, encoding="utf-8")
+    ctx = {"site": {"title": "T", "legend": []}, "root": "", "page": "plan", "page_title": "T", "plan": {"title": "P"}}
+    with pytest.raises(TemplateProblem, match=re.escape(said)):
+        render_pages([("p.html", "plan.html", ctx)], tmp_path / "data")
+
+
+def test_broken_template_writes_nothing(tmp_path: Path) -> None:
     root = tmp_path / "tinh"
     shutil.copytree(DATA, root / "data")
     (root / "templates" / "site").mkdir(parents=True)
-    (root / "templates" / "site" / "plan.html").write_text(source, encoding="utf-8")
+    (root / "templates" / "site" / "agency.html").write_text("{{ 1 / 0 }}", encoding="utf-8")
     out = tmp_path / "web"
     r = build(out, data=root / "data")
     assert r.exit_code == 1
-    assert said in r.stderr
+    assert "mẫu trang agency.html: chia cho 0" in r.stderr
     assert "Traceback" not in r.output
     assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tinh"]  # no temporary folder left

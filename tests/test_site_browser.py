@@ -146,6 +146,10 @@ def test_filter_and_phone_width(site: Path, chromium: Browser) -> None:
     page.goto((site / "ke-hoach" / "qd74-dai-hoi-xx.html").as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     shot(page, "phone")
+    for rel in ("index.html", "co-quan/so-tai-chinh.html", "tim-kiem.html"):
+        page.goto((site / rel).as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, rel
+    page.goto((site / "ke-hoach" / "qd74-dai-hoi-xx.html").as_uri())
     rows = page.locator("#nhiem-vu tbody > tr[data-key]")
     everything = rows.count()
     page.select_option("#nhiem-vu .f-status", "no_report_overdue")
