@@ -15,7 +15,7 @@ from typing import Any
 
 from kehoach.dataset import DataSet
 from kehoach.model import Agency, Plan
-from kehoach.text import ascii_key, slug
+from kehoach.text import ascii_key
 
 DEFAULT_TITLE = "Tình hình thực hiện các kế hoạch hành động"
 ROLE_VN = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
@@ -32,18 +32,19 @@ def iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-@functools.lru_cache(maxsize=4096)
 def plan_url(plan_id: str) -> str:
-    return f"ke-hoach/{slug(plan_id)}.html"
+    """The plan's id as it is (letters, digits, ".", "-", "_": the model allows nothing else), so two plans
+    never share a page; a slug would make "qd.1" and "qd-1" one file."""
+    return f"ke-hoach/{plan_id}.html"
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def task_anchor(task_id: str) -> str:
-    return "nv-" + slug(task_id)
+    """A task's row on its plan's page: ``#nv-I.14`` (its id as it is, unique within the plan)."""
+    return "nv-" + task_id
 
 
 def agency_url(agency: Agency) -> str:
-    return f"co-quan/{slug(agency.id)}.html"
+    return f"co-quan/{agency.id}.html"  # lower-case letters, digits and "-" (the registry allows nothing else)
 
 
 def search_key(*parts: str | None) -> str:
