@@ -263,14 +263,21 @@ def _agencies(
     registry = data.registry
     everyone = list(registry.agencies.values())
     rows = {r.id: r for r in agency_rows(data, everyone)}
-    out = []
-    for ag in sorted(everyone, key=lambda a: ascii_key(a.name)):
-        r = rows.get(ag.id)
-        srow = by_scope.get(("agency", ag.name))
-        t = r.tasks if r is not None else None
+
+    def has_work(ag: Agency) -> bool:
+        t = rows[ag.id].tasks if ag.id in rows else None
         named = t is not None and (t.lead + t.support + t.collective_lead + t.collective_support)
-        if ag.is_collective or not (named or srow):
-            continue
+        return not ag.is_collective and bool(named or ("agency", ag.name) in by_scope)
+
+    chosen = [ag for ag in sorted(everyone, key=lambda a: ascii_key(a.name)) if has_work(ag)]
+    paged = {ag.id for ag in chosen}
+
+    def link(a: Agency) -> dict[str, str]:
+        return {"name": a.name, "url": "../" + agency_url(a) if a.id in paged else ""}
+
+    out = []
+    for ag in chosen:
+        srow = by_scope.get(("agency", ag.name))
         items = due(data, ag, today)
         lists: dict[str, list[dict[str, Any]]] = {}
         collective: dict[str, list[dict[str, Any]]] = {}
@@ -308,8 +315,8 @@ def _agencies(
                 "short": ag.short or "",
                 "aliases": list(ag.aliases),
                 "level": ag.level,
-                "predecessors": [p.name for p in registry.predecessors(ag.id)],
-                "replaced_by": [a.name for a in registry.successors(ag.id)] if ag.replaced_by else [],
+                "predecessors": [link(p) for p in registry.predecessors(ag.id)],
+                "replaced_by": [link(a) for a in registry.successors(ag.id)] if ag.replaced_by else [],
                 "note": ag.note or "",
                 "counts": _counts(srow.counts if srow else {}),
                 "example": bool(srow and srow.example),
