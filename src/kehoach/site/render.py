@@ -1,4 +1,4 @@
-"""The site's pages: Jinja templates filled in the report templates' sandbox, in a child process with limits.
+"""The site's pages: Jinja templates filled in the report templates' sandbox, in child processes with limits.
 
 Templates are found per file: ``templates/site/<name>`` beside the data folder (as report templates are:
 ``~/so-tai-chinh/templates/site/plan.html`` for data in ``~/so-tai-chinh/data``), else the bundled one in
@@ -6,8 +6,9 @@ Templates are found per file: ``templates/site/<name>`` beside the data folder (
 bundled one.
 
 A template is untrusted: it is compiled by ``kehoach.report.render._sandbox`` (immutable, autoescaping,
-whitelisted filters, no ``include``/``import``/``extends``, capped ranges and strings) and the whole site
-is rendered in one child process under ``kehoach.report.render``'s CPU-time, memory and wall-clock limits.
+whitelisted filters, no ``include``/``import``/``extends``, capped ranges and strings) and the pages are
+rendered in child processes (a batch of pages each) under ``kehoach.report.render``'s CPU-time, memory and
+wall-clock limits.
 Since a template cannot include another, ``_macros.html`` is put in front of every page template (its
 macros are then defined in each page), and a page's output is put into ``layout.html`` as ``body``.
 Data is only ever a value in the context: "<script>", "{{ 7*7 }}" in a plan are text on the page.
@@ -69,7 +70,7 @@ def search_script(entries: list[list[str]]) -> bytes:
 def render_pages(pages: list[tuple[str, str, dict[str, Any]]], data_root: Path | None) -> dict[str, bytes]:
     """Fill each (output path, template name, context) and return {output path: HTML bytes}.
 
-    Runs in a child process under the report sandbox's limits where the system can fork.
+    Runs in child processes (``BATCH`` pages each) under the report sandbox's limits where the system can fork.
     Raises ``kehoach.report.render.TemplateProblem`` naming the template.
     """
     from kehoach.report.render import _plain_only
@@ -82,6 +83,17 @@ def render_pages(pages: list[tuple[str, str, dict[str, Any]]], data_root: Path |
     import jinja2.sandbox  # noqa: F401 - imported before forking, as report rendering does
     from markupsafe import Markup  # noqa: F401
 
+    out: dict[str, bytes] = {}
+    layout = find("layout.html", data_root)
+    for first in range(0, len(pages), BATCH):  # the limits hold per batch: a big site is not a runaway template
+        out.update(_fill_in_child(pages[first : first + BATCH], sources, layout))
+    return out
+
+
+BATCH = 64  # pages rendered by one child process
+
+
+def _fill_in_child(pages: list[tuple[str, str, dict[str, Any]]], sources: dict[str, str], layout: Path) -> dict:
     from kehoach.report.render import _collect, _limit_child
 
     read_fd, write_fd = os.pipe()
@@ -107,7 +119,7 @@ def render_pages(pages: list[tuple[str, str, dict[str, Any]]], data_root: Path |
         finally:
             os._exit(code)
     os.close(write_fd)
-    result = marshal.loads(_collect(pid, read_fd, find("layout.html", data_root)))
+    result = marshal.loads(_collect(pid, read_fd, layout))
     assert isinstance(result, dict)
     return result
 
