@@ -227,6 +227,10 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
 
     keys = {(t["plan"], t["id"]): t["key"] for ts in by_plan.values() for t in ts}
     agencies = _agencies(data, today, by_scope, agency_rows, keys)
+    pages = {a["name"]: "../" + a["url"] for a in agencies}
+    for tasks in by_plan.values():
+        for t in tasks:
+            t["lead_links"] = [{"name": n, "url": pages.get(n, "")} for n in t["lead"]]
     ranked = sorted(
         ({k: a[k] for k in ("name", "short", "url", "counts", "example")} | {"due_overdue": len(a["overdue"])}
          for a in agencies),
