@@ -218,3 +218,41 @@ def test_broken_template_writes_nothing(tmp_path: Path) -> None:
     assert "Traceback" not in r.output
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tinh"]  # no temporary folder left
+
+
+def test_a_failed_build_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from kehoach.dataset import load_data
+    from kehoach.site import build_site
+
+    out = tmp_path / "web"
+    data = load_data(DATA)
+    build_site(data, dt.date(2026, 11, 21), out)
+    before = tree(out)
+    written = 0
+    real = Path.write_bytes
+
+    def failing(self: Path, content: bytes) -> int:
+        nonlocal written
+        written += 1
+        if written == 10:
+            raise OSError(28, "No space left on device", str(self))
+        return real(self, content)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError, match="No space"):
+        build_site(data, dt.date(2026, 1, 15), out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["web"]
+
+
+def test_a_rebuild_drops_pages_of_removed_plans(tmp_path: Path, data_copy: Path) -> None:
+    out = tmp_path / "web"
+    assert build(out, data=data_copy).exit_code == 0
+    assert (out / "ke-hoach" / "aec-2026.html").is_file()
+    (data_copy / "plans" / "aec-2026.yaml").unlink()
+    shutil.rmtree(data_copy / "progress" / "aec-2026")
+    assert build(out, data=data_copy).exit_code == 0
+    assert not (out / "ke-hoach" / "aec-2026.html").exists()
+    assert "aec-2026" not in (out / "index.html").read_text(encoding="utf-8")
