@@ -256,3 +256,16 @@ def test_a_rebuild_drops_pages_of_removed_plans(tmp_path: Path, data_copy: Path)
     assert build(out, data=data_copy).exit_code == 0
     assert not (out / "ke-hoach" / "aec-2026.html").exists()
     assert "aec-2026" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_ranking_agrees_with_each_agency_page(site: Path) -> None:
+    """The home page's overdue count of an agency (kehoach status) is the length of its page's overdue list
+    (kehoach due): one answer to one question."""
+    home = (site / "index.html").read_text(encoding="utf-8")
+    ranked = home.split('<table class="ranked">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<a href="(co-quan/[^"]+)">[^<]*</a></th><td class="num">(\d+)</td>', ranked)
+    assert len(rows) > 10 and any(int(n) for _, n in rows)
+    for href, n in rows:
+        page = (site / href).read_text(encoding="utf-8")
+        section = page.split('<h2 id="h-qua-han">', 1)[1].split("</section>", 1)[0]
+        assert len(re.findall(r"<tr data-task=", section)) == int(n), href
