@@ -56,6 +56,10 @@ LAYER_OF = {
     "kehoach.export.sqlite": "products",
     "kehoach.importer": "products",
     "kehoach.plandiff": "products",
+    "kehoach.site": "products",
+    "kehoach.site.build": "products",
+    "kehoach.site.context": "products",
+    "kehoach.site.render": "products",
     # presentation: text, tables and JSON on a terminal
     "kehoach.output": "presentation",
     "kehoach.table": "presentation",
@@ -72,6 +76,7 @@ LAYER_OF = {
     "kehoach.cli.encode": "cli",
     "kehoach.cli.cache": "cli",
     "kehoach.cli.completion": "cli",
+    "kehoach.cli.site": "cli",
     "kehoach.__main__": "cli",
 }
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli.context import DataOpt, TodayOpt, path, text, use
 from kehoach.cli.errors import say
+from kehoach.cli.options import DataOpt, TodayOpt, path, text, use
 
 
 def site_cmd(

@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from kehoach.dataset import DataSet
+from kehoach.errors import DataError
 
 MARKER = ".kehoach-site"
 MARKER_TEXT = "Trang web tĩnh do `kehoach site` tạo; lệnh ghi lại cả thư mục này mỗi lần chạy.\n".encode()
 
 
-class SiteError(Exception):
-    """The target cannot be written (a user's folder, a file in the way); exit code 1."""
-
-    exit_code = 1
+class SiteError(DataError):
+    """The target cannot be written: a user's folder, a file or a link in the way (exit code 1)."""
 
 
 @dataclass(frozen=True)
