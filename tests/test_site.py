@@ -269,3 +269,23 @@ def test_ranking_agrees_with_each_agency_page(site: Path) -> None:
         page = (site / href).read_text(encoding="utf-8")
         section = page.split('<h2 id="h-qua-han">', 1)[1].split("</section>", 1)[0]
         assert len(re.findall(r"<tr data-task=", section)) == int(n), href
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("plan.html", b"\xff\xfe{{ x }}", "không phải văn bản UTF-8"),
+        ("site.css", b"a" * ((1 << 20) + 1), "lớn quá 1 MiB"),
+    ],
+)
+def test_unreadable_template_is_named(tmp_path: Path, name: str, content: bytes, said: str) -> None:
+    from kehoach.report.render import TemplateProblem
+    from kehoach.site.render import render_pages, static
+
+    (tmp_path / "templates" / "site").mkdir(parents=True)
+    (tmp_path / "templates" / "site" / name).write_bytes(content)
+    with pytest.raises(TemplateProblem, match=said):
+        if name.endswith(".css"):
+            static(name, tmp_path / "data")
+        else:
+            render_pages([], tmp_path / "data")

@@ -55,6 +55,7 @@ def build_site(
     """
     from kehoach.site.context import gather
 
+    target = Path(os.path.abspath(target))  # "-o ." or "web/..": a folder with a name, beside its parent
     check_target(target, force)
     ctx = gather(data, today, title)
     files = _files(ctx, data.root)
@@ -77,7 +78,7 @@ def _used_overrides(root: Path) -> list[Path]:
 
 
 def _files(ctx: dict[str, Any], data_root: Path) -> dict[str, bytes]:
-    from kehoach.site.render import find, render_pages, search_script
+    from kehoach.site.render import render_pages, search_script, static
 
     site = ctx["site"]
     light_plans = [{k: v for k, v in p.items() if k != "tasks"} for p in ctx["plans"]]
@@ -98,7 +99,7 @@ def _files(ctx: dict[str, Any], data_root: Path) -> dict[str, bytes]:
     ]
     files = render_pages(pages, data_root)
     for name in ("site.css", "site.js"):
-        files[f"assets/{name}"] = find(name, data_root).read_bytes()
+        files[f"assets/{name}"] = static(name, data_root)
     files["assets/search-index.js"] = search_script(ctx["search"])
     files[MARKER] = MARKER_TEXT
     return dict(sorted(files.items()))
@@ -106,7 +107,7 @@ def _files(ctx: dict[str, Any], data_root: Path) -> dict[str, bytes]:
 
 def _swap_in(target: Path, files: dict[str, bytes]) -> None:
     """Write every file into a new folder beside ``target``, then put it in the target's place."""
-    parent = target.absolute().parent
+    parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=parent))
     old: Path | None = None

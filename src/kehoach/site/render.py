@@ -49,10 +49,28 @@ def overridden(data_root: Path | None) -> list[Path]:
     return [p for n in PAGES + OVERRIDABLE_STATIC if (p := find(n, data_root)).parent != bundled_dir()]
 
 
-def _source(path: Path) -> str:
-    from kehoach.files import read_regular
+MAX_TEMPLATE_BYTES = 1 << 20  # a template or style sheet; a bigger file (or a device, a pipe) is refused
 
-    return read_regular(path, 1 << 20).decode("utf-8")
+
+def _source(path: Path) -> str:
+    from kehoach.report.render import TemplateProblem
+
+    try:
+        return static(path.name, None, path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise TemplateProblem(f"mẫu trang {path}: không phải văn bản UTF-8") from None
+
+
+def static(name: str, data_root: Path | None, path: Path | None = None) -> bytes:
+    """A template or the style sheet, read as a regular file of at most MAX_TEMPLATE_BYTES."""
+    from kehoach.files import read_regular
+    from kehoach.report.render import TemplateProblem
+
+    path = path or find(name, data_root)
+    content = read_regular(path, MAX_TEMPLATE_BYTES)
+    if len(content) > MAX_TEMPLATE_BYTES:
+        raise TemplateProblem(f"mẫu trang {path}: lớn quá {MAX_TEMPLATE_BYTES // (1 << 20)} MiB")
+    return content
 
 
 def search_script(entries: list[list[str]]) -> bytes:
