@@ -185,3 +185,25 @@ def test_hostile_text_shows_as_text(tmp_path: Path, data_copy: Path, chromium: B
     assert page.locator("#ket-qua a").first.text_content() == HOSTILE
     assert page.evaluate("window.__pwned") is None
     chromium.check_clean()
+
+
+def test_the_pages_forbid_inline_script_and_outside_requests(site: Path, chromium: Browser, tmp_path: Path) -> None:
+    """Defence in depth: were a text ever to reach a page as markup, its policy would still stop it."""
+    page_file = tmp_path / "web" / "ke-hoach" / "x.html"
+    page_file.parent.mkdir(parents=True)
+    for sub in ("assets",):
+        shutil.copytree(site / sub, tmp_path / "web" / sub)
+    html = (site / "ke-hoach" / "qd74-dai-hoi-xx.html").read_text(encoding="utf-8")
+    injected = '<script>window.__ran = 1</script><img src="http://192.0.2.1/x.png" onerror="window.__ran = 2">'
+    page_file.write_text(html.replace("<main", injected + "<main", 1), encoding="utf-8")
+    browser = Browser(chromium.browser)
+    page = browser.page()
+    failed: list[tuple[str, str]] = []
+    page.on("requestfailed", lambda r: failed.append((r.url, r.failure or "")))
+    page.goto(page_file.as_uri())
+    assert page.evaluate("window.__ran") is None
+    outside = [u for u in browser.requests if not u.startswith("file:")]
+    assert outside == ["http://192.0.2.1/x.png"]
+    assert failed == [("http://192.0.2.1/x.png", "csp")]  # stopped by the policy, never sent
+    assert any("Content Security Policy" in e for e in browser.errors)
+    assert page.locator("#nhiem-vu .filter").is_visible()  # the site's own script still runs

@@ -62,6 +62,7 @@
         list.appendChild(li);
       });
     }
+    if (input.form) input.form.addEventListener("submit", function (e) { e.preventDefault(); });
     var q = new URLSearchParams(window.location.search).get("q");
     if (q) input.value = q;
     input.addEventListener("input", run);
