@@ -225,8 +225,8 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
             }
         )
 
-    keys = {(t["plan"], t["id"]): t["key"] for ts in by_plan.values() for t in ts}
-    agencies = _agencies(data, today, by_scope, agency_rows, keys)
+    known = {(t["plan"], t["id"]): t for ts in by_plan.values() for t in ts}
+    agencies = _agencies(data, today, by_scope, agency_rows, known)
     pages = {a["name"]: "../" + a["url"] for a in agencies}
     for tasks in by_plan.values():
         for t in tasks:
@@ -258,10 +258,9 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
 
 
 def _agencies(
-    data: DataSet, today: dt.date, by_scope: dict[tuple[str, str], Any], agency_rows: Any, keys: dict[Any, str]
+    data: DataSet, today: dt.date, by_scope: dict[tuple[str, str], Any], agency_rows: Any, known: dict[Any, Any]
 ) -> list[dict]:
     """One entry per agency with work: named in a task (itself or a predecessor) or answering for one."""
-    from kehoach.catalog import task_rows
     from kehoach.query import due, find_tasks
 
     registry = data.registry
@@ -295,22 +294,8 @@ def _agencies(
                     shared[h.plan.id] = shared.get(h.plan.id, 0) + 1
             collective[role] = [{"plan": pid, "plan_url": "../" + plan_url(pid), "n": n} for pid, n in shared.items()]
             hits = [h for h in hits if h.match is None or h.match.reason != "collective"]
-            lists[role] = [
-                {
-                    "plan": row.plan,
-                    "plan_url": "../" + plan_url(row.plan) + "#" + task_anchor(row.id),
-                    "id": row.id,
-                    "content": row.content,
-                    "deadline": row.deadline_text or "",
-                    "due": vn(row.deadline_due),
-                    "status": row.status or "",
-                    "status_label": row.status_label or "Không xác định",
-                    "reason": REASON_VN.get(row.reason or "", row.reason or ""),
-                    "via": row.via or "",
-                    "key": keys.get((row.plan, row.id)) or search_key(row.id, row.content),
-                }
-                for row in task_rows(data, hits, today)
-            ]
+            # Each task as its plan's page shows it (the same status, judged once), with how it reaches the agency.
+            lists[role] = [_reach(known[(h.plan.id, h.task.id)], h) for h in hits]
         out.append(
             {
                 "id": ag.id,
@@ -335,6 +320,24 @@ def _agencies(
             }
         )
     return out
+
+
+def _reach(t: dict[str, Any], hit: Any) -> dict[str, Any]:
+    """A task of an agency's list: its row on the plan page, and the reason it is the agency's (as ``TaskRow``)."""
+    reason = hit.match.reason if hit.match is not None else ""
+    return {
+        "plan": t["plan"],
+        "plan_url": t["plan_url"] + "#" + t["anchor"],
+        "id": t["id"],
+        "content": t["content"],
+        "deadline": t["deadline"],
+        "due": t["due"],
+        "status": t["status"],
+        "status_label": t["status_label"],
+        "reason": REASON_VN.get(reason, reason),
+        "via": (hit.match.via or "") if hit.match is not None and reason != "direct" else "",
+        "key": t["key"],
+    }
 
 
 def _due_item(i: Any) -> dict[str, Any]:
