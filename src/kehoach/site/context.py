@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
 from typing import Any
 
 from kehoach.dataset import DataSet
@@ -359,6 +358,3 @@ def _due_item(i: Any) -> dict[str, Any]:
         "example": d["example"],
     }
 
-
-def unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))
