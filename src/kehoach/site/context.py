@@ -357,4 +357,3 @@ def _due_item(i: Any) -> dict[str, Any]:
         "status_label": d["status_label"] or "",
         "example": d["example"],
     }
-
