@@ -289,3 +289,20 @@ def test_unreadable_template_is_named(tmp_path: Path, name: str, content: bytes,
             static(name, tmp_path / "data")
         else:
             render_pages([], tmp_path / "data")
+
+
+def test_every_agency_page_counts_as_status_agency(site: Path, data) -> None:
+    """Each agency page's chart table is `kehoach status --agency NAME` (its total row)."""
+    import datetime as dt
+
+    from kehoach.status import status_table
+
+    pages = sorted((site / "co-quan").glob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        table = text.split('<table class="counts">', 1)[1].split("</table>", 1)[0]
+        shown = {code: int(n) for code, n in re.findall(r'<tr data-code="(\w+)">.*?<td class="num">(\d+)</td>', table)}
+        agency = data.registry.get(page.stem)
+        expected = status_table(data, dt.date.fromisoformat(TODAY), agency=agency).rows[0].counts
+        assert shown == expected, page.name
