@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AGENCY ?= Sở Tài chính
 
-.PHONY: demo test lint check bench fuzz readme clean install
+.PHONY: demo test test-fast test-extra-plan lint check bench fuzz readme clean install
 
 # A .venv left by another machine or another Python (its interpreter missing or broken) is made anew.
 $(STAMP): pyproject.toml
@@ -32,6 +32,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n auto
 	$(BIN)/kehoach check
 
+# Local runs while working: the tests marked slow are left out (make test, and so CI, runs them all).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow"
+
+# The suite on a copy of this checkout whose data/ holds two plans more (one naming a new agency), as a user's does.
+test-extra-plan: $(STAMP)
+	$(BIN)/python scripts/test_extra_plan.py
+
 readme: $(STAMP)
 	$(BIN)/python scripts/update_readme.py
 
@@ -40,7 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_deadlines.py tests/test_loader_hostile.py tests/test_fuzz.py
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_deadlines.py tests/test_loader_hostile.py tests/test_fuzz.py tests/test_table.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -14,7 +14,6 @@ from kehoach.dataset import DataSet, load_data
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURE = ROOT / "tests" / "fixtures" / "data"  # a small data set of its own: behaviour tests that need no real plan
 # How many plans data/ holds: a test that counts must not break when the next plan is encoded.
 PLAN_FILES = len(list((DATA / "plans").glob("*.yaml")))
@@ -28,7 +27,8 @@ atexit.register(shutil.rmtree, _CACHE, True)
 os.environ.pop("COLUMNS", None)
 os.environ.pop("LINES", None)
 
-settings.register_profile("default", max_examples=200, deadline=None)
+# `make test` runs the default profile; `make fuzz` the deep one, which is where depth comes from.
+settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile("deep", max_examples=20_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 

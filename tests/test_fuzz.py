@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 AEC = ROOT / "data" / "plans" / "aec-2026.yaml"
 PROGRESS = ROOT / "data" / "progress" / "aec-2026" / "2026.yaml"
 DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
-EXAMPLES = {"file": 5000 if DEEP else 120, "pipeline": 800 if DEEP else 25}
+# `make test` draws a few dozen mutations (its CPU budget is small); `make fuzz` draws thousands.
+EXAMPLES = {"file": 5000 if DEEP else 40, "pipeline": 800 if DEEP else 15}
 COUNTS: dict[str, int] = {"file": 0, "pipeline": 0}  # examples actually run, printed by -s / reported in notes
 
 _SETTINGS = {"deadline": None, "suppress_health_check": list(HealthCheck), "database": None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -134,7 +135,8 @@ cell_text = st.lists(words, max_size=12).map(" ".join)
 idents = st.text(alphabet="ABIVX.0123456789-", min_size=1, max_size=12)
 
 
-@settings(max_examples=150, deadline=None)
+# A few dozen tables in `make test`; `make fuzz` (HYPOTHESIS_PROFILE=deep) draws thousands.
+@settings(max_examples=2000 if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else 60, deadline=None)
 @given(
     rows=st.lists(st.tuples(idents, cell_text, cell_text, cell_text), min_size=1, max_size=6),
     width=st.integers(min_value=40, max_value=160),
