@@ -46,6 +46,15 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+def fixture_data(target: Path, progress: str | None = None) -> Path:
+    """A writable copy of the small fixture data set at ``target``; ``progress`` (YAML text) replaces its
+    2026 progress file. For behaviour tests that build the data they need instead of reading ./data."""
+    shutil.copytree(FIXTURE, target)
+    if progress is not None:
+        (target / "progress" / "fx-2026" / "2026.yaml").write_text(progress, encoding="utf-8")
+    return target
+
+
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch):
     """Run the CLI in-process; returns the result with stdout and stderr apart."""

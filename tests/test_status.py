@@ -12,6 +12,7 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import fixture_data
 from kehoach.progress import Progress, ProgressFile, TaskProgress
 from kehoach.query import due
 from kehoach.report import build_context
@@ -221,28 +222,44 @@ def test_a_2025_result_entered_in_2026_counts_for_2025(data_copy: Path, run):
 # ---------------------------------------------------------------------- 8. example data
 
 
-def test_example_data_is_said_so(run, data, tmp_path: Path):
+def test_bundled_example_progress_is_marked_example(run):
     shown = json.loads(run("progress", "show", "--plan", QD74, "--format", "json").stdout)
     assert shown and all(r["example"] for r in shown)
-    table = run("status", "--plan", QD74, "--today", "2026-11-21")
-    assert "VÍ DỤ MINH HỌA" in table.stdout
-    assert any(r["example"] for r in json.loads(
-        run("due", "--agency", "Sở Tài chính", "--today", "2026-11-21", "--format", "json").stdout))
+
+
+# I.1 done, I.2 (Quý I/2026, Sở Kế hoạch và Đầu tư → Sở Tài chính) still in progress, so overdue in `due`.
+_FX_PROGRESS = """plan: fx-2026
+year: 2026
+{mark}tasks:
+  "I.1":
+    status: done
+    completed: 2026-02-20
+    result: Đã trình UBND tỉnh danh mục.
+  "I.2":
+    status: in-progress
+    result: Đang rà soát.
+"""
+
+
+@pytest.mark.parametrize("example", [True, False], ids=["example", "real"])
+def test_example_progress_is_said_so_and_real_progress_is_not(run, tmp_path: Path, example: bool):
+    data = str(fixture_data(tmp_path / "data", _FX_PROGRESS.format(mark="example: true\n" if example else "")))
+    shown = json.loads(run("progress", "show", "--plan", "fx-2026", "--format", "json", "--data", data).stdout)
+    assert [(r["id"], r["example"]) for r in shown] == [("I.1", example), ("I.2", example)]
+    table = run("status", "--plan", "fx-2026", "--today", "2026-11-21", "--data", data)
+    assert table.exit_code == 0, table.stderr
+    assert ("VÍ DỤ MINH HỌA" in table.stdout) is example
+    items = json.loads(
+        run("due", "--agency", "Sở Tài chính", "--today", "2026-11-21", "--format", "json", "--data", data).stdout
+    )
+    assert [(r["id"], r["overdue"], r["example"]) for r in items if r["id"] == "I.2"] == [("I.2", True, example)]
     out = tmp_path / "bc.docx"
-    result = run("report", "annual", "--plan", QD74, "--year", "2026", "--today", "2026-11-21", "-o", str(out))
+    result = run("report", "annual", "--plan", "fx-2026", "--year", "2026", "--today", "2026-11-21", "-o", str(out),
+                 "--data", data)
     assert result.exit_code == 0, result.output
-    assert "VÍ DỤ MINH HỌA" in "\n".join(p.text for p in Document(str(out)).paragraphs[:12])
-
-
-def test_real_data_carries_no_example_mark(run, data_copy: Path, tmp_path: Path):
-    for f in (data_copy / "progress").rglob("*.yaml"):
-        f.write_text(f.read_text(encoding="utf-8").replace("example: true", "example: false"), encoding="utf-8")
-    table = run("status", "--plan", QD74, "--today", "2026-11-21", "--data", str(data_copy))
-    assert "VÍ DỤ MINH HỌA" not in table.stdout
-    out = tmp_path / "bc.docx"
-    run("report", "annual", "--plan", QD74, "--year", "2026", "--today", "2026-11-21", "-o", str(out),
-        "--data", str(data_copy))
-    assert "VÍ DỤ MINH HỌA" not in "\n".join(p.text for p in Document(str(out)).paragraphs)
+    paragraphs = [p.text for p in Document(str(out)).paragraphs]
+    assert ("VÍ DỤ MINH HỌA" in "\n".join(paragraphs[:12])) is example
+    assert ("VÍ DỤ MINH HỌA" in "\n".join(paragraphs)) is example
 
 
 # --------------------------------------------------------------------------- property
