@@ -90,6 +90,7 @@ def test_invalid_update_exits_non_zero_and_leaves_the_file(data_copy: Path, args
     assert (path.read_bytes() if path.exists() else None) == before
 
 
+@pytest.mark.slow
 def test_two_concurrent_writers_both_land(data_copy: Path):
     tasks = ["IV.2.1", "IV.2.3", "IV.3.1", "IV.3.2", "IV.5.1", "IV.5.2", "IV.6.1", "IV.6.2"]
     procs = [

@@ -93,6 +93,7 @@ def _bold(paragraph, run) -> bool:  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------------------------------ layout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2] or 'tong-hop'}")
 def test_report_is_a4_with_the_decree_margins(drafts, case) -> None:
     doc = Document(str(drafts[case]))
@@ -106,6 +107,7 @@ def test_report_is_a4_with_the_decree_margins(drafts, case) -> None:
         assert 30 <= s.top_margin.mm <= 35 and 15 <= s.bottom_margin.mm <= 20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2] or 'tong-hop'}")
 def test_every_font_in_the_report_is_times_new_roman(drafts, case) -> None:
     with zipfile.ZipFile(drafts[case]) as z:
@@ -119,6 +121,7 @@ def test_every_font_in_the_report_is_times_new_roman(drafts, case) -> None:
     assert defaults and 'w:ascii="Times New Roman"' in defaults.group(0)
 
 
+@pytest.mark.slow
 def test_header_block_has_issuing_body_number_national_title_motto_and_date(drafts) -> None:
     doc = Document(str(drafts[("annual", 2026, "Sở Tài chính")]))
     header = doc.tables[0]
@@ -141,6 +144,7 @@ def test_header_block_has_issuing_body_number_national_title_motto_and_date(draf
     assert titles[1].startswith("Kết quả thực hiện Kế hoạch") and titles[1].endswith("năm 2026")
 
 
+@pytest.mark.slow
 def test_consolidated_report_comes_from_the_monitoring_agency_and_goes_upwards(drafts) -> None:
     doc = Document(str(drafts[("midterm", 2028, None)]))
     left = doc.tables[0].rows[0].cells[0]
@@ -151,6 +155,7 @@ def test_consolidated_report_comes_from_the_monitoring_agency_and_goes_upwards(d
     assert "Sơ kết giữa kỳ thực hiện Kế hoạch" in text and "giai đoạn 2026 - 2028" in text
 
 
+@pytest.mark.slow
 def test_recipients_are_bold_italic_12_and_listed_at_11(drafts) -> None:
     doc = Document(str(drafts[("annual", 2026, "Sở Tài chính")]))
     cell = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Nơi nhận:")).rows[0].cells[0]
@@ -162,6 +167,7 @@ def test_recipients_are_bold_italic_12_and_listed_at_11(drafts) -> None:
     assert {p.style.font.size.pt for p in items} == {11}
 
 
+@pytest.mark.slow
 def test_prose_only_a_person_can_write_is_a_highlighted_placeholder(drafts) -> None:
     doc = Document(str(drafts[("final", 2030, None)]))
     placeholders = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("[Đơn vị bổ sung")]
@@ -174,6 +180,7 @@ def test_prose_only_a_person_can_write_is_a_highlighted_placeholder(drafts) -> N
 # ------------------------------------------------------------------------------------------ content
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2] or 'tong-hop'}")
 def test_task_table_has_one_row_per_task_in_scope(data, drafts, case) -> None:
     kind, year, agency = case
@@ -194,6 +201,7 @@ def test_status_counts_add_up_to_the_tasks_in_scope(data) -> None:
     assert len(ctx["overdue"]) == overdue
 
 
+@pytest.mark.slow
 def test_chart_is_in_midterm_and_final_reports_only(drafts) -> None:
     annual = Document(str(drafts[("annual", 2026, None)]))
     assert len(annual.inline_shapes) == 0
@@ -272,6 +280,7 @@ def test_existing_report_is_not_overwritten_without_force(run, tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir()] == ["bc.docx"]  # no temporary file left behind
 
 
+@pytest.mark.slow
 def test_default_file_name_says_kind_year_plan_and_agency(run, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run("report", "annual", "--plan", "aec-2026", "--year", "2026", "--agency", "so tai chinh")
@@ -281,6 +290,7 @@ def test_default_file_name_says_kind_year_plan_and_agency(run, tmp_path: Path, m
     assert Path(result.stdout.strip()).name == "bao-cao-tong-ket-2030-aec-2026-tong-hop.docx"
 
 
+@pytest.mark.slow
 def test_all_agencies_writes_one_draft_per_lead_agency(run, data, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("report", "midterm", "--plan", "aec-2026", "--year", "2028", "--all-agencies", "-o", str(out))
@@ -349,6 +359,7 @@ def test_stacked_bar_splits_its_length_in_proportion_to_the_counts() -> None:
     assert pixels.count(STATUS_COLOURS["overdue"]) == 20
 
 
+@pytest.mark.slow
 def test_templates_are_rebuilt_byte_for_byte_by_the_script(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("build_templates", ROOT / "scripts" / "build_templates.py")
     assert spec and spec.loader
@@ -369,6 +380,7 @@ def test_templates_beside_the_data_directory_win_over_the_bundled_ones(data_copy
     assert find_template("annual", data_copy) == (local / "annual.docx").resolve()
 
 
+@pytest.mark.slow
 def test_pages_are_numbered_from_page_two(drafts) -> None:
     doc = Document(str(drafts[("annual", 2026, None)]))
     first = doc.sections[0]

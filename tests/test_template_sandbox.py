@@ -134,6 +134,7 @@ def test_the_message_shows_the_paragraph_with_the_failing_tag(context, tmp_path:
         render(context, template)
 
 
+@pytest.mark.slow
 def test_a_template_that_loops_without_end_hits_the_time_limit(context, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(render_mod, "RENDER_CPU_SECONDS", 1)
     loops = "{% for i in range(9999) %}{% for j in range(9999) %}{% for k in range(9999) %}"
