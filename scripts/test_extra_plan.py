@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/test_extra_plan.py          # the tests not marked slow, then `kehoach check`
     .venv/bin/python scripts/test_extra_plan.py --all    # every test
+    .venv/bin/python scripts/test_extra_plan.py --copy qd74-dai-hoi-xx tests/test_query.py   # another copy; some tests
 
 The copy holds the files git knows (tracked, and new ones not ignored) as they are in the work tree, like a
 fresh clone of them; tests/extra_plans.py adds the plans. The copy's own src/ is imported (PYTHONPATH), so
@@ -37,11 +38,19 @@ def copy_checkout(target: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    every = "--all" in argv
+    args = list(argv)
+    every = "--all" in args
+    if every:
+        args.remove("--all")
+    copied_from = "aec-2026"
+    if "--copy" in args:
+        at = args.index("--copy")
+        copied_from = args[at + 1]
+        del args[at : at + 2]
     with tempfile.TemporaryDirectory(prefix="kehoach-extra-plan-") as tmp:
         copy = Path(tmp) / "kehoach"
         copy_checkout(copy)
-        added = add_extra_plans(copy / "data")
+        added = add_extra_plans(copy / "data", copied_from)
         env = dict(os.environ, PYTHONPATH=str(copy / "src"))
         env.pop("KEHOACH_DATA", None)
         env.setdefault("KEHOACH_SEEDS", str(ROOT.parent / "shared" / "seeds"))
@@ -52,10 +61,11 @@ def main(argv: list[str]) -> int:
         if Path(where).resolve() != (copy / "data").resolve():
             print(f"the copy's package reads {where}, not the copy's data", file=sys.stderr)
             return 1
-        print(f"{copy}: data/plans + {', '.join(added)}", flush=True)
+        print(f"{copy}: data/plans + {', '.join(added)} ({added[0]} = {copied_from})", flush=True)
         pytest = [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-p", "no:cacheprovider"]
         if not every:
             pytest += ["-m", "not slow"]
+        pytest += args  # test files or pytest options, if any
         code = subprocess.run(pytest, cwd=copy, env=env).returncode
         if code:
             return code

@@ -19,12 +19,14 @@ NEW_AGENCY = "Trung tâm Xúc tiến Đầu tư tỉnh Thanh Hóa"
 EXTRA_IDS = (COPY_ID, HAND_MADE_ID)
 
 
-def add_extra_plans(data_dir: Path) -> tuple[str, ...]:
-    """Add the two plans (and the new agency) to ``data_dir``; return the ids added."""
+def add_extra_plans(data_dir: Path, copied_from: str = COPIED_FROM) -> tuple[str, ...]:
+    """Add the two plans (and the new agency) to ``data_dir``; return the ids added.
+
+    The first is ``copied_from`` (a bundled plan) under the id ``COPY_ID``."""
     plans = data_dir / "plans"
-    source = (plans / f"{COPIED_FROM}.yaml").read_text(encoding="utf-8")
-    renamed, n = re.subn(rf"(?m)^id: {re.escape(COPIED_FROM)}$", f"id: {COPY_ID}", source)
-    assert n == 1, f"{COPIED_FROM}.yaml has no top-level id line"
+    source = (plans / f"{copied_from}.yaml").read_text(encoding="utf-8")
+    renamed, n = re.subn(rf"(?m)^id: {re.escape(copied_from)}$", f"id: {COPY_ID}", source)
+    assert n == 1, f"{copied_from}.yaml has no top-level id line"
     (plans / f"{COPY_ID}.yaml").write_text(renamed, encoding="utf-8")
     hand_made = EXTRA / "plans" / f"{HAND_MADE_ID}.yaml"
     (plans / hand_made.name).write_bytes(hand_made.read_bytes())

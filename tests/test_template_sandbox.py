@@ -144,6 +144,7 @@ def test_a_template_that_loops_without_end_hits_the_time_limit(context, tmp_path
         render(context, template)
 
 
+@pytest.mark.slow
 def test_a_template_that_allocates_without_end_hits_the_memory_limit(context, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(render_mod, "RENDER_MEMORY_BYTES", 300 * 2**20)
     hog = "{% for i in range(9999) %}{{ 'ab' * 499999 }}{% endfor %}"
