@@ -27,6 +27,8 @@ from kehoach.report import (
 from kehoach.status import STATUS_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
+# One worker renders the module's drafts once (make test runs pytest-xdist with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("report-drafts")
 TODAY = dt.date(2026, 11, 5)
 TASK_HEADER = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tình trạng", "Kết quả thực hiện"]
 HOSTILE = "Hợp tác KH&CN <ưu tiên> {{ 7*7 }} {% if 1 %}x{% endif %}\\vhết"
