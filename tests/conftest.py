@@ -15,6 +15,9 @@ from kehoach.dataset import DataSet, load_data
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIXTURE = ROOT / "tests" / "fixtures" / "data"  # a small data set of its own: behaviour tests that need no real plan
+# The plans the project bundles (docs/encoding.md): tests about them select them by these ids, since a user's
+# data/plans may hold more (make test-extra-plan runs the suite so).
+BUNDLED_PLANS = ("aec-2026", "hoi-nhap-quoc-te", "nq13-thanh-hoa", "qd1992-cong-nghiep-hoa", "qd74-dai-hoi-xx")
 # How many plans data/ holds: a test that counts must not break when the next plan is encoded.
 PLAN_FILES = len(list((DATA / "plans").glob("*.yaml")))
 
@@ -43,6 +46,18 @@ def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled data, for tests that break or change files."""
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
+    return target
+
+
+def bundled_only(target: Path) -> Path:
+    """A copy of ./data at ``target`` with the bundled plans (and their progress) only: for the README's shown
+    output, which is the output of the bundled plans whatever else a user added to data/plans."""
+    (target / "plans").mkdir(parents=True)
+    shutil.copy(DATA / "agencies.yaml", target / "agencies.yaml")
+    for plan_id in BUNDLED_PLANS:
+        shutil.copy(DATA / "plans" / f"{plan_id}.yaml", target / "plans" / f"{plan_id}.yaml")
+        if (DATA / "progress" / plan_id).is_dir():
+            shutil.copytree(DATA / "progress" / plan_id, target / "progress" / plan_id)
     return target
 
 
