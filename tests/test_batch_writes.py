@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURE
+from kehoach.dataset import load_data
 from kehoach.files import BatchError, write_batch
 
-ARGS = ("report", "midterm", "--plan", "aec-2026", "--year", "2028", "--all-agencies")
+# Three drafts (Sở Công Thương, Sở Tài chính, Sở Xây dựng) from the small fixture plan: a batch, quickly.
+ARGS = ("report", "midterm", "--plan", "fx-2026", "--year", "2028", "--all-agencies", "--data", str(FIXTURE))
 
 
 def _names(folder: Path) -> list[str]:
@@ -17,14 +20,14 @@ def _names(folder: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_one_target_occupied_by_a_directory_writes_nothing(run, data, tmp_path: Path):
+def test_one_target_occupied_by_a_directory_writes_nothing(run, tmp_path: Path):
     """Finding 4: with one target path taken by a directory, 2 of 11 files were written, then an error."""
     from kehoach.report import default_filename, report_agencies
 
     out = tmp_path / "out"
     out.mkdir()
-    agencies = report_agencies(data, "aec-2026", "midterm", 2028)
-    names = [default_filename("aec-2026", "midterm", 2028, a) for a in agencies]
+    agencies = report_agencies(load_data(FIXTURE), "fx-2026", "midterm", 2028)
+    names = [default_filename("fx-2026", "midterm", 2028, a) for a in agencies]
     assert len(names) >= 3
     old = {out / n: f"bản cũ {i}".encode() for i, n in enumerate(names) if i % 2 == 0}
     for path, content in old.items():
