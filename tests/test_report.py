@@ -14,7 +14,9 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 
+from conftest import fixture_data
 from kehoach.chart import STATUS_COLOURS, stacked_bar
+from kehoach.dataset import load_data
 from kehoach.query import find_tasks
 from kehoach.report import (
     build_context,
@@ -293,17 +295,29 @@ def test_default_file_name_says_kind_year_plan_and_agency(run, tmp_path: Path, m
 
 
 @pytest.mark.slow
-def test_all_agencies_writes_one_draft_per_lead_agency(run, data, tmp_path: Path) -> None:
+def test_all_agencies_writes_one_draft_per_lead_agency(run, tmp_path: Path) -> None:
+    # The fixture plan, with one task more led by a collective ("Các sở, ban, ngành cấp tỉnh").
+    data_dir = fixture_data(tmp_path / "data")
+    plan = data_dir / "plans" / "fx-2026.yaml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").rstrip("\n")
+        + "\n      - id: I.6\n        content: Triển khai chung.\n"
+        + '        lead: ["Các sở, ban, ngành cấp tỉnh"]\n        deadline: Năm 2028\n',
+        encoding="utf-8",
+    )
+    data = load_data(data_dir, cache=False)
+    assert any(a.is_collective for t in data.plan("fx-2026").plan.tasks for a in map(data.registry.resolve, t.lead))
     out = tmp_path / "out"
-    result = run("report", "midterm", "--plan", "aec-2026", "--year", "2028", "--all-agencies", "-o", str(out))
+    args = ("report", "midterm", "--plan", "fx-2026", "--year", "2028", "--all-agencies", "--data", str(data_dir))
+    result = run(*args, "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    agencies = report_agencies(data, "aec-2026", "midterm", 2028)
+    agencies = report_agencies(data, "fx-2026", "midterm", 2028)
     files = sorted(p.name for p in out.iterdir())
-    assert len(files) == len(agencies) == len(result.stdout.split())
-    assert "bao-cao-so-ket-2028-aec-2026-so-tai-chinh.docx" in files
-    assert "bao-cao-so-ket-2028-aec-2026-so-cong-thuong.docx" in files
+    assert len(files) == len(agencies) == len(result.stdout.split()) == 3
+    assert "bao-cao-so-ket-2028-fx-2026-so-tai-chinh.docx" in files
+    assert "bao-cao-so-ket-2028-fx-2026-so-cong-thuong.docx" in files
     assert not any(a.is_collective for a in agencies)  # "Các sở, ngành…" does not send a report of its own
-    again = run("report", "midterm", "--plan", "aec-2026", "--year", "2028", "--all-agencies", "-o", str(out))
+    again = run(*args, "-o", str(out))
     assert again.exit_code == 1 and "--force" in again.stderr
 
 
