@@ -29,12 +29,12 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy src
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto
 	$(BIN)/kehoach check
 
 # Local runs while working: the tests marked slow are left out (make test, and so CI, runs them all).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 # The suite on a copy of this checkout whose data/ holds two plans more (one naming a new agency), as a user's does.
 test-extra-plan: $(STAMP)

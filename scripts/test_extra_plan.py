@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
             print(f"the copy's package reads {where}, not the copy's data", file=sys.stderr)
             return 1
         print(f"{copy}: data/plans + {', '.join(added)} ({added[0]} = {copied_from})", flush=True)
-        pytest = [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", "-q", "-p", "no:cacheprovider"]
+        pytest = [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-p", "no:cacheprovider"]
         if not every:
             pytest += ["-m", "not slow"]
         pytest += args  # test files or pytest options, if any

@@ -136,7 +136,7 @@ def test_calendar_never_overwrites_without_force(run, tmp_path):
 # ---------------------------------------------------------------- SQLite
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, even when xdist interleaves modules
 def db(tmp_path_factory) -> sqlite3.Connection:
     from typer.testing import CliRunner
 

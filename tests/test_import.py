@@ -16,7 +16,7 @@ from kehoach.importer import import_docx, split_agencies
 FIELDS = ("content", "lead", "support", "deadline", "product")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, even when xdist interleaves modules
 def built(data, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("docx")
     # The bundled plans a Word shape is drawn for; a plan a user added to data/plans has none.

@@ -29,8 +29,6 @@ from kehoach.report import (
 from kehoach.status import STATUS_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
-# One worker renders the module's drafts once (make test runs pytest-xdist with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("report-drafts")
 TODAY = dt.date(2026, 11, 5)
 TASK_HEADER = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tình trạng", "Kết quả thực hiện"]
 HOSTILE = "Hợp tác KH&CN <ưu tiên> {{ 7*7 }} {% if 1 %}x{% endif %}\\vhết"
@@ -52,7 +50,7 @@ def _draft(data, tmp_path: Path, kind: str, year: int, agency: str | None, plan:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, even when xdist interleaves modules
 def drafts(data, tmp_path_factory) -> dict[tuple[str, int, str | None], Path]:
     """Each case rendered once for the whole module: the layout tests only read them."""
     folder = tmp_path_factory.mktemp("drafts")

@@ -27,8 +27,6 @@ from kehoach.report.form import (
 from kehoach.text import ascii_key
 
 ROOT = Path(__file__).resolve().parent.parent
-# One worker renders the module's drafts once (make test runs pytest-xdist with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("report-form")
 TODAY = dt.date(2026, 11, 5)
 
 # (plan, kind, year, agency): state and Party, agency and consolidated, past and current years.
@@ -45,7 +43,7 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, even when xdist interleaves modules
 def docs(data, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("form")
     out = {}

@@ -16,7 +16,7 @@ from kehoach.report import TemplateProblem, build_context, render
 render_mod = importlib.import_module("kehoach.report.render")  # the package exports a function of that name
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, even when xdist interleaves modules
 def context(data):
     return build_context(data, "aec-2026", "midterm", 2028, None, today=__import__("datetime").date(2026, 11, 21))
 
