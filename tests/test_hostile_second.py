@@ -41,7 +41,7 @@ def kehoach(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, even when xdist interleaves modules
 def word(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("word")
     return {name: build(folder / f"{name}.docx") for name, build in builders(SCALE).items() if name != "tasks-8000"}
@@ -225,6 +225,7 @@ def _answers(data_dir: Path) -> tuple:
     )
 
 
+@pytest.mark.slow
 def test_every_damaged_byte_of_a_snapshot_is_a_miss_never_a_crash(cache_home: Path, data_copy: Path):
     """marshal.loads can crash the interpreter on damaged bytes: each is checked first (in a child process,
     so that a crash fails the test instead of killing it)."""
