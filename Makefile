@@ -48,7 +48,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_deadlines.py tests/test_loader_hostile.py tests/test_fuzz.py tests/test_table.py
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_deadlines.py tests/test_loader_hostile.py tests/test_fuzz.py tests/test_table.py \
+		tests/test_hostile_second.py::test_every_damaged_byte_of_a_snapshot_is_a_miss_never_a_crash
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

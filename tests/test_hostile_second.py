@@ -245,7 +245,10 @@ def test_every_damaged_byte_of_a_snapshot_is_a_miss_never_a_crash(cache_home: Pa
         "    d = load_data(data)\n"
         "    assert len(d.plans) > 1 and not [p for p in d.problems if p.severity == 'error'], at\n"
     )
-    spots = sorted({*range(0, len(raw), max(1, len(raw) // 150)), *range(len(raw) - 64, len(raw))})
+    # Every region of the file, the end (trailer) byte by byte; `make fuzz` (HYPOTHESIS_PROFILE=deep) goes denser.
+    deep = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+    step, tail = len(raw) // (150 if deep else 40), (64 if deep else 24)
+    spots = sorted({*range(0, len(raw), max(1, step)), *range(len(raw) - tail, len(raw))})
     done = subprocess.run(
         [sys.executable, "-c", code, str(snap), str(data_copy), *map(str, spots)],
         capture_output=True, text=True, timeout=300,
