@@ -95,6 +95,10 @@ class Registry:
         if cached is not None:
             return cached
         ids = self._exact.get(fold(name)) or self._loose.get(ascii_key(name)) or set()
+        if not ids:  # as people type it: "Sở TC", "BQL KKT Nghi Sơn", "Sở Tài chính tỉnh Thanh Hóa"
+            from kehoach.typed import agency_ids
+
+            ids = agency_ids(name, self._loose)
         if len(ids) == 1:
             agency = self.agencies[next(iter(ids))]
             self._resolved[name] = agency

@@ -198,13 +198,13 @@ def _agency_row(
 
 def search_agencies(data: DataSet, text: str | None) -> list[Agency]:
     """Agencies any of whose names contains ``text`` (with or without diacritics); all without ``text``."""
-    from kehoach.text import ascii_key
+    from kehoach.typed import search_key
 
     agencies = list(data.registry)
     if not text:
         return agencies
-    key = ascii_key(text)
-    return [a for a in agencies if any(key in ascii_key(n) for n in data.registry.names_of(a))]
+    key = search_key(text)  # "Khu kinh tế Nghi Sơn" finds "Ban QL KKT Nghi Sơn và các KCN"
+    return [a for a in agencies if any(key in search_key(n) for n in data.registry.names_of(a))]
 
 
 # ------------------------------------------------------------------------------------------- tasks

@@ -13,7 +13,7 @@ from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline
 from kehoach.errors import UsageError
 from kehoach.model import Agency, DayMonth, Plan, Task
-from kehoach.text import fold, strip_diacritics
+from kehoach.typed import search_key
 
 Role = Literal["lead", "support", "any"]
 CYCLE_KINDS = ("annual", "midterm", "final")
@@ -132,8 +132,8 @@ def in_window(plan: Plan, d: Deadline | None, first: dt.date, last: dt.date) -> 
 
 
 def _matches_search(task: Task, needle: str) -> bool:
-    hay = fold(" ".join([task.id, task.content, task.product or "", task.note or ""]))
-    return needle in hay or strip_diacritics(needle) in strip_diacritics(hay)
+    # No case, no diacritics, abbreviations spelt out: "Khu kinh tế Nghi Sơn" finds "KKT Nghi Sơn".
+    return needle in search_key(" ".join([task.id, task.content, task.product or "", task.note or ""]))
 
 
 def find_tasks(
@@ -155,7 +155,7 @@ def find_tasks(
     wanted = set(plans)
     for pid in wanted:
         data.plan(pid)  # raises UnknownPlan with the list of known ids
-    needle = fold(search) if search else None
+    needle = search_key(search) if search else None
     hits: list[TaskHit] = []
     for lp in data.plans:
         plan = lp.plan
