@@ -144,9 +144,9 @@ def _root(
 
 def _register() -> None:
     """Every command module, named here: a module missing is an import error, never a silent gap."""
-    from kehoach.cli import cache, check, completion, encode, export, progress, query, report, site
+    from kehoach.cli import cache, check, completion, encode, export, progress, query, report, show, site
 
-    for module in (check, query, progress, report, cache, export, completion, encode, site):
+    for module in (check, query, show, progress, report, cache, export, completion, encode, site):
         module.register(app)
 
 
