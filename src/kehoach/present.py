@@ -604,8 +604,8 @@ def json_doc(text: str) -> str:
     for name, make in SPECS.items():
         start = DOC_START.format(name=name)
         block = f"{start}\n{fields_markdown(make())}\n{DOC_END}"
-        pattern = re.compile(re.escape(start) + r".*?" + re.escape(DOC_END), re.S)
-        if not pattern.search(text):
+        found = re.search(re.escape(start) + r".*?" + re.escape(DOC_END), text, re.S)
+        if found is None:
             raise ValueError(f"docs/json.md thiếu chỗ cho bảng trường của {name!r}")
-        text = pattern.sub(lambda _m, b=block: b, text)
+        text = text[: found.start()] + block + text[found.end() :]
     return text
