@@ -10,6 +10,7 @@ import icalendar
 import pytest
 
 from kehoach.dataset import DataSet
+from kehoach.deadlines import RECURRING_KINDS
 from kehoach.export.ics import event_uid
 from kehoach.query import due, find_tasks
 from kehoach.status import STATUS_LABELS, status_codes, status_table
@@ -288,7 +289,12 @@ def test_xlsx_tasks_one_row_per_task_with_real_dates_frozen_header_and_filter(ru
     assert ws.freeze_panes == "A6"
     assert ws.auto_filter.ref == f"A5:{ws.cell(5, len(header)).column_letter}{5 + len(rows)}"
     due_col = header.index("Hạn") + 1
-    dated = [(ws.cell(6 + i, due_col), t["deadline"]["due"]) for i, t in enumerate(expected) if t["deadline"]["due"]]
+    # "Hạn" is the one due day of a one-off deadline; a recurring duty's days are in `cycles` and `due`.
+    dated = [
+        (ws.cell(6 + i, due_col), t["deadline"]["due"])
+        for i, t in enumerate(expected)
+        if t["deadline"]["due"] and t["deadline"]["kind"] not in RECURRING_KINDS
+    ]
     assert dated
     for cell, iso in dated:
         assert cell.is_date and cell.value.date().isoformat() == iso
@@ -318,10 +324,10 @@ def test_xlsx_writes_text_as_text_never_a_formula(run, data_copy, tmp_path):
 @pytest.mark.parametrize(
     ("argv", "sheet", "first_header"),
     [
-        (["due", "--agency", "Sở Tài chính", "--today", TODAY], "Việc đến hạn", "Kế hoạch"),
+        (["due", "--agency", "Sở Tài chính", "--today", TODAY], "Việc đến hạn", "Hạn"),
         (["status", "--today", TODAY], "Tình trạng", "Phạm vi"),
         (["progress", "show"], "Tiến độ", "Kế hoạch"),
-        (["agencies"], "Cơ quan", "Mã"),
+        (["agencies"], "Cơ quan", "Tên cơ quan"),
     ],
 )
 def test_xlsx_on_every_listing_command_matches_its_json(run, tmp_path, argv, sheet, first_header):
@@ -427,4 +433,75 @@ def test_status_sheet_labels_each_class_by_its_own_name(run, tmp_path):
     assert run("status", "--today", TODAY, "--format", "xlsx", "-o", str(out)).exit_code == 0
     ws = openpyxl.load_workbook(out).active
     header = next(r for r in ws.iter_rows(values_only=True) if r and "Phạm vi" in r)
-    assert STATUS_LABELS["overdue"] in header and "Tổng quá hạn" in header and "Quá hạn" not in header
+    assert STATUS_LABELS["overdue"] in header and "Quá hạn" not in header
+
+
+# The codes of the JSON rows, which a person reading the sheet must never meet.
+CODES = {"lead", "support", "report", "monitor", "direct", "predecessor", "collective", "semiannual", "quarter",
+         "annual", "month", "date", "range", "ongoing", "total", "agency", "plan", "province", "central",
+         "done", "in-progress", "not-started", *STATUS_LABELS}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["due", "--agency", "Sở Tài chính", "--today", TODAY],
+        ["tasks", "--agency", "STC", "--today", TODAY],
+        ["tasks", "--plan", "aec-2026"],
+        ["status", "--today", TODAY],
+        ["progress", "show"],
+        ["agencies"],
+        ["plans"],
+        ["cycles", "--year", "2026"],
+    ],
+)
+def test_xlsx_is_in_vietnamese_and_print_ready(run, tmp_path, argv):
+    out = tmp_path / "x.xlsx"
+    assert run(*argv, "--format", "xlsx", "-o", str(out)).exit_code == 0
+    ws = _sheet(out)
+    header, rows = _table(ws)
+    assert rows and all(h and h not in CODES for h in header)
+    words = {v for r in rows for v in r if isinstance(v, str)}
+    assert not words & CODES, words & CODES
+    assert len(header) <= 12  # the columns a person needs, not every field of the JSON
+    assert ws.page_setup.orientation == "landscape"
+    setup = ws.page_setup  # fitToWidth left out means 1 page wide
+    assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows.replace("$", "") == "5:5"  # the header row on every page
+
+
+@pytest.mark.parametrize(
+    ("argv", "none"),
+    [
+        (["tasks"], ["--search", "không có nhiệm vụ nào như thế này"]),
+        (["tasks", "--agency", "STC"], ["--search", "không có nhiệm vụ nào như thế này"]),
+        (["due", "--agency", "Sở Tài chính", "--today", TODAY], ["--plan", "aec-2026", "--within", "0"]),
+        (["cycles"], ["--year", "1999"]),
+        (["agencies"], ["--search", "không có cơ quan nào"]),
+    ],
+)
+def test_an_empty_answer_has_the_same_columns_in_excel_and_csv(run, tmp_path, argv, none):
+    import csv
+    import io
+
+    full, empty = tmp_path / "full.xlsx", tmp_path / "empty.xlsx"
+    assert run(*argv, "--format", "xlsx", "-o", str(full)).exit_code == 0
+    result = run(*argv, *none, "--format", "xlsx", "-o", str(empty))
+    assert result.exit_code == 0, result.stderr
+    assert _table(_sheet(empty)) == (_table(_sheet(full))[0], [])
+    header = next(csv.reader(io.StringIO(run(*argv, "--format", "csv").stdout)))
+    out = run(*argv, *none, "--format", "csv").stdout
+    assert out.splitlines() == [",".join(header)]
+
+
+def test_xlsx_keeps_a_text_that_looks_like_a_date_as_text(run, data_copy, tmp_path):
+    path = data_copy / "plans" / "aec-2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    source: Mục IV.1.1\n", "    source: \"2026-01-15\"\n", 1), encoding="utf-8")
+    out = tmp_path / "x.xlsx"
+    result = run("tasks", "--plan", "aec-2026", "--data", str(data_copy), "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    ws = _sheet(out)
+    header, rows = _table(ws)
+    cell = ws.cell(6, header.index("Nguồn") + 1)
+    assert cell.value == "2026-01-15" and cell.data_type == "s"

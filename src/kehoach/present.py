@@ -63,7 +63,7 @@ class Column:
     def cell(self, row: dict[str, Any]) -> Any:
         """The value for a spreadsheet: a date, a number, or Vietnamese text."""
         v = self.value(row)
-        if v is None or isinstance(v, dt.date | int | float) and not isinstance(v, bool):
+        if self.render is None and (v is None or isinstance(v, dt.date | int | float) and not isinstance(v, bool)):
             return v
         return as_text(v, self)
 
@@ -242,7 +242,7 @@ def due_spec() -> Spec:
         ),
         (
             Column("due", "Hạn", style=lambda r: "bold red" if r.get("overdue") else None, sheet_width=11),
-            Column("days_left", "Còn", render=days_text, width=12),
+            Column("days_left", "Số ngày", render=days_text, width=12),
             Column("plan", "Kế hoạch", ident=True),
             Column("id", "Mã", ident=True),
             Column("content", "Nội dung", width=40, long=True),
@@ -346,7 +346,7 @@ def plans_spec() -> Spec:
             Column("tasks", "Nhiệm vụ", unit="nhiệm vụ"),
             Column("targets", "Chỉ tiêu", unit="chỉ tiêu"),
             Column("periods", "Giai đoạn", render=_periods, width=11, priority=2),
-            Column("reviews", "Sơ kết / tổng kết", width=16, render=_reviews, priority=2),
+            Column("reviews", "Sơ kết / tổng kết", width=16, render=_reviews, priority=3),
             Column("monitor", "Theo dõi", width=16, priority=2),
         ),
     )

@@ -20,7 +20,6 @@ from kehoach.cli.options import (
     agency_option,
     choice,
     date_option,
-    listing_output,
     text,
     use,
     year_option,
@@ -121,40 +120,23 @@ def progress_show_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Xem tiến độ đã báo cáo, theo kế hoạch, cơ quan, năm, và tình trạng nhiệm vụ trong năm đó."""
-    from kehoach.output import Column, print_rows
-    from kehoach.progress import STATUS_VN
+    from kehoach.cli.listing import emit, open_listing
+    from kehoach.present import progress_spec
     from kehoach.status import EXAMPLE_NOTE, progress_rows
-    from kehoach.text import shorten
 
-    listing_output(fmt, output, force)
-    ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
+    ctx = open_listing(fmt, output, force, data_dir=data_dir, today=today_)
     data = ctx.data
     plans = ctx.plans(plan)
     ag = ctx.agency(agency) if agency is not None else None
     ref = ctx.today
-    json_rows = [r.as_dict() for r in progress_rows(data, ref, plans=plans, agency=ag, year=year)]
-    rows = [
-        r | {"class_text": (r["class_label"] or "") + ("" if r["counted"] else " (báo cáo sau ngày tham chiếu)")}
-        for r in json_rows
-    ]
-    columns = [
-        Column("plan", "Kế hoạch"),
-        Column("year", "Năm"),
-        Column("id", "Mã"),
-        Column("content", "Nội dung", render=lambda v: shorten(v, 60), width=40),
-        Column("status", "Báo cáo", render=lambda v: STATUS_VN.get(v, v)),
-        Column("completed", "Hoàn thành"),
-        Column("result", "Kết quả", width=40),
-        Column("class_text", "Tình trạng trong năm", width=22),
-    ]
+    rows = [r.as_dict() for r in progress_rows(data, ref, plans=plans, agency=ag, year=year)]
     caption = EXAMPLE_NOTE if any(r["example"] for r in rows) else None
-    print_rows(
+    emit(
         rows,
-        columns,
+        progress_spec(),
         fmt,
         title=f"{len(rows)} mục tiến độ (tính đến {ref:%d/%m/%Y})",
         empty="Chưa có tiến độ nào được ghi.",
-        json_rows=json_rows,
         caption=caption,
         output=output,
         force=force,
@@ -174,11 +156,11 @@ def status_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Tổng hợp tình trạng: số nhiệm vụ theo từng loại (đúng hạn, quá hạn…), theo kế hoạch và cơ quan."""
-    from kehoach.output import Column, print_rows
+    from kehoach.cli.listing import emit, open_listing
+    from kehoach.present import NARROW, status_spec
     from kehoach.status import EXAMPLE_NOTE, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER, status_table
 
-    listing_output(fmt, output, force)
-    ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
+    ctx = open_listing(fmt, output, force, data_dir=data_dir, today=today_)
     data = ctx.data
     plans = ctx.plans(plan)
     ag = ctx.agency(agency) if agency is not None else None
@@ -186,19 +168,19 @@ def status_cmd(
     if year and year > ref.year:
         fail(f"--year {year} sau ngày tham chiếu {ref:%d/%m/%Y}")
     table = status_table(data, ref, year=year, plans=plans, agency=ag)
-    json_rows = [r.as_dict() for r in table.rows]
-    block = {"collective": "Giao chung: "}
-    rows = [r | {"label": block.get(r["scope"], "") + r["name"]} for r in json_rows]
-    columns = [Column("label", "Phạm vi", width=44), Column("total", "Tổng")]
-    columns += [Column(code, SHORT_LABELS[code]) for code in STATUS_ORDER]
     title = f"Tình trạng thực hiện kỳ năm {table.period.year}, tính đến {table.as_of:%d/%m/%Y}"
     if table.as_of != ref:
         title += f" (theo báo cáo đến {ref:%d/%m/%Y})"
-    legend = "; ".join(f"{SHORT_LABELS[c]} = {STATUS_LABELS[c]}" for c in STATUS_ORDER)
-    caption = f"{table.rule}\n{legend}" + (f"\n{EXAMPLE_NOTE}" if table.example else "")
-    print_rows(
-        rows, columns, fmt, title=title, caption=caption, json_rows=json_rows, output=output, force=force,
-        reference=ref, sheet="Tình trạng",
+    caption = table.rule
+    from kehoach.output import _terminal_width
+
+    if fmt == "table" and _terminal_width() >= NARROW:  # the short headers of the wide table, spelt out
+        caption += "\n" + "; ".join(f"{SHORT_LABELS[c]} = {STATUS_LABELS[c]}" for c in STATUS_ORDER)
+    if table.example:
+        caption += f"\n{EXAMPLE_NOTE}"
+    emit(
+        [r.as_dict() for r in table.rows], status_spec(), fmt, title=title, caption=caption, output=output,
+        force=force, reference=ref, sheet="Tình trạng",
     )
 
 

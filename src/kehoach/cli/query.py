@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -20,12 +20,12 @@ from kehoach.cli.options import (
     choice,
     date_option,
     days,
-    listing_output,
     text,
     use,
     year_option,
 )
-from kehoach.deadlines import KIND_LABELS, RECURRING_KINDS
+from kehoach.cli.listing import emit, open_listing
+from kehoach.deadlines import KIND_LABELS
 
 agencies_app = typer.Typer(help="Sổ đăng ký cơ quan: tên, tên gọi khác, cơ quan kế nhiệm.", no_args_is_help=False)
 
@@ -51,15 +51,13 @@ def due_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Việc cơ quan phải làm: quá hạn, đến hạn trong kỳ, báo cáo định kỳ sắp tới."""
-    from kehoach.output import Column, print_rows
+    from kehoach.present import due_spec
     from kehoach.query import due
     from kehoach.status import EXAMPLE_NOTE
-    from kehoach.text import shorten
 
-    listing_output(fmt, output, force)
     if within is not None and until is not None:
         fail("chỉ dùng một trong --within hoặc --until")
-    ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
+    ctx = open_listing(fmt, output, force, data_dir=data_dir, today=today_)
     ref = ctx.today
     end = until or ref + dt.timedelta(days=within if within is not None else 90)
     if end < ref:
@@ -67,38 +65,17 @@ def due_cmd(
     data = ctx.data
     ag = ctx.agency(agency)
     plans = ctx.plans(plan)
-    items = due(data, ag, ref, until=end, role=role, plans=plans, strict=strict)  # type: ignore[arg-type]
-    role_vn = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
-    reason_vn = {"predecessor": "kế thừa", "collective": "giao chung"}
-    json_rows = [i.as_dict() for i in items]
-    rows = []
-    for r in json_rows:
-        text = role_vn.get(r["role"], r["role"])
-        if r["via"]:
-            text += f" ({reason_vn.get(r['reason'], r['reason'])}: {r['via']})"
-        rows.append(r | {"role_text": text})
-    columns = [
-        Column("due", "Hạn", style=lambda r: "bold red" if r["overdue"] else None),
-        Column("days_left", "Còn ngày"),
-        Column("plan", "Kế hoạch"),
-        Column("id", "Mã"),
-        Column("content", "Nội dung", render=lambda v: shorten(v, 80), width=40),
-        Column("role_text", "Vai trò", width=26),
-        Column("note", "Thời hạn, lý do", width=28),
-        Column("status_label", "Tình trạng", width=16),
-    ]
-    title = f"Việc của {ag.name} đến {end:%d/%m/%Y} (tính đến {ref:%d/%m/%Y})"
+    rows = [i.as_dict() for i in due(data, ag, ref, until=end, role=role, plans=plans, strict=strict)]  # type: ignore[arg-type]
     caption = None
     if rows:
         caption = f"{sum(r['overdue'] for r in rows)} việc quá hạn, {sum(not r['overdue'] for r in rows)} việc đến hạn."
         if any(r["example"] for r in rows):
             caption += " " + EXAMPLE_NOTE
-    print_rows(
+    emit(
         rows,
-        columns,
+        due_spec(),
         fmt,
-        title=title,
-        json_rows=json_rows,
+        title=f"Việc của {ag.name} đến {end:%d/%m/%Y} (tính đến {ref:%d/%m/%Y})",
         empty=f"{ag.name}: không có việc đến hạn hoặc quá hạn từ {ref:%d/%m/%Y} đến {end:%d/%m/%Y}.",
         caption=caption,
         output=output,
@@ -143,16 +120,15 @@ def tasks_cmd(
 ) -> None:
     """Lọc nhiệm vụ theo kế hoạch, cơ quan, thời hạn, kỳ báo cáo, loại thời hạn và từ khóa."""
     from kehoach.catalog import iter_task_rows, task_rows
-    from kehoach.output import Column, DictRows, print_rows
+    from kehoach.output import DictRows
+    from kehoach.present import tasks_spec
     from kehoach.query import find_tasks
-    from kehoach.text import shorten
 
-    listing_output(fmt, output, force)
     if agency is None and (role != "any" or strict):
         fail("--role và --strict chỉ dùng cùng --agency")
     if due_from is not None and due_to is not None and due_from > due_to:
         fail("--due-from phải trước hoặc bằng --due-to")
-    ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
+    ctx = open_listing(fmt, output, force, data_dir=data_dir, today=today_)
     data = ctx.data
     plans = ctx.plans(plan)
     ag = ctx.agency(agency) if agency is not None else None
@@ -168,33 +144,18 @@ def tasks_cmd(
         kind=kind,
         search=search,
     )
+    spec = tasks_spec(agency=ag is not None)
     if fmt == "json":  # each row is built as it is written: 100,000 tasks are never all held as rows and text
-        print_rows([], [], fmt, json_rows=(t.as_dict() for t in iter_task_rows(data, hits, ctx.today)))
+        emit((t.as_dict() for t in iter_task_rows(data, hits, ctx.today)), spec, fmt)
         return
     found = task_rows(data, hits, ctx.today)
-    if fmt == "csv":  # the same fields as JSON, each row's dict made as it is written
-        print_rows([], [], fmt, json_rows=DictRows(found))
-        return
-    columns = [
-        Column("plan", "Kế hoạch"),
-        Column("id", "Mã"),
-        Column("content", "Nội dung", render=lambda v: shorten(v, 80), width=50),
-        Column("lead", "Chủ trì", width=30),
-        Column("deadline", "Thời hạn", width=24, get=lambda r: r["deadline"]["text"] or ""),
-        Column("due", "Hạn", get=lambda r: None if r["deadline"]["kind"] in RECURRING_KINDS else r["deadline"]["due"]),
-    ]
-    if any(t.status for t in found):
-        columns.append(Column("status_label", "Tình trạng", width=22))
-    if ag:
-        columns.append(Column("role", "Vai trò", render=lambda v: ROLE_VN.get(v or "", "")))
+    if fmt == "table":
+        spec = tasks_spec(agency=ag is not None, status=any(t.status for t in found))
     rows = DictRows(found)  # each row's dict made when it is read: a national table is not held twice
-    print_rows(
-        rows, columns, fmt, title=f"{len(rows)} nhiệm vụ", json_rows=rows, output=output, force=force,
-        reference=ctx.today, sheet="Nhiệm vụ",
+    emit(
+        rows, spec, fmt, title=f"{len(rows)} nhiệm vụ", output=output, force=force, reference=ctx.today,
+        sheet="Nhiệm vụ",
     )
-
-
-ROLE_VN = {"lead": "chủ trì", "support": "phối hợp"}
 
 
 def plans_cmd(
@@ -202,30 +163,11 @@ def plans_cmd(
 ) -> None:
     """Danh sách kế hoạch: số hiệu, ngày ban hành, số nhiệm vụ, chỉ tiêu, giai đoạn, kỳ sơ kết/tổng kết."""
     from kehoach.catalog import plan_rows
-    from kehoach.output import Column, print_rows
+    from kehoach.present import plans_spec
 
-    listing_output(fmt, output, force)
-    data = use(data_dir=data_dir, fmt=fmt).data
+    data = open_listing(fmt, output, force, data_dir=data_dir).data
     rows = [p.as_dict() for p in plan_rows(data)]
-    columns = [
-        Column("id", "Mã"),
-        Column("number", "Số hiệu", render=lambda v: v or "(chưa có số)"),
-        Column("issued", "Ban hành"),
-        Column("title", "Trích yếu", width=48),
-        Column("tasks", "Nhiệm vụ"),
-        Column("targets", "Chỉ tiêu"),
-        Column("periods", "Giai đoạn", render=lambda v: ", ".join(f"{x['start']}-{x['end']}" for x in v)),
-        Column("reviews", "Sơ kết / tổng kết", width=24, render=_reviews_text),
-        Column("monitor", "Theo dõi", width=22),
-    ]
-    print_rows(
-        rows, columns, fmt, title=f"{len(rows)} kế hoạch", json_rows=rows, output=output, force=force,
-        sheet="Kế hoạch",
-    )
-
-
-def _reviews_text(reviews: list[dict[str, Any]]) -> str:
-    return ", ".join(f"{'sơ kết' if x['kind'] == 'midterm' else 'tổng kết'} {x['year']}" for x in reviews)
+    emit(rows, plans_spec(), fmt, title=f"{len(rows)} kế hoạch", output=output, force=force, sheet="Kế hoạch")
 
 
 @agencies_app.callback(invoke_without_command=True)
@@ -243,29 +185,12 @@ def agencies_cmd(
     """Sổ đăng ký cơ quan, số nhiệm vụ chủ trì / phối hợp của mỗi cơ quan."""
     if ctx.invoked_subcommand:
         return
-    from kehoach.catalog import LEVEL_VN, agency_rows, search_agencies
-    from kehoach.output import Column, print_rows
+    from kehoach.catalog import agency_rows, search_agencies
+    from kehoach.present import agencies_spec
 
-    listing_output(fmt, output, force)
-    data = use(data_dir=data_dir, fmt=fmt).data
+    data = open_listing(fmt, output, force, data_dir=data_dir).data
     rows = [a.as_dict() for a in agency_rows(data, search_agencies(data, search))]
-    columns = [
-        Column("name", "Tên cơ quan", width=44),
-        Column("short", "Viết tắt"),
-        Column("level", "Cấp", render=lambda v: LEVEL_VN.get(v, v)),
-        Column("lead", "Chủ trì", get=lambda r: r["tasks"]["lead"]),
-        Column("support", "Phối hợp", get=lambda r: r["tasks"]["support"]),
-        Column(
-            "collective",
-            "Giao chung",
-            get=lambda r: r["tasks"]["collective_lead"] + r["tasks"]["collective_support"],
-        ),
-        Column("replaced_by", "Nay là", width=30, render=", ".join),
-    ]
-    print_rows(
-        rows, columns, fmt, title=f"{len(rows)} cơ quan", json_rows=rows, output=output, force=force,
-        sheet="Cơ quan",
-    )
+    emit(rows, agencies_spec(), fmt, title=f"{len(rows)} cơ quan", output=output, force=force, sheet="Cơ quan")
 
 
 @agencies_app.command("show")
@@ -322,29 +247,11 @@ def cycles_cmd(
 ) -> None:
     """Lịch báo cáo: hạn báo cáo hằng năm và nơi nhận, hạn tổng hợp, các kỳ sơ kết, tổng kết."""
     from kehoach.catalog import reporting_calendar
-    from kehoach.output import Column, print_rows
+    from kehoach.present import cycles_spec
 
-    listing_output(fmt, output, force)
-    ctx = use(data_dir=data_dir, fmt=fmt)
+    ctx = open_listing(fmt, output, force, data_dir=data_dir)
     rows = [c.as_dict() for c in reporting_calendar(ctx.data, ctx.plans(plan), year)]
-    columns = [
-        Column("year", "Năm"),
-        Column("plan", "Kế hoạch"),
-        Column("what", "Nội dung", width=40),
-        Column("date", "Hạn", width=24, get=_date_text),
-        Column("by", "Cơ quan thực hiện", width=30),
-        Column("to", "Gửi", width=30),
-    ]
-    print_rows(
-        rows, columns, fmt, title="Lịch báo cáo", json_rows=rows, output=output, force=force,
-        sheet="Lịch báo cáo",
-    )
-
-
-def _date_text(row: dict[str, Any]) -> str:
-    if not row["date"]:
-        return "trong năm"
-    return f"{row['date']:%d/%m/%Y}" + ("" if row["stated"] else " (văn bản không nêu ngày; tạm tính)")
+    emit(rows, cycles_spec(), fmt, title="Lịch báo cáo", output=output, force=force, sheet="Lịch báo cáo")
 
 
 def register(app: typer.Typer) -> None:

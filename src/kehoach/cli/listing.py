@@ -1,0 +1,44 @@
+"""The one way a listing command opens and ends: its output checked, its context taken, its rows written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kehoach.cli.context import AppContext, listing_output, use
+
+if TYPE_CHECKING:
+    from kehoach.present import Spec
+
+
+def open_listing(
+    fmt: str, output: Path | None, force: bool, *, data_dir: Path | None = None, today: dt.date | None = None
+) -> AppContext:
+    """``--format``/``-o``/``--force`` checked before anything is read, then the context of the invocation."""
+    listing_output(fmt, output, force)
+    return use(data_dir=data_dir, today=today, fmt=fmt)
+
+
+def emit(
+    rows: Iterable[dict[str, Any]],
+    spec: Spec,
+    fmt: str,
+    *,
+    title: str | None = None,
+    empty: str = "Không có kết quả.",
+    caption: str | None = None,
+    output: Path | None = None,
+    force: bool = False,
+    reference: dt.date | None = None,
+    sheet: str | None = None,
+) -> None:
+    """The rows in the format asked (kehoach.listing), the query stated on top of an Excel sheet."""
+    from kehoach.listing import write_listing
+    from kehoach.output import command_line
+
+    write_listing(
+        rows, spec, fmt, title=title, empty=empty, caption=caption, output=output, force=force,
+        reference=reference, sheet=sheet, query=command_line() if fmt == "xlsx" else "",
+    )

@@ -1,0 +1,195 @@
+"""A listing written in the format asked, every format from one ``Spec`` (kehoach.present).
+
+- ``json``: the rows as they are (the porcelain of docs/json.md), written row by row;
+- ``csv``: the spec's fields in its order, nested ones dotted, codes as codes; the header row also when
+  nothing was found;
+- ``xlsx``: the columns a person needs, in Vietnamese (kehoach.export.sheet);
+- ``table``: a boxed table when the terminal has room (``present.NARROW`` columns or more), else a block
+  per row that fits the width; a word, a date or an id is never broken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kehoach.present import BODY_LINES, NARROW, Column, Spec, block_of, flatten, render_blocks
+
+
+def write_listing(
+    rows: Iterable[dict[str, Any]],
+    spec: Spec,
+    fmt: str,
+    *,
+    title: str | None = None,
+    empty: str = "Không có kết quả.",
+    caption: str | None = None,
+    output: Path | None = None,
+    force: bool = False,
+    reference: dt.date | None = None,
+    sheet: str | None = None,
+    query: str = "",
+    stream: Any = None,
+    width: int | None = None,
+) -> int:
+    """Write the rows; returns how many were written."""
+    out = stream if stream is not None else sys.stdout
+    if fmt == "json":
+        from kehoach.output import write_json_array
+
+        counted = _Counted(rows)
+        write_json_array(counted, out)
+        return counted.n
+    if fmt == "csv":
+        from kehoach.output import Column as CsvColumn
+        from kehoach.output import write_csv
+
+        counted = _Counted(flatten(r) for r in rows)
+        write_csv(counted, [CsvColumn(k, k) for k in spec.csv_keys()], out)
+        return counted.n
+    if fmt == "xlsx":
+        from kehoach.export import ExportError, write_new
+        from kehoach.export.sheet import to_sheet
+
+        if output is None:
+            raise ExportError("--format xlsx cần -o TỆP.xlsx")
+        items = list(rows)
+        content = to_sheet(items, spec, sheet=sheet or title or "", title=title or "", query=query, reference=reference)
+        write_new(output, content, force=force)
+        sys.stderr.write(f"kehoach: đã ghi {len(items)} dòng vào {output}\n")
+        return len(items)
+    return _table(rows, spec, title=title, empty=empty, caption=caption, stream=out, width=width)
+
+
+class _Counted:
+    """An iterable that counts what went through it."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+        self.n = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for item in self.items:
+            self.n += 1
+            yield item
+
+
+def _table(
+    rows: Iterable[dict[str, Any]],
+    spec: Spec,
+    *,
+    title: str | None,
+    empty: str,
+    caption: str | None,
+    stream: Any,
+    width: int | None,
+) -> int:
+    from kehoach import table
+    from kehoach.output import _speaks_unicode, _styled, _terminal_width, terminal_safe
+
+    width = width or _terminal_width()
+    styled = _styled()
+    colour = not os.environ.get("NO_COLOR")
+    items = rows if isinstance(rows, Sequence) else list(rows)
+    safe_title = terminal_safe(title) if title else None
+    if not items:
+        stream.write(table.render_message(safe_title, terminal_safe(empty), width=width, styled=styled))
+        return 0
+    columns = spec.table_columns()
+    if width < NARROW:
+        if safe_title:
+            stream.write(_note(safe_title, width, "italic" if styled else None, colour))
+        blocks = (_safe_block(block_of(r, columns)) for r in items)
+        for piece in render_blocks(blocks, width, styled=styled, colour=colour):
+            stream.write(piece)
+        if caption:
+            stream.write(_note(terminal_safe(caption), width, "dim italic" if styled else None, colour))
+        return len(items)
+    columns = _fit_columns(columns, items, width)
+    row_styles: list[str | None] | None = None
+    stylers = [c.style for c in columns if c.style is not None]
+    if stylers and styled:
+        row_styles = []
+        for row in items:
+            style = None
+            for styler in stylers:
+                style = styler(row) or style
+            row_styles.append(style)
+    cells = [[terminal_safe(_cell(c, row)) for c in columns] for row in items]
+    pieces = table.iter_render(
+        [c.label if c.short is None else c.short for c in columns],
+        cells,
+        width=width,
+        max_widths=[c.width for c in columns],
+        no_wrap=[c.ident for c in columns],
+        row_styles=row_styles,
+        title=safe_title,
+        caption=terminal_safe(caption) if caption else None,
+        styled=styled,
+        colour=colour,
+        ascii_only=not _speaks_unicode(stream),
+    )
+    for piece in pieces:
+        stream.write(piece)
+    return len(items)
+
+
+LONG_MIN = 20  # a long text narrower than this in a table is hard to read: lesser columns give way
+
+
+def _fit_columns(columns: list[Column], rows: Sequence[dict[str, Any]], width: int) -> list[Column]:
+    """The table's columns, less those of lowest priority (3, then 2, rightmost first) while a long text
+    would get fewer than LONG_MIN cells."""
+    from kehoach.table import cell_width
+
+    def need(c: Column) -> int:
+        if c.long:
+            return 0
+        cells = [cell_width(c.label if c.short is None else c.short), *(cell_width(_cell(c, r)) for r in rows)]
+        return min(max(cells), c.width or max(cells)) + 3
+
+    sizes = {c.key: need(c) for c in columns}
+    kept = list(columns)
+    while any(c.long for c in kept):
+        room = width - 1 - sum(sizes[c.key] for c in kept)
+        longs = [c for c in kept if c.long]
+        if room // len(longs) - 3 >= LONG_MIN:
+            break
+        lesser = [c for c in kept if c.priority >= 2 and not c.long]
+        if not lesser:
+            break
+        drop = max(reversed(lesser), key=lambda c: c.priority)  # the lowest priority, rightmost first
+        kept.remove(drop)
+    return kept
+
+
+def _cell(c: Column, row: dict[str, Any]) -> str:
+    text = c.text(row)
+    if c.long:  # a long text takes a bounded number of lines of its column
+        from kehoach.text import shorten
+
+        text = shorten(text, (c.width or 40) * (BODY_LINES - 1))
+    return text
+
+
+def _safe_block(b: Any) -> Any:
+    from kehoach.output import terminal_safe
+
+    b.head = [terminal_safe(x) for x in b.head]
+    b.body = [terminal_safe(x) for x in b.body]
+    b.details = [(label, terminal_safe(v)) for label, v in b.details]
+    return b
+
+
+def _note(text: str, width: int, style: str | None, colour: bool) -> str:
+    from kehoach.table import sgr, wrap
+
+    lines = [line for para in text.splitlines() for line in wrap(para, width)]
+    if style:
+        code = sgr(style, colour)
+        lines = [f"{code}{line}\x1b[0m" for line in lines]
+    return "\n".join(lines) + "\n"
