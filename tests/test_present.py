@@ -139,3 +139,15 @@ def test_a_head_value_wider_than_the_line_is_the_only_thing_wrapped():
     out = "".join(render_blocks([Block(["30/11/2025", "quá 46 ngày", "a-very-long-plan-id-2026/I.1"])], 24))
     assert out.splitlines()[0] == "30/11/2025 · quá 46 ngày"
     assert out.splitlines()[1] == "a-very-long-plan-id-2026/I.1"[:24] or "a-very-long" in out
+
+
+def test_report_rows_have_a_status_too(data):
+    from kehoach.query import due
+
+    sct = data.registry.resolve("Sở Công Thương")
+    rows = [i.as_dict() for i in due(data, sct, dt.date(2026, 11, 1), until=dt.date(2026, 12, 31))]
+    reports = [r for r in rows if r["kind"] == "report"]
+    assert {r["id"] for r in reports} == {"BC-HN", "BC-TH"}
+    status = next(c for c in due_spec().columns if c.key == "status_label")
+    assert all(status.text(r) for r in rows)
+    assert {status.text(r) for r in reports} == {"Báo cáo định kỳ, chưa đến hạn"}

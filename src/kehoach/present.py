@@ -199,6 +199,13 @@ def _role_text(row: dict[str, Any]) -> str:
     return text
 
 
+def _due_status(row: dict[str, Any]) -> str | None:
+    """A task's class; a report duty (BC-HN, BC-TH), which no class judges, by its day."""
+    if row.get("status_label") or row.get("kind") != "report":
+        return row.get("status_label")
+    return "Báo cáo định kỳ, " + ("chưa đến hạn" if (row.get("days_left") or 0) >= 0 else "đã quá hạn")
+
+
 def due_spec() -> Spec:
     labels, _ = _status()
     return Spec(
@@ -229,7 +236,12 @@ def due_spec() -> Spec:
                 "loại thời hạn ([deadlines.md](deadlines.md)); `report` với mục báo cáo, `none` khi không có thời hạn",
                 _kinds(),
             ),
-            Field("status", "mã tình trạng ([status.md](status.md)); với mục báo cáo: như nhiệm vụ", tuple(labels)),
+            Field(
+                "status",
+                "mã tình trạng ([status.md](status.md)); `null` với mục báo cáo (bảng và Excel ghi «Báo cáo định kỳ, "
+                "chưa đến hạn»)",
+                tuple(labels),
+            ),
             Field("status_label", "tên tình trạng tiếng Việt"),
             Field(
                 "carried_over",
@@ -248,7 +260,7 @@ def due_spec() -> Spec:
             Column("content", "Nội dung", width=40, long=True),
             Column("role_text", "Vai trò", get=_role_text, width=26, priority=2),
             Column("note", "Thời hạn, lý do", width=28, priority=2),
-            Column("status_label", "Tình trạng", width=16, priority=2),
+            Column("status_label", "Tình trạng", get=_due_status, width=16, priority=2),
             Column("result", "Kết quả", priority=3, table=False),
         ),
         "Một mảng, mỗi phần tử một việc, xếp: quá hạn trước, rồi theo hạn.",
