@@ -18,6 +18,23 @@ from pathlib import Path
 from kehoach.errors import DataError
 
 
+# Also a ValueError, as the exports' refusals were before it.
+class OutputExists(DataError, ValueError):
+    """An output file already there, not replaced without ``--force``: a problem with the files (exit 1)."""
+
+
+def refuse_existing(paths: Path | Sequence[Path], force: bool) -> None:
+    """The one rule for every output: a file already there (a dangling link too) is replaced only with
+    ``--force``; without it nothing is written, and the message names the files, in one wording."""
+    if force:
+        return
+    found = [str(p) for p in ([paths] if isinstance(paths, Path) else paths) if os.path.lexists(p)]
+    if found:
+        more = f" và {len(found) - 3} tệp khác" if len(found) > 3 else ""
+        names = ", ".join(repr(f) for f in found[:3])
+        raise OutputExists(f"đã có tệp {names}{more}; dùng --force để ghi đè")
+
+
 # Also an OSError: it carries errno and filename, and callers handle it with every other failed open.
 class NotRegularFile(DataError, OSError):
     """The path exists but is a directory, FIFO, device or socket: it is not read."""

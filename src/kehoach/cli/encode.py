@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 
 from kehoach.cli.errors import fail
 from kehoach.cli.options import DataOpt, choice, path, text, use
+from kehoach.files import refuse_existing
 
 import_app = typer.Typer(
     help="Nhập kế hoạch từ văn bản gốc thành bản nháp YAML để rà soát.", no_args_is_help=True, rich_markup_mode=None
@@ -71,8 +71,7 @@ def import_docx_cmd(
         fail(f"tệp ghi ra {str(output)!r} phải có đuôi .yaml")
     if output.stem != plan_id:
         fail(f"tên tệp {output.name!r} phải trùng mã kế hoạch: {plan_id}.yaml (kehoach check đòi hỏi điều đó)")
-    if os.path.lexists(output) and not force:  # a dangling link is an existing file too
-        fail(f"đã có tệp {str(output)!r}; không ghi đè (thêm --force nếu muốn thay)", 1)
+    refuse_existing(output, force)
     # DocxImportError: exit code 1 at the boundary; the draft is read back before anything is written.
     result = import_docx(file, plan_id, data.registry)
     yaml_text = to_yaml(result, file)

@@ -5,7 +5,6 @@ The exporters live in kehoach.export; their packages are imported only when a fi
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -33,8 +32,9 @@ def write_file(target: Path, content: bytes, force: bool) -> None:
 
 def _refuse_existing(target: Path, force: bool) -> None:
     """Say so before the work, not after it."""
-    if os.path.lexists(target) and not force:  # a dangling link is an existing file too
-        fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
+    from kehoach.files import refuse_existing
+
+    refuse_existing(target, force)
 
 
 def calendar_cmd(

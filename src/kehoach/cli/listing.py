@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kehoach.cli.context import AppContext, listing_output, use
+from kehoach.cli.context import AppContext, use
 
 if TYPE_CHECKING:
     from kehoach.present import Spec
@@ -16,8 +16,21 @@ if TYPE_CHECKING:
 def open_listing(
     fmt: str, output: Path | None, force: bool, *, data_dir: Path | None = None, today: dt.date | None = None
 ) -> AppContext:
-    """``--format``/``-o``/``--force`` checked before anything is read, then the context of the invocation."""
-    listing_output(fmt, output, force)
+    """``--format``/``-o``/``--force`` checked before anything is read, then the context of the invocation.
+    xlsx needs -o FILE.xlsx, which is not replaced without --force."""
+    from kehoach.cli.errors import fail
+
+    if fmt != "xlsx":
+        if output is not None:
+            fail("-o chỉ dùng với --format xlsx (các dạng khác in ra màn hình)")
+    elif output is None:
+        fail("--format xlsx cần -o TỆP.xlsx")
+    elif output.suffix.lower() != ".xlsx":
+        fail(f"-o {str(output)!r}: tệp Excel cần có đuôi .xlsx")
+    else:
+        from kehoach.files import refuse_existing
+
+        refuse_existing(output, force)
     return use(data_dir=data_dir, today=today, fmt=fmt)
 
 

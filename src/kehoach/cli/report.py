@@ -15,6 +15,7 @@ import typer
 
 from kehoach.cli.errors import fail
 from kehoach.cli.options import DataOpt, TodayOpt, agency_option, date_option, path, text, use, year_option
+from kehoach.files import refuse_existing
 
 if TYPE_CHECKING:
     from kehoach.dataset import DataSet
@@ -109,8 +110,7 @@ def report_cmd(
     if template is None:
         _warn(_beside_the_data(template_path))
     target = _target(output, the_plan.id, kind, year, ag)
-    if os.path.lexists(target) and not force:  # a dangling symlink is "there" too
-        fail(f"tệp {str(target)!r} đã có; dùng --force để ghi đè", 1)
+    refuse_existing(target, force)
     _warn(context["warnings"])
     _write(target, _render(context, template_path))
     ctx.echo(str(target))
@@ -186,10 +186,7 @@ def _all_agencies(
     if not agencies:
         fail(f"kế hoạch {plan_id} không có cơ quan chủ trì nhiệm vụ nào trong kỳ {kind}-{year}", 1)
     targets = [(a, folder / default_filename(plan_id, kind, year, a)) for a in agencies]
-    existing = [str(t) for _, t in targets if os.path.lexists(t)]
-    if existing and not force:
-        more = f" và {len(existing) - 3} tệp khác" if len(existing) > 3 else ""
-        fail(f"đã có {', '.join(existing[:3])}{more}; dùng --force để ghi đè", 1)
+    refuse_existing([t for _, t in targets], force)
     console = Console(stderr=True)
     rendered: list[tuple[Path, bytes]] = []
     warnings: list[str] = []

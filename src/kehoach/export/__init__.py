@@ -63,8 +63,9 @@ def writable(target: Path, *, force: bool = False) -> None:
         from kehoach.files import kind_of
 
         raise ExportError(f"{str(target)!r} là {kind_of(mode)}, không phải tệp thường; không ghi vào đó")
-    if os.path.lexists(target) and not force:  # a dangling link is an existing file too
-        raise ExportError(f"tệp {str(target)!r} đã có; dùng --force để ghi đè")
+    from kehoach.files import refuse_existing
+
+    refuse_existing(target, force)
 
 
 def write_new(target: Path, content: bytes, *, force: bool = False) -> None:
