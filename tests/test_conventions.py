@@ -23,3 +23,14 @@ def test_an_existing_output_is_refused_in_one_wording(run, tmp_path, args, name)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"kehoach: đã có tệp {str(out)!r}; dùng --force để ghi đè"
     assert out.read_bytes() == b"mine"
+
+
+def test_report_and_progress_take_the_plan_by_its_number(run, data_copy, tmp_path):
+    out = tmp_path / "r.docx"
+    result = run("report", "annual", "--plan", "1992/qđ-ubnd", "--year", "2026", "--agency", "Sở Công Thương",
+                 "--data", str(data_copy), "-o", str(out), "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    result = run("progress", "set", "74/QĐ-UBND/I.5", "--status", "in-progress", "--data", str(data_copy),
+                 "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert "I.5" in (data_copy / "progress" / "qd74-dai-hoi-xx" / "2026.yaml").read_text(encoding="utf-8")

@@ -64,11 +64,15 @@ def progress_set_cmd(
         fail("cần dạng KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")
     if date is not None and status != "done":
         fail("--date chỉ dùng với --status done")
-    plan_id, task_id = ref.split("/", 1)
+    from kehoach.detail import split_ref
+    from kehoach.typed import resolve_plan
+
+    plan_ref, task_id = split_ref(ref)  # the plan by its id or its number: "74/QĐ-UBND/I.5"
     ctx = use(data_dir=data_dir, today=today_)
     ref_day = ctx.today
     data = ctx.data
     _refuse_bundled(ctx, data_dir)
+    plan_id = resolve_plan(data, plan_ref).plan.id
     tasks = {t.id for t in data.plan(plan_id).plan.tasks}
     if task_id not in tasks:
         fail(f"kế hoạch {plan_id} không có nhiệm vụ {task_id!r}")

@@ -95,7 +95,9 @@ def report_cmd(
     sign_date = signed
     ctx = use(data_dir=data_dir, today=today_)
     data = ctx.data
-    the_plan = data.plan(plan).plan
+    from kehoach.typed import resolve_plan
+
+    the_plan = resolve_plan(data, plan).plan  # its id in any case, or its number: "74/QĐ-UBND"
     ref = ctx.today
     year = year or default_year(the_plan, kind, ref)
     if template is not None and not template.is_file():
