@@ -20,7 +20,7 @@ def check_cmd(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="text | json | github", parser=choice("text", "json", "github"), metavar="FORMAT"
+            "--format", "-f", help="text | json | github", parser=choice("text", "json", "github"), metavar="DẠNG"
         ),
     ] = "text",
     today_: TodayOpt = None,

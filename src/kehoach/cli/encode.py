@@ -20,7 +20,7 @@ import_app = typer.Typer(
 def import_docx_cmd(
     file: Annotated[
         Path,
-        typer.Argument(help="Tệp Word (.docx) của kế hoạch.", show_default=False, parser=path, metavar="FILE.docx"),
+        typer.Argument(help="Tệp Word (.docx) của kế hoạch.", show_default=False, parser=path, metavar="TỆP.docx"),
     ],
     plan_id: Annotated[
         str,

@@ -40,7 +40,7 @@ def _refuse_existing(target: Path, force: bool) -> None:
 def calendar_cmd(
     output: Annotated[
         Path, typer.Option(
-            "--output", "-o", help="Tệp lịch .ics cần ghi.", show_default=False, parser=path, metavar="FILE.ics"
+            "--output", "-o", help="Tệp lịch .ics cần ghi.", show_default=False, parser=path, metavar="TỆP.ics"
         )
     ],
     agency: Annotated[
@@ -80,7 +80,7 @@ def calendar_cmd(
 def export_sqlite_cmd(
     output: Annotated[
         Path, typer.Option(
-            "--output", "-o", help="Tệp SQLite .db cần ghi.", show_default=False, parser=path, metavar="FILE.db"
+            "--output", "-o", help="Tệp SQLite .db cần ghi.", show_default=False, parser=path, metavar="TỆP.db"
         )
     ],
     metadata: Annotated[
@@ -90,7 +90,7 @@ def export_sqlite_cmd(
             help="Ghi thêm metadata.yml (nhãn tiếng Việt) cho Datasette.",
             show_default=False,
             parser=path,
-            metavar="FILE.yml",
+            metavar="TỆP.yml",
         ),
     ] = None,
     force: ForceOpt = False,

@@ -31,7 +31,7 @@ progress_app = typer.Typer(help="Tiến độ: ghi và xem kết quả thực hi
 @progress_app.command("set")
 def progress_set_cmd(
     ref: Annotated[
-        str, typer.Argument(help="KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1", parser=text, metavar="PLAN/TASK")
+        str, typer.Argument(help="KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1", parser=text, metavar="KẾ-HOẠCH/MÃ")
     ],
     status: Annotated[
         str,
@@ -39,11 +39,11 @@ def progress_set_cmd(
             "--status",
             help="done | in-progress | not-started",
             parser=choice("done", "in-progress", "not-started"),
-            metavar="STATUS",
+            metavar="TÌNH-TRẠNG",
             show_default=False,
         ),
     ],
-    date: Annotated[dt.date | None, date_option("--date", "Ngày hoàn thành YYYY-MM-DD (với done).")] = None,
+    date: Annotated[dt.date | None, date_option("--date", "Ngày hoàn thành (với done), như 15/01/2026.")] = None,
     result: Annotated[
         str | None, typer.Option("--result", help="Kết quả ngắn gọn.", parser=text, show_default=False)
     ] = None,
@@ -51,7 +51,7 @@ def progress_set_cmd(
         str | None, typer.Option("--evidence", help="Văn bản chứng minh (số, ngày).", parser=text, show_default=False)
     ] = None,
     by: Annotated[
-        str | None, typer.Option("--by", help="Cơ quan báo cáo.", parser=text, show_default=False, metavar="NAME")
+        str | None, typer.Option("--by", help="Cơ quan báo cáo.", parser=text, show_default=False, metavar="TÊN")
     ] = None,
     year: Annotated[int | None, year_option("Năm báo cáo (mặc định: năm của --date hoặc hôm nay).")] = None,
     data_dir: DataOpt = None,

@@ -34,13 +34,13 @@ def due_cmd(
     agency: Annotated[
         str,
         typer.Option(
-            "--agency", "-a", help="Tên cơ quan (có dấu hoặc không, tên viết tắt).", parser=text, metavar="NAME"
+            "--agency", "-a", help="Tên cơ quan (có dấu hoặc không, tên viết tắt).", parser=text, metavar="TÊN"
         ),
     ],
     within: Annotated[
-        int | None, typer.Option("--within", help="Số ngày tới (mặc định 90).", parser=days, metavar="N")
+        int | None, typer.Option("--within", help="Số ngày tới (mặc định 90).", parser=days, metavar="SỐ-NGÀY")
     ] = None,
-    until: Annotated[dt.date | None, date_option("--until", "Đến ngày YYYY-MM-DD.")] = None,
+    until: Annotated[dt.date | None, date_option("--until", "Đến ngày, như 31/03/2027 hoặc 2027-03-31.")] = None,
     role: RoleOpt = "any",
     plan: PlanOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Chỉ nhiệm vụ giao đích danh cơ quan.")] = False,
@@ -90,12 +90,13 @@ def tasks_cmd(
     agency: AgencyOpt = None,
     role: RoleOpt = "any",
     strict: Annotated[bool, typer.Option("--strict", help="Chỉ nhiệm vụ giao đích danh cơ quan.")] = False,
-    due_from: Annotated[dt.date | None, date_option("--due-from", "Hạn từ ngày YYYY-MM-DD.")] = None,
-    due_to: Annotated[dt.date | None, date_option("--due-to", "Hạn đến ngày YYYY-MM-DD.")] = None,
+    due_from: Annotated[dt.date | None, date_option("--due-from", "Hạn từ ngày này.")] = None,
+    due_to: Annotated[dt.date | None, date_option("--due-to", "Hạn đến ngày này.")] = None,
     cycle: Annotated[
         str | None,
         typer.Option(
-            "--cycle", help="Kỳ báo cáo: annual-2026, midterm-2028, final-2030…", parser=text, show_default=False
+            "--cycle", help="Kỳ báo cáo: annual-2026, midterm-2028, final-2030…", parser=text, show_default=False,
+            metavar="KỲ",
         ),
     ] = None,
     kind: Annotated[
@@ -104,7 +105,7 @@ def tasks_cmd(
             "--kind",
             help="Loại thời hạn: date, month, quarter, year, range, annual, semiannual, ongoing, plan, event.",
             parser=choice(*KIND_LABELS),
-            metavar="KIND",
+            metavar="LOẠI",
             show_default=False,
         ),
     ] = None,
@@ -196,11 +197,11 @@ def agencies_cmd(
 @agencies_app.command("show")
 def agencies_show_cmd(
     name: Annotated[
-        str, typer.Argument(help="Tên, tên viết tắt hoặc tên gọi khác của cơ quan.", parser=text, metavar="NAME")
+        str, typer.Argument(help="Tên, tên viết tắt hoặc tên gọi khác của cơ quan.", parser=text, metavar="TÊN")
     ],
     data_dir: DataOpt = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table | json", parser=choice("table", "json"), metavar="FORMAT")
+        str, typer.Option("--format", "-f", help="table | json", parser=choice("table", "json"), metavar="DẠNG")
     ] = "table",
 ) -> None:
     """Chi tiết một cơ quan: tên gọi khác, cơ quan tiền thân / kế nhiệm, nhiệm vụ."""

@@ -70,7 +70,7 @@ def report_cmd(
         ),
     ] = None,
     signed: Annotated[
-        dt.date | None, date_option("--date", "Ngày ký YYYY-MM-DD (mặc định để trống ngày, tháng).")
+        dt.date | None, date_option("--date", "Ngày ký, như 15/12/2026 (mặc định để trống ngày, tháng).")
     ] = None,
     allow_empty: Annotated[
         bool,
