@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kehoach.listing import render_blocks
 from kehoach.present import (
     BODY_LINES,
     SPECS,
@@ -19,7 +20,6 @@ from kehoach.present import (
     flatten,
     json_doc,
     plans_spec,
-    render_blocks,
     status_spec,
     tasks_spec,
 )

@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 from conftest import DATA, FIXTURE
 from kehoach.cli import app
 from kehoach.dataset import UnknownPlan, load_data
-from kehoach.detail import TaskDetail, UnknownItem, detail
-from kehoach.typed import resolve_plan
+from kehoach.detail import TaskDetail, UnknownItem, detail, resolve_plan
 
 
 def _show(*args: str, data=FIXTURE, columns: str | None = None):

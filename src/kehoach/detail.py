@@ -14,6 +14,7 @@ from typing import Any
 
 from kehoach.dataset import DataSet, UnknownPlan
 from kehoach.deadlines import Deadline, DeadlineError
+from kehoach.loader import LoadedPlan
 from kehoach.model import Plan, Section, Target, Task
 
 
@@ -167,6 +168,25 @@ class TargetDetail:
         }
 
 
+def resolve_plan(data: DataSet, typed: str) -> LoadedPlan:
+    """The plan ``typed`` names in ``data``: its id in any case or its document number. ``UnknownPlan``
+    (exit 2) lists the plans there are; a number several plans share asks for the id."""
+    from kehoach.typed import find_plan
+
+    ids = find_plan(typed, ((lp.plan.id, lp.plan.number) for lp in data.plans))
+    if len(ids) > 1:
+        raise UnknownPlan(f"số hiệu {typed!r} là của {len(ids)} kế hoạch: {', '.join(ids)}; dùng mã kế hoạch")
+    if ids:
+        return data.plan(ids[0])
+    try:
+        return data.plan(typed)  # a plan whose file failed to load is said so (exit 1)
+    except UnknownPlan as exc:
+        known = ", ".join(f"{lp.plan.id} ({lp.plan.number})" if lp.plan.number else lp.plan.id for lp in data.plans)
+        if type(exc) is not UnknownPlan:
+            raise
+        raise UnknownPlan(f"không có kế hoạch {typed!r}; các kế hoạch hiện có: {known}") from None
+
+
 def split_ref(ref: str) -> tuple[str, str]:
     """"PLAN/ID" -> (PLAN, ID); the plan may be a document number with its own "/" ("74/QĐ-UBND/I.5")."""
     plan, sep, item = ref.strip().rpartition("/")
@@ -177,8 +197,6 @@ def split_ref(ref: str) -> tuple[str, str]:
 
 def find_item(data: DataSet, ref: str) -> tuple[Plan, Task | Target]:
     """The task or target ``ref`` names: the plan by id or document number, the item by its id in any case."""
-    from kehoach.typed import resolve_plan
-
     plan_ref, item_id = split_ref(ref)
     plan = resolve_plan(data, plan_ref).plan
     items: list[Task | Target] = [*plan.tasks, *plan.targets]
@@ -242,4 +260,6 @@ def task_detail(data: DataSet, plan: Plan, task: Task, today: dt.date) -> TaskDe
     )
 
 
-__all__ = ["TargetDetail", "TaskDetail", "UnknownItem", "UnknownPlan", "detail", "find_item", "split_ref"]
+__all__ = [
+    "TargetDetail", "TaskDetail", "UnknownItem", "UnknownPlan", "detail", "find_item", "resolve_plan", "split_ref"
+]

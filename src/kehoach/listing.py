@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from kehoach.present import BODY_LINES, NARROW, Column, Spec, block_of, flatten, render_blocks
+from kehoach.present import BODY_LINES, NARROW, Block, Column, Spec, block_of, flatten
 
 
 def write_listing(
@@ -193,3 +193,52 @@ def _note(text: str, width: int, style: str | None, colour: bool) -> str:
         code = sgr(style, colour)
         lines = [f"{code}{line}\x1b[0m" for line in lines]
     return "\n".join(lines) + "\n"
+
+
+# --- blocks: a listing that fits a narrow terminal ---------------------------------------------------
+
+
+def render_blocks(blocks: Iterable[Block], width: int, *, styled: bool = False, colour: bool = True) -> Iterator[str]:
+    """Each block as lines of at most ``width`` cells: the head (values apart by " · ", a value broken only
+    when it is wider than a line), the long text indented and cut to BODY_LINES lines with "…", the details
+    as "Nhãn: giá trị" indented. Yields whole lines, each ending in a newline."""
+    from kehoach.table import cell_width, sgr, wrap
+
+    indent = "  "
+    inner = max(width - len(indent), 10)
+    for b in blocks:
+        code = sgr(("bold " + b.style) if b.style else "bold", colour) if styled else ""
+        out = [f"{code}{x}\x1b[0m" if code else x for x in _pack(b.head, " · ", width)]
+        for text in b.body:
+            wrapped = wrap(" ".join(text.split()), inner)
+            if len(wrapped) > BODY_LINES:
+                wrapped = wrapped[:BODY_LINES]
+                last = wrapped[-1]
+                while cell_width(last) + 1 > inner and " " in last:
+                    last = last.rsplit(" ", 1)[0]
+                wrapped[-1] = last.rstrip(",;:.") + "…"
+            out += [indent + x for x in wrapped]
+        details = [f"{label}: {' '.join(value.split())}" for label, value in b.details]
+        out += [indent + x for x in _pack(details, "; ", inner)]
+        yield "\n".join(out) + "\n"
+
+
+
+def _pack(items: Sequence[str], sep: str, width: int) -> list[str]:
+    """Items on as few lines as they fit, apart by ``sep``; an item is wrapped (at spaces) only when it
+    does not fit on a line of its own."""
+    from kehoach.table import cell_width, wrap
+
+    lines: list[str] = []
+    line = ""
+    for item in items:
+        pieces = wrap(item, width) if cell_width(item) > width else [item]
+        for piece in pieces:
+            if line and cell_width(line) + cell_width(sep) + cell_width(piece) > width:
+                lines.append(line)
+                line = piece
+            else:
+                line = f"{line}{sep}{piece}" if line else piece
+    if line:
+        lines.append(line)
+    return lines

@@ -6,8 +6,8 @@ is short). Every writer takes its columns from here:
 
 - JSON and CSV: the fields, codes and ISO dates as they are; CSV has the same header row when empty;
 - Excel: the columns marked ``sheet``, values in Vietnamese words, dates as dates, counts as numbers;
-- the terminal: the columns marked ``table``; below ``NARROW`` columns each row becomes a short block
-  (``cards``): a head line of the priority-1 values, the long text wrapped over at most a few lines, then
+- the terminal (kehoach.listing): the columns marked ``table``; below ``NARROW`` columns each row becomes a
+  short block: a head line of the priority-1 values, the long text wrapped over at most a few lines, then
   the priority-2 values; priority 3 is left to the wide table and Excel. A word, a date or an id is never
   broken.
 """
@@ -15,7 +15,7 @@ is short). Every writer takes its columns from here:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -544,52 +544,6 @@ def block_of(row: dict[str, Any], columns: Sequence[Column]) -> Block:
         if c.style is not None:
             b.style = c.style(row) or b.style
     return b
-
-
-def render_blocks(blocks: Iterable[Block], width: int, *, styled: bool = False, colour: bool = True) -> Iterator[str]:
-    """Each block as lines of at most ``width`` cells: the head (values apart by " · ", a value broken only
-    when it is wider than a line), the long text indented and cut to BODY_LINES lines with "…", the details
-    as "Nhãn: giá trị" indented. Yields whole lines, each ending in a newline."""
-    from kehoach.table import cell_width, sgr, wrap
-
-    indent = "  "
-    inner = max(width - len(indent), 10)
-    for b in blocks:
-        code = sgr(("bold " + b.style) if b.style else "bold", colour) if styled else ""
-        out = [f"{code}{x}\x1b[0m" if code else x for x in _pack(b.head, " · ", width)]
-        for text in b.body:
-            wrapped = wrap(" ".join(text.split()), inner)
-            if len(wrapped) > BODY_LINES:
-                wrapped = wrapped[:BODY_LINES]
-                last = wrapped[-1]
-                while cell_width(last) + 1 > inner and " " in last:
-                    last = last.rsplit(" ", 1)[0]
-                wrapped[-1] = last.rstrip(",;:.") + "…"
-            out += [indent + x for x in wrapped]
-        details = [f"{label}: {' '.join(value.split())}" for label, value in b.details]
-        out += [indent + x for x in _pack(details, "; ", inner)]
-        yield "\n".join(out) + "\n"
-
-
-
-def _pack(items: Sequence[str], sep: str, width: int) -> list[str]:
-    """Items on as few lines as they fit, apart by ``sep``; an item is wrapped (at spaces) only when it
-    does not fit on a line of its own."""
-    from kehoach.table import cell_width, wrap
-
-    lines: list[str] = []
-    line = ""
-    for item in items:
-        pieces = wrap(item, width) if cell_width(item) > width else [item]
-        for piece in pieces:
-            if line and cell_width(line) + cell_width(sep) + cell_width(piece) > width:
-                lines.append(line)
-                line = piece
-            else:
-                line = f"{line}{sep}{piece}" if line else piece
-    if line:
-        lines.append(line)
-    return lines
 
 
 # --- docs/json.md ---------------------------------------------------------------------------------------

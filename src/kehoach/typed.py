@@ -11,13 +11,8 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 from kehoach.text import ascii_key
-
-if TYPE_CHECKING:
-    from kehoach.dataset import DataSet
-    from kehoach.loader import LoadedPlan
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
@@ -79,25 +74,6 @@ def find_plan(typed: str, plans: Iterable[tuple[str, str | None]]) -> list[str]:
     # "QĐ 74/QĐ-UBND", "số 74/QĐ-UBND", "Quyết định số 74/QĐ-UBND": the number is the last word.
     key = re.sub(r"^(?:(?:quyet-dinh|ke-hoach|qd|kh)-)?(?:so-)?", "", key)
     return [pid for pid, number in items if number and plan_key(number) == key]
-
-
-def resolve_plan(data: DataSet, typed: str) -> LoadedPlan:
-    """The plan ``typed`` names in ``data``: its id in any case or its document number. ``UnknownPlan``
-    (exit 2) lists the plans there are; a number several plans share asks for the id."""
-    from kehoach.dataset import UnknownPlan
-
-    ids = find_plan(typed, ((lp.plan.id, lp.plan.number) for lp in data.plans))
-    if len(ids) > 1:
-        raise UnknownPlan(f"số hiệu {typed!r} là của {len(ids)} kế hoạch: {', '.join(ids)}; dùng mã kế hoạch")
-    if ids:
-        return data.plan(ids[0])
-    try:
-        return data.plan(typed)  # a plan whose file failed to load is said so (exit 1)
-    except UnknownPlan as exc:
-        known = ", ".join(f"{lp.plan.id} ({lp.plan.number})" if lp.plan.number else lp.plan.id for lp in data.plans)
-        if type(exc) is not UnknownPlan:
-            raise
-        raise UnknownPlan(f"không có kế hoạch {typed!r}; các kế hoạch hiện có: {known}") from None
 
 
 # --- agency names ---------------------------------------------------------------------------------------

@@ -64,8 +64,7 @@ def progress_set_cmd(
         fail("cần dạng KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")
     if date is not None and status != "done":
         fail("--date chỉ dùng với --status done")
-    from kehoach.detail import split_ref
-    from kehoach.typed import resolve_plan
+    from kehoach.detail import resolve_plan, split_ref
 
     plan_ref, task_id = split_ref(ref)  # the plan by its id or its number: "74/QĐ-UBND/I.5"
     ctx = use(data_dir=data_dir, today=today_)

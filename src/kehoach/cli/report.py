@@ -95,7 +95,7 @@ def report_cmd(
     sign_date = signed
     ctx = use(data_dir=data_dir, today=today_)
     data = ctx.data
-    from kehoach.typed import resolve_plan
+    from kehoach.detail import resolve_plan
 
     the_plan = resolve_plan(data, plan).plan  # its id in any case, or its number: "74/QĐ-UBND"
     ref = ctx.today
