@@ -28,6 +28,7 @@ LAYER_OF = {
     "kehoach.deadlines": "vocabulary",
     "kehoach.agencies": "vocabulary",
     "kehoach.resources": "vocabulary",
+    "kehoach.typed": "vocabulary",
     # files: reading and writing files safely, each file on its own
     "kehoach.files": "files",
     "kehoach.loader": "files",
@@ -42,6 +43,8 @@ LAYER_OF = {
     "kehoach.query": "rules",
     "kehoach.check": "rules",
     "kehoach.catalog": "rules",
+    "kehoach.detail": "rules",
+    "kehoach.present": "rules",
     # products: what is made from the answers (reports, exports, imports, comparisons)
     "kehoach.report": "products",
     "kehoach.report.kinds": "products",
@@ -52,6 +55,7 @@ LAYER_OF = {
     "kehoach.chart": "products",
     "kehoach.export": "products",
     "kehoach.export.xlsx": "products",
+    "kehoach.export.sheet": "products",
     "kehoach.export.ics": "products",
     "kehoach.export.sqlite": "products",
     "kehoach.importer": "products",
@@ -64,6 +68,7 @@ LAYER_OF = {
     "kehoach.output": "presentation",
     "kehoach.table": "presentation",
     "kehoach.clickapi": "presentation",
+    "kehoach.listing": "presentation",
     # cli: options, commands and the error boundary
     "kehoach.cli": "cli",
     "kehoach.cli.options": "cli",
@@ -77,6 +82,10 @@ LAYER_OF = {
     "kehoach.cli.cache": "cli",
     "kehoach.cli.completion": "cli",
     "kehoach.cli.site": "cli",
+    "kehoach.cli.show": "cli",
+    "kehoach.cli.listing": "cli",
+    "kehoach.cli.argv": "cli",
+    "kehoach.cli.placeholders": "cli",
     "kehoach.__main__": "cli",
 }
 

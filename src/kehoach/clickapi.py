@@ -30,6 +30,7 @@ __all__ = [
     "get_current_context",
     "set_help_option",
     "set_help_words",
+    "set_placeholders",
 ]
 
 
@@ -41,3 +42,23 @@ def set_help_words(translate: Callable[[str], str]) -> None:
 def set_help_option(wrap: Callable[[Any], Any]) -> None:
     """Replace click's ``help_option`` decorator by ``wrap(plain_help_option)``."""
     _decorators.help_option = wrap(_decorators.help_option)
+
+
+def set_placeholders(word_of: Callable[[str], str]) -> None:
+    """typer writes an option's value in ``--help`` as its type (``<str>``, ``<Path>``) when the option has
+    no metavar, and adds the type after an argument's name: ``word_of(type)`` names the value instead
+    (typer's ``TyperOption.display_type``), and an argument shows its name alone (``display_type_rich``)."""
+    option = typer.core.TyperOption
+    if getattr(option.display_type, "_kehoach", False):
+        return
+    plain = option.display_type
+
+    def display_type(self: Any, ctx: Any) -> str:
+        return word_of(plain(self, ctx).strip("<>"))
+
+    def argument_type(self: Any, ctx: Any) -> str | None:
+        return None
+
+    display_type._kehoach = True  # type: ignore[attr-defined]
+    option.display_type = display_type  # type: ignore[method-assign]
+    typer.core.TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign]

@@ -14,14 +14,14 @@ from typing import Any
 
 from kehoach.dataset import DataSet, UnknownPlan
 from kehoach.deadlines import Deadline, DeadlineError
+from kehoach.errors import UsageError
 from kehoach.loader import LoadedPlan
 from kehoach.model import Plan, Section, Target, Task
 
 
-class UnknownItem(LookupError):
+# Also a LookupError, as UnknownPlan is.
+class UnknownItem(UsageError, LookupError):
     """A task or target id a plan does not have: a usage mistake."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 
+from kehoach.errors import UsageError
 from kehoach.text import ascii_key
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -23,7 +24,8 @@ _VN = re.compile(r"(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y
 FORMS = "dd/mm/yyyy (15/01/2026, 15/1/2026) hoặc yyyy-mm-dd (2026-01-15)"
 
 
-class DateError(ValueError):
+# Also a ValueError: a date that cannot be read is a bad value wherever it is caught.
+class DateError(UsageError, ValueError):
     """A date that cannot be read, or is not in the calendar; the message says why, in Vietnamese."""
 
 

@@ -66,6 +66,7 @@ from kehoach.cli.options import (
     new_context,
     use,
 )
+from kehoach.cli.placeholders import vietnamese_placeholders
 
 __all__ = [
     "AgencyOpt",
@@ -117,6 +118,7 @@ class KehoachGroup(TyperGroup):
 
 
 localize_help()
+vietnamese_placeholders()
 
 app = typer.Typer(
     name="kehoach",

@@ -10,13 +10,13 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Sequence
 
+from kehoach.errors import UsageError
+
 SHARED = ("--data", "--today", "--format", "-f")
 
 
-class Misplaced(ValueError):
+class Misplaced(UsageError):
     """An option of a command written before the command; the message shows the corrected command."""
-
-    exit_code = 2
 
 
 def reorder(

@@ -24,7 +24,9 @@ def import_docx_cmd(
     ],
     plan_id: Annotated[
         str,
-        typer.Option("--id", help="Mã kế hoạch, cũng là tên tệp YAML (ví dụ qd74-dai-hoi-xx).", parser=text),
+        typer.Option(
+            "--id", help="Mã kế hoạch, cũng là tên tệp YAML (ví dụ qd74-dai-hoi-xx).", parser=text, metavar="MÃ"
+        ),
     ],
     output_: Annotated[
         str | None,
@@ -34,6 +36,7 @@ def import_docx_cmd(
             help="Tệp YAML ghi ra, hoặc thư mục (kết thúc bằng /) (mặc định: <dữ liệu>/plans/<mã>.yaml).",
             show_default=False,
             parser=text,
+            metavar="TỆP",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,

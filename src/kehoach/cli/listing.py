@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kehoach.cli.context import AppContext, use
+from kehoach.cli.options import AppContext, use
 
 if TYPE_CHECKING:
     from kehoach.present import Spec

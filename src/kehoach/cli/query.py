@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from kehoach.cli.errors import fail
+from kehoach.cli.listing import emit, open_listing
 from kehoach.cli.options import (
     AgencyOpt,
     DataOpt,
@@ -24,7 +25,6 @@ from kehoach.cli.options import (
     use,
     year_option,
 )
-from kehoach.cli.listing import emit, open_listing
 from kehoach.deadlines import KIND_LABELS
 
 agencies_app = typer.Typer(help="Sổ đăng ký cơ quan: tên, tên gọi khác, cơ quan kế nhiệm.", no_args_is_help=False)

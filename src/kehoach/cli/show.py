@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kehoach.cli.context import DataOpt, TodayOpt, choice, text, use
+from kehoach.cli.options import DataOpt, TodayOpt, choice, text, use
 
 if TYPE_CHECKING:
     from kehoach.detail import TargetDetail, TaskDetail
@@ -16,7 +16,7 @@ def show_cmd(
     ref: Annotated[
         str,
         typer.Argument(
-            help="KẾ-HOẠCH/MÃ: mã hoặc số hiệu kế hoạch, rồi mã nhiệm vụ hay chỉ tiêu, ví dụ qd74-dai-hoi-xx/I.13 "
+            help="Mã hoặc số hiệu kế hoạch, rồi mã nhiệm vụ hay chỉ tiêu, ví dụ qd74-dai-hoi-xx/I.13 "
             "hoặc 74/QĐ-UBND/I.13",
             parser=text,
             metavar="KẾ-HOẠCH/MÃ",
