@@ -102,7 +102,7 @@ class KehoachGroup(TyperGroup):
 
         def run() -> Any:
             code = super(KehoachGroup, self).main(
-                args, prog_name or "kehoach", complete_var, standalone_mode=False, **extra
+                args, prog_name or "kehoach", complete_var, standalone_mode=False, obj=ctx, **extra
             )
             if code == 130:  # typer turns Ctrl-C into this code without a word; no command returns it
                 raise KeyboardInterrupt
@@ -115,6 +115,29 @@ class KehoachGroup(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code)
+
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """``kehoach --data data plans`` as ``kehoach plans --data data`` (cli/argv.py)."""
+        from kehoach.cli.argv import reorder
+
+        root = {o for p in self.params for o in (*getattr(p, "opts", []), *getattr(p, "secondary_opts", []))}
+
+        def command_of(words: list[str]) -> tuple[list[str], set[str]] | None:
+            path: list[str] = []
+            group: Any = self
+            command: Any = None
+            for word in words:
+                found = group.get_command(ctx, word) if hasattr(group, "get_command") else None
+                if word.startswith("-") or found is None:
+                    break
+                path.append(word)
+                command = group = found
+            if command is None:
+                return None
+            return path, {o for p in command.params for o in getattr(p, "opts", [])}
+
+        return super().parse_args(ctx, reorder(args, root | {"--help"}, command_of))
 
 
 localize_help()

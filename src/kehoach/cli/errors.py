@@ -127,6 +127,17 @@ def _translate(text: str, table: list[tuple[re.Pattern[str], str]]) -> str:
     return text
 
 
+_UNITS = {"ngày": 1, "tuần": 7, "tháng": 30, "năm": 365}
+
+
+def _extra_hint(words: str) -> str:
+    """Why a word was left over: "--within 3 tháng" counts days; a name with spaces needs quotes."""
+    first = words.split()[0] if words.split() else ""
+    if first.casefold() in _UNITS:
+        return f" (--within nhận số ngày, như --within {3 * _UNITS[first.casefold()]} cho 3 {first}; hoặc --until NGÀY)"
+    return ' (một giá trị có dấu cách cần đặt trong ngoặc kép, như --agency "Sở Tài chính")'
+
+
 def usage_message(exc: click_exc.ClickException) -> str:
     """A click usage error as one or more lines in Vietnamese (usage line, hint, the error itself)."""
     message = exc.format_message()
@@ -151,6 +162,9 @@ def usage_message(exc: click_exc.ClickException) -> str:
             message = f"{name}: {_translate(m.group(2), _VALUE_VN)}"
     else:
         message = _translate(message, _CLICK_VN)
+        extra = re.match(r"^Got unexpected extra argument\(s\) \((.+)\)$", exc.format_message(), re.S)
+        if extra:
+            message += _extra_hint(extra.group(1))
     suggestion = re.search(r"Did you mean (.+?)\?", exc.format_message())
     if suggestion:
         message += f" (có phải {suggestion.group(1)}?)"
@@ -191,6 +205,7 @@ def localize_help() -> None:
     plain = HelpFormatter.write_usage
 
     def write_usage(self: HelpFormatter, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[TÙY-CHỌN]").replace("COMMAND [ARGS]...", "LỆNH [ĐỐI-SỐ]...")
         plain(self, prog, args, "Cách dùng: " if prefix is None else prefix)
 
     write_usage._kehoach = True  # type: ignore[attr-defined]

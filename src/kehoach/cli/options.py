@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 WITHIN_MAX = 36_600  # days: a hundred years is more than any plan runs
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
 
 
@@ -92,17 +91,14 @@ def path(value: str) -> Path:
 
 
 def day(value: str) -> dt.date:
-    """Strictly ``YYYY-MM-DD`` between 1900 and 2100 (``20260115`` and ``2026-W03-4`` are refused)."""
-    raw = text(value).strip()
-    if not _ISO_DAY.fullmatch(raw):
-        raise typer.BadParameter(f"ngày {value!r} không hợp lệ, cần dạng YYYY-MM-DD")
+    """A date as people write it: 15/01/2026, 15/1/2026 or 2026-01-15, between 1900 and 2100
+    (``20260115``, ``15/1/26`` and ``2026-W03-4`` are refused; an impossible date says why)."""
+    from kehoach.typed import DateError, parse_date
+
     try:
-        parsed = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise typer.BadParameter(f"ngày {value!r} không có trong lịch") from None
-    if not YEAR_MIN <= parsed.year <= YEAR_MAX:
-        raise typer.BadParameter(f"ngày {value!r} ngoài khoảng năm {YEAR_MIN}-{YEAR_MAX}")
-    return parsed
+        return parse_date(text(value))
+    except DateError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def year(value: str) -> int:
@@ -115,7 +111,10 @@ def year(value: str) -> int:
 def days(value: str) -> int:
     raw = text(value).strip()
     if not raw.isascii() or not raw.isdigit() or int(raw) > WITHIN_MAX:
-        raise typer.BadParameter(f"{value!r} không hợp lệ, cần số ngày từ 0 đến {WITHIN_MAX}")
+        raise typer.BadParameter(
+            f"{value!r} không hợp lệ, cần số ngày từ 0 đến {WITHIN_MAX} (3 tháng: --within 90, "
+            "hoặc đến một ngày: --until 15/04/2026)"
+        )
     return int(raw)
 
 
@@ -137,17 +136,17 @@ DataOpt = Annotated[
         help="Thư mục dữ liệu (mặc định: $KEHOACH_DATA, ./data, rồi dữ liệu kèm gói).",
         show_default=False,
         parser=path,
-        metavar="DIR",
+        metavar="THƯ-MỤC",
     ),
 ]
 TodayOpt = Annotated[
     dt.date | None,
     typer.Option(
         "--today",
-        help="Ngày tham chiếu YYYY-MM-DD (mặc định: $KEHOACH_TODAY hoặc hôm nay).",
+        help="Ngày tham chiếu, như 15/01/2026 hoặc 2026-01-15 (mặc định: $KEHOACH_TODAY hoặc hôm nay).",
         show_default=False,
         parser=day,
-        metavar="YYYY-MM-DD",
+        metavar="NGÀY",
     ),
 ]
 FormatOpt = Annotated[
@@ -157,20 +156,23 @@ FormatOpt = Annotated[
         "-f",
         help="table | json | csv | xlsx (xlsx cần -o TỆP.xlsx)",
         parser=choice("table", "json", "csv", "xlsx"),
-        metavar="FORMAT",
+        metavar="DẠNG",
     ),
 ]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output", "-o", help="Tệp .xlsx cần ghi (với --format xlsx).", show_default=False, parser=path,
-        metavar="FILE.xlsx",
+        metavar="TỆP.xlsx",
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
 PlanOpt = Annotated[
     list[str] | None,
-    typer.Option("--plan", help="Mã kế hoạch (lặp lại được).", show_default=False, parser=text, metavar="ID"),
+    typer.Option(
+        "--plan", help="Mã hoặc số hiệu kế hoạch, như 74/QĐ-UBND (lặp lại được).", show_default=False, parser=text,
+        metavar="KẾ-HOẠCH",
+    ),
 ]
 RoleOpt = Annotated[
     str,
@@ -178,14 +180,14 @@ RoleOpt = Annotated[
         "--role",
         help="lead (chủ trì) | support (phối hợp) | any",
         parser=choice("lead", "support", "any"),
-        metavar="ROLE",
+        metavar="VAI-TRÒ",
     ),
 ]
 AgencyOpt = Annotated[
-    str | None, typer.Option("--agency", "-a", help="Tên cơ quan.", show_default=False, parser=text, metavar="NAME")
+    str | None, typer.Option("--agency", "-a", help="Tên cơ quan.", show_default=False, parser=text, metavar="TÊN")
 ]
 YearOpt = Annotated[
-    int | None, typer.Option("--year", help="Năm (1900-2100).", show_default=False, parser=year, metavar="YYYY")
+    int | None, typer.Option("--year", help="Năm (1900-2100).", show_default=False, parser=year, metavar="NĂM")
 ]
 
 
@@ -205,17 +207,17 @@ def listing_output(fmt: str, output: Path | None, force: bool) -> None:
 
 def date_option(name: str, help: str) -> Any:
     """A further date option (``--until``, ``--due-from``…), validated like ``--today``."""
-    return typer.Option(name, help=help, show_default=False, parser=day, metavar="YYYY-MM-DD")
+    return typer.Option(name, help=help, show_default=False, parser=day, metavar="NGÀY")
 
 
 def agency_option(help: str) -> Any:
     """``--agency``/``-a`` with its own help; an empty name is refused."""
-    return typer.Option("--agency", "-a", help=help, show_default=False, parser=text, metavar="NAME")
+    return typer.Option("--agency", "-a", help=help, show_default=False, parser=text, metavar="TÊN")
 
 
 def year_option(help: str) -> Any:
     """``--year`` with its own help, validated like every year (1900-2100)."""
-    return typer.Option("--year", help=help, show_default=False, parser=year, metavar="YYYY")
+    return typer.Option("--year", help=help, show_default=False, parser=year, metavar="NĂM")
 
 
 # --- the application context ----------------------------------------------------------------------------
@@ -307,26 +309,34 @@ class AppContext:
         return agency
 
     def plans(self, ids: list[str] | None) -> list[str]:
-        """Plan ids as given, each checked to exist (``UnknownPlan`` lists the known ones)."""
-        for pid in ids or []:
-            self.data.plan(pid)
+        """The ids of the plans named: each by its id in any case or its document number ("74/QĐ-UBND");
+        ``UnknownPlan`` lists the plans there are."""
+        from kehoach.detail import resolve_plan
+
+        return list(dict.fromkeys(resolve_plan(self.data, p).plan.id for p in ids or []))
         return list(ids or [])
 
     def echo(self, line: str = "") -> None:
         sys.stdout.write(line + "\n")
 
 
-_current: AppContext | None = None
-
-
 def new_context() -> AppContext:
-    global _current
-    _current = AppContext()
-    return _current
+    """A fresh context for one invocation; the root command hands it to click as the context's ``obj``."""
+    return AppContext()
 
 
 def current() -> AppContext:
-    return _current if _current is not None else new_context()
+    """The context of the invocation running: the ``obj`` of click's root context. Outside a command (a
+    library caller, a test calling a command function), a context of its own, kept on nothing global."""
+    from kehoach.clickapi import get_current_context
+
+    click_ctx = get_current_context(silent=True)
+    if click_ctx is None:
+        return AppContext()
+    root = click_ctx.find_root()
+    if not isinstance(root.obj, AppContext):
+        root.obj = AppContext()
+    return root.obj
 
 
 def use(*, data_dir: Path | None = None, today: dt.date | None = None, fmt: str | None = None) -> AppContext:
