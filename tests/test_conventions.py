@@ -34,3 +34,78 @@ def test_report_and_progress_take_the_plan_by_its_number(run, data_copy, tmp_pat
                  "--today", TODAY)
     assert result.exit_code == 0, result.stderr
     assert "I.5" in (data_copy / "progress" / "qd74-dai-hoi-xx" / "2026.yaml").read_text(encoding="utf-8")
+
+
+A = "Sở Tài chính"
+
+
+@pytest.mark.parametrize("day", ["15/1/2026", "15/01/2026", "2026-1-15", "15.1.2026"])
+def test_a_date_as_people_write_it_gives_the_iso_answer(run, day):
+    iso = run("due", "--agency", A, "--today", "2026-01-15", "--until", "2026-04-30", "--format", "json")
+    other = run("due", "--agency", A, "--today", day, "--until", "30/4/2026", "--format", "json")
+    assert other.exit_code == 0, other.stderr
+    assert other.stdout == iso.stdout
+
+
+def test_kehoach_today_takes_dd_mm_yyyy(run, monkeypatch):
+    iso = run("due", "--agency", A, "--today", "2026-01-15", "--format", "json").stdout
+    monkeypatch.setenv("KEHOACH_TODAY", "15/1/2026")
+    from typer.testing import CliRunner
+
+    from kehoach.cli import app
+
+    assert CliRunner().invoke(app, ["due", "--agency", A, "--format", "json"]).stdout == iso
+
+
+def test_plan_by_number_or_id_in_any_case(run):
+    by_id = run("due", "--agency", A, "--today", "2026-01-15", "--plan", "qd74-dai-hoi-xx", "--format", "json")
+    for typed in ("74/QĐ-UBND", "74/qd-ubnd", "QD74-DAI-HOI-XX"):
+        result = run("due", "--agency", A, "--today", "2026-01-15", "--plan", typed, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == by_id.stdout
+
+
+def test_shared_options_before_the_command(run):
+    after = run("due", "--agency", A, "--today", "2026-01-15", "--format", "json").stdout
+    before = run("--format", "json", "--today", "15/1/2026", "due", "--agency", A)
+    assert before.exit_code == 0, before.stderr
+    assert before.stdout == after
+
+
+def test_a_command_option_before_the_command_shows_the_command_as_it_should_be(run):
+    result = run("--agency", "STC", "due")
+    assert result.exit_code == 2
+    assert "kehoach due --agency STC" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["task"], "không có lệnh 'task'"),
+        (["due", "--agency", "STC", "--within", "3", "tháng"], "--within 90"),
+        (["due", "--agency", "Sở", "Tài", "chính"], "ngoặc kép"),
+    ],
+)
+def test_usage_mistakes_are_told_in_vietnamese(run, args, phrase):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert phrase in result.stderr
+    assert not any(w in result.stderr for w in ("No such", "Usage", "Did you mean", "Got unexpected"))
+
+
+def test_help_has_vietnamese_placeholders():
+    from test_docs import COMMANDS
+    from typer.testing import CliRunner
+
+    from kehoach.cli import app
+
+    for name, _ in COMMANDS:
+        out = CliRunner().invoke(app, [*name, "--help"]).stdout
+        for english in ("<str>", "<Path>", "<int>", "TEXT", "PATH", "[OPTIONS]", "YYYY-MM-DD", " NAME", "FILE."):
+            assert english not in out, (name, english)
+
+
+def test_the_context_lives_on_clicks_context():
+    from kehoach.cli.options import AppContext, current
+
+    assert isinstance(current(), AppContext) and current() is not current()  # no global outside a command
