@@ -94,10 +94,10 @@ def test_usage_mistakes_are_told_in_vietnamese(run, args, phrase):
 
 
 def test_help_has_vietnamese_placeholders():
-    from test_docs import COMMANDS
     from typer.testing import CliRunner
 
     from kehoach.cli import app
+    from test_docs import COMMANDS
 
     for name, _ in COMMANDS:
         out = CliRunner().invoke(app, [*name, "--help"]).stdout

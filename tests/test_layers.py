@@ -55,7 +55,6 @@ LAYER_OF = {
     "kehoach.chart": "products",
     "kehoach.export": "products",
     "kehoach.export.xlsx": "products",
-    "kehoach.export.sheet": "products",
     "kehoach.export.ics": "products",
     "kehoach.export.sqlite": "products",
     "kehoach.importer": "products",

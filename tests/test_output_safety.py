@@ -151,7 +151,9 @@ def test_json_array_item_by_item_matches_the_whole_text(items):
 
 
 def test_csv_rows_written_as_read_are_the_rows_given_whole(capsys):
-    from kehoach.output import DictRows, print_rows
+    from kehoach.listing import write_listing
+    from kehoach.output import DictRows
+    from kehoach.present import Field, Spec
 
     class Row:
         def __init__(self, n: int) -> None:
@@ -161,12 +163,14 @@ def test_csv_rows_written_as_read_are_the_rows_given_whole(capsys):
             extra = {"note": "=cmd|x"} if self.n == 2 else {}
             return {"id": f"T{self.n}", "deadline": {"due": dt.date(2026, 1, self.n), "kind": "date"}, **extra}
 
+    spec = Spec("x", tuple(Field(k, k) for k in ("id", "deadline.due", "deadline.kind", "note")), ())
     rows = [Row(n) for n in (1, 2, 3)]
-    print_rows([], [], "csv", json_rows=[r.as_dict() for r in rows])
+    write_listing([r.as_dict() for r in rows], spec, "csv")
     whole = capsys.readouterr().out
-    print_rows([], [], "csv", json_rows=DictRows(rows))
+    write_listing(DictRows(rows), spec, "csv")
     assert capsys.readouterr().out == whole
-    print_rows([], [], "csv", json_rows=(r.as_dict() for r in rows))  # a generator is read once, kept whole
+    write_listing((r.as_dict() for r in rows), spec, "csv")  # a generator is read once, kept whole
     assert capsys.readouterr().out == whole
     assert whole.splitlines()[0] == "id,deadline.due,deadline.kind,note" and "'=cmd|x" in whole
+    assert whole.splitlines()[1] == "T1,2026-01-01,date,"
     assert DictRows(rows)[1]["id"] == "T2" and len(DictRows(rows)) == 3

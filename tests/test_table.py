@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kehoach.output import Column, print_rows
+from kehoach.listing import write_listing
+from kehoach.present import Column, Spec
 from kehoach.table import cell_width, render, wrap
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -192,6 +193,10 @@ DUE_COLUMNS = [
     Column("id", "Mã"),
     Column("content", "Nội dung", width=20),
 ]
+
+
+def print_rows(rows, columns, fmt, **options):  # type: ignore[no-untyped-def]
+    write_listing(rows, Spec("test", (), tuple(columns)), fmt, **options)
 DUE_ROWS = [
     {"due": "30/11/2025", "overdue": True, "id": "I.13", "content": "Kế hoạch thực hiện Khâu đột phá về xây dựng"},
     {"due": "28/02/2026", "overdue": False, "id": "I.5", "content": "Xây dựng danh mục"},
@@ -209,17 +214,31 @@ def test_print_rows_pipes_plain_text_at_150_columns(capsys, monkeypatch):
 
 
 def test_print_rows_follows_columns_and_colours_overdue_rows_when_forced(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "130")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    print_rows(DUE_ROWS, DUE_COLUMNS, "table", title="Việc của Sở Tài chính", caption="Chú thích")
+    out = capsys.readouterr().out
+    assert all(display_width(line) <= 130 for line in out.splitlines())
+    assert "\x1b[1;31m30/11/2025\x1b[0m" in out and "\x1b[1;31m28/02/2026" not in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    print_rows(DUE_ROWS, DUE_COLUMNS, "table")
+    out = capsys.readouterr().out
+    assert "\x1b[1m30/11/2025\x1b[0m" in out and "31m" not in out
+
+
+def test_below_120_columns_rows_are_blocks_coloured_alike(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "50")
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     print_rows(DUE_ROWS, DUE_COLUMNS, "table", title="Việc của Sở Tài chính", caption="Chú thích")
     out = capsys.readouterr().out
     assert all(display_width(line) <= 50 for line in out.splitlines())
-    assert "\x1b[1;31m30/11/2025\x1b[0m" in out and "\x1b[1;31m28/02/2026" not in out
-    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[1;31m30/11/2025 · I.13\x1b[0m\n\x1b[1;31mKế hoạch thực hiện Khâu đột phá về xây dựng\x1b[0m" in out
+    assert "\x1b[1m28/02/2026 · I.5 · Xây dựng danh mục\x1b[0m" in out
+    monkeypatch.delenv("FORCE_COLOR")
     print_rows(DUE_ROWS, DUE_COLUMNS, "table")
-    out = capsys.readouterr().out
-    assert "\x1b[1m30/11/2025\x1b[0m" in out and "31m" not in out
+    assert capsys.readouterr().out.splitlines()[:2] == ["30/11/2025 · I.13", "Kế hoạch thực hiện Khâu đột phá về xây dựng"]
 
 
 def test_print_rows_title_caption_and_empty(capsys, monkeypatch):
@@ -260,8 +279,9 @@ def test_print_rows_does_not_import_rich():
 
     code = (
         "import sys\n"
-        "from kehoach.output import Column, print_rows\n"
-        "print_rows([{'id': 'I.1'}], [Column('id', 'Mã')], 'table')\n"
+        "from kehoach.listing import write_listing\n"
+        "from kehoach.present import Column, Spec\n"
+        "write_listing([{'id': 'I.1'}], Spec('x', (), (Column('id', 'Mã'),)), 'table')\n"
         "assert not any(m == 'rich' or m.startswith('rich.') for m in sys.modules), sorted(sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -53,7 +53,7 @@ def write_listing(
         return counted.n
     if fmt == "xlsx":
         from kehoach.export import ExportError, write_new
-        from kehoach.export.sheet import to_sheet
+        from kehoach.export.xlsx import to_sheet
 
         if output is None:
             raise ExportError("--format xlsx cần -o TỆP.xlsx")
@@ -207,7 +207,7 @@ def render_blocks(blocks: Iterable[Block], width: int, *, styled: bool = False, 
     indent = "  "
     inner = max(width - len(indent), 10)
     for b in blocks:
-        code = sgr(("bold " + b.style) if b.style else "bold", colour) if styled else ""
+        code = sgr(b.style or "bold", colour) if styled else ""
         out = [f"{code}{x}\x1b[0m" if code else x for x in _pack(b.head, " · ", width)]
         for text in b.body:
             wrapped = wrap(" ".join(text.split()), inner)

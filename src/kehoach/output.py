@@ -1,4 +1,7 @@
-"""Rows -> table, JSON or CSV. The JSON is the stable "porcelain" form for scripts."""
+"""Text safe for a terminal or a spreadsheet, JSON and CSV writers, the terminal's width and styles.
+
+Which columns a listing has and how each format shows them is ``kehoach.present``; ``kehoach.listing``
+writes a listing in the format asked with what is here."""
 
 from __future__ import annotations
 
@@ -12,13 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-from kehoach.export import flatten_row
-
-FORMATS = ("table", "json", "csv")
-LISTING_FORMATS = ("table", "json", "csv", "xlsx")
 
 # Text from the data reaches a terminal: "\x1b[2J" or an OSC 8 hyperlink written as a YAML escape, a
 # C1 control (U+009B is a one-character CSI) or a bidi override would rewrite what the user sees.
@@ -43,17 +40,12 @@ def csv_safe(text: str) -> str:
     return text
 
 
-IDENTIFIERS = frozenset({"plan", "id"})
-
-
 @dataclass(frozen=True)
 class Column:
+    """A CSV column: the field it holds (the header row names it). What a person reads is kehoach.present."""
+
     key: str
-    label: str
-    render: Callable[[Any], str] | None = None
-    width: int | None = None
-    style: Callable[[dict[str, Any]], str | None] | None = None
-    get: Callable[[dict[str, Any]], Any] | None = None  # the cell's value from the whole row, instead of row[key]
+    label: str = ""
 
 
 class DictRows(Sequence[dict[str, Any]]):
@@ -72,10 +64,6 @@ class DictRows(Sequence[dict[str, Any]]):
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return (item.as_dict() for item in self._items)
-
-
-def vn_date(value: dt.date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
 
 
 def _jsonable(value: Any) -> Any:
@@ -136,24 +124,6 @@ def _speaks_unicode(stream: Any) -> bool:
     return True
 
 
-def _cell(value: Any, col: Column) -> str:
-    return terminal_safe(_cell_text(value, col))
-
-
-def _cell_text(value: Any, col: Column) -> str:
-    if col.render:
-        return col.render(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "có" if value else ""
-    if isinstance(value, dt.date):
-        return vn_date(value)
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     """CSV for spreadsheets and scripts: numbers stay numbers; every text cell goes through ``csv_safe``.
 
@@ -194,74 +164,6 @@ def _csv_row(buf: Any, cells: list[str]) -> None:
         buf.write(tmp.getvalue()[:-2] + "\n")
     else:
         csv.writer(buf, lineterminator="\n").writerow(cells)
-
-
-def print_rows(
-    rows: Sequence[dict[str, Any]],
-    columns: Sequence[Column],
-    fmt: str,
-    *,
-    title: str | None = None,
-    json_rows: Iterable[dict[str, Any]] | None = None,
-    empty: str = "Không có kết quả.",
-    caption: str | None = None,
-    output: Path | None = None,
-    force: bool = False,
-    reference: dt.date | None = None,
-    sheet: str | None = None,
-) -> None:
-    if fmt == "xlsx":
-        _write_xlsx(
-            list(json_rows) if json_rows is not None else rows, title or "", output, force, reference, sheet, columns
-        )
-        return
-    if fmt == "json":
-        write_json_array(json_rows if json_rows is not None else rows)
-        return
-    if fmt == "csv":
-        # CSV carries the same fields as the JSON porcelain, one row per item.
-        if json_rows is not None:
-            # Two passes, the columns first: neither every flattened row nor the whole text is held at once.
-            items = json_rows if isinstance(json_rows, Sequence) else list(json_rows)
-            keys = list(dict.fromkeys(k for r in items for k in flatten_row(r)))
-            write_csv((flatten_row(r) for r in items), [Column(k, k) for k in keys], sys.stdout)
-        else:
-            write_csv(rows, columns, sys.stdout)
-        return
-    from kehoach import table
-
-    width = _terminal_width()
-    styled = _styled()
-    if not rows:
-        safe_title = terminal_safe(title) if title else None
-        sys.stdout.write(table.render_message(safe_title, terminal_safe(empty), width=width, styled=styled))
-        return
-    row_styles: list[str | None] | None = None
-    stylers = [c.style for c in columns if c.style is not None]
-    if stylers and styled:
-        row_styles = []
-        for row in rows:
-            style = None
-            for styler in stylers:
-                style = styler(row) or style
-            row_styles.append(style)
-    cells = [[_cell(c.get(row) if c.get else row.get(c.key), c) for c in columns] for row in rows]
-    pieces = table.iter_render(
-        [c.label for c in columns],
-        cells,
-        width=width,
-        max_widths=[c.width for c in columns],
-        # Plan ids and task ids are copied into other commands: never broken across lines.
-        no_wrap=[c.key in IDENTIFIERS for c in columns],
-        row_styles=row_styles,
-        title=terminal_safe(title) if title else None,
-        caption=terminal_safe(caption) if caption else None,
-        styled=styled,
-        colour=not os.environ.get("NO_COLOR"),
-        ascii_only=not _speaks_unicode(sys.stdout),
-    )
-    for piece in pieces:  # a long table is written as it is drawn, never held whole
-        sys.stdout.write(piece)
 
 
 def _terminal_width() -> int:
@@ -316,26 +218,3 @@ def command_line() -> str:
             else:
                 parts += [flag, shlex.quote(str(v))]
     return " ".join(parts)
-
-
-def _write_xlsx(
-    rows: Sequence[dict[str, Any]],
-    title: str,
-    output: Path | None,
-    force: bool,
-    reference: dt.date | None,
-    sheet: str | None,
-    columns: Sequence[Column] = (),
-) -> None:
-    """The rows as a workbook at ``output``, written atomically; ``ExportError`` (exit 1) when refused."""
-    from kehoach.export import ExportError, write_new
-    from kehoach.export.xlsx import to_xlsx
-
-    if output is None:  # the CLI checks this first; a library caller gets the same message
-        raise ExportError("--format xlsx cần -o TỆP.xlsx")
-    content = to_xlsx(
-        rows, sheet=sheet or title, title=title, query=command_line(), reference=reference,
-        empty_columns=[(c.key, c.label) for c in columns],
-    )
-    write_new(output, content, force=force)  # ExportError and OSError reach the CLI's error boundary
-    sys.stderr.write(f"kehoach: đã ghi {len(rows)} dòng vào {output}\n")

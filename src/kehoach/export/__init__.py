@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from kehoach.errors import DataError
 
@@ -30,17 +30,6 @@ def ical_safe(text: str, *, one_line: bool = False) -> str:
     (or a space, ``one_line``, for a property that is not TEXT such as X-WR-CALNAME)."""
     text = _ICAL_UNSAFE.sub("", _ICAL_BREAKS.sub("\n", text))
     return text.replace("\n", " ") if one_line else text
-
-
-def flatten_row(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested fields become dotted columns: deadline.text, deadline.due… (CSV output and the xlsx sheet)."""
-    out: dict[str, Any] = {}
-    for k, v in row.items():
-        if isinstance(v, dict):
-            out.update(flatten_row(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
 
 
 # Also a ValueError, as before the one error base, for callers outside the package.
