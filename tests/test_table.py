@@ -238,7 +238,8 @@ def test_below_120_columns_rows_are_blocks_coloured_alike(capsys, monkeypatch):
     assert "\x1b[1m28/02/2026 · I.5 · Xây dựng danh mục\x1b[0m" in out
     monkeypatch.delenv("FORCE_COLOR")
     print_rows(DUE_ROWS, DUE_COLUMNS, "table")
-    assert capsys.readouterr().out.splitlines()[:2] == ["30/11/2025 · I.13", "Kế hoạch thực hiện Khâu đột phá về xây dựng"]
+    head = ["30/11/2025 · I.13", "Kế hoạch thực hiện Khâu đột phá về xây dựng"]
+    assert capsys.readouterr().out.splitlines()[:2] == head
 
 
 def test_print_rows_title_caption_and_empty(capsys, monkeypatch):
