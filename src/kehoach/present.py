@@ -19,6 +19,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+# The words the data's own modules already say, one place each.
+from kehoach.catalog import LEVEL_VN as LEVEL_WORDS
+from kehoach.progress import STATUS_VN as PROGRESS_WORDS
+
 NARROW = 120  # below this many columns, listings are drawn as blocks instead of a table
 BODY_LINES = 3  # the most lines a long text takes in a block
 
@@ -148,16 +152,6 @@ def as_text(value: Any, col: Column | None = None) -> str:
 ROLE_WORDS = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
 REASON_WORDS = {"direct": "nêu tên", "predecessor": "kế thừa", "successor": "kế thừa", "collective": "giao chung"}
 SCOPE_WORDS = {"total": "tổng cộng", "plan": "kế hoạch", "agency": "cơ quan", "collective": "giao chung"}
-PROGRESS_WORDS = {"done": "đã hoàn thành", "in-progress": "đang thực hiện", "not-started": "chưa triển khai"}
-LEVEL_WORDS = {
-    "central": "Trung ương",
-    "province": "cấp tỉnh",
-    "commune": "cấp xã",
-    "party": "cơ quan Đảng",
-    "mass": "hội, đoàn thể",
-    "other": "khác",
-    "collective": "giao chung",
-}
 _REASONS = ("direct", "predecessor", "collective")
 CYCLE_WORDS = {"annual": "báo cáo năm", "consolidated": "tổng hợp", "midterm": "sơ kết", "final": "tổng kết"}
 

@@ -49,6 +49,8 @@ def _width() -> int:
 
 def task_lines(d: TaskDetail) -> list[tuple[str, str]]:
     """(label, text) pairs; an empty label continues the previous field."""
+    from kehoach.present import PROGRESS_WORDS
+
     t, dl = d.task, d.deadline
     out: list[tuple[str, str]] = [("", f"{d.plan.id}/{t.id} — {d.plan.label}")]
     if d.section:
@@ -86,7 +88,7 @@ def task_lines(d: TaskDetail) -> list[tuple[str, str]]:
         status += f" (quá {d.days_overdue} ngày)"
     out.append(("Tình trạng", f"{status}, tính đến {d.today:%d/%m/%Y}"))
     for r in d.records:
-        words = [f"năm {r.year}: {_STATUS_VN.get(r.status, r.status)}"]
+        words = [f"năm {r.year}: {PROGRESS_WORDS.get(r.status, r.status)}"]
         if r.completed:
             words.append(f"hoàn thành {r.completed:%d/%m/%Y}")
         if r.reported_on:
@@ -134,9 +136,6 @@ def target_lines(d: TargetDetail) -> list[tuple[str, str]]:
     if g.note:
         out.append(("Ghi chú", g.note))
     return out
-
-
-_STATUS_VN = {"done": "đã hoàn thành", "in-progress": "đang thực hiện", "not-started": "chưa triển khai"}
 
 
 def render(fields: list[tuple[str, str]], width: int) -> list[str]:

@@ -20,11 +20,11 @@ from typing import Any
 from kehoach.dataset import DataSet, plan_dates
 from kehoach.export import tracked
 from kehoach.model import Agency, DayMonth, Plan, Task
+from kehoach.present import ROLE_WORDS as ROLE_VN
 
 # Fixed namespace of kehoach's event UIDs: uuid5(NAMESPACE_URL, "urn:kehoach:calendar").
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:kehoach:calendar")
 PRODID = "-//kehoach//Lich nhiem vu ke hoach hanh dong//VI"
-ROLE_VN = {"lead": "chủ trì", "support": "phối hợp"}
 
 
 def event_uid(plan_id: str, item_id: str, kind: str) -> str:
