@@ -139,31 +139,27 @@ def _table(
 
 
 LONG_MIN = 20  # a long text narrower than this in a table is hard to read: lesser columns give way
+SAMPLE = 200  # rows enough to judge the widths of a long listing
 
 
 def _fit_columns(columns: list[Column], rows: Sequence[dict[str, Any]], width: int) -> list[Column]:
     """The table's columns, less those of lowest priority (3, then 2, rightmost first) while a long text
-    would get fewer than LONG_MIN cells."""
-    from kehoach.table import cell_width
+    would get fewer than LONG_MIN cells in the table as it would be drawn."""
+    from kehoach.table import column_widths
 
-    def need(c: Column) -> int:
-        if c.long:
-            return 0
-        cells = [cell_width(c.label if c.short is None else c.short), *(cell_width(_cell(c, r)) for r in rows)]
-        return min(max(cells), c.width or max(cells)) + 3
-
-    sizes = {c.key: need(c) for c in columns}
+    sample = [rows[i] for i in range(min(len(rows), SAMPLE))]
+    texts = {c.key: [c.label if c.short is None else c.short, *(_cell(c, r) for r in sample)] for c in columns}
     kept = list(columns)
     while any(c.long for c in kept):
-        room = width - 1 - sum(sizes[c.key] for c in kept)
-        longs = [c for c in kept if c.long]
-        if room // len(longs) - 3 >= LONG_MIN:
+        widths = column_widths(
+            [texts[c.key] for c in kept], width - len(kept) - 1, [c.width for c in kept], [c.ident for c in kept]
+        )
+        if min(w for w, c in zip(widths, kept, strict=True) if c.long) >= LONG_MIN:
             break
         lesser = [c for c in kept if c.priority >= 2 and not c.long]
         if not lesser:
             break
-        drop = max(reversed(lesser), key=lambda c: c.priority)  # the lowest priority, rightmost first
-        kept.remove(drop)
+        kept.remove(max(reversed(lesser), key=lambda c: c.priority))  # the lowest priority, rightmost first
     return kept
 
 

@@ -305,10 +305,11 @@ def tasks_spec(*, agency: bool = False, status: bool = True) -> Spec:
             Column("content", "Nội dung", width=50, long=True),
             Column("lead", "Chủ trì", width=30, priority=2),
             Column("support", "Phối hợp", width=30, priority=3, table=False),
+            Column("status_label", "Tình trạng", width=22, priority=2),
+            # The deadline's words give way first in a crowded table (the due day stays beside them).
             Column("deadline", "Thời hạn", get=_deadline_text, width=24, priority=2),
             Column("due", "Hạn", get=_due_of, sheet_width=11),
             Column("product", "Sản phẩm", priority=3, table=False),
-            Column("status_label", "Tình trạng", width=22, priority=2),
             Column("role", "Vai trò", words=ROLE_WORDS),
             Column("source", "Nguồn", priority=3, table=False),
         ),
