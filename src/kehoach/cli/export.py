@@ -5,6 +5,7 @@ The exporters live in kehoach.export; their packages are imported only when a fi
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
