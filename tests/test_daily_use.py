@@ -87,3 +87,10 @@ def test_no_word_is_cut_at_any_width(args, spec):
     for width in (80, 150):
         for word in re.findall(r"[^\s│┃┏┓┗┛┡┩━─┳┻╇└┘┴·]+", _run(*args, columns=width)):
             assert word.strip(",;:.()…") in vocabulary, (width, word)
+
+
+@pytest.mark.parametrize("args", [("agencies", "show", "Sở Kế hoạch và Đầu tư"), ("show", "qd74-dai-hoi-xx/I.13", *T)])
+def test_one_item_in_full_fits_80_columns(args):
+    text = _run(*args)
+    assert all(cell_width(line) <= 80 for line in text.splitlines())
+    assert "Sở Tài chính" in text

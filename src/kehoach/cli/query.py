@@ -235,7 +235,19 @@ def agencies_show_cmd(
         f"  Nhiệm vụ được nêu tên: chủ trì {t['lead']}, phối hợp {t['support']}; "
         f"qua giao chung: chủ trì {t['collective_lead']}, phối hợp {t['collective_support']}"
     )
-    typer.echo(terminal_safe("\n".join(lines)))
+    import textwrap
+
+    from kehoach.output import _terminal_width
+
+    width = max(40, min(_terminal_width(), 120))
+    wrapped = [
+        w
+        for line in lines
+        for w in textwrap.wrap(
+            line, width, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False
+        ) or [line]
+    ]
+    typer.echo(terminal_safe("\n".join(wrapped)))
 
 
 def cycles_cmd(
