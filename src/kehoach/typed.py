@@ -135,33 +135,57 @@ def agency_forms(name: str, provinces: Iterable[str] = ()) -> list[str]:
     return [f for f in dict.fromkeys(forms) if f and f != key]
 
 
+class _Index:
+    """What ``agency_ids`` reads from a registry's index, made once per index, and its answers."""
+
+    def __init__(self, index: Mapping[str, set[str]]) -> None:
+        self.index = index  # held: while cached, no other index can take its identity
+        self.expanded: dict[str, set[str]] = {}
+        for k, ids in index.items():
+            self.expanded.setdefault(expand(k), set()).update(ids)
+        self.places = places(index)
+        # "Sở TP", "Sở YT": the initials of a department's registered name.
+        self.initials: dict[str, set[str]] = {}
+        for k, ids in index.items():
+            if k.startswith("so ") and len(k.split()) > 2:
+                self.initials.setdefault("".join(w[0] for w in k.split()), set()).update(ids)
+        self.answers: dict[str, frozenset[str]] = {}
+
+
+_LAST: list[_Index] = []
+
+
 def agency_ids(name: str, index: Mapping[str, set[str]]) -> set[str]:
     """The agencies a typed name means when no registry name matches it as written: ``index`` maps each
     registry name's matching key (``ascii_key``) to agency ids. A form is looked up whole, abbreviations
     spelt out on both sides, then as the unique start of registry names ("Ban Quản lý Khu kinh tế Nghi
-    Sơn" for "… Nghi Sơn và các khu công nghiệp"). Empty when nothing or only ambiguous starts match."""
-    expanded: dict[str, set[str]] = {}
-    for k, ids in index.items():
-        expanded.setdefault(expand(k), set()).update(ids)
-    forms = [ascii_key(name), *agency_forms(name, places(index))]
+    Sơn" for "… Nghi Sơn và các khu công nghiệp"), then as a department's initials ("Sở TP"). Empty when
+    nothing or only ambiguous starts match. Answers are kept for the last index asked about (one registry
+    resolves the same unknown names of thousands of tasks)."""
+    if not _LAST or _LAST[0].index is not index or len(_LAST[0].answers) > 10_000:
+        _LAST[:] = [_Index(index)]
+    ix = _LAST[0]
+    found = ix.answers.get(name)
+    if found is None:
+        found = ix.answers[name] = frozenset(_find(name, ix))
+    return set(found)
+
+
+def _find(name: str, ix: _Index) -> set[str]:
+    forms = [ascii_key(name), *agency_forms(name, ix.places)]
     for form in forms[1:]:
-        found = index.get(form) or expanded.get(expand(form))
+        found = ix.index.get(form) or ix.expanded.get(expand(form))
         if found:
             return set(found)
     for form in forms:
         start = expand(form) + " "
         if not set(start.split()) - _GENERIC:  # "sở", "ban quản lý" say what kind of body, not which one
             continue
-        hits = set().union(*(ids for k, ids in expanded.items() if k.startswith(start)))
+        hits = set().union(*(ids for k, ids in ix.expanded.items() if k.startswith(start)))
         if len(hits) == 1:
             return hits
-    # "Sở TP", "Sở YT": the initials of a department's registered name.
-    initials: dict[str, set[str]] = {}
-    for k, ids in index.items():
-        if k.startswith("so ") and len(k.split()) > 2:
-            initials.setdefault("".join(w[0] for w in k.split()), set()).update(ids)
     for form in forms:
-        hits = initials.get(form, set()) if " " not in form else set()
+        hits = ix.initials.get(form, set()) if " " not in form else set()
         if len(hits) == 1:
             return hits
     return set()
