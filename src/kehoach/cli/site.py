@@ -14,14 +14,16 @@ from kehoach.cli.options import DataOpt, TodayOpt, path, text, use
 def site_cmd(
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="Thư mục ghi trang web.", show_default=False, parser=path, metavar="DIR"),
+        typer.Option(
+            "--output", "-o", help="Thư mục ghi trang web.", show_default=False, parser=path, metavar="THƯ-MỤC"
+        ),
     ],
     force: Annotated[
         bool, typer.Option("--force", help="Thay cả một thư mục đã có nội dung không do kehoach site tạo.")
     ] = False,
     title: Annotated[
         str | None,
-        typer.Option("--title", help="Tiêu đề trang chủ.", parser=text, show_default=False, metavar="TEXT"),
+        typer.Option("--title", help="Tiêu đề trang chủ.", parser=text, show_default=False, metavar="CHỮ"),
     ] = None,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
