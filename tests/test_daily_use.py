@@ -23,6 +23,18 @@ def _run(*args: str, columns: int = 80) -> str:
     return result.stdout
 
 
+def _dates(value):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {k: _dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates(v) for v in value]
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return dt.date.fromisoformat(value)
+    return value
+
+
 def _blocks(text: str) -> list[list[str]]:
     """The blocks of a listing drawn at a narrow width: a head line, then its indented lines."""
     lines = text.splitlines()[1:]  # the title
@@ -67,24 +79,27 @@ def test_plans_and_status_at_80_columns_keep_plan_ids_whole():
 
 
 @pytest.mark.parametrize(
-    ("args", "spec"), [(("plans",), "plans"), (("due", "--agency", "Sở Tài chính", *T), "due")]
+    ("args", "spec"),
+    [
+        (("plans",), "plans"),
+        (("due", "--agency", "Sở Tài chính", *T), "due"),
+        (("tasks", "--agency", "STC", *T), "tasks"),
+        (("cycles", "--year", "2026"), "cycles"),
+    ],
 )
 def test_no_word_is_cut_at_any_width(args, spec):
-    """Every word shown at 80 or 150 columns is a whole word of a value, a label, the title or the caption."""
+    """Every word shown at 60 to 150 columns is a whole word of a value, a label, the title or the caption."""
     from kehoach.present import SPECS
 
     columns = SPECS[spec]().columns
     rows = json.loads(_run(*args, "--format", "json"))
-    for r in rows:  # dates as the JSON gives them: ISO strings; the table shows dd/mm/yyyy
-        for key, value in list(r.items()):
-            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                r[key] = "/".join(reversed(value.split("-")))
+    rows = [_dates(r) for r in rows]  # the rows as the commands hold them: dates, not ISO strings
     wide = _run(*args, columns=400).splitlines()
     texts = [wide[0], wide[-1]] + [c.label for c in columns] + [c.unit or "" for c in columns]
     for r in rows:
-        texts += [c.text(r) for c in columns] + [f"{r.get('plan', r.get('id'))}/{r['id']}"]
+        texts += [c.text(r) for c in columns] + [f"{r.get('plan', '')}/{r.get('id', '')}"]
     vocabulary = {w.strip(",;:.()…") for t in texts for w in t.split()}
-    for width in (80, 150):
+    for width in (60, 80, 100, 120, 135, 150):
         for word in re.findall(r"[^\s│┃┏┓┗┛┡┩━─┳┻╇└┘┴·]+", _run(*args, columns=width)):
             assert word.strip(",;:.()…") in vocabulary, (width, word)
 
