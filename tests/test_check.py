@@ -141,7 +141,11 @@ def test_unknown_agency_says_how_to_add_it_and_ignores_place_words(run, data_cop
     message = err["message"]
     # Not "Tỉnh ủy Thanh Hóa, UBND tỉnh Thanh Hóa…", nor "Cục Quản lý thị trường" (quản ≠ quan).
     assert "có phải" not in message
-    assert '- {id: cuc-hai-quan-tinh-thanh-hoa, name: "Cục Hải quan tỉnh Thanh Hóa", level: province}' in message
+    snippet = (
+        '- {id: cuc-hai-quan-tinh-thanh-hoa, name: "Cục Hải quan tỉnh Thanh Hóa", level: province,'
+        " jurisdiction: thanh-hoa}"
+    )
+    assert snippet in message
     assert "agencies.yaml" in message and "docs/encoding.md" in message
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from kehoach.errors import UsageError
-from kehoach.model import Agency
+from kehoach.model import CENTRAL as CENTRAL
+from kehoach.model import Agency, Jurisdiction, Plan, StandardAgency
 from kehoach.text import ascii_key, fold, normalize, slug, strip_diacritics
 
 Reason = Literal["direct", "predecessor", "collective"]
@@ -47,6 +49,58 @@ class AmbiguousAgency(AgencyError):
         super().__init__(name, msg, candidates)
 
 
+class AmbiguousJurisdiction(AgencyError):
+    """A name several provinces' bodies bear ("Sở Tài chính"), asked without saying which province."""
+
+    def __init__(self, name: str, candidates: list[tuple[Jurisdiction | None, Agency]], qualified: list[str]) -> None:
+        self.jurisdictions = [j.id if j else CENTRAL for j, _ in candidates]
+        where = ", ".join(
+            f"{j.name if j else 'Trung ương'} ({q})" for (j, _), q in zip(candidates, qualified, strict=True)
+        )
+        msg = (
+            f"có nhiều cơ quan tên {name!r}, ở: {where}. Hãy ghi kèm địa phương, ví dụ --agency "
+            f"{qualified[0]!r}, hoặc khai báo địa phương mặc định (dòng 'jurisdiction: <mã>' trong tệp "
+            f"{CONFIG_FILE} của thư mục dữ liệu)"
+        )
+        super().__init__(name, msg, qualified)
+
+
+CONFIG_FILE = "kehoach.yaml"
+
+
+class Written(str):
+    """A name as a plan writes it, carrying the plan's jurisdiction: "Sở Tài chính" in a Hà Nội plan is Hà
+    Nội's. It is the same string everywhere else (printing, JSON, comparison); only the registry reads the
+    jurisdiction (``scope_of``), so every lookup of a plan's names happens within the plan's province."""
+
+    jurisdiction: str
+
+    def __new__(cls, text: str, jurisdiction: str) -> Written:
+        obj = super().__new__(cls, text)
+        obj.jurisdiction = jurisdiction
+        return obj
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (str, (str(self),))  # pickles and copies as the plain name
+
+    # Two provinces' "Sở Tài chính" are different keys of any memo keyed by name (query.Reach and the like);
+    # against a plain string the name compares as the string it is. The hash is the string's.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Written) and other.jurisdiction != self.jurisdiction:
+            return False
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+
+def scope_of(name: str) -> str | None:
+    """The jurisdiction a name was written in (a plan's), or None for a name a user typed."""
+    return getattr(name, "jurisdiction", None)
+
+
 @dataclass(frozen=True)
 class Match:
     """How a name written in a task applies to the agency a user asked about."""
@@ -60,25 +114,75 @@ def _unique(agencies: Iterable[Agency]) -> list[Agency]:
 
 
 class Registry:
-    def __init__(self, agencies: Iterable[Agency]) -> None:
+    """The agencies of one data folder, by name.
+
+    Provincial bodies belong to a jurisdiction (``Agency.jurisdiction``); the standard set of provincial
+    departments (``standard``) is instantiated for each jurisdiction a plan uses (``used``) or the data folder
+    declares as default, unless the registry already holds that body for it. A name a plan writes
+    (``Written``) resolves within the plan's jurisdiction first, then among central bodies, never to another
+    province's body unless it names that province ("Sở Tài chính thành phố Hà Nội"). A name a user types
+    resolves in the default jurisdiction, else asks which when several jurisdictions hold it.
+    """
+
+    def __init__(
+        self,
+        agencies: Iterable[Agency],
+        *,
+        jurisdictions: Iterable[Jurisdiction] = (),
+        standard: Iterable[StandardAgency] = (),
+        used: Iterable[str | None] = (),
+        default: str | None = None,
+    ) -> None:
         self.agencies: dict[str, Agency] = {}
+        self.jurisdictions: dict[str, Jurisdiction] = {j.id: j for j in jurisdictions}
+        self.default = default if default != CENTRAL else None
         self._exact: dict[str, set[str]] = {}
         self._loose: dict[str, set[str]] = {}
-        for a in agencies:
+        explicit = list(agencies)
+        wanted = [j for j in dict.fromkeys([*used, default]) if j and j != CENTRAL and j in self.jurisdictions]
+        for a in [*explicit, *instantiate(list(standard), [self.jurisdictions[j] for j in wanted], explicit)]:
             self.agencies[a.id] = a
-            for name in self.names_of(a):
+            for name in [*self.names_of(a), *self._qualified(a)]:
                 self._exact.setdefault(fold(name), set()).add(a.id)
                 self._loose.setdefault(ascii_key(name), set()).add(a.id)
-        self._resolved: dict[str, Agency] = {}
+        self._resolved: dict[tuple[str, str | None], Agency] = {}
+        self._local: dict[tuple[str, str], Agency] = {}
         self._weights: dict[bool, dict[str, float]] = {}
         # Answers of ``match`` and ``heirs``: the same names recur in thousands of tasks.
         self._matches: dict[tuple[Any, ...], Match | None] = {}
         self._heirs: dict[tuple[Any, ...], list[Agency]] = {}
-        self._canonical: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._canonical: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     @staticmethod
     def names_of(a: Agency) -> list[str]:
         return [a.name, *a.aliases, *([a.short] if a.short else [])]
+
+    def _qualified(self, a: Agency) -> list[str]:
+        """The names that say the province: "Sở Tài chính thành phố Hà Nội", "Sở Tài chính Hà Nội"."""
+        j = self.jurisdictions.get(a.jurisdiction or "")
+        if j is None or fold(j.short) in fold(a.name):
+            return []
+        if fold(a.name).endswith(" " + j.kind):
+            return [f"{a.name} {j.short}"]
+        return [f"{a.name} {j.kind} {j.short}", f"{a.name} {j.short}"]
+
+    def qualified_name(self, a: Agency) -> str:
+        q = self._qualified(a)
+        return q[0] if q else a.name
+
+    def jurisdiction_in(self, text: str) -> Jurisdiction | None:
+        """The province a document's header names ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"), if exactly one."""
+        key = f" {fold(text)} "
+        found = [
+            j
+            for j in self.jurisdictions.values()
+            if j.id != CENTRAL
+            and any(f" {fold(n)} " in key for n in (f"{j.kind} {j.short}", j.name, *j.aliases))
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def jurisdiction_of(self, a: Agency) -> Jurisdiction | None:
+        return self.jurisdictions.get(a.jurisdiction or "")
 
     def __len__(self) -> int:
         return len(self.agencies)
@@ -89,28 +193,92 @@ class Registry:
     def get(self, agency_id: str) -> Agency:
         return self.agencies[agency_id]
 
-    def resolve(self, name: str) -> Agency:
-        """Canonical name, alias or abbreviation; case, tone placement and diacritics forgiven."""
-        cached = self._resolved.get(name)
+    def _ids(self, name: str) -> set[str]:
+        return self._exact.get(fold(name)) or self._loose.get(ascii_key(name)) or set()
+
+    def resolve(self, name: str, jurisdiction: str | None = None) -> Agency:
+        """Canonical name, alias or abbreviation; case, tone placement and diacritics forgiven.
+
+        ``jurisdiction`` (else the one a plan's ``Written`` name carries) scopes the lookup: its own bodies,
+        then central ones. Without one, a name several jurisdictions hold goes to the default jurisdiction,
+        else raises ``AmbiguousJurisdiction`` listing them.
+        """
+        scope = jurisdiction or scope_of(name)
+        key = (str(name), scope)
+        cached = self._resolved.get(key)
         if cached is not None:
             return cached
-        ids = self._exact.get(fold(name)) or self._loose.get(ascii_key(name)) or set()
+        ids = self._ids(name)
         if not ids:  # as people type it: "Sở TC", "BQL KKT Nghi Sơn", "Sở Tài chính tỉnh Thanh Hóa"
             from kehoach.typed import agency_ids
 
-            ids = agency_ids(name, self._loose)
+            ids = set(agency_ids(name, self._loose))
+        if scope is not None:
+            ids = self._within(name, ids, scope)
+        elif ids:
+            ids = self._unscoped(name, ids)
         if len(ids) == 1:
             agency = self.agencies[next(iter(ids))]
-            self._resolved[name] = agency
+            if scope in self.jurisdictions and agency.is_collective and agency.jurisdiction is None:
+                agency = self._within_province(agency, scope)
+            self._resolved[key] = agency
             return agency
         if len(ids) > 1:
             raise AmbiguousAgency(name, sorted(self.agencies[i].name for i in ids))
         raise UnknownAgency(name, self.suggest(name))
 
+    def _within_province(self, collective: Agency, scope: str) -> Agency:
+        """A central collective as a province's plan writes it: "các bộ, ngành, địa phương" in a plan of Thanh
+        Hóa reaches central bodies and Thanh Hóa's, not another province's."""
+        if scope == CENTRAL or not any(c not in ("central",) for c in collective.covers):
+            return collective
+        key = (collective.id, scope)
+        found = self._local.get(key)
+        if found is None:
+            found = self._local[key] = collective.model_copy(update={"jurisdiction": scope})
+        return found
+
+    def _within(self, name: str, ids: set[str], scope: str) -> set[str]:
+        own = {i for i in ids if (self.agencies[i].jurisdiction or CENTRAL) == scope}
+        if own:
+            return own
+        central = {i for i in ids if self.agencies[i].jurisdiction is None}
+        if central:
+            return central
+        return self._named_province(name, ids)
+
+    def _named_province(self, name: str, ids: set[str]) -> set[str]:
+        """Bodies of another province only when the name says the province ("UBND thành phố Hà Nội")."""
+        key = fold(name)
+        return {
+            i
+            for i in ids
+            if (j := self.jurisdictions.get(self.agencies[i].jurisdiction or "")) is not None and fold(j.short) in key
+        }
+
+    def _unscoped(self, name: str, ids: set[str]) -> set[str]:
+        groups: dict[str | None, set[str]] = {}
+        for i in ids:
+            groups.setdefault(self.agencies[i].jurisdiction, set()).add(i)
+        if len(groups) == 1:
+            return ids
+        if self.default is not None and self.default in groups:
+            return groups[self.default]
+        named = self._named_province(name, ids)
+        if named and len({self.agencies[i].jurisdiction for i in named}) == 1:
+            return named
+        provinces = [j for j in groups if j is not None]
+        if len(provinces) == 1:  # one province and the central level: the province's ("Các địa phương")
+            return groups[provinces[0]]
+        order = sorted(groups, key=lambda j: (j is not None, self.jurisdictions[j].name if j else ""))
+        picks = [(self.jurisdictions.get(j or ""), self.agencies[sorted(groups[j])[0]]) for j in order]
+        raise AmbiguousJurisdiction(name, picks, [self.qualified_name(a) for _, a in picks])
+
     def canonical(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """Each name as the registry writes it; a name it does not know, as written. The same lists of
         names recur in thousands of tasks: each is resolved once."""
-        found = self._canonical.get(names)
+        key = (names, tuple(scope_of(n) for n in names))
+        found = self._canonical.get(key)
         if found is None:
             out = []
             for n in names:
@@ -118,12 +286,14 @@ class Registry:
                     out.append(self.resolve(n).name)
                 except AgencyError:
                     out.append(n)
-            found = self._canonical[names] = tuple(out)
+            found = self._canonical[key] = tuple(out)
         return found
 
     def knows(self, name: str) -> bool:
         """Whether a name resolves (to one agency or several), without computing suggestions."""
-        return bool(self._exact.get(fold(name)) or self._loose.get(ascii_key(name)))
+        ids = self._ids(name)
+        scope = scope_of(name)
+        return bool(self._within(name, ids, scope) if scope is not None and ids else ids)
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """Registry names closest to ``name``, ranked by the words that tell agencies apart.
@@ -136,7 +306,10 @@ class Registry:
         typed_bare = strip_diacritics(name) == name
         key_of = ascii_key if typed_bare else fold
         by_key: dict[str, str] = {}
+        scope = scope_of(name) or self.default
         for a in self.agencies.values():
+            if a.jurisdiction is not None and scope is not None and a.jurisdiction != scope:
+                continue  # never another province's body
             for alias in self.names_of(a):
                 by_key.setdefault(key_of(alias), a.name)
         weights = self._word_weights(by_key, typed_bare)
@@ -177,11 +350,39 @@ class Registry:
         return cached
 
     @staticmethod
-    def add_snippet(name: str, level: str = "province") -> str:
-        """A registry entry for an unknown name, ready to paste under ``agencies:`` (one line of YAML)."""
+    def add_snippet(name: str, level: str | None = None, jurisdiction: str | None = None) -> str:
+        """A registry entry for an unknown name, ready to paste under ``agencies:`` (one line of YAML); the
+        level follows the name ("Bộ …" is central, "Các …" a collective) unless given."""
         clean = normalize(name)
         quoted = '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return f"- {{id: {slug(clean)}, name: {quoted}, level: {level}}}"
+        level = level or level_of_name(clean)
+        where = f", jurisdiction: {jurisdiction}" if jurisdiction and level not in ("central",) else ""
+        covers = ", covers: []" if level == "collective" else ""
+        return f"- {{id: {slug(clean)}, name: {quoted}, level: {level}{covers}{where}}}"
+
+    def variant_of(self, name: str) -> Agency | None:
+        """The body an unknown name abbreviates or misspells ("Sở TC" -> Sở Tài chính), in the name's scope."""
+        scope = scope_of(name) or self.default
+        key = ascii_key(name)
+        words = key.split()
+        if not words:
+            return None
+        head, rest = words[0], "".join(words[1:])
+        best: tuple[float, Agency] | None = None
+        for a in self.agencies.values():
+            if a.is_collective or (a.jurisdiction is not None and scope is not None and a.jurisdiction != scope):
+                continue
+            for alias in self.names_of(a):
+                theirs = ascii_key(alias).split()
+                if not theirs or theirs[0] != head:
+                    continue
+                initials = "".join(w[0] for w in theirs[1:] if w not in ("va",))
+                if rest and len(words) == 2 and rest == initials:
+                    return a
+                ratio = difflib.SequenceMatcher(None, key, " ".join(theirs)).ratio()
+                if ratio >= 0.9 and (best is None or ratio > best[0]):
+                    best = (ratio, a)
+        return best[1] if best else None
 
     def successors(self, agency_id: str) -> list[Agency]:
         """Current agencies that took over this one (transitively); itself if it still exists."""
@@ -272,11 +473,15 @@ class Registry:
         ]
 
     def covers(self, collective: Agency, agency: Agency) -> bool:
+        """A collective of a province covers that province's bodies only; a central one, any province's."""
         if not collective.is_collective or agency.is_collective or not agency.current:
             return False
-        if agency.id in collective.excludes:
+        if collective.jurisdiction and agency.jurisdiction and agency.jurisdiction != collective.jurisdiction:
             return False
-        return agency.id in collective.covers or agency.level in collective.covers
+        kind = agency.standard or agency.id
+        if agency.id in collective.excludes or kind in collective.excludes:
+            return False
+        return agency.id in collective.covers or kind in collective.covers or agency.level in collective.covers
 
     def match(
         self, written: str, agency: Agency, *, strict: bool = False, task: Any = None
@@ -292,7 +497,7 @@ class Registry:
             return None
         # The task matters only for a dissolved agency, through its wording and its own ``successor:``.
         duty = (task.content, tuple(task.successor)) if task is not None and target.replaced_by else None
-        key = (written, agency.id, strict, duty)
+        key = (str(written), scope_of(written), agency.id, strict, duty)
         if key in self._matches:
             return self._matches[key]
         found = self._matches[key] = self._match(written, target, agency, strict, task)
@@ -325,3 +530,188 @@ class Registry:
             if m and (best is None or REASON_ORDER[m.reason] < REASON_ORDER[best.reason]):
                 best = m
         return best
+
+
+def instantiate(
+    standard: list[StandardAgency], jurisdictions: list[Jurisdiction], explicit: list[Agency]
+) -> list[Agency]:
+    """The standard provincial bodies of each jurisdiction, except those the registry already holds for it
+    (same id, or same name): a province needs no hand-written registry to start."""
+    out: list[Agency] = []
+    for j in jurisdictions:
+        own = [a for a in explicit if a.jurisdiction == j.id]
+        have_ids = {a.id for a in own} | {a.standard for a in own if a.standard}
+        have_names = {fold(a.name) for a in own}
+        ids: dict[str, str] = {}
+        for t in standard:
+            name = _fill(t.name, j)
+            if t.id in have_ids or fold(name) in have_names:
+                ids[t.id] = next(a.id for a in own if a.id == t.id or a.standard == t.id or fold(a.name) == fold(name))
+            else:
+                ids[t.id] = f"{j.id}-{t.id}"
+        for t in standard:
+            if ids[t.id] != f"{j.id}-{t.id}":
+                continue
+            out.append(
+                Agency(
+                    id=ids[t.id],
+                    name=_fill(t.name, j),
+                    short=t.short,
+                    aliases=list(dict.fromkeys(_fill(x, j) for x in t.aliases)),
+                    level=t.level,
+                    parent=_fill(t.parent, j) if t.parent else None,
+                    header_lines=[_fill(x, j) for x in t.header_lines],
+                    replaced_by=[ids.get(r, r) for r in t.replaced_by],
+                    replaced_on=t.replaced_on,
+                    basis=t.basis,
+                    covers=list(t.covers),
+                    excludes=list(t.excludes),
+                    jurisdiction=j.id,
+                    standard=t.id,
+                    note=t.note,
+                )
+            )
+    return out
+
+
+def _fill(text: str, j: Jurisdiction) -> str:
+    uy = "Thành ủy" if j.kind == "thành phố" else "Tỉnh ủy"
+    return text.replace("{kind}", j.kind).replace("{short}", j.short).replace("{uy}", uy)
+
+
+# One object per name and jurisdiction, shared by every plan (names recur in thousands of tasks).
+_WRITTEN: dict[str, dict[str, Written]] = {}
+
+
+def bind_plan(plan: Plan, default: str | None = None) -> None:
+    """Mark every agency name a plan writes with the plan's jurisdiction (``Written``), in place.
+
+    A plan without ``jurisdiction`` takes the data folder's default; without either, its names stay plain and
+    resolve as a user's would."""
+    scope = plan.jurisdiction or default
+    if scope is None:
+        return
+    memo = _WRITTEN.setdefault(scope, {})
+    if len(memo) > 100_000:  # a long-lived process reading many data sets
+        memo.clear()
+
+    def w(name: str) -> str:
+        found = memo.get(name)
+        if found is None:
+            found = memo[str(name)] = Written(name, scope)
+        return found
+
+    def lists(obj: Any, *fields: str) -> None:
+        for f in fields:
+            values = getattr(obj, f, None)
+            if values:
+                values[:] = [w(v) for v in values]
+
+    if plan.monitor:
+        object.__setattr__(plan, "monitor", w(plan.monitor))
+    object.__setattr__(plan, "issuer", w(plan.issuer))
+    rep = plan.reporting
+    for part in (rep.annual, rep.consolidated):
+        if part is not None:
+            lists(part, "to", "via", "cc")
+    if rep.consolidated is not None and rep.consolidated.by:
+        object.__setattr__(rep.consolidated, "by", w(rep.consolidated.by))
+    for route in rep.routes:
+        lists(route, "senders", "to", "via", "cc")
+    for task in plan.tasks:
+        lists(task, "lead", "support", "successor")
+    for target in plan.targets:
+        lists(target, "lead", "support")
+
+
+def _of_kind(registry: Registry, agency: Agency, kind: str) -> Agency | None:
+    """The body of a standard kind (``ubnd-tinh``, ``tinh-uy``) in the agency's own province."""
+    j = agency.jurisdiction
+    if j is None:
+        return None
+    return next(
+        (a for a in registry.agencies.values() if a.jurisdiction == j and a.current and (a.standard or a.id) == kind),
+        None,
+    )
+
+
+def province_committee(registry: Registry, agency: Agency) -> Agency | None:
+    """The people's committee of the agency's province ("UBND thành phố Hà Nội"); None for a central body."""
+    return _of_kind(registry, agency, "ubnd-tinh")
+
+
+def party_committee(registry: Registry, agency: Agency) -> Agency | None:
+    """The Party committee of the agency's province ("Thành ủy Hà Nội"); None for a central body."""
+    return _of_kind(registry, agency, "tinh-uy")
+
+
+def governing_body(registry: Registry, agency: Agency) -> str | None:
+    """The line above an agency's own name in its documents' header: its ``parent`` if the registry says
+    one, else the people's committee of its province for a provincial body ("UBND thành phố Hà Nội"), else
+    none (a ministry, a central body, the committee itself)."""
+    if agency.parent:
+        return agency.parent
+    if agency.level != "province":
+        return None
+    ubnd = province_committee(registry, agency)
+    if ubnd is None or ubnd.id == agency.id:
+        return None
+    return ubnd.name
+
+
+def place_name(registry: Registry, agency: Agency | None) -> str | None:
+    """The place of the date line of an agency's documents ("Hà Nội, ngày …"): its province's; a central
+    body's is the capital's as the registry data says (``central`` entry of ``jurisdictions``)."""
+    j = registry.jurisdiction_of(agency) if agency is not None else None
+    if j is None:
+        j = registry.jurisdictions.get(CENTRAL)
+    return j.place_name if j is not None else None
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """The data folder's own settings (``kehoach.yaml``): for now, the default jurisdiction."""
+
+    jurisdiction: str | None = None
+
+
+CONFIG_KEYS = ("jurisdiction",)
+
+
+def config_text(jurisdiction: str) -> str:
+    """The text of a new data folder's ``kehoach.yaml`` (what ``kehoach init`` writes)."""
+    return (
+        "# Cấu hình thư mục dữ liệu (docs/encoding.md, mục 6a)\n"
+        f"jurisdiction: {jurisdiction}  # địa phương mặc định khi một tên cơ quan có ở nhiều địa phương\n"
+    )
+
+
+_ROLE_WORDS = re.compile(
+    r"(?:^\s*\d{1,2}[.)]\s)|:|\s(?:chủ trì|phối hợp|theo chức năng|hướng dẫn|tổng hợp|thực hiện|triển khai|"
+    r"tham mưu|đối với)\b",
+    re.IGNORECASE,
+)
+
+
+def level_of_name(name: str) -> str:
+    """The registry level a name's own words say: "Bộ …" central, "Các …" a collective, "Tỉnh ủy" party."""
+    key = ascii_key(name)
+    if key.startswith(("cac ", "ubnd cac ", "uy ban nhan dan cac ")):
+        return "collective"
+    local = any(w in f" {key} " for w in (" tinh ", " thanh pho ", " khu vuc ", " xa ", " phuong "))
+    if key.startswith(("bo ", "tong cuc ", "ngan hang nha nuoc viet nam", "thanh tra chinh phu")) or (
+        "trung uong" in key or "chinh phu" in key or (key.startswith("cuc ") and not local)
+    ):
+        return "central"
+    if key.startswith(("tinh uy", "thanh uy", "dang uy", "ban thuong vu")) or " tinh uy" in key or " thanh uy" in key:
+        return "party"
+    if key.startswith(("hoi ", "hiep hoi", "lien minh", "lien doan", "uy ban mat tran", "doan ")):
+        return "mass"
+    if key.startswith(("ubnd xa", "ubnd phuong", "uy ban nhan dan xa", "uy ban nhan dan phuong")):
+        return "commune"
+    return "province"
+
+
+def is_role_text(name: str) -> bool:
+    """A name cell that carries what the body does ("Bộ Tư pháp chủ trì hướng dẫn", "1. Bộ Công an: …")."""
+    return bool(_ROLE_WORDS.search(name))

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kehoach.agencies import AgencyError, Registry, UnknownAgency
+from kehoach.agencies import CENTRAL, AgencyError, Registry, UnknownAgency
 from kehoach.dataset import DataSet
 from kehoach.deadlines import Deadline, DeadlineError, PlanDates, parse_deadline, plan_dates
 from kehoach.loader import LoadedPlan, PathT, Problem, format_path
@@ -78,6 +78,7 @@ class _Emitter:
 def check(data: DataSet, extra: Iterable[Problem] = ()) -> Report:
     problems = list(data.problems)
     problems += _check_registry(data)
+    problems += _check_jurisdictions(data)
     for lp in data.plans:
         problems += _check_plan(data, lp)
         lp.positions.forget()  # read again from the cache if asked: 100,000 tasks' positions are never all held
@@ -85,6 +86,26 @@ def check(data: DataSet, extra: Iterable[Problem] = ()) -> Report:
     tasks = sum(len(lp.plan.tasks) for lp in data.plans)
     targets = sum(len(lp.plan.targets) for lp in data.plans)
     return Report(len(data.plans), tasks, targets, problems)
+
+
+def _check_jurisdictions(data: DataSet) -> list[Problem]:
+    """A plan's ``jurisdiction`` and the data folder's default name a jurisdiction of the registry."""
+    known = data.registry.jurisdictions
+    if not known:
+        return []
+    listed = ", ".join(sorted(known))
+    out: list[Problem] = []
+    for lp in data.plans:
+        j = lp.plan.jurisdiction
+        if j is not None and j not in known:
+            line, col = lp.where(("jurisdiction",))
+            out.append(Problem(str(lp.path), line, col, "jurisdiction", "plan.jurisdiction",
+                               f"không có địa phương {j!r} trong {data.registry_path}; mã hợp lệ: {listed}"))
+    default = data.config.jurisdiction
+    if default is not None and default not in known:
+        out.append(Problem(str(data.root / "kehoach.yaml"), None, None, "jurisdiction", "config.jurisdiction",
+                           f"không có địa phương {default!r} trong {data.registry_path}; mã hợp lệ: {listed}"))
+    return out
 
 
 def _check_registry(data: DataSet) -> list[Problem]:
@@ -112,7 +133,7 @@ def _check_registry(data: DataSet) -> list[Problem]:
                 emit(("agencies", i, "excludes", j), "registry.unknown-id", f"{a.name}: không có mã cơ quan {other!r}")
         for name in data.registry.names_of(a):
             try:
-                found = data.registry.resolve(name)
+                found = data.registry.resolve(name, a.jurisdiction or CENTRAL)  # each province's names apart
             except AgencyError as exc:
                 emit(("agencies", i), "registry.ambiguous", str(exc))
                 continue
@@ -154,13 +175,35 @@ def _names(lp: LoadedPlan) -> Iterator[tuple[PathT, str]]:
                 yield ("targets", ti, field_name, i), n
 
 
-def unknown_agency_message(registry_file: str, name: str, exc: UnknownAgency) -> str:
-    """What to do about a name the registry does not know: a near name, or how to add it."""
+def unknown_agency_message(registry_file: str, name: str, exc: UnknownAgency, registry: Registry | None = None) -> str:
+    """What to do about a name the registry does not know: split off role text, an alias line for the body
+    it abbreviates, a near name, or how to add it (a collective as a collective, the level its words say),
+    all within the plan's own province."""
+    from kehoach.agencies import is_role_text, level_of_name, scope_of
+    from kehoach.text import normalize
+
     message = f"không tìm thấy cơ quan {name!r} trong {registry_file}"
+    if is_role_text(name):
+        return message + (
+            ". Ô này ghi cả phần việc của cơ quan: chỉ ghi tên cơ quan vào lead/support, phần còn lại (chủ trì"
+            " …, số thứ tự, phạm vi) vào note của nhiệm vụ (docs/encoding.md, mục 6)."
+        )
+    body = registry.variant_of(name) if registry is not None else None
+    if body is not None:
+        return message + (
+            f". Có vẻ là cách viết khác của {body.name!r}: thêm {normalize(name)!r} vào aliases của mục"
+            f" id: {body.id} trong {registry_file} (nếu mục này được tạo sẵn từ bộ cơ quan chuẩn, thêm một mục"
+            f" cùng id: {body.id} cho địa phương)."
+        )
     message += ("; có phải: " + ", ".join(exc.suggestions) + "?") if exc.suggestions else "."
+    level = level_of_name(name)
+    what = "tập thể (giao chung; ghi covers theo docs/encoding.md, mục 11)" if level == "collective" else "cơ quan"
+    scope = scope_of(name)
+    jurisdiction = scope if scope and scope != "central" else None
     message += (
-        f" Nếu là cơ quan chưa có, thêm vào {registry_file} dưới 'agencies:' "
-        f"(chọn level theo docs/encoding.md, mục 11; ghi basis nếu có văn bản): {Registry.add_snippet(name)}"
+        f" Nếu là {what} chưa có, thêm vào {registry_file} dưới 'agencies:' "
+        f"(chọn level theo docs/encoding.md, mục 11; ghi basis nếu có văn bản): "
+        f"{Registry.add_snippet(name, jurisdiction=jurisdiction)}"
     )
     return message
 
@@ -201,7 +244,7 @@ def _check_agency_names(emit: _Emitter, data: DataSet, lp: LoadedPlan) -> None:
         try:
             data.registry.resolve(name)
         except UnknownAgency as exc:
-            emit(path, "agency.unknown", unknown_agency_message(str(data.registry_path), name, exc))
+            emit(path, "agency.unknown", unknown_agency_message(str(data.registry_path), name, exc, data.registry))
         except AgencyError as exc:
             emit(path, "agency.unknown", f"cơ quan không có trong sổ đăng ký: {exc}")
 

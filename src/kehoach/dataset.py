@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kehoach.agencies import Registry
+from kehoach.agencies import CONFIG_FILE, CONFIG_KEYS, DataConfig, Registry, bind_plan
 from kehoach.deadlines import Deadline, DeadlineError, parse_deadline, plan_dates
 from kehoach.errors import DataError, UsageError
 from kehoach.loader import LoadedPlan, Positions, Problem, load_plan_file, load_registry_file, plan_files
-from kehoach.model import Plan, Task
+from kehoach.model import Plan, RegistryFile, Task
 
 if TYPE_CHECKING:
     from kehoach.cache import FileCache
@@ -48,6 +48,7 @@ class DataSet:
     plans: list[LoadedPlan]
     problems: list[Problem] = field(default_factory=list)
     registry_positions: Positions = field(default_factory=Positions)
+    config: DataConfig = field(default_factory=DataConfig)
     _deadlines: dict[tuple[str, str], Deadline | DeadlineError] = field(default_factory=dict, repr=False)
     _progress: Progress | None = field(default=None, repr=False)
     _by_id: tuple[list[LoadedPlan], int, dict[str, LoadedPlan]] | None = field(default=None, repr=False)
@@ -152,15 +153,17 @@ def _load_data(root: Path, cache: bool | None, on_plan: Callable[[int, int], Non
 def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] | None = None) -> DataSet:
     problems: list[Problem] = []
     reg_path = root / "agencies.yaml"
-    registry = Registry([])
+    model: RegistryFile | None = None
     positions = Positions()
+    config, probs = load_config(root)
+    problems += probs
     if os.path.lexists(reg_path):  # a FIFO or directory is reported by the loader, not called missing
         loaded, probs = load_registry_file(reg_path, fc)
         problems += probs
         if loaded:
             positions = loaded.positions
         if loaded and loaded.registry:
-            registry = Registry(loaded.registry.agencies)
+            model = loaded.registry
     else:
         problems.append(Problem(str(reg_path), None, None, "", "registry.missing", "thiếu tệp agencies.yaml"))
     plans: list[LoadedPlan] = []
@@ -176,12 +179,55 @@ def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] 
             plans.append(lp)
         if on_plan is not None:
             on_plan(done, len(files))
+    for lp in plans:
+        bind_plan(lp.plan, config.jurisdiction)
+    registry = Registry(
+        model.agencies if model else [],
+        jurisdictions=model.jurisdictions if model else (),
+        standard=model.standard if model else (),
+        used={lp.plan.jurisdiction for lp in plans},
+        default=config.jurisdiction,
+    )
     if fc is None:
-        return DataSet(root, registry, plans, problems, positions)
+        return DataSet(root, registry, plans, problems, positions, config=config)
     from kehoach.cache import take_deadlines
     from kehoach.progress import load_progress
 
     progress = load_progress(root, fc)
     deadlines = take_deadlines(fc, [lp.path for lp in plans])
     fc.commit()
-    return DataSet(root, registry, plans, problems, positions, _deadlines=deadlines, _progress=progress)
+    return DataSet(
+        root, registry, plans, problems, positions, config=config, _deadlines=deadlines, _progress=progress
+    )
+
+
+def load_config(root: Path) -> tuple[DataConfig, list[Problem]]:
+    """``<data>/kehoach.yaml`` if present: ``jurisdiction: ha-noi`` names the jurisdiction a typed agency name
+    means when several hold it. Read as data (size-capped, plain YAML); a problem is reported, never raised."""
+    from kehoach.loader import LoadError, read_yaml
+
+    path = root / CONFIG_FILE
+    if not path.exists() and not path.is_symlink():
+        return DataConfig(), []
+    try:
+        doc = read_yaml(path)
+    except LoadError as exc:
+        return DataConfig(), [exc.problem]
+    value = doc.data
+    if value is None:
+        return DataConfig(), []
+    if not isinstance(value, dict):
+        message = "tệp cấu hình phải là các dòng 'khóa: giá trị'"
+        return DataConfig(), [Problem(str(path), 1, None, "", "config.invalid", message)]
+    problems = [
+        Problem(str(path), None, None, str(k), "config.unknown-key", f"khóa {k!r} không dùng được; khóa hợp lệ: "
+                + ", ".join(CONFIG_KEYS))
+        for k in value
+        if k not in CONFIG_KEYS
+    ]
+    j = value.get("jurisdiction")
+    if j is not None and not (isinstance(j, str) and j.strip()):
+        message = "jurisdiction phải là mã địa phương, ví dụ ha-noi"
+        problems.append(Problem(str(path), None, None, "jurisdiction", "config.invalid", message))
+        j = None
+    return DataConfig(jurisdiction=j.strip() if isinstance(j, str) else None), problems

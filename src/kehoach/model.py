@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 _DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_JURISDICTION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CENTRAL = "central"
 
 
 class Strict(BaseModel):
@@ -242,9 +244,23 @@ class Plan(Strict):
     reviews: list[Review] = Field(default_factory=list)
     related: list[RelatedDocument] = Field(default_factory=list)
     source: str | None = Field(default=None, description="Tệp văn bản gốc.")
+    jurisdiction: str | None = Field(
+        default=None,
+        description=(
+            "Địa phương của kế hoạch: mã một tỉnh, thành phố trong sổ (thanh-hoa, ha-noi…) hoặc central; tên cơ"
+            " quan trong kế hoạch được hiểu trong địa phương này trước, rồi đến cơ quan Trung ương."
+        ),
+    )
     notes: list[str] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _jurisdiction(cls, v: str | None) -> str | None:
+        if v is not None and not _JURISDICTION.match(v):
+            raise ValueError(f"mã địa phương {v!r} phải là chữ thường không dấu, số và '-' (ví dụ ha-noi, central)")
+        return v
 
     @field_validator("id")
     @classmethod
@@ -340,6 +356,13 @@ class Agency(Strict):
     excludes: list[str] = Field(
         default_factory=list, description="Với tập thể: mã cơ quan không thuộc tập thể dù cùng cấp."
     )
+    jurisdiction: str | None = Field(
+        default=None,
+        description="Địa phương của cơ quan (mã trong jurisdictions); trống: cơ quan Trung ương hoặc chung.",
+    )
+    standard: str | None = Field(
+        default=None, description="Mã mục trong bộ cơ quan chuẩn cấp tỉnh mà cơ quan này là một thể hiện."
+    )
     note: str | None = None
 
     _lists = field_validator(
@@ -362,7 +385,65 @@ class Agency(Strict):
         return not self.replaced_by
 
 
+class Jurisdiction(Strict):
+    """A province or centrally-run city (one of the units after the 2025 merger), or the central level."""
+
+    id: str
+    name: str = Field(description="Tên đầy đủ như trên văn bản: Thành phố Hà Nội, Tỉnh Thanh Hóa.")
+    kind: Literal["tỉnh", "thành phố", "trung ương"]
+    short: str = Field(description="Tên riêng: Hà Nội, Thanh Hóa (dòng địa danh, tên ghép).")
+    place: str | None = Field(default=None, description="Địa danh ở dòng ngày tháng, nếu khác tên riêng.")
+    aliases: list[str] = Field(default_factory=list)
+    formed_from: list[str] = Field(default_factory=list, description="Các tỉnh hợp nhất năm 2025 (tên cũ).")
+    note: str | None = None
+
+    _lists = field_validator("aliases", "formed_from", mode="before")(_names)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _JURISDICTION.match(v):
+            raise ValueError(f"mã địa phương {v!r} phải là chữ thường không dấu, số và '-'")
+        return v
+
+    @property
+    def place_name(self) -> str:
+        return self.place or self.short
+
+    @property
+    def government(self) -> str:
+        """The people's committee that governs it: "UBND thành phố Hà Nội"."""
+        return f"UBND {self.kind} {self.short}"
+
+
+class StandardAgency(Strict):
+    """One body of the standard set every province has, written with ``{kind}`` (tỉnh / thành phố) and
+    ``{short}`` (Hà Nội) where its name carries the province's."""
+
+    id: str
+    name: str
+    short: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    level: AgencyLevel
+    parent: str | None = None
+    header_lines: list[str] = Field(default_factory=list)
+    replaced_by: list[str] = Field(default_factory=list)
+    replaced_on: dt.date | None = None
+    basis: str | None = None
+    covers: list[str] = Field(default_factory=list)
+    excludes: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    _lists = field_validator(
+        "aliases", "header_lines", "replaced_by", "covers", "excludes", mode="before"
+    )(_names)
+
+
 class RegistryFile(Strict):
     """The content of agencies.yaml as written; ``kehoach.agencies.Registry`` is what answers about it."""
 
+    jurisdictions: list[Jurisdiction] = Field(default_factory=list)
+    standard: list[StandardAgency] = Field(
+        default_factory=list, description="Bộ cơ quan chuẩn cấp tỉnh, tạo cho từng địa phương có kế hoạch."
+    )
     agencies: list[Agency]

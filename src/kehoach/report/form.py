@@ -171,20 +171,6 @@ def abbreviation(agency: Agency) -> tuple[str, bool]:
     return "".join(w[0].upper() for w in words if w[0].isalpha())[:10] or "CQ", True
 
 
-def province_of(registry: Registry) -> Agency | None:
-    for a in registry:
-        if a.level == "province" and a.current and ascii_key(a.name).startswith("ubnd tinh "):
-            return a
-    return None
-
-
-def _party_committee(registry: Registry) -> Agency | None:
-    for a in registry:
-        if a.level == "party" and a.current and ascii_key(a.name).startswith("tinh uy "):
-            return a
-    return None
-
-
 def _expand_ubnd(name: str) -> str:
     return re.sub(r"^UBND\b", "Ủy ban nhân dân", name)
 
@@ -226,21 +212,24 @@ def signature(agency: Agency) -> tuple[list[str], bool]:
 
 def _complete(name: str, agency: Agency, province_name: str, under_province: bool) -> str:
     """ "Công an tỉnh" -> "Công an tỉnh Thanh Hóa" when no header line above names the province."""
-    if province_name and not under_province and re.search(r"\btỉnh$", name) and agency.level != "central":
+    if province_name and not under_province and re.search(r"\b(?:tỉnh|thành phố)$", name) and agency.level != "central":
         return f"{name} {province_name}"
     return name
 
 
 def issuer_block(registry: Registry, agency: Agency) -> dict[str, Any]:
     """Header lines, ký hiệu, place, signature and rule lengths of the body that signs the report."""
+    from kehoach.agencies import party_committee, place_name, province_committee
+
     fmt = document_format(agency)
-    province = province_of(registry)
-    province_name = re.sub(r"^UBND tỉnh\s+", "", province.name) if province else ""
+    province = province_committee(registry, agency)  # the agency's own province, from the registry's data
+    home = registry.jurisdiction_of(agency)
+    province_name = home.short if home else ""
     parent = ""
     if agency.parent:  # vertically managed bodies: Công an tỉnh under Bộ Công an
         parent = agency.parent
     elif fmt == PARTY:
-        committee = _party_committee(registry)
+        committee = party_committee(registry, agency)
         if committee is not None and committee.id != agency.id:
             parent = committee.name
     elif agency.level == "province" and province is not None and agency.id != province.id:
@@ -255,7 +244,7 @@ def issuer_block(registry: Registry, agency: Agency) -> dict[str, Any]:
         lines = split_lines(upper_vn(full), column, size, bold=True)
     lines = [upper_vn(x) for x in lines]
     parent_lines = split_lines(upper_vn(parent), column, size, bold=False) if parent else []
-    place = "Hà Nội" if agency.level == "central" else (province_name or "[Địa danh]")
+    place = place_name(registry, agency) or "[Địa danh]"
     sig, sig_guessed = signature(agency)
     abbr, abbr_guessed = abbreviation(agency)
     last = text_width_mm(lines[-1], size, bold=True)
