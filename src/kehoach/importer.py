@@ -279,73 +279,170 @@ def find_columns(table: Table) -> tuple[int, Columns] | None:
 # ------------------------------------------------------------------ agencies
 
 
+# At most this many names are read from one cell; the rest of a longer cell is kept as one piece for review.
+MAX_PIECES = 64
+# How many comma- (or "và"-) separated pieces a known name may span ("Sở Văn hóa, Thể thao và Du lịch": 2).
+_MAX_RUN = 6
+_DISTRIBUTIVE = re.compile(r"^\s*các\s+(sở|bộ|ban)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-zđ]\)|[-–+•*])\s*")
+_PAREN = re.compile(r"\s*\(([^()]{0,200})\)")
+# Words that begin what an agency does rather than who it is ("Bộ Tư pháp chủ trì hướng dẫn, tổng hợp").
+_ROLE_TEXT = re.compile(
+    r"\s+(?:chủ trì|phối hợp|theo chức năng|theo chức năng, nhiệm vụ|theo nhiệm vụ|trong phạm vi|hướng dẫn|"
+    r"tổng hợp|thực hiện|triển khai|tham mưu|là cơ quan|có trách nhiệm|đối với|về việc|để)\b",
+    re.IGNORECASE,
+)
+_DEADLINE_WORDS = re.compile(r"\b(?:quý|tháng|năm)\s+[IVX\d]|\b\d{1,2}/\d{4}\b|\b(?:19|20)\d{2}\b", re.IGNORECASE)
+
+
+@dataclass
+class AgencyCell:
+    """An agency cell as an analyst reads it: the names, which of them the registry does not know, what the
+    cell says besides names (role text, numbering, scopes in brackets: for the task's note) and what needs a
+    look (a deadline written inside the cell, a cell longer than ``MAX_PIECES`` names)."""
+
+    names: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def add(self, name: str, known: bool) -> None:
+        self.names.append(name)
+        if not known:
+            self.unknown.append(name)
+
+
 def split_agencies(text: str, registry: Registry) -> tuple[list[str], list[str]]:
     """Split an agency cell into names as written, using the registry; returns (names, unknown).
 
-    Separators are commas, semicolons and line breaks, but a run of pieces that the registry knows
-    as one name stays whole ("Sở Văn hóa, Thể thao và Du lịch", "UBND các xã, phường"). A piece the
-    registry does not know is kept as written (and reported), with lower-case continuations glued
-    back to it. "Các sở: Tư pháp, Nội vụ" becomes "Sở Tư pháp", "Sở Nội vụ" (docs/encoding.md, mục 6).
+    See ``read_agency_cell`` for the rules; this is its short form."""
+    cell = read_agency_cell(text, registry)
+    return cell.names, cell.unknown
+
+
+def read_agency_cell(text: str, registry: Registry) -> AgencyCell:
+    """Split an agency cell into names, in time linear in its length.
+
+    Separators are line breaks, semicolons and commas, but a run of pieces that the registry knows as one
+    name stays whole ("Sở Văn hóa, Thể thao và Du lịch", "UBND các xã, phường"), and "và" splits only
+    between known names ("UBND tỉnh Thanh Hóa và các bộ, ngành có liên quan"), never inside one ("Bộ Giáo
+    dục và Đào tạo"). A distributive prefix applies to every item after it ("Các Sở: Tài chính; Công
+    Thương" -> "Sở Tài chính", "Sở Công Thương"), unless an item is itself a known name. Numbering ("1.",
+    "a)", "-"), role text after a known name ("Bộ Tư pháp chủ trì hướng dẫn, tổng hợp") and scopes in
+    brackets ("Bộ Công Thương (đối với năng lượng)") go to ``notes``; a deadline inside the cell is
+    flagged. A piece the registry does not know is kept as written (and listed in ``unknown``), with
+    lower-case continuations glued back to it. docs/encoding.md, mục 6.
     """
-    names: list[str] = []
-    unknown: list[str] = []
-    for segment in re.split(r"[;\n]+", text):
-        segment = segment.strip(" .,:")
+    out = AgencyCell()
+    seps = [m.start() for m, _ in zip(re.finditer(r"[,;\n]", text), range(MAX_PIECES), strict=False)]
+    if len(seps) == MAX_PIECES:
+        rest = text[seps[-2] + 1 :].strip(" ,;\n")
+        _read_cell(text[: seps[-2]], registry, out)
+        out.add(rest, False)
+        out.flags.append(f"ô có hơn {MAX_PIECES} tên; phần sau được giữ nguyên thành một mục để rà soát")
+        return out
+    _read_cell(text, registry, out)
+    return out
+
+
+def _read_cell(text: str, registry: Registry, out: AgencyCell) -> None:
+    m = _DISTRIBUTIVE.match(text)
+    if m:
+        word = m.group(1).capitalize()
+        items = [i.strip(" .") for i in re.split(r"[,;\n]+", m.group(2)) if i.strip(" .")]
+        for item in items:
+            item = _strip_extras(item, out)
+            if not item:
+                continue
+            if _known(f"{word} {item}", registry):
+                out.add(f"{word} {item}", True)
+            elif _known(item, registry):
+                out.add(item, True)
+            elif " và " in item and all(_known(f"{word} {x}", registry) for x in item.split(" và ")):
+                for x in item.split(" và "):
+                    out.add(f"{word} {x}", True)
+            else:
+                out.add(f"{word} {item}", False)
+        return
+    segments = [seg for seg in re.split(r"[;\n]+", text) if seg.strip(" .,:")]
+    for segment in segments:
+        segment = _strip_extras(segment.strip(" .,:"), out)
         if not segment:
             continue
-        m = re.match(r"^các (sở|bộ)\s*:\s*(.+)$", segment, re.IGNORECASE)
-        if m:
-            prefix = "Sở" if m.group(1).lower() == "sở" else "Bộ"
-            for item in re.split(r"\s*,\s*|\s+và\s+", m.group(2)):
-                if item.strip():
-                    name = f"{prefix} {item.strip()}"
-                    names.append(name)
-                    if not _known(name, registry):
-                        unknown.append(name)
-            continue
+        segment = _role_split(segment, registry, out)
         got, missing = _split_segment(segment, registry)
         if missing and " và " in segment:
-            # "UBND tỉnh Thanh Hóa và các bộ, ngành có liên quan": split on "và" when both sides are known.
+            # "X và các bộ, ngành có liên quan": split on "và" when both sides are known (a few "và" at most).
             words = segment.split(" và ")
-            for k in range(1, len(words)):
+            for k in range(1, min(len(words), _MAX_RUN)):
                 left = _split_segment(" và ".join(words[:k]), registry)
                 right = _split_segment(" và ".join(words[k:]), registry)
                 if not left[1] and not right[1]:
                     got, missing = left[0] + right[0], []
                     break
-        names += got
-        unknown += missing
-    return names, unknown
+        for name in got:
+            out.add(name, name not in missing)
+
+
+def _strip_extras(text: str, out: AgencyCell) -> str:
+    """Numbering and bracketed scopes off a piece of an agency cell; the scopes to the notes."""
+    text = _NUMBERING.sub("", text, count=1)
+    if "(" in text:
+        for scope in _PAREN.findall(text):
+            out.notes.append(f"({scope.strip()})")
+            if _DEADLINE_WORDS.search(scope):
+                out.flags.append(f"ô cơ quan có thời hạn trong ngoặc: ({scope.strip()}); ghi vào deadline nếu đúng")
+        text = _PAREN.sub("", text)
+    return text.strip(" .,:")
+
+
+def _role_split(segment: str, registry: Registry, out: AgencyCell) -> str:
+    """"Bộ Công an: chủ trì kinh tế dữ liệu", "Bộ Tư pháp chủ trì hướng dẫn, tổng hợp": the names before the
+    role text, the role text to the notes, when the part before it reads as known names."""
+    head, sep, tail = segment.partition(":")
+    if sep and tail.strip() and not _split_segment(head.strip(), registry)[1]:
+        out.notes.append(f"{head.strip()}: {tail.strip()}")
+        return head.strip()
+    m = _ROLE_TEXT.search(segment)
+    if m and m.start() > 0:
+        head = segment[: m.start()].strip(" ,")
+        if head and not _split_segment(head, registry)[1] and not _known(segment, registry):
+            out.notes.append(f"{head} {segment[m.start():].strip()}")
+            return head
+    return segment
 
 
 def _split_segment(segment: str, registry: Registry) -> tuple[list[str], list[str]]:
-    """Longest runs of comma-separated pieces that the registry knows as one name."""
+    """Longest runs (of at most ``_MAX_RUN``) comma-separated pieces that the registry knows as one name."""
     names: list[str] = []
     unknown: list[str] = []
     pieces = [p.strip() for p in segment.split(",") if p.strip()]
     i = 0
+    last_unknown = False
     while i < len(pieces):
-        for j in range(len(pieces), i, -1):
+        for j in range(min(len(pieces), i + _MAX_RUN), i, -1):
             candidate = ", ".join(pieces[i:j])
             if _known(candidate, registry):
                 names.append(candidate)
                 i = j
+                last_unknown = False
                 break
         else:
             piece = pieces[i]
-            if names and names[-1] in unknown and piece[:1].islower():
+            if last_unknown and piece[:1].islower():
                 glued = f"{names[-1]}, {piece}"
-                unknown[unknown.index(names[-1])] = glued
+                unknown[-1] = glued
                 names[-1] = glued
             else:
                 names.append(piece)
                 unknown.append(piece)
+                last_unknown = True
             i += 1
     return names, unknown
 
 
 def _known(name: str, registry: Registry) -> bool:
-    return registry.knows(name)
+    return len(name) <= 300 and registry.knows(name)
 
 
 # ------------------------------------------------------------------ rows -> sections and tasks
@@ -384,6 +481,11 @@ _GROUP_PREFIX = re.compile(
     re.DOTALL,
 )
 _SUB_ITEM = re.compile(r"^([a-zđ])\)\s")
+_DASH_ITEM = re.compile(r"^\s*[-–+•]\s*")
+_BULLETS = ("-", "–", "+", "•", "*")
+# A row across the table that is a note, not a group: "Ghi chú: …", "(*) …", "Lưu ý …".
+_NOTE_ROW = re.compile(r"^\s*(?:ghi chú|lưu ý|chú thích|chú ý|\(\*+\)|\*+)", re.IGNORECASE)
+_LETTERS = "abcdefghiklmnopqrstuvxy"
 _ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -414,6 +516,23 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
     dotted = any(re.match(r"^\d+\.\d+", _clean_id(_text(r, cols, "id"))) for r in data_rows)
     prev_base: str | None = None
     task_fields = ("lead", "support", "product", "deadline", "leader")
+    dashes: dict[str, int] = {}  # "-" sub-rows met under each parent: I.4.a, I.4.b…
+    parents: dict[str, str] = {}  # rows that only group sub-rows: their number and words
+    default_section = False
+    # Columns the header names but no field holds ("Cấp phê duyệt"): kept in each task's note, and reported.
+    header = table.rows[start + cols.header_rows - 1]
+    top = table.rows[start]
+    used_cols = set(cols.roles.values())
+    extras = {
+        col: normalize((cell.text or top[col].text).replace("\n", " "))
+        for col, cell in enumerate(header)
+        if col not in used_cols and not cell.hmerged and (cell.text or top[col].text).strip()
+    }
+    if extras:
+        extra_names = ", ".join(repr(x) for x in extras.values())
+        result.review.append(
+            Review(f"bảng {table.index + 1}", "column.extra", f"cột {extra_names} không có trường riêng; ghi vào note")
+        )
 
     def new_section(sid: str, title: str, where: str) -> dict[str, Any]:
         nonlocal section
@@ -456,6 +575,15 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
         if across or (len(distinct) == 1 and not has_fields):
             text = normalize(distinct[0].text.replace("\n", " "))
             m = _GROUP_PREFIX.match(text)
+            sentence = not m and section is not None and text.endswith(".") and len(text.split()) > 12
+            if _NOTE_ROW.match(text) or sentence:
+                # A note across the table: on the section it falls in, never a new section.
+                target = section["tasks"][-1] if section and section["tasks"] else section
+                if target is not None:
+                    target["note"] = f"{target['note']} {text}" if target.get("note") else text
+                    said = f"dòng ghi chú cả bảng, ghi vào note: {text[:60]!r}"
+                    result.review.append(Review(where, "row.note", said))
+                    continue
             if m:
                 new_section(m.group("id"), m.group("title").strip(), where)
             else:
@@ -476,12 +604,27 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
             continue
         if section is None:
             new_section("1", "Nhiệm vụ", where)
+            default_section = True
             result.review.append(Review(where, "row.unsure", "bảng không có dòng nhóm: mọi nhiệm vụ xếp vào nhóm '1'"))
         assert section is not None
         id_cell = _cell(row, cols, "id")
         sub = _SUB_ITEM.match(content)
         own_row = True
-        if sub and (not stt or (id_cell is not None and (id_cell.vmerged or id_cell.restart))) and (stt or prev_base):
+        dash = stt in _BULLETS or (not stt and bool(_DASH_ITEM.match(content)) and content.lstrip()[:1] in "-–+•")
+        if stt and not has_fields and _parent_of_next(data_rows, offset, cols, stt):
+            # A row that only groups the sub-rows under it (no lead, no deadline): not a task; its words go
+            # to the note of each sub-row (ids I.4.a, I.4.b…).
+            parents[stt] = normalize(content.replace("\n", " "))
+            prev_base = stt
+            said = f"dòng {stt} chỉ nhóm các dòng con; ghi vào note của chúng"
+            result.review.append(Review(where, "row.parent", said))
+            continue
+        if dash and prev_base:
+            n = dashes.get(prev_base, 0)
+            dashes[prev_base] = n + 1
+            letter = _LETTERS[n] if n < len(_LETTERS) else str(n + 1)
+            tid = f"{prev_base}.{letter}"
+        elif sub and (not stt or (id_cell is not None and (id_cell.vmerged or id_cell.restart))) and (stt or prev_base):
             base = stt or prev_base
             tid = f"{base}.{sub.group(1)}"
             prev_base = base
@@ -496,7 +639,7 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
             result.review.append(
                 Review(where, "row.unsure", f"dòng không có STT (có thể là phần tiếp của dòng trên); tạm mã {tid}")
             )
-        if not tid.startswith(section["id"] + ".") and tid != section["id"]:
+        if not default_section and not tid.startswith(section["id"] + ".") and tid != section["id"]:
             tid = f"{section['id']}.{tid}"
         if not _ID_OK.match(tid):
             fixed = re.sub(r"[^A-Za-z0-9._-]", "-", tid).strip("-.") or "x"
@@ -508,17 +651,26 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
         label = f"nhiệm vụ {tid}"
         task: dict[str, Any] = {"id": tid, "content": content}
         inferred: list[str] = []
+        cell_notes: list[str] = []
         for role in ("lead", "support"):
             cell = _cell(row, cols, role)
             text = cell.text.strip() if cell else ""
             if cell is not None and cell.vmerged and text:
                 inferred.append(role)
-            names, unknown = split_agencies(text, registry) if text else ([], [])
+            read = read_agency_cell(text, registry) if text else AgencyCell()
+            names, unknown = read.names, read.unknown
             task[role] = names
             for name in unknown:
                 result.review.append(
                     Review(label, "agency.unknown", f"{cols.labels.get(role, role)}: {name!r} chưa có trong sổ cơ quan")
                 )
+            if read.notes:
+                said = f"Ô {cols.labels.get(role, role)} ghi thêm: " + "; ".join(read.notes) + "."
+                cell_notes.append(said)
+                moved = said + " Đã tách khỏi tên cơ quan, ghi vào note."
+                result.review.append(Review(label, "agency.role-text", moved))
+            for flag in read.flags:
+                result.review.append(Review(label, "agency.cell", flag))
         if "lead" in cols.roles and not task["lead"]:
             result.review.append(Review(label, "cell.empty", "ô chủ trì trống"))
         if "support" in cols.roles and role_merged(row, cols, "lead", "support"):
@@ -537,6 +689,8 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
             # An empty product cell is a fact of the document: noted on the task (encoding.md, mục 5).
         if "product" in cols.roles and not task.get("product"):
             task["note"] = "Văn bản để trống cột Sản phẩm."
+        if cell_notes:
+            task["note"] = " ".join([*([task["note"]] if task.get("note") else []), *cell_notes])
         content_cell = _cell(row, cols, "content")
         if content_cell is not None and content_cell.vmerged:
             inferred.append("content")
@@ -551,6 +705,15 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
                 parse_deadline(task["deadline"], _DATES)
             except DeadlineError as exc:
                 result.review.append(Review(label, "deadline.unparsed", str(exc)))
+        parent = next((p for p in parents if tid.startswith(f"{section['id']}.{p}.") or tid.startswith(f"{p}.")), None)
+        if parent is not None:
+            said = f"Thuộc mục {parent}: {parents[parent]}."
+            task["note"] = f"{said} {task['note']}" if task.get("note") else said
+        for col, label_text in extras.items():
+            value = row[col].text.strip() if col < len(row) and not row[col].hmerged else ""
+            if value:
+                said = f"{label_text}: {normalize(value)}."
+                task["note"] = f"{task['note']} {said}" if task.get("note") else said
         task["source"] = where
         section["tasks"].append(task)
         result.tasks += 1
@@ -560,6 +723,19 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
                 "nhiều phần rồi nhập từng phần"
             )
     return [s for s in sections if s["tasks"]] or sections
+
+
+def _parent_of_next(rows: list[list[GridCell]], offset: int, cols: Columns, stt: str) -> bool:
+    """Whether the row after ``offset`` is a sub-row of the row numbered ``stt`` ("1.1" under "1", "a)" or
+    "-" with no number of its own)."""
+    if offset + 1 >= len(rows):
+        return False
+    nxt = rows[offset + 1]
+    nstt = _clean_id(_text(nxt, cols, "id"))
+    content = _text(nxt, cols, "content")
+    if nstt.startswith(stt + ".") and len(nstt) > len(stt) + 1:
+        return True
+    return not nstt and bool(_SUB_ITEM.match(content) or _DASH_ITEM.match(content) and content.lstrip()[:1] in "-–+•")
 
 
 def role_merged(row: list[GridCell], cols: Columns, left: str, right: str) -> bool:
@@ -627,6 +803,22 @@ def read_header(before: list[str], after: list[str], registry: Registry, review:
             break
         except AgencyError:
             continue
+    # The header's lines read together ("ỦY BAN NHÂN DÂN" / "THÀNH PHỐ HÀ NỘI"): the plan's jurisdiction, and
+    # the issuer when the registry does not yet hold that province's committee. No line is dropped.
+    top = [t for t in before[:6] if not _SKIP_TOP.search(t) and not _NUMBER.match(t) and not _DATE.search(t)]
+    where = registry.jurisdiction_in(" ".join(top[:3]))
+    if where is not None:
+        head["jurisdiction"] = where.id
+        if head["issuer"] is None and re.search(r"\b(?:ủy ban nhân dân|ubnd)\b", fold(" ".join(top[:3]))):
+            head["issuer"] = where.government
+    elif head["issuer"] is not None:
+        try:
+            issuer = registry.resolve(head["issuer"])
+            head["jurisdiction"] = issuer.jurisdiction or ("central" if issuer.level == "central" else None)
+        except AgencyError:
+            pass
+    if head.get("jurisdiction") is None:
+        review.append(Review("phần đầu", "header.missing", "không xác định được địa phương; ghi jurisdiction"))
     if head["issuer"] is None:
         first = next((t for t in before[:4] if t.isupper() and not _SKIP_TOP.search(t)), None)
         if first:
@@ -779,6 +971,7 @@ def import_docx(path: Path, plan_id: str, registry: Registry) -> ImportResult:
         "number": head["number"],
         "issued": head["issued"],
         "issuer": head["issuer"] or "(chưa rõ)",
+        **({"jurisdiction": head["jurisdiction"]} if head.get("jurisdiction") else {}),
         "signer": head["signer"],
         "title": head["title"] or "(chưa rõ)",
         "periods": _periods(head, sections, result.review),
