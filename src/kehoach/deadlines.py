@@ -136,6 +136,7 @@ class Deadline:
     day: int | None = None  # the day the document names: "trước ngày 20 hằng tháng", "15/12 hằng năm"
     month: int | None = None  # with ``day`` for yearly duties ("Trước ngày 15/12 hằng năm")
     condition: str | None = None  # the event a "condition" deadline waits for, as written
+    then: Literal["ongoing"] | None = None  # "Quý II/2026 và thường xuyên": due at ``due``, then ongoing
 
     @property
     def recurring(self) -> bool:
@@ -225,6 +226,34 @@ _M = r"(\d{1,2})"
 _EVERY = r"(?:định kỳ )?h[ằà]ng"  # "hằng", "hàng", "định kỳ hằng"
 _BY_DAY = r"(?:trước |vào |chậm nhất |chậm nhất vào |trước hoặc vào )?(?:ngày )?"
 
+# "Hoàn thành xây dựng đề án trong quý II/2026": a verb, what is done (no digits, a few words), then the
+# preposition and a date form.
+_LEAD_CLAUSE = re.compile(
+    r"^(?:hoàn thành|thực hiện|triển khai|ban hành|trình|báo cáo|tổ chức|xây dựng)\b[^\d()]{0,120}?\s"
+    r"(?P<prep>trong|trước|vào|đến|cuối)\s+"
+)
+# "Quý II/2026 và thường xuyên", "31/12/2026; triển khai thường xuyên": a due date, then ongoing work.
+_THEN_ONGOING = re.compile(
+    r"^(?P<first>.+?)\s*(?:[,;]\s*|\s+)(?:và\s+)?(?:sau đó\s+)?(?:(?:tổ chức\s+)?(?:thực hiện|triển khai)|nhiệm vụ"
+    r"|duy trì)?\s*(?:thường xuyên|hằng năm|hàng năm)(?:\s+(?:các năm|những năm) (?:tiếp theo|sau))?$"
+)
+# "Năm 2026 và các năm tiếp theo", "Từ năm 2026 trở đi", "Từ năm 2026": every year from that year.
+_FROM_YEAR = re.compile(
+    rf"^(?:(?:từ|bắt đầu từ) )?(?:năm )?{_YEAR}(?:\s*(?:,|và)\s*(?:các|những) năm (?:tiếp theo|sau)| trở đi)$"
+    rf"|^(?:từ|bắt đầu từ) (?:năm )?{_YEAR}$"
+)
+# "30 ngày kể từ ngày ban hành Kế hoạch", "Trong vòng 15 ngày kể từ ngày ký", "Trong 100 ngày".
+_DAYS_FROM_ISSUE = re.compile(
+    r"^(?:(?:hoàn thành |thực hiện )?(?:trong|trong vòng|trong thời hạn|chậm nhất|không quá|sau)\s+)?"
+    r"(?P<n>\d{1,4}) ngày"
+    r"(?: làm việc)?(?:\s*,?\s*(?:kể )?từ (?:ngày|khi) (?:ban hành|ký|kế hoạch|quyết định|nghị quyết|văn bản)[^\d]*)?$"
+)
+# "Từ ngày ban hành Kế hoạch trở đi", "Kể từ ngày ban hành": ongoing from the plan's issue.
+_FROM_ISSUE_ON = re.compile(
+    r"^(?:kể )?từ (?:ngày|khi) (?:ban hành|ký ban hành|kế hoạch|quyết định|nghị quyết)[^\d]*?"
+    r"(?: trở đi| đến khi hoàn thành)?$"
+)
+_ANNUAL_DAY_NOTE = re.compile(rf"^{_BY_DAY}(?P<d>\d{{1,2}})(?:/| tháng )(?P<m>\d{{1,2}})(?: hằng năm| hàng năm)?$")
 _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(rf"^(?:ngày\s*)?(\d{{1,2}})/(\d{{1,2}})/{_YEAR}$")),
     ("date", re.compile(rf"^(?:ngày\s*)?(\d{{1,2}}) tháng (\d{{1,2}}) năm {_YEAR}$")),
@@ -240,8 +269,19 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"^(?:giai đoạn |từ )?(?:năm )?{_YEAR}\s*(?:-|đến)\s*(?:năm )?{_YEAR}$")),
     ("year", re.compile(rf"^(?:năm |hết năm |cuối năm |cả năm |trong cả năm )?{_YEAR}$")),
 ]
+_VERB = re.compile(r"^(?:báo cáo(?: ubnd tỉnh| ubnd thành phố)?|hoàn thành|thực hiện|triển khai|gửi báo cáo)\s+")
+_MISSING_SLASH = re.compile(r"\b((?:quý (?:iv|iii|ii|i|[1-4]))|(?:tháng \d{1,2}))\s*((?:19|20)\d\d)$")
 _ANNUAL = {"hằng năm", "hàng năm", "định kỳ hằng năm", "định kỳ hàng năm", "hằng năm, thường xuyên"}
-_SEMIANNUAL = {"định kỳ 6 tháng", "định kỳ 06 tháng", "6 tháng một lần", "06 tháng một lần", "6 tháng/lần"}
+_SEMIANNUAL = {
+    "định kỳ 6 tháng", "định kỳ 06 tháng", "6 tháng một lần", "06 tháng một lần", "6 tháng/lần",
+    "định kỳ 6 tháng, hằng năm", "định kỳ 6 tháng và hằng năm", "định kỳ 6 tháng, năm", "6 tháng, hằng năm",
+    "định kỳ 06 tháng, hằng năm", "định kỳ 6 tháng, 01 năm", "định kỳ 6 tháng, 1 năm",
+}
+# "Quý I hằng năm", "Tháng 12 hằng năm", "Trong tháng 11 hằng năm": a yearly duty due at that quarter's or
+# month's end.
+_YEARLY_PERIOD = re.compile(
+    r"^(?:(?:trong|vào|trước|cuối) )?(?:(?:quý (?P<q>iv|iii|ii|i|[1-4]))|(?:tháng (?P<m>\d{1,2}))) h[ằà]ng năm$"
+)
 # Recurrence with an optional day: "Hằng tháng", "Hằng tháng, trước ngày 20", "Trước ngày 20 hằng tháng",
 # "Hàng quý", "Ngày 15 tháng cuối quý hằng quý"; "Trước ngày 15/12 hằng năm", "Hằng năm, trước ngày 15/12".
 _REPEAT = re.compile(
@@ -292,25 +332,43 @@ _EXAMPLES = (
     "Định kỳ 6 tháng",
     "Thường xuyên",
     "Trong thời gian thực hiện Kế hoạch",
+    "Quý II/2026 và thường xuyên",
+    "Năm 2026 và các năm tiếp theo",
+    "30 ngày kể từ ngày ban hành Kế hoạch",
+    "Từ ngày ban hành Kế hoạch trở đi",
     "Theo hoạt động",
     "Theo tiến độ của Trung ương",
     "Sau khi Trung ương ban hành hướng dẫn",
 )
 
 
-def closest_form(text: str) -> str:
-    """The supported example closest to ``text`` (by words, then characters)."""
+# Families of forms, by the word that names them, most telling first: a suggestion stays in the family of
+# the phrase ("Quý V/2026" -> a quarter), and a phrase of no family gets none.
+_FAMILIES = ("quý", "hằng", "hàng", "tháng", "thường xuyên", "sau khi", "theo", "ngày", "năm", "giai đoạn")
+
+
+def closest_form(text: str) -> str | None:
+    """The supported example of the same family closest to ``text`` (by words, then characters); None when
+    the phrase names no family."""
     import difflib
 
     key = _digits_as_nine(fold(text))
     words = set(key.split())
+    family = next((f for f in _FAMILIES if re.search(rf"(?<!\w){f}(?!\w)", key)), None)
+    if family is None:
+        return None
+    pool = [e for e in _EXAMPLES if re.search(rf"(?<!\w){family}(?!\w)", fold(e))]
+    if family in ("hằng", "hàng"):
+        pool = [e for e in _EXAMPLES if re.search(r"(?<!\w)h[ằà]ng(?!\w)", fold(e))]
+    if not pool:
+        return None
 
     def score(example: str) -> tuple[float, float]:
         ex = _digits_as_nine(fold(example))
         shared = len(words & set(ex.split())) / max(1, len(words | set(ex.split())))
         return shared, difflib.SequenceMatcher(None, key, ex).ratio()
 
-    return max(_EXAMPLES, key=score)
+    return max(pool, key=score)
 
 
 def _digits_as_nine(text: str) -> str:
@@ -318,7 +376,10 @@ def _digits_as_nine(text: str) -> str:
 
 
 def unknown_hint(text: str) -> str:
-    return f"dạng gần nhất được hỗ trợ: {closest_form(text)!r} (xem {DOCS_SECTION})"
+    form = closest_form(text)
+    if form is None:
+        return f"không có dạng cùng loại; xem các dạng được hỗ trợ ở {DOCS_SECTION}"
+    return f"dạng gần nhất được hỗ trợ: {form!r} (xem {DOCS_SECTION})"
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date:
@@ -352,6 +413,7 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
         body = body[: m.start()]
     key = fold(body).rstrip(".").strip()
     key = key.replace("–", "-").replace("quí", "quý")
+    key = _MISSING_SLASH.sub(r"\1/\2", key)  # "Quý IV2026", "Tháng 12 2026"
 
     def make(
         kind: Kind, start: dt.date | None, due: dt.date | None, rec: Recurrence | None = None, **extra: object
@@ -365,7 +427,45 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
 
     if key in _ANNUAL:
         d = need_dates()
+        m = _ANNUAL_DAY_NOTE.match(fold(annotation or ""))
+        if m:  # "Hằng năm (trước ngày 15/12)": the yearly duty keeps its own day
+            own_day, own_month = int(m.group("d")), int(m.group("m"))
+            try:
+                dt.date(2024, own_month, own_day)
+            except ValueError:
+                reason = f"ngày không hợp lệ (không có ngày {own_day:02d}/{own_month:02d})"
+                raise DeadlineError(original, reason) from None
+            return make("annual", d.start, d.end, "annual", day=own_day, month=own_month)
         return make("annual", d.start, d.end, "annual")
+    m = _YEARLY_PERIOD.match(key) or _YEARLY_PERIOD.match(_VERB.sub("", key, count=1))
+    if m:
+        d = need_dates()
+        month = 3 * (_ROMAN.get(m.group("q")) or int(m.group("q"))) if m.group("q") else int(m.group("m"))
+        if not 1 <= month <= 12:
+            raise DeadlineError(original, f"ngày không hợp lệ (tháng {month})")
+        last = calendar.monthrange(2023, month)[1]  # 28/02: a day every year has
+        return make("annual", d.start, d.end, "annual", day=last, month=month)
+    m = _FROM_YEAR.match(key)
+    if m:
+        d = need_dates()
+        year = int(next(g for g in m.groups() if g))
+        return make("annual", max(d.start, dt.date(year, 1, 1)), d.end, "annual")
+    m = _DAYS_FROM_ISSUE.match(key)
+    if m:
+        d = need_dates()
+        due = d.start + dt.timedelta(days=int(m.group("n")))
+        return make("date", d.start, due)
+    if _FROM_ISSUE_ON.match(key):
+        d = need_dates()
+        return make("ongoing", d.start, d.end, "annual")
+    m = _THEN_ONGOING.match(key)
+    if m and not _ONGOING.match(key):
+        try:
+            first = parse_deadline(m.group("first"), dates)
+        except DeadlineError:
+            first = None
+        if first is not None and not first.recurring and first.due is not None:
+            return make(first.kind, first.start, first.due, then="ongoing")
     if key in _SEMIANNUAL:
         d = need_dates()
         return make("semiannual", d.start, d.end, "semiannual")
@@ -377,7 +477,8 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
         return make("plan", d.start, d.end)
     if _EVENT.match(key):
         return make("event", None, None)
-    m = _REPEAT.match(key)
+    verbless = _VERB.sub("", key, count=1)
+    m = _REPEAT.match(key) or _REPEAT.match(verbless)
     if m:
         d = need_dates()
         unit = m.group("unit") or m.group("unit2")
@@ -388,7 +489,7 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
         if unit == "tháng":
             return make("monthly", d.start, d.end, "monthly", day=day)
         return make("quarterly", d.start, d.end, "quarterly", day=day)
-    m = _YEARLY_DAY.match(key)
+    m = _YEARLY_DAY.match(key) or _YEARLY_DAY.match(verbless)
     if m:
         d = need_dates()
         day, month = int(m.group("d") or m.group("d2")), int(m.group("m") or m.group("m2"))
@@ -401,7 +502,11 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
     lead = _LEAD_WORDS.match(key)
     prep = lead.group("prep") if lead else None
     stripped = key[lead.end() :] if lead else key
-    for candidate in dict.fromkeys((key, stripped)):
+    clause = _LEAD_CLAUSE.match(key)
+    candidates = [(key, None), (stripped, prep)]
+    if clause:
+        candidates.append((key[clause.end() :], clause.group("prep")))
+    for candidate, prep in dict.fromkeys(candidates):
         for form, pattern in _FORMS:
             m = pattern.match(candidate)
             if not m:
@@ -412,7 +517,7 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
                 if isinstance(exc, DeadlineError):
                     raise
                 raise DeadlineError(original, f"ngày không hợp lệ ({exc})") from None
-            if candidate is stripped and candidate != key:
+            if candidate != key:
                 return _with_preposition(built, prep, make, need_dates)
             return built
     for candidate in dict.fromkeys((key, stripped)):
