@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kehoach.agencies import AmbiguousJurisdiction, governing_body, place_name
+from kehoach.agencies import AmbiguousJurisdiction, UnknownAgency, governing_body, place_name
 from kehoach.dataset import load_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,11 +40,6 @@ def two_provinces(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data", root)
     shutil.rmtree(root / "progress")
     (root / "plans" / "hn-100-ngay.yaml").write_text(HA_NOI_PLAN, encoding="utf-8")
-    with (root / "agencies.yaml").open("a", encoding="utf-8") as f:
-        f.write(
-            "  - {id: ha-noi-so-quy-hoach-kien-truc, name: Sở Quy hoạch - Kiến trúc, jurisdiction: ha-noi,"
-            " level: province}\n"
-        )
     return root
 
 
@@ -67,8 +62,16 @@ def test_same_name_is_two_bodies_and_nothing_leaks(two_provinces):
     assert _ids(data, th, "hn-100-ngay") == set()
     assert _ids(data, hn, "hn-100-ngay") == {"1", "2"}
     assert _ids(data, hn, "qd74-dai-hoi-xx") == set()
-    # A body only Hà Nől has is found by its plain name and gets Hà Nội's collective duties only.
-    qhkt = reg.resolve("Sở Quy hoạch - Kiến trúc")
+    # A body of Hà Nội's own is found in Hà Nội's plans and gets Hà Nội's collective duties only.
+    qhkt = reg.resolve("Sở Quy hoạch - Kiến trúc Hà Nội")
+    assert qhkt.id == "ha-noi-so-quy-hoach-kien-truc"
+    # Hà Nội has Sở Văn hóa và Thể thao and Sở Du lịch, not the standard Sở Văn hóa, Thể thao và Du lịch.
+    with pytest.raises(UnknownAgency) as unknown:
+        reg.resolve("Sở Văn hóa, Thể thao và Du lịch", "ha-noi")
+    # Hà Nội's own body or a central one is suggested, never Thanh Hóa's Sở Văn hóa, Thể thao và Du lịch.
+    assert "Sở Văn hóa và Thể thao" in unknown.value.suggestions
+    assert "Sở Văn hóa, Thể thao và Du lịch" not in unknown.value.suggestions
+    assert reg.resolve("Sở Du lịch", "ha-noi").id == "ha-noi-so-du-lich"
     assert _ids(data, qhkt, "hn-100-ngay") == {"2", "3"}
     assert all(_ids(data, qhkt, lp.plan.id) == set() for lp in data.plans if lp.plan.id != "hn-100-ngay")
     # Central bodies are the same for every province.

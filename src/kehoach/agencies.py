@@ -225,7 +225,7 @@ class Registry:
             return agency
         if len(ids) > 1:
             raise AmbiguousAgency(name, sorted(self.agencies[i].name for i in ids))
-        raise UnknownAgency(name, self.suggest(name))
+        raise UnknownAgency(name, self.suggest(name, scope=scope))
 
     def _within_province(self, collective: Agency, scope: str) -> Agency:
         """A central collective as a province's plan writes it: "các bộ, ngành, địa phương" in a plan of Thanh
@@ -295,7 +295,7 @@ class Registry:
         scope = scope_of(name)
         return bool(self._within(name, ids, scope) if scope is not None and ids else ids)
 
-    def suggest(self, name: str, n: int = 3) -> list[str]:
+    def suggest(self, name: str, n: int = 3, scope: str | None = None) -> list[str]:
         """Registry names closest to ``name``, ranked by the words that tell agencies apart.
 
         Each shared word counts by how rare it is in the registry ("kho", "bạc" weigh much more
@@ -306,7 +306,7 @@ class Registry:
         typed_bare = strip_diacritics(name) == name
         key_of = ascii_key if typed_bare else fold
         by_key: dict[str, str] = {}
-        scope = scope_of(name) or self.default
+        scope = scope or scope_of(name) or self.default
         for a in self.agencies.values():
             if a.jurisdiction is not None and scope is not None and a.jurisdiction != scope:
                 continue  # never another province's body
