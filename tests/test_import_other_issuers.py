@@ -125,3 +125,18 @@ def test_a_table_without_group_rows_keeps_its_own_numbers(data, tmp_path):
     rows = [("1", "Việc một", "Sở Tài chính", "Quý II/2026"), ("2", "Việc hai", "Sở Y tế", "Quý III/2026")]
     result = import_docx(_table_doc(tmp_path / "phang.docx", columns, rows, {}), "hn-phang", data.registry)
     assert [t["id"] for s in result.plan["sections"] for t in s["tasks"]] == ["1", "2"]
+
+
+def test_group_rows_numbered_in_their_own_column(data, tmp_path):
+    columns = ["STT", "TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"]
+    rows = [
+        ("I", "", "Hoàn thiện thể chế", "", ""),
+        ("", "1", "Sửa đổi quy chế", "Bộ Tư pháp", "Quý II/2026"),
+        ("", "2", "Ban hành hướng dẫn", "Bộ Tài chính", "Quý III/2026"),
+        ("II", "", "Chuyển đổi số", "", ""),
+        ("", "1", "Kết nối dữ liệu", "Bộ Công an", "Năm 2026"),
+    ]
+    result = import_docx(_table_doc(tmp_path / "hai-cot.docx", columns, rows, {}), "cp-hai-cot", data.registry)
+    ids = [(s["id"], [t["id"] for t in s["tasks"]]) for s in result.plan["sections"]]
+    assert ids == [("I", ["I.1", "I.2"]), ("II", ["II.1"])]
+    assert not [r for r in result.review if r.code in ("row.unsure", "column.extra")]

@@ -528,6 +528,10 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
         for col, cell in enumerate(header)
         if col not in used_cols and not cell.hmerged and (cell.text or top[col].text).strip()
     }
+    # A second number column ("STT" for group rows, "TT" for the tasks under them): the tasks' numbers.
+    second_id = next((c for c, text in extras.items() if _role_of(text) == "id"), None)
+    if second_id is not None:
+        del extras[second_id]
     if extras:
         extra_names = ", ".join(repr(x) for x in extras.values())
         result.review.append(
@@ -568,6 +572,8 @@ def rows_to_sections(table: Table, cols: Columns, start: int, registry: Registry
         if not distinct:
             continue
         stt = _clean_id(_text(row, cols, "id"))
+        if not stt and second_id is not None and second_id < len(row) and not row[second_id].hmerged:
+            stt = _clean_id(row[second_id].text)
         content = _text(row, cols, "content")
         has_fields = any(_text(row, cols, f) for f in task_fields)
         across = all(c.hmerged for c in row[1:])  # one cell spans the whole row
