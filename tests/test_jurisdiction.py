@@ -179,3 +179,20 @@ def test_an_unknown_jurisdiction_is_a_data_error(two_provinces, run):
     assert res.exit_code == 1
     codes = {e["code"] for e in json.loads(res.stdout)["errors"]}
     assert "plan.jurisdiction" in codes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tasks", "-a", "Sở Tài chính"],
+        ["status", "-a", "Sở Tài chính"],
+        ["calendar", "-a", "Sở Tài chính", "-o", "lich.ics"],
+        ["report", "annual", "--plan", "hn-100-ngay", "-a", "Sở Tài chính"],
+    ],
+)
+def test_every_query_asks_which_province(two_provinces, run, args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = run(*args, "--data", str(two_provinces))
+    assert res.exit_code == 2, res.stdout
+    assert "Thành phố Hà Nội" in res.stderr and "Tỉnh Thanh Hóa" in res.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]  # nothing written beside the data
