@@ -196,3 +196,18 @@ def test_every_query_asks_which_province(two_provinces, run, args, tmp_path, mon
     assert res.exit_code == 2, res.stdout
     assert "Thành phố Hà Nội" in res.stderr and "Tỉnh Thanh Hóa" in res.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["data"]  # nothing written beside the data
+
+
+def test_report_header_of_a_ha_noi_body(two_provinces):
+    from kehoach.report.form import issuer_block
+
+    reg = load_data(two_provinces, cache=False).registry
+    block = issuer_block(reg, reg.resolve("Sở Tài chính", "ha-noi"))
+    assert block["parent_lines"] == ["UBND THÀNH PHỐ HÀ NỘI"] and block["place"] == "Hà Nội"
+    assert block["lines"] == ["SỞ TÀI CHÍNH"]
+    th = issuer_block(reg, reg.resolve("Sở Tài chính", "thanh-hoa"))
+    assert th["parent_lines"] == ["UBND TỈNH THANH HÓA"] and th["place"] == "Thanh Hóa"
+    ministry = issuer_block(reg, reg.resolve("Bộ Tư pháp"))
+    assert ministry["parent_lines"] == [] and ministry["place"] == "Hà Nội"
+    police = issuer_block(reg, reg.resolve("Công an thành phố", "ha-noi"))
+    assert " ".join(police["lines"]) == "CÔNG AN THÀNH PHỐ HÀ NỘI"
