@@ -69,3 +69,19 @@ def test_a_quarter_or_month_every_year(text, day, month):
 
 def test_half_yearly_and_yearly_reports_are_half_yearly():
     assert parse_deadline("Định kỳ 6 tháng, hằng năm", P).kind == "semiannual"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Hằng năm và đột xuất", "annual"),
+        ("Hằng quý, khi có yêu cầu", "quarterly"),
+        ("Thường xuyên và đột xuất", "ongoing"),
+    ],
+)
+def test_regular_duty_with_reports_on_request(text, kind):
+    assert parse_deadline(text, P).kind == kind
+
+
+def test_on_request_alone_is_still_an_event():
+    assert parse_deadline("Khi có yêu cầu", P).kind == "event"

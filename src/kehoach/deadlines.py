@@ -270,6 +270,9 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"^(?:năm |hết năm |cuối năm |cả năm |trong cả năm )?{_YEAR}$")),
 ]
 _VERB = re.compile(r"^(?:báo cáo(?: ubnd tỉnh| ubnd thành phố)?|hoàn thành|thực hiện|triển khai|gửi báo cáo)\s+")
+_ON_REQUEST_TOO = re.compile(
+    r"(?<=\S)\s*(?:,|;|và|hoặc)\s*(?:báo cáo )?(?:đột xuất|khi có yêu cầu|theo yêu cầu)(?: của [^,;]+)?$"
+)
 _MISSING_SLASH = re.compile(r"\b((?:quý (?:iv|iii|ii|i|[1-4]))|(?:tháng \d{1,2}))\s*((?:19|20)\d\d)$")
 _ANNUAL = {"hằng năm", "hàng năm", "định kỳ hằng năm", "định kỳ hàng năm", "hằng năm, thường xuyên"}
 _SEMIANNUAL = {
@@ -414,6 +417,8 @@ def parse_deadline(text: str, dates: PlanDates | None = None) -> Deadline:
     key = fold(body).rstrip(".").strip()
     key = key.replace("–", "-").replace("quí", "quý")
     key = _MISSING_SLASH.sub(r"\1/\2", key)  # "Quý IV2026", "Tháng 12 2026"
+    # "Hằng năm và đột xuất", "Hằng quý, khi có yêu cầu": the regular duty; the extra reports are on request.
+    key = _ON_REQUEST_TOO.sub("", key)
 
     def make(
         kind: Kind, start: dt.date | None, due: dt.date | None, rec: Recurrence | None = None, **extra: object
