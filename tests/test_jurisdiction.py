@@ -58,6 +58,7 @@ def test_same_name_is_two_bodies_and_nothing_leaks(two_provinces):
     assert hn.id != th.id and (hn.jurisdiction, th.jurisdiction) == ("ha-noi", "thanh-hoa")
     assert reg.resolve("Sở Tài chính thành phố Hà Nội").id == hn.id
     assert reg.resolve("so tai chinh tinh thanh hoa").id == th.id
+    assert reg.resolve("Sở TC", "ha-noi").id == hn.id  # a typed form, still within the province
     # Thanh Hóa's Sở Tài chính sees none of Hà Nội's tasks, not even through "Các sở, ban, ngành".
     assert _ids(data, th, "hn-100-ngay") == set()
     assert _ids(data, hn, "hn-100-ngay") == {"1", "2"}
@@ -136,13 +137,14 @@ def test_registry_holds_the_34_units_and_the_2025_central_bodies(data):
 def test_unknown_agency_messages_follow_the_name(two_provinces, run):
     plan = two_provinces / "plans" / "hn-100-ngay.yaml"
     text = plan.read_text(encoding="utf-8")
-    text = text.replace("lead: [Sở Tài chính]", "lead: [Sở TC, Bộ Tư pháp chủ trì hướng dẫn, Bộ Kinh tế số]")
+    # "Sở TC" is read as people type it (kehoach.typed); a misspelling is not, and gets an alias line.
+    text = text.replace("lead: [Sở Tài chính]", "lead: [Sở Tài chánh, Bộ Tư pháp chủ trì hướng dẫn, Bộ Kinh tế số]")
     text = text.replace('lead: ["Các sở, ban, ngành"]', 'lead: ["Các cơ quan báo chí Thành phố"]')
     plan.write_text(text, encoding="utf-8")
     res = run("check", "--data", str(two_provinces), "--format", "json")
     errors = {e["message"].split("'")[1]: e["message"] for e in json.loads(res.stdout)["errors"]
               if e["code"] == "agency.unknown"}
-    assert "aliases" in errors["Sở TC"] and "ha-noi-so-tai-chinh" in errors["Sở TC"]
+    assert "aliases" in errors["Sở Tài chánh"] and "ha-noi-so-tai-chinh" in errors["Sở Tài chánh"]
     assert "note" in errors["Bộ Tư pháp chủ trì hướng dẫn"] and "level:" not in errors["Bộ Tư pháp chủ trì hướng dẫn"]
     assert "level: central" in errors["Bộ Kinh tế số"] and "jurisdiction" not in errors["Bộ Kinh tế số"]
     collective = errors["Các cơ quan báo chí Thành phố"]
