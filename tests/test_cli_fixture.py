@@ -24,7 +24,7 @@ def test_due_lists_lead_and_predecessor_tasks_in_the_window():
     rows = _json("due", "--agency", "STC", "--today", "2026-01-15")
     assert [(r["id"], r["due"], r["role"], r["reason"]) for r in rows] == [
         ("I.1", "2026-02-28", "lead", "direct"),
-        ("I.2", "2026-03-31", "lead", "predecessor"),
+        ("I.2", "2026-03-31", "lead", "successor"),
     ]
     assert rows[1]["via"] == "Sở Kế hoạch và Đầu tư"
 

@@ -34,7 +34,7 @@ def test_due_for_so_tai_chinh_lists_overdue_first_then_by_date(data):
 def test_due_includes_tasks_of_predecessor_agency(data):
     # Bộ Kế hoạch và Đầu tư merged into Bộ Tài chính (2025): its NQ 13 tasks are now Bộ Tài chính's.
     items = due(data, data.registry.resolve("Bộ Tài chính"), D(2026, 1, 15))
-    pred = {(i.plan.id, i.id): i for i in items if i.reason == "predecessor"}
+    pred = {(i.plan.id, i.id): i for i in items if i.reason == "successor"}
     assert {("nq13-thanh-hoa", "2.5"), ("nq13-thanh-hoa", "9.2")} <= set(pred)
     assert pred[("nq13-thanh-hoa", "2.5")].via == "Bộ Kế hoạch và Đầu tư"
     assert pred[("nq13-thanh-hoa", "2.5")].overdue
@@ -110,7 +110,7 @@ def test_due_json_fields_are_the_documented_porcelain(run):
     assert {"plan", "id", "content", "due", "days_left", "overdue", "role", "reason", "via", "kind", "status"} <= set(
         item
     )
-    assert item["due"] == "2021-12-31" and item["reason"] == "predecessor" and item["via"] == "Bộ Kế hoạch và Đầu tư"
+    assert item["due"] == "2021-12-31" and item["reason"] == "successor" and item["via"] == "Bộ Kế hoạch và Đầu tư"
 
 
 def test_tasks_json_has_canonical_lead_names(run):
@@ -118,8 +118,8 @@ def test_tasks_json_has_canonical_lead_names(run):
                  "--format", "json")
     items = json.loads(result.stdout)
     old_name = [i for i in items if i["lead"] == ["Sở Kế hoạch và Đầu tư"]]
-    assert old_name and all(i["reason"] == "predecessor" for i in old_name)
-    assert {i["reason"] for i in items} <= {"direct", "predecessor", "collective"}
+    assert old_name and all(i["reason"] == "successor" for i in old_name)
+    assert {i["reason"] for i in items} <= {"direct", "successor", "collective"}
     assert set(items[0]["deadline"]) == {"text", "kind", "start", "due", "recurrence", "condition"}
 
 
@@ -317,7 +317,7 @@ def test_one_consolidator_when_monitor_and_consolidated_by_differ(data_copy):
 def test_due_skips_by_deadline_only_what_cannot_be_listed(data, name, today):
     """``due`` skips a task whose one-off deadline is after the window without asking the engine; the
     lines are those of asking the engine about every task the agency has a role in."""
-    from kehoach.status import Period, judge
+    from kehoach.status import ReportPeriod, judge
 
     agency = data.registry.resolve(name)
     until = today + dt.timedelta(days=90)
@@ -327,7 +327,7 @@ def test_due_skips_by_deadline_only_what_cannot_be_listed(data, name, today):
         d = hit.deadline
         if d is None or d.recurring or (d.due is not None and d.due <= until):
             continue  # may be listed; the skip does not apply
-        j = judge(data, hit.plan, hit.task, Period.annual(today.year), today)
+        j = judge(data, hit.plan, hit.task, ReportPeriod.annual(today.year), today)
         assert j is None or not j.overdue, (hit.plan.id, hit.task.id)
         assert (hit.plan.id, hit.task.id) not in listed
         skipped += 1

@@ -19,7 +19,7 @@ from kehoach.report import build_context
 from kehoach.status import (
     CODES,
     OVERDUE_CODES,
-    Period,
+    ReportPeriod,
     assess,
     judge,
     period_of,
@@ -31,9 +31,10 @@ from kehoach.status import (
 D = dt.date
 NOV21 = D(2026, 11, 21)
 QD74 = "qd74-dai-hoi-xx"
+A2025, A2026, A2027 = (ReportPeriod.annual(y) for y in (2025, 2026, 2027))
 
 
-def _judge(data, plan_id: str, task_id: str, period: Period, today: dt.date):
+def _judge(data, plan_id: str, task_id: str, period: ReportPeriod, today: dt.date):
     plan = data.plan(plan_id).plan
     task = next(t for t in plan.tasks if t.id == task_id)
     return judge(data, plan, task, period, today)
@@ -51,16 +52,16 @@ def _status_json(run, *args: str) -> dict[str, dict]:
 @pytest.mark.parametrize(
     ("plan_id", "task_id", "period", "today", "code", "due", "days", "carried"),
     [
-        (QD74, "I.5", Period.annual(2026), NOV21, "done_on_time", D(2026, 2, 28), None, False),
-        (QD74, "I.13", Period.annual(2026), NOV21, "done_late", D(2025, 11, 30), None, True),
-        (QD74, "I.13", Period.annual(2026), D(2026, 1, 15), "no_report_overdue", D(2025, 11, 30), 46, True),
-        (QD74, "IV.1", Period.annual(2026), NOV21, "overdue", D(2025, 12, 31), 325, True),
-        (QD74, "I.12", Period.annual(2026), D(2026, 1, 15), "no_report_not_due", D(2026, 8, 31), None, False),
-        (QD74, "I.9", Period.annual(2026), NOV21, "no_report_overdue", D(2026, 3, 31), 235, False),
-        ("hoi-nhap-quoc-te", "I.4", Period.annual(2025), D(2026, 1, 15), "ongoing", D(2025, 12, 31), None, False),
-        ("hoi-nhap-quoc-te", "II.4", Period.annual(2026), D(2026, 1, 15), "no_report_overdue", D(2025, 12, 31), 15,
+        (QD74, "I.5", A2026, NOV21, "done_on_time", D(2026, 2, 28), None, False),
+        (QD74, "I.13", A2026, NOV21, "done_late", D(2025, 11, 30), None, True),
+        (QD74, "I.13", A2026, D(2026, 1, 15), "no_report_overdue", D(2025, 11, 30), 46, True),
+        (QD74, "IV.1", A2026, NOV21, "overdue", D(2025, 12, 31), 325, True),
+        (QD74, "I.12", A2026, D(2026, 1, 15), "no_report_not_due", D(2026, 8, 31), None, False),
+        (QD74, "I.9", A2026, NOV21, "no_report_overdue", D(2026, 3, 31), 235, False),
+        ("hoi-nhap-quoc-te", "I.4", A2025, D(2026, 1, 15), "ongoing", D(2025, 12, 31), None, False),
+        ("hoi-nhap-quoc-te", "II.4", A2026, D(2026, 1, 15), "no_report_overdue", D(2025, 12, 31), 15,
          True),
-        ("aec-2026", "IV.4.1", Period.annual(2027), D(2027, 12, 1), "no_report_not_due", D(2035, 12, 31), None, False),
+        ("aec-2026", "IV.4.1", A2027, D(2027, 12, 1), "no_report_not_due", D(2035, 12, 31), None, False),
     ],
 )
 def test_judgements_on_the_seeds(data, plan_id, task_id, period, today, code, due, days, carried):
@@ -70,8 +71,8 @@ def test_judgements_on_the_seeds(data, plan_id, task_id, period, today, code, du
 
 
 def test_a_task_finished_before_the_year_is_not_in_it(data):
-    assert _judge(data, QD74, "I.13", Period.annual(2027), D(2027, 3, 1)) is None
-    assert _judge(data, QD74, "I.12", Period.annual(2025), NOV21) is None  # due in 2026
+    assert _judge(data, QD74, "I.13", A2027, D(2027, 3, 1)) is None
+    assert _judge(data, QD74, "I.12", A2025, NOV21) is None  # due in 2026
 
 
 # ------------------------------------------------------------------- 1. past due without a report
@@ -161,7 +162,7 @@ def test_successor_by_kind_of_duty(data):
     task = next(t for t in plan.tasks if t.id == "III.10.3")
     names = [r.name for r in responsibilities(data.registry, task)]
     assert sorted(names) == ["Sở Nông nghiệp và Môi trường", "Sở Nội vụ", "Sở Y tế"]
-    rows = [r for r in assess(data, lambda _p: Period.annual(2025), D(2025, 12, 31), plans=[plan.id])
+    rows = [r for r in assess(data, lambda _p: A2025, D(2025, 12, 31), plans=[plan.id])
             if r.judgement.task.id == "III.10.3"]
     assert sorted(r.agency for r in rows) == sorted(names)  # once each
     vocational = next(t for t in plan.tasks if t.id == "III.5.6")
@@ -306,7 +307,7 @@ def test_status_and_due_agree_and_tables_reconcile(data, drawn):
     d = dataclasses.replace(
         data, _progress=Progress({k: ProgressFile(plan=k[0], year=k[1], tasks=v) for k, v in files.items()}, [], {})
     )
-    rows = assess(d, lambda _p: Period.annual(today.year), today, plans=[plan_id])
+    rows = assess(d, lambda _p: ReportPeriod.annual(today.year), today, plans=[plan_id])
     t = tally(rows)
     assert t.rows_sum == t.tasks + t.extra == len(rows)
     assert sum(t.total.values()) == t.tasks

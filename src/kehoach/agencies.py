@@ -15,8 +15,8 @@ from kehoach.model import CENTRAL as CENTRAL
 from kehoach.model import Agency, Jurisdiction, Plan, StandardAgency
 from kehoach.text import ascii_key, fold, normalize, slug, strip_diacritics
 
-Reason = Literal["direct", "predecessor", "collective"]
-REASON_ORDER = {"direct": 0, "predecessor": 1, "collective": 2}
+Reason = Literal["direct", "successor", "collective"]  # the vocabulary of kehoach.responsibility
+REASON_ORDER = {"direct": 0, "successor": 1, "collective": 2}
 
 # Words that say where or what kind of body, not which one: they never decide a suggestion
 # ("Kho bạc Nhà nước Thanh Hóa" must not suggest "Tỉnh ủy Thanh Hóa").
@@ -486,7 +486,7 @@ class Registry:
     def match(
         self, written: str, agency: Agency, *, strict: bool = False, task: Any = None
     ) -> Match | None:
-        """Does a name written in a task apply to ``agency``? Direct beats predecessor beats collective.
+        """Does a name written in a task apply to ``agency``? Direct beats successor beats collective.
 
         With ``task``, a dissolved agency's duty goes only to the successor(s) that took that kind of
         duty (see ``heirs``); without it, to every successor.
@@ -515,7 +515,7 @@ class Registry:
             else []
         )
         if any(h.id == agency.id for h in heirs):
-            return Match("predecessor", written)
+            return Match("successor", written)
         for group in [target, *heirs]:
             if self.covers(group, agency):
                 return Match("collective", written)

@@ -13,7 +13,8 @@ from typing import Any
 
 from kehoach.dataset import DataSet
 from kehoach.model import Agency, Plan
-from kehoach.query import TaskHit, agency_role, current_label
+from kehoach.query import TaskHit, current_label
+from kehoach.responsibility import role_of
 
 LEVEL_VN = {
     "central": "Trung ương",
@@ -85,7 +86,7 @@ def plan_rows(data: DataSet) -> list[PlanRow]:
 
 @dataclass(frozen=True)
 class TaskCounts:
-    """Tasks naming the agency (or a predecessor), apart from those reaching it through a collective."""
+    """Tasks naming the agency (itself or as a successor), apart from those reaching it through a collective."""
 
     lead: int = 0
     support: int = 0
@@ -140,10 +141,9 @@ def task_counts(data: DataSet, agency: Agency) -> TaskCounts:
     counts = {"lead": 0, "support": 0, "collective_lead": 0, "collective_support": 0}
     for lp in data.plans:
         for task in lp.plan.tasks:
-            found = agency_role(data.registry, task, agency, "any", strict=False)
+            found = role_of(data.registry, task, agency, "any", strict=False)
             if found:
-                role, match = found
-                counts[f"collective_{role}" if match.reason == "collective" else role] += 1
+                counts[f"collective_{found.role}" if found.reason == "collective" else found.role] += 1
     return TaskCounts(**counts)
 
 
@@ -158,10 +158,9 @@ def all_task_counts(data: DataSet, agencies: Iterable[Agency]) -> dict[str, Task
     for lp in data.plans:
         for task in lp.plan.tasks:
             for aid in reach.of_task(task) & wanted.keys():
-                found = agency_role(data.registry, task, wanted[aid], "any", strict=False)
+                found = role_of(data.registry, task, wanted[aid], "any", strict=False)
                 if found:
-                    role, match = found
-                    counts[aid][f"collective_{role}" if match.reason == "collective" else role] += 1
+                    counts[aid][f"collective_{found.role}" if found.reason == "collective" else found.role] += 1
     return {aid: TaskCounts(**c) for aid, c in counts.items()}
 
 
@@ -278,7 +277,7 @@ def iter_task_rows(data: DataSet, hits: Sequence[TaskHit], today: dt.date) -> It
     for h in hits:
         t, d = h.task, h.deadline
         status = statuses.get((h.plan.id, t.id))
-        match = h.match
+        match = h.responsibility
         yield (
             TaskRow(
                 plan=h.plan.id,
@@ -301,8 +300,8 @@ def iter_task_rows(data: DataSet, hits: Sequence[TaskHit], today: dt.date) -> It
                 status=status,
                 status_label=STATUS_LABELS[status] if status else None,
                 role=h.role,
-                reason=match.reason if match and h.role else None,
-                via=match.via if match and h.role and match.reason != "direct" else None,
+                reason=match.reason if match else None,
+                via=match.via if match else None,
             )
         )
 

@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from kehoach.agencies import AgencyError, Match, Registry
+from kehoach.agencies import AgencyError, Registry
 from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline
 from kehoach.errors import UsageError
 from kehoach.model import Agency, DayMonth, Plan, Task
+from kehoach.responsibility import Responsibility, role_of, span
+from kehoach.status import ReportPeriod
 from kehoach.typed import search_key
 
 Role = Literal["lead", "support", "any"]
@@ -30,47 +32,14 @@ class TaskHit:
     plan: Plan
     task: Task
     deadline: Deadline | None
-    role: str | None = None  # "lead" | "support" when filtered by agency
-    match: Match | None = None
-
-
-@dataclass(frozen=True)
-class Cycle:
-    kind: str
-    year: int
-    start: dt.date
-    end: dt.date
+    responsibility: Responsibility | None = None  # when filtered by agency: its role and why
 
     @property
-    def name(self) -> str:
-        return f"{self.kind}-{self.year}"
+    def role(self) -> str | None:
+        return self.responsibility.role if self.responsibility else None
 
 
-def agency_role(
-    registry: Registry, task: Task, agency: Agency, role: Role = "any", strict: bool = False
-) -> tuple[str, Match] | None:
-    """The role an agency plays in a task, with how the task's wording reaches it.
-
-    One role per task: an agency that leads (by name, as a successor or through a collective) is never
-    also its supporter, unless it is named among the supporters and reached as lead only through a
-    collective. A dissolved lead's duty reaches only the successor that took that kind of duty.
-    """
-    from kehoach.agencies import REASON_ORDER
-
-    lead = registry.best_match(task.lead, agency, strict=strict, task=task)
-    support = registry.best_match(task.support, agency, strict=strict, task=task)
-    if lead and support and REASON_ORDER[support.reason] < REASON_ORDER[lead.reason]:
-        lead = None
-    elif lead:
-        support = None
-    if role in ("lead", "any") and lead:
-        return "lead", lead
-    if role in ("support", "any") and support:
-        return "support", support
-    return None
-
-
-def parse_cycle(name: str, plan: Plan) -> Cycle:
+def parse_cycle(name: str, plan: Plan) -> ReportPeriod:
     """``annual-2026``: that year; ``half-2026``: its first six months; ``midterm-2028``/``final-2030``: from the
     start of the period."""
     m = _CYCLE.match(name.strip().lower())
@@ -81,13 +50,12 @@ def parse_cycle(name: str, plan: Plan) -> Cycle:
     # (QĐ 74 sets some tasks for 11/2025; they belong to the review and are the likeliest to be overdue).
     from kehoach.status import period_of
 
-    p = period_of(plan, kind, year)
-    return Cycle(kind, year, p.start, p.end)
+    return period_of(plan, kind, year)
 
 
 class Reach:
     """Which agencies a written name can concern: itself, its successors (also by kind of duty), and every
-    agency its collectives cover. ``agency_role`` need only be asked about these, which keeps counting over
+    agency its collectives cover. ``role_of`` need only be asked about these, which keeps counting over
     every agency linear in the tasks instead of tasks × agencies."""
 
     def __init__(self, registry: Registry, agencies: Iterable[Agency]) -> None:
@@ -118,17 +86,9 @@ class Reach:
         return frozenset().union(*(self(n) for n in (*task.lead, *task.support)))
 
 
-def work_span(plan: Plan, d: Deadline | None) -> tuple[dt.date, dt.date]:
-    """When the work of a task happens, for overlap with a reporting window."""
-    if d is None or d.kind == "event":
-        return plan.start, plan.end
-    start = d.start or min(plan.start, d.due or plan.start)
-    return start, d.due or plan.end
-
-
 def in_window(plan: Plan, d: Deadline | None, first: dt.date, last: dt.date) -> bool:
-    s, e = work_span(plan, d)
-    return s <= last and e >= first
+    """Does the task's work (``kehoach.responsibility.span``) overlap the window?"""
+    return span(plan, d).overlaps(first, last)
 
 
 def _matches_search(task: Task, needle: str) -> bool:
@@ -170,7 +130,7 @@ def find_tasks(
                 continue
             found = None
             if agency is not None:
-                found = agency_role(data.registry, task, agency, role, strict)
+                found = role_of(data.registry, task, agency, role, strict)
                 if not found:
                     continue
             if kind and (d is None or d.kind != kind):
@@ -186,7 +146,7 @@ def find_tasks(
                 continue
             if needle and not _matches_search(task, needle):
                 continue
-            hits.append(TaskHit(plan, task, d, found[0] if found else None, found[1] if found else None))
+            hits.append(TaskHit(plan, task, d, found))
     return hits
 
 
@@ -263,10 +223,10 @@ def due(
     agency's consolidation. Ongoing tasks ("Thường xuyên") are reported through the annual report and
     are listed only when overdue.
     """
-    from kehoach.status import Period, answers, judge, judge_occurrence, responsibilities
+    from kehoach.status import judge, judge_occurrence
 
     until = until or today + dt.timedelta(days=90)
-    period = Period.annual(today.year)
+    period = ReportPeriod.annual(today.year)
     items: list[DueItem] = []
     last = max(until, today)
 
@@ -277,11 +237,13 @@ def due(
 
     for hit in find_tasks(data, plans=plans, agency=agency, role=role, strict=strict, may_show=may_show):
         plan, task, d = hit.plan, hit.task, hit.deadline
-        assert hit.match is not None and hit.role is not None
-        via = hit.match.via if hit.match.reason != "direct" else None
+        resp = hit.responsibility
+        assert resp is not None
+        via = resp.via
         j = judge(data, plan, task, period, today)
-        # The status engine's rule: the agency answers by name today (itself, or the successor that took the duty).
-        named_lead = hit.role == "lead" and any(answers(r, agency) for r in responsibilities(data.registry, task))
+        # The agency answers by name today (itself, or the successor that took the duty): kehoach.responsibility.
+        # A dissolved agency answers for nothing today: its successors do.
+        named_lead = resp.role == "lead" and resp.named and not agency.replaced_by
         reported_day = plan.reporting.annual and plan.reporting.annual.due
         assumed = d is not None and d.kind == "annual" and not d.day_named and not reported_day
         note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
@@ -294,7 +256,7 @@ def due(
                 why = f"quá hạn: {text}, " + ("chưa có báo cáo" if j.record is None else "chưa báo cáo hoàn thành")
             items.append(_item(plan, task, j.due, today, hit, via, d.kind if d else "none", why, j))
         if j is None and d is not None and d.due is not None and today <= d.due <= until:
-            j = judge(data, plan, task, Period.annual(d.due.year), today)  # due next year
+            j = judge(data, plan, task, ReportPeriod.annual(d.due.year), today)  # due next year
         if d is None or d.never_overdue:
             continue  # ongoing work is reported in the plan's annual report, listed once below
         if d.recurring:
@@ -321,8 +283,8 @@ def _item(plan, task, when, today, hit, via, kind, why, judgement=None) -> DueIt
         content=task.content,
         due=when,
         days_left=(when - today).days,
-        role=hit.role,
-        reason=hit.match.reason,
+        role=hit.responsibility.role,
+        reason=hit.responsibility.reason,
         via=via,
         kind=kind,
         task=task,
@@ -333,8 +295,8 @@ def _item(plan, task, when, today, hit, via, kind, why, judgement=None) -> DueIt
 
 def _owes_report(registry: Registry, task: Task, agency: Agency, strict: bool) -> bool:
     """Leads report; so do agencies named as support, but not those reached only through a collective."""
-    found = agency_role(registry, task, agency, "any", strict)
-    return found is not None and (found[0] == "lead" or found[1].reason != "collective")
+    found = role_of(registry, task, agency, "any", strict)
+    return found is not None and (found.role == "lead" or found.reason != "collective")
 
 
 def current_label(registry: Registry, name: str) -> str:

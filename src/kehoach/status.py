@@ -6,7 +6,7 @@ bundled plans, are in docs/status.md.
 
 API (pure functions over a loaded ``DataSet``; nothing is cached here):
 
-- ``Period.annual(year)``, ``Period.half(year)``, ``Period.review(plan, kind, year)``,
+- ``ReportPeriod.annual(year)``, ``ReportPeriod.half(year)``, ``ReportPeriod.review(plan, kind, year)``,
   ``period_of(plan, kind, year)``: what a report covers (half: like a year ending on 30/6).
   Annual: tasks due in the year, plus tasks due earlier that were unfinished on 1 January or
   finished during the year (``carried_over``). Mid-term and final: everything from the start of
@@ -16,9 +16,8 @@ API (pure functions over a loaded ``DataSet``; nothing is cached here):
   when the task is outside the period. ``today`` is the reference day: only records reported on or
   before it count, whatever year they describe; the task is judged as it stood on
   ``period.as_of(today)`` = min(today, end of period).
-- ``responsibilities(registry, task) -> list[Responsibility]``: who answers for a task today — each
-  lead as written, a dissolved lead replaced by the successor(s) that took that kind of duty
-  (``why="successor"``), a collective ("Các sở, ban, ngành…") kept as one collective (``why="collective"``).
+- who answers for a task (``responsibilities``, ``answers``) is ``kehoach.responsibility``'s answer, the one
+  engine every command and export asks (reasons ``direct`` / ``successor`` / ``collective`` / ``unassigned``).
 - ``assess(data, period_for, today, plans=(), agency=None) -> list[Row]``: one row per (judged task,
   responsible agency); with ``agency``, only the rows that agency answers for by name, plus the
   collective rows that cover it.
@@ -35,12 +34,15 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline
 from kehoach.model import Agency, Plan, Task
 from kehoach.progress import Record, progress_of
+from kehoach.responsibility import Responsibility, answers, concerns, responsibilities
+
+__all__ = ["Responsibility", "answers", "responsibilities"]  # re-exported: the engine lives in kehoach.responsibility
 
 STATUS_LABELS: dict[str, str] = {
     "done_on_time": "Đã hoàn thành đúng hạn",
@@ -63,7 +65,6 @@ SHORT_LABELS: dict[str, str] = {
     "no_report_not_due": "Chưa BC, chưa đến hạn",
     "no_report_overdue": "Chưa BC, quá hạn",
 }
-Why = Literal["direct", "successor", "collective", "unassigned"]
 EXAMPLE_NOTE = "VÍ DỤ MINH HỌA: có số liệu tiến độ minh họa (tệp ghi example: true), không phải báo cáo thật."
 
 
@@ -71,7 +72,7 @@ EXAMPLE_NOTE = "VÍ DỤ MINH HỌA: có số liệu tiến độ minh họa (t�
 
 
 @dataclass(frozen=True)
-class Period:
+class ReportPeriod:
     """What a report covers: ``annual`` one year; ``midterm``/``final`` from ``start`` to the end of ``year``."""
 
     kind: str
@@ -80,19 +81,19 @@ class Period:
     end: dt.date
 
     @classmethod
-    def annual(cls, year: int) -> Period:
-        found = _ANNUAL.get(year)  # asked once per task: one object per year (a Period is frozen)
+    def annual(cls, year: int) -> ReportPeriod:
+        found = _ANNUAL.get(year)  # asked once per task: one object per year (a ReportPeriod is frozen)
         if found is None:
             found = _ANNUAL[year] = cls("annual", year, dt.date(year, 1, 1), dt.date(year, 12, 31))
         return found
 
     @classmethod
-    def half(cls, year: int) -> Period:
+    def half(cls, year: int) -> ReportPeriod:
         """The first six months, for a plan's 6-month report; judged like a year (``is_annual``)."""
         return cls("half", year, dt.date(year, 1, 1), dt.date(year, 6, 30))
 
     @classmethod
-    def review(cls, plan: Plan, kind: str, year: int) -> Period:
+    def review(cls, plan: Plan, kind: str, year: int) -> ReportPeriod:
         """From 1 January of the first year of the plan's period containing ``year``."""
         period = next((p for p in plan.periods if p.start <= year <= p.end), None)
         first = period.start if period else plan.start_year
@@ -112,13 +113,13 @@ class Period:
         return min(today, self.end)
 
 
-_ANNUAL: dict[int, Period] = {}
+_ANNUAL: dict[int, ReportPeriod] = {}
 
 
-def period_of(plan: Plan, kind: str, year: int) -> Period:
+def period_of(plan: Plan, kind: str, year: int) -> ReportPeriod:
     if kind == "half":
-        return Period.half(year)
-    return Period.annual(year) if kind == "annual" else Period.review(plan, kind, year)
+        return ReportPeriod.half(year)
+    return ReportPeriod.annual(year) if kind == "annual" else ReportPeriod.review(plan, kind, year)
 
 
 # ----------------------------------------------------------------------------------- judgements
@@ -130,7 +131,7 @@ class Judgement:
 
     plan: Plan
     task: Task
-    period: Period
+    period: ReportPeriod
     code: str
     due: dt.date | None  # the deadline (or the cycle's report day) judged against
     days_overdue: int | None  # > 0 when overdue, counted to ``judged_on``
@@ -203,7 +204,7 @@ def _active(d: Deadline | None, plan: Plan, first: dt.date, last: dt.date) -> bo
     return start <= last and end >= first and plan.start <= last
 
 
-def judge(data: DataSet, plan: Plan, task: Task, period: Period, today: dt.date) -> Judgement | None:
+def judge(data: DataSet, plan: Plan, task: Task, period: ReportPeriod, today: dt.date) -> Judgement | None:
     """The class of ``task`` in ``period`` as known on ``today``; None when outside the period."""
     progress = progress_of(data)
     d = data.deadline(plan, task)
@@ -288,56 +289,6 @@ def judge(data: DataSet, plan: Plan, task: Task, period: Period, today: dt.date)
     return out(_class(rec, due, on), due, rec, carried)
 
 
-# ------------------------------------------------------------------------------- responsibility
-
-
-@dataclass(frozen=True)
-class Responsibility:
-    """Who answers for a task today, and why: named (``direct``), as a 2025 successor of a named
-    agency (``successor``), or a collective assignment (``collective``, counted in the "giao chung" block)."""
-
-    name: str
-    why: Why
-    via: str | None = None  # the name as written, when it is not ``name``
-    agency: Agency | None = None
-
-    @property
-    def collective(self) -> bool:
-        return self.why in ("collective", "unassigned")
-
-
-def responsibilities(registry: Any, task: Task) -> list[Responsibility]:
-    """The responsible agencies of a task, each once; direct before successor."""
-    from kehoach.agencies import AgencyError
-
-    found: dict[str, Responsibility] = {}
-    for written in task.lead:
-        try:
-            agency = registry.resolve(written)
-        except AgencyError:
-            found.setdefault(written, Responsibility(written, "direct"))
-            continue
-        if agency.is_collective:
-            for a in registry.successors(agency.id) or [agency]:
-                via = written if a.name != written else None
-                found.setdefault(a.name, Responsibility(a.name, "collective", via, a))
-            continue
-        if not agency.replaced_by:
-            found[agency.name] = Responsibility(agency.name, "direct", None, agency)
-            continue
-        for heir in registry.heirs(agency.id, text=task.content, named=task.successor):
-            why: Why = "collective" if heir.is_collective else "successor"
-            found.setdefault(heir.name, Responsibility(heir.name, why, written, heir))
-    if not found:
-        return [Responsibility("Không nêu cơ quan chủ trì", "unassigned")]
-    return list(found.values())
-
-
-def answers(resp: Responsibility, agency: Agency) -> bool:
-    """Does ``agency`` answer for this responsibility by name (directly or as the successor)?"""
-    return not resp.collective and resp.agency is not None and resp.agency.id == agency.id
-
-
 # -------------------------------------------------------------------------------------- rows
 
 
@@ -353,13 +304,13 @@ class Row:
         return self.responsibility.name
 
     @property
-    def why(self) -> str:
-        return self.responsibility.why
+    def reason(self) -> str:
+        return self.responsibility.reason
 
 
 def assess(
     data: DataSet,
-    period_for: Callable[[Plan], Period],
+    period_for: Callable[[Plan], ReportPeriod],
     today: dt.date,
     *,
     plans: Iterable[str] = (),
@@ -383,17 +334,10 @@ def assess(
             if j is None:
                 continue
             for resp in responsibilities(registry, task):
-                if agency is not None and not (
-                    answers(resp, agency)
-                    or (resp.collective and resp.agency is not None and _covers(registry, resp.agency, agency))
-                ):
+                if agency is not None and not concerns(registry, resp, agency):
                     continue
                 rows.append(Row(j, resp))
     return rows
-
-
-def _covers(registry: Any, collective: Agency, agency: Agency) -> bool:
-    return any(registry.covers(c, agency) for c in [collective, *registry.successors(collective.id)])
 
 
 # ------------------------------------------------------------------------------------ tallies
@@ -502,7 +446,7 @@ class StatusRow:
 
 @dataclass(frozen=True)
 class StatusTable:
-    period: Period
+    period: ReportPeriod
     as_of: dt.date  # the day tasks are judged at
     today: dt.date  # the reference day: records reported after it do not count
     rows: list[StatusRow]
@@ -519,7 +463,7 @@ def status_table(
     With ``agency``: the tasks it answers for by name; collective tasks that cover it follow as a
     separate block, outside the total.
     """
-    period = Period.annual(year or today.year)
+    period = ReportPeriod.annual(year or today.year)
     rows = assess(data, lambda _plan: period, today, plans=plans, agency=agency)
     if agency is None:
         t = tally(rows)
@@ -557,18 +501,18 @@ def judge_occurrence(data: DataSet, plan: Plan, task: Task, when: dt.date, today
     if rec is not None and rec.progress.status == "in-progress" and not never:
         code = "ongoing" if today <= when else "overdue"
     late = (today - when).days if code in OVERDUE_CODES else None
-    return Judgement(plan, task, Period.annual(when.year), code, when, late, rec, False, today, d)
+    return Judgement(plan, task, ReportPeriod.annual(when.year), code, when, late, rec, False, today, d)
 
 
 def current_judgement(data: DataSet, plan: Plan, task: Task, today: dt.date) -> Judgement:
     """How a task stands on ``today`` whatever its deadline: in this year's period when it belongs
     there, else over the plan's whole span (a task done in an earlier year, or due in a later one)."""
-    j = judge(data, plan, task, Period.annual(today.year), today)
+    j = judge(data, plan, task, ReportPeriod.annual(today.year), today)
     if j is None:
         # The plan's whole span, all its periods: "2021 - 2025" of a plan for 2021 - 2030 belongs there too.
         year = max(plan.end_year, today.year)
         first = dt.date(min(plan.start_year, plan.start.year), 1, 1)
-        j = judge(data, plan, task, Period("final", year, first, dt.date(year, 12, 31)), today)
+        j = judge(data, plan, task, ReportPeriod("final", year, first, dt.date(year, 12, 31)), today)
     assert j is not None
     return j
 
@@ -658,6 +602,6 @@ def progress_rows(
             ):
                 continue
             rec = Record(plan_id, tid, y, tp, pf.example)
-            j = judge(data, plan, task, Period.annual(y), today) if plan and task else None
+            j = judge(data, plan, task, ReportPeriod.annual(y), today) if plan and task else None
             out.append(ProgressRow(plan_id, y, rec, task.content if task else "", j, rec.known_by(today)))
     return out

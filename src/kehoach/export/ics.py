@@ -116,7 +116,7 @@ def task_events(
         name = f"{plan.id}/{task.id}"
         extra = []
         if h.role and agency is not None:
-            via = f" (qua: {h.match.via})" if h.match and h.match.reason != "direct" else ""
+            via = f" (qua: {h.responsibility.via})" if h.responsibility and h.responsibility.via else ""
             extra.append(f"Vai trò của {agency.name}: {ROLE_VN.get(h.role, h.role)}{via}")
         if d.recurring:
             dates = plan_dates(plan)

@@ -57,7 +57,7 @@ CREATE TABLE task_agencies (
 );
 CREATE TABLE assessments (
     task_key TEXT NOT NULL REFERENCES tasks(key), period TEXT NOT NULL, agency TEXT NOT NULL,
-    agency_id TEXT REFERENCES agencies(id), why TEXT NOT NULL, via TEXT, status TEXT NOT NULL,
+    agency_id TEXT REFERENCES agencies(id), reason TEXT NOT NULL, via TEXT, status TEXT NOT NULL,
     status_label TEXT NOT NULL, due TEXT, days_overdue INTEGER, overdue INTEGER NOT NULL, carried_over INTEGER NOT NULL
 );
 CREATE TABLE agency_tasks (
@@ -109,7 +109,7 @@ def _status_views() -> str:
     overdue = ", ".join(f"'{c}'" for c in sorted(OVERDUE_CODES))
     return f"""
 CREATE VIEW status_by_agency AS
-SELECT agency, CASE WHEN why IN ('collective', 'unassigned') THEN 1 ELSE 0 END AS giao_chung,
+SELECT agency, CASE WHEN reason IN ('collective', 'unassigned') THEN 1 ELSE 0 END AS giao_chung,
        COUNT(*) AS total, {counts}, SUM(status IN ({overdue})) AS overdue_total
 FROM assessments GROUP BY agency, giao_chung ORDER BY giao_chung, agency;
 CREATE VIEW status_by_plan AS
@@ -150,8 +150,9 @@ def build(data: DataSet, today: dt.date, *, show_progress: bool = False) -> tupl
 def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: bool) -> None:
     from kehoach.agencies import AgencyError
     from kehoach.progress import progress_of
-    from kehoach.query import Reach, agency_role, current_label
-    from kehoach.status import STATUS_LABELS, Period, assess, status_codes
+    from kehoach.query import Reach, current_label
+    from kehoach.responsibility import role_of
+    from kehoach.status import STATUS_LABELS, ReportPeriod, assess, status_codes
     from kehoach.text import ascii_key
 
     reg = data.registry
@@ -192,10 +193,10 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
             continue  # a second file with the same id: `check` reports it
         plans.append(p)
     status = status_codes(data, [(p, t) for p in plans for t in p.tasks], today)
-    period = Period.annual(today.year)  # what `kehoach status` counts
+    period = ReportPeriod.annual(today.year)  # what `kehoach status` counts
     inserted: set[int] = set()
     current = [a for a in agencies if a.current and not a.is_collective]
-    reach = Reach(reg, current)  # agency_role is asked only about the agencies a name can concern
+    reach = Reach(reg, current)  # role_of is asked only about the agencies a name can concern
 
     for p in tracked(plans, "Xuất SQLite", show=show_progress):
         annual = p.reporting.annual
@@ -241,17 +242,16 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
                 for a in current:
                     if a.id not in near:
                         continue
-                    found = agency_role(reg, t, a, "any", strict=False)
+                    found = role_of(reg, t, a, "any", strict=False)
                     if found:
-                        role, match = found
-                        links.append((a.id, key, role, match.reason, match.via if match.reason != "direct" else None))
+                        links.append((a.id, key, found.role, found.reason, found.via))
                 db.executemany("INSERT INTO agency_tasks VALUES (?, ?, ?, ?, ?)", links)
         for row in assess(data, lambda _plan: period, today, plans=[p.id]):
             j, r = row.judgement, row.responsibility
             if id(j.task) in inserted:
                 db.execute(
                     "INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (f"{p.id}/{j.task.id}", period.name, r.name, r.agency.id if r.agency else None, r.why, r.via,
+                    (f"{p.id}/{j.task.id}", period.name, r.name, r.agency.id if r.agency else None, r.reason, r.via,
                      j.code, j.label, _iso(j.due), j.days_overdue, int(j.overdue), int(j.carried_over)),
                 )
         db.executemany(
@@ -400,7 +400,7 @@ databases:
           period: Kỳ báo cáo
           agency: Cơ quan chịu trách nhiệm
           agency_id: Mã cơ quan
-          why: Lý do (direct, successor, collective)
+          reason: Lý do (direct, successor, collective, unassigned)
           via: Tên ghi trong văn bản
           status: Mã tình trạng
           status_label: Tình trạng
@@ -461,7 +461,7 @@ databases:
           note: Ghi chú
       due_by_agency:
         title: Việc đến hạn theo cơ quan
-        description: Nhiệm vụ có hạn cụ thể của mỗi cơ quan (chủ trì, phối hợp, kế thừa, giao chung).
+        description: Nhiệm vụ có hạn cụ thể của mỗi cơ quan (chủ trì, phối hợp, kế nhiệm, giao chung).
       status_by_agency:
         title: Tình trạng theo cơ quan chủ trì
         description: Như lệnh kehoach status; giao_chung = 1 là khối nhiệm vụ giao chung cho tập thể.

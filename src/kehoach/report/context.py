@@ -18,11 +18,12 @@ from kehoach.agencies import AgencyError, Registry
 from kehoach.dataset import DataSet
 from kehoach.model import Agency, Plan
 from kehoach.progress import progress_of
-from kehoach.query import Cycle, QueryError, parse_cycle
+from kehoach.query import QueryError, parse_cycle
 from kehoach.report.form import issuer_block, layout, signing_line, vn_date
 from kehoach.report.kinds import KIND_VN, YEARLY, NoDraft, ReportError, check_kind, check_year
 from kehoach.report.recipients import recipients as recipients_of
-from kehoach.status import EXAMPLE_NOTE, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER, assess, period_of, responsibilities
+from kehoach.responsibility import leads, responsibilities
+from kehoach.status import EXAMPLE_NOTE, SHORT_LABELS, STATUS_LABELS, STATUS_ORDER, ReportPeriod, assess, period_of
 from kehoach.status import tally as status_tally
 from kehoach.text import ascii_key, clean_for_word, shorten
 
@@ -84,7 +85,7 @@ def called(plan: Plan) -> str:
     return plan.kind
 
 
-def _period_label(cycle: Cycle) -> str:
+def _period_label(cycle: ReportPeriod) -> str:
     if cycle.start.year == cycle.end.year:
         return f"năm {cycle.year}"
     return f"giai đoạn {cycle.start.year} - {cycle.end.year}"
@@ -109,7 +110,7 @@ def plan_citation(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
-def _subject(kind: str, plan: Plan, cycle: Cycle) -> str:
+def _subject(kind: str, plan: Plan, cycle: ReportPeriod) -> str:
     ref = plan_reference(plan)
     if not plan.number:
         ref += _about(plan.title)  # an unnumbered plan is known only by its title
@@ -283,7 +284,7 @@ def _responsible_text(registry: Registry, task: Any) -> str:
     """ "Sở Nội vụ; Sở Y tế (nhiệm vụ của Sở Lao động - Thương binh và Xã hội)" for this task."""
     out: list[str] = []
     for r in responsibilities(registry, task):
-        if r.why == "successor" and r.via:
+        if r.reason == "successor" and r.via:
             try:
                 was = registry.resolve(r.via).name
             except AgencyError:
@@ -336,7 +337,7 @@ def tally(
             "result": _result_text(j.record, year),
             "carried_over": j.carried_over,
             "example": j.example,
-            "via": row.responsibility.via or "" if row.why != "direct" else "",
+            "via": row.responsibility.via or "",
         }
         out.tasks.append(item)
         if consolidated:
@@ -418,7 +419,7 @@ def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, year: int) -> lis
     progress = progress_of(data)
     targets: list[dict[str, Any]] = []
     for t in plan.targets:
-        if ag is not None and registry.best_match(t.lead, ag) is None:
+        if ag is not None and leads(registry, t, ag) is None:
             continue
         actual = progress.target_actual(plan.id, t.id, up_to=year)
         targets.append(
@@ -465,7 +466,7 @@ def _clean_runs(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"text": _SPACES.sub(" ", clean_for_word(r["text"])), "check": r["check"]} for r in runs]
 
 
-def report_date(cycle: Cycle, today: dt.date, signed: dt.date | None) -> dt.date:
+def report_date(cycle: ReportPeriod, today: dt.date, signed: dt.date | None) -> dt.date:
     """The date the report bears: the signing date, else today while the report is current (its year or
     the next), else the end of its cycle (a 2024 report drafted in 2026 speaks as of 31/12/2024)."""
     if signed:
