@@ -403,11 +403,11 @@ def test_pages_are_numbered_from_page_two(drafts) -> None:
     assert "PAGE" not in first.first_page_header._element.xml
 
 
-def test_review_counts_the_latest_report_within_its_years(data):
-    """IV.4.1 was reported done in 2026: the tổng kết 2030 still shows it done, not "chưa có báo cáo"."""
+def test_review_judges_each_year_not_one_event(data):
+    """IV.4.1 ("đến năm 2035") had one event in 2026 and no report since: the tổng kết 2030 does not call it done."""
     ctx = build_context(data, "aec-2026", "final", 2030, None, today=dt.date(2031, 1, 15))
     row = next(t for t in ctx["tasks"] if t["id"] == "IV.4.1")
-    assert row["status_code"] == "done_on_time"
+    assert row["status_code"] == "no_report_not_due"
     mid = build_context(data, "aec-2026", "midterm", 2028, None, today=dt.date(2026, 11, 21))
     codes = {t["id"]: t["status_code"] for t in mid["tasks"]}
     assert codes["IV.4.1"] == "done_on_time" and codes["IV.1.1"] == "in_time"

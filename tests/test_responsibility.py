@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kehoach.catalog import all_task_counts
 from kehoach.query import due, find_tasks
 from kehoach.responsibility import REASONS, answers, responsibilities, role_of, span
-from kehoach.status import ReportPeriod, assess
+from kehoach.status import ReportPeriod, assess, judge, status_table
 
 D = dt.date
 
@@ -70,3 +72,59 @@ def test_span_shapes_on_the_seeds(data):
     hn = data.plan("hoi-nhap-quoc-te").plan
     ii4 = next(t for t in hn.tasks if t.id == "II.4")
     assert span(hn, data.deadline(hn, ii4)).shape == "recurring"
+
+
+# ------------------------------------------------------------------- periods over a plan's life
+
+
+@pytest.mark.parametrize("today", [D(2026, 3, 1), D(2026, 12, 20), D(2031, 6, 1)])
+def test_tasks_and_due_agree_on_overdue_for_every_current_agency(data, today):
+    """`tasks --agency` (status overdue, the agency leading by name) and `due` list the same overdue tasks."""
+    from kehoach.catalog import task_rows
+
+    total = 0
+    for agency in _current(data):
+        hits = find_tasks(data, agency=agency, role="lead")
+        by_tasks = {
+            (r.plan, r.id) for r in task_rows(data, hits, today)
+            if r.status in ("overdue", "no_report_overdue") and r.reason in ("direct", "successor")
+        }
+        by_due = {(i.plan.id, i.id) for i in due(data, agency, today, until=today) if i.overdue and i.task}
+        assert by_tasks == by_due, agency.name
+        total += len(by_due)
+    assert total > 0
+
+
+def test_multi_year_tasks_ending_unreported_are_carried_over(data):
+    """nq13 7.1 ("2021 - 2025", UBND tỉnh) ended unreported: overdue in 2026 and still in 2031."""
+    ubnd = data.registry.resolve("UBND tỉnh Thanh Hóa")
+    for today, late in ((D(2026, 3, 1), 60), (D(2031, 6, 1), 1978)):
+        items = {i.id: i for i in due(data, ubnd, today, until=today, plans=["nq13-thanh-hoa"]) if i.overdue}
+        for tid in ("7.1", "3.4", "4.1"):
+            assert tid in items, (today, tid)
+        bgt = data.registry.resolve("Bộ Xây dựng")  # took over Bộ Giao thông vận tải: 4.2, 4.3.b
+        theirs = {i.id for i in due(data, bgt, today, until=today, plans=["nq13-thanh-hoa"]) if i.overdue}
+        assert {"4.2", "4.3.b"} <= theirs
+        assert items["7.1"].due == D(2025, 12, 31) and items["7.1"].days_left == -late
+        assert items["7.1"].judgement.carried_over and items["7.1"].status == "no_report_overdue"
+        row = next(r for r in status_table(data, today, agency=ubnd, plans=["nq13-thanh-hoa"]).rows
+                   if r.scope == "total")
+        assert row.overdue_total == len([i for i in items.values() if i.task is not None])
+
+
+def test_a_carried_task_done_later_leaves_the_following_years(data_copy):
+    from pathlib import Path
+
+    from kehoach.dataset import load_data
+
+    folder = Path(data_copy) / "progress" / "nq13-thanh-hoa"
+    (folder / "2026.yaml").write_text(
+        "plan: nq13-thanh-hoa\nyear: 2026\ntasks:\n  \"7.1\":\n    status: done\n    completed: 2026-05-10\n"
+        "    reported_on: 2026-05-12\n", encoding="utf-8")
+    d = load_data(Path(data_copy))
+    plan = d.plan("nq13-thanh-hoa").plan
+    t71 = next(t for t in plan.tasks if t.id == "7.1")
+    j26 = judge(d, plan, t71, ReportPeriod.annual(2026), D(2026, 12, 20))
+    assert (j26.code, j26.carried_over, j26.due) == ("done_late", True, D(2025, 12, 31))
+    assert judge(d, plan, t71, ReportPeriod.annual(2027), D(2027, 6, 1)) is None
+    assert judge(d, plan, t71, ReportPeriod.annual(2026), D(2026, 5, 1)).code == "no_report_overdue"

@@ -107,11 +107,17 @@ def test_carried_over_tasks_are_in_the_annual_report(data):
 # ------------------------------------------------------------------------- 3. reviews
 
 
-def test_reviews_use_the_latest_result_of_recurring_tasks(data):
+def test_reviews_judge_every_year_of_the_phase(data):
+    """A review draws on every year's result: II.1 ("Hàng năm") done in 2025, then unreported from 2026,
+    is overdue from the 2026 report day; I.4 ("Thường xuyên") has no date to miss but no report since 2025."""
     ctx = build_context(data, "hoi-nhap-quoc-te", "final", 2030, None, today=D(2031, 1, 15))
     codes = {t["id"]: t["status_code"] for t in ctx["tasks"]}
-    assert codes["II.1"] == "done_on_time"
-    assert codes["I.4"] == "ongoing" and codes["II.6"] == "ongoing"
+    assert codes["II.1"] == "no_report_overdue" and codes["II.6"] == "overdue"
+    assert codes["I.4"] == "no_report_not_due"
+    plan = data.plan("hoi-nhap-quoc-te").plan
+    ii1 = judge(data, plan, next(t for t in plan.tasks if t.id == "II.1"), period_of(plan, "final", 2030), D(2031, 1, 15))
+    assert ii1.due == D(2026, 12, 31) and [h.period.year for h in ii1.history] == list(range(2025, 2031))
+    assert [h.code for h in ii1.history][:2] == ["done_on_time", "no_report_overdue"]
     assert ctx["no_report"] == sum(c["count"] for c in ctx["counts"] if c["code"].startswith("no_report"))
 
 

@@ -40,7 +40,7 @@ from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline
 from kehoach.model import Agency, Plan, Task
 from kehoach.progress import Record, progress_of
-from kehoach.responsibility import Responsibility, answers, concerns, responsibilities
+from kehoach.responsibility import Responsibility, answers, concerns, responsibilities, span
 
 __all__ = ["Responsibility", "answers", "responsibilities"]  # re-exported: the engine lives in kehoach.responsibility
 
@@ -139,6 +139,11 @@ class Judgement:
     carried_over: bool  # due before an annual period began, unfinished then or finished during it
     judged_on: dt.date
     deadline: Deadline | None = None
+    history: tuple[Judgement, ...] = ()  # a review's recurring or multi-year task: each year's judgement
+
+    @property
+    def task_recurring(self) -> bool:
+        return self.deadline is not None and self.deadline.recurring
 
     @property
     def label(self) -> str:
@@ -205,7 +210,105 @@ def _active(d: Deadline | None, plan: Plan, first: dt.date, last: dt.date) -> bo
 
 
 def judge(data: DataSet, plan: Plan, task: Task, period: ReportPeriod, today: dt.date) -> Judgement | None:
-    """The class of ``task`` in ``period`` as known on ``today``; None when outside the period."""
+    """The class of ``task`` in ``period`` as known on ``today``; None when outside the period.
+
+    A task whose span (``kehoach.responsibility.span``) ended before the period began is carried over
+    while it stands unfinished or unreported (``_carried``). A review (mid-term, final) judges a recurring
+    or multi-year task on every year of its phase (``_over_years``).
+    """
+    d = data.deadline(plan, task)
+    if d is not None and (d.recurring or _multi_year(d)):
+        sp = span(plan, d)
+        if sp.end < period.start and plan.start <= period.end:
+            return _carried(data, plan, task, d, period, today)
+        if not period.is_annual:
+            return _over_years(data, plan, task, period, today)
+    return _judge_in(data, plan, task, period, today)
+
+
+def _carried(data: DataSet, plan: Plan, task: Task, d: Deadline, period: ReportPeriod, today: dt.date
+             ) -> Judgement | None:
+    """A recurring or multi-year task whose work ended before ``period``: carried over until done.
+
+    Closed (None) once finished before the period began, or — for ongoing work with no date to miss
+    ("Thường xuyên") and report days ("Hằng năm") — once its last cycle was reported; else overdue from
+    its last day (the last report day), "chưa có báo cáo" when nothing was reported for that cycle.
+    """
+    progress = progress_of(data)
+    on = period.as_of(today)
+    end = span(plan, d).end
+    occ = d.occurrences(plan_dates(plan), plan.start, end) if d.recurring and not d.never_overdue else []
+    due = occ[-1] if occ else end
+    recs = progress.records(plan.id, task.id, as_of=today)
+    done = [r for r in recs if r.progress.status == "done" and _finished(r) <= on]
+    late = (on - due).days
+
+    def out(code: str, rec: Record | None) -> Judgement:
+        return Judgement(plan, task, period, code, due, late if code in OVERDUE_CODES else None, rec, True, on, d)
+
+    if done:
+        first = min(done, key=_finished)
+        if _finished(first) < period.start:
+            return None
+        return out(_class(first, due, on), first)
+    last_cycle = [r for r in recs if r.year >= due.year]
+    if d.recurring and last_cycle and d.never_overdue:
+        return None  # ongoing work reported for its last year: it ran its course
+    if last_cycle or (recs and not d.recurring):
+        return out("overdue", (last_cycle or recs)[-1])
+    return out("no_report_overdue", None)
+
+
+def _over_years(data: DataSet, plan: Plan, task: Task, period: ReportPeriod, today: dt.date) -> Judgement | None:
+    """A recurring or multi-year task in a review: every year of the phase, each on its own record.
+
+    The review's class is the first year left overdue (its report day missed, or its work unfinished
+    after its due day), else the latest year's class; ``history`` keeps each year's judgement, so the
+    report shows every year's result and not one year's.
+    """
+    on = period.as_of(today)
+    years = [
+        _restate(j, on) for y in range(period.start.year, on.year + 1)
+        if (j := _judge_in(data, plan, task, ReportPeriod.annual(y), today)) is not None
+    ]
+    if not years:
+        return None
+    missed = next((j for j in years if j.overdue and not _caught_up(j, years)), None)
+    chosen = missed or years[-1]
+    code = chosen.code
+    if not missed and _multi_year(chosen.deadline) and chosen.due is not None and chosen.due < on and code not in (
+        "done_on_time", "done_late"
+    ):  # its last year ended unfinished within the phase: overdue since
+        code = "overdue" if chosen.record is not None else "no_report_overdue"
+    late = (on - chosen.due).days if code in OVERDUE_CODES and chosen.due is not None else None
+    return Judgement(plan, task, period, code, chosen.due, late, chosen.record,
+                     chosen.due is not None and chosen.due < period.start, on, chosen.deadline, tuple(years))
+
+
+def _restate(j: Judgement, on: dt.date) -> Judgement:
+    """A year's cycle as it stands on ``on`` (a later day): a report day passed unreported is overdue now."""
+    d = j.deadline
+    if j.judged_on >= on or j.due is None or j.due >= on or (d is not None and d.never_overdue):
+        return j
+    if j.code == "no_report_not_due":
+        code = "no_report_overdue"
+    elif j.code in ("in_time", "ongoing"):
+        code = "overdue"
+    else:
+        return j
+    return Judgement(j.plan, j.task, j.period, code, j.due, (on - j.due).days, j.record, j.carried_over, on,
+                     j.deadline)
+
+
+def _caught_up(j: Judgement, years: list[Judgement]) -> bool:
+    """A year's overdue work finished in a later year of the phase (a multi-year task done since)."""
+    return any(
+        later.judged_on > j.judged_on and later.code in ("done_on_time", "done_late") and not later.task_recurring
+        for later in years
+    )
+
+
+def _judge_in(data: DataSet, plan: Plan, task: Task, period: ReportPeriod, today: dt.date) -> Judgement | None:
     progress = progress_of(data)
     d = data.deadline(plan, task)
     on = period.as_of(today)
@@ -278,9 +381,9 @@ def judge(data: DataSet, plan: Plan, task: Task, period: ReportPeriod, today: dt
             return None
     elif due > period.end:
         return None
-    elif period.is_annual and due < period.start and finished is not None and finished < period.start:
-        return None  # done before the year began: the earlier year's business
-    carried = period.is_annual and due is not None and due < period.start
+    elif due < period.start and finished is not None and finished < period.start:
+        return None  # done before the period began: the earlier period's business
+    carried = due is not None and due < period.start
     if done:
         first = min(done, key=_finished)
         return out(_class(first, due, on), due, first, carried)
@@ -512,8 +615,11 @@ def current_judgement(data: DataSet, plan: Plan, task: Task, today: dt.date) -> 
         # The plan's whole span, all its periods: "2021 - 2025" of a plan for 2021 - 2030 belongs there too.
         year = max(plan.end_year, today.year)
         first = dt.date(min(plan.start_year, plan.start.year), 1, 1)
-        j = judge(data, plan, task, ReportPeriod("final", year, first, dt.date(year, 12, 31)), today)
-    assert j is not None
+        j = _judge_in(data, plan, task, ReportPeriod("final", year, first, dt.date(year, 12, 31)), today)
+    if j is None:  # work that has not begun yet
+        d = data.deadline(plan, task)
+        j = Judgement(plan, task, ReportPeriod.annual(today.year), "no_report_not_due", d.due if d else None, None,
+                      None, False, today, d)
     return j
 
 
