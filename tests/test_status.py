@@ -115,7 +115,8 @@ def test_reviews_judge_every_year_of_the_phase(data):
     assert codes["II.1"] == "no_report_overdue" and codes["II.6"] == "overdue"
     assert codes["I.4"] == "no_report_not_due"
     plan = data.plan("hoi-nhap-quoc-te").plan
-    ii1 = judge(data, plan, next(t for t in plan.tasks if t.id == "II.1"), period_of(plan, "final", 2030), D(2031, 1, 15))
+    task = next(t for t in plan.tasks if t.id == "II.1")
+    ii1 = judge(data, plan, task, period_of(plan, "final", 2030), D(2031, 1, 15))
     assert ii1.due == D(2026, 12, 31) and [h.period.year for h in ii1.history] == list(range(2025, 2031))
     assert [h.code for h in ii1.history][:2] == ["done_on_time", "no_report_overdue"]
     assert ctx["no_report"] == sum(c["count"] for c in ctx["counts"] if c["code"].startswith("no_report"))
