@@ -12,7 +12,8 @@ from kehoach.dataset import load_data
 from kehoach.files import BatchError, write_batch
 
 # Three drafts (Sở Công Thương, Sở Tài chính, Sở Xây dựng) from the small fixture plan: a batch, quickly.
-ARGS = ("report", "midterm", "--plan", "fx-2026", "--year", "2028", "--all-agencies", "--data", str(FIXTURE))
+ARGS = ("report", "midterm", "--plan", "fx-2026", "--year", "2028", "--all-agencies", "--data", str(FIXTURE),
+        "--before-period-end")
 
 
 def _names(folder: Path) -> list[str]:

@@ -288,7 +288,8 @@ def test_default_file_name_says_kind_year_plan_and_agency(run, tmp_path: Path, m
     result = run("report", "annual", "--plan", "aec-2026", "--year", "2026", "--agency", "so tai chinh")
     assert result.exit_code == 0, result.stderr
     assert Path(result.stdout.strip()).name == "bao-cao-nam-2026-aec-2026-so-tai-chinh.docx"
-    result = run("report", "final", "--plan", "aec-2026", "--year", "2030", "-o", str(tmp_path))
+    result = run("report", "final", "--plan", "aec-2026", "--year", "2030", "-o", str(tmp_path),
+                 "--today", "2031-01-10")
     assert Path(result.stdout.strip()).name == "bao-cao-tong-ket-2030-aec-2026-tong-hop.docx"
 
 
@@ -306,7 +307,8 @@ def test_all_agencies_writes_one_draft_per_lead_agency(run, tmp_path: Path) -> N
     data = load_data(data_dir, cache=False)
     assert any(a.is_collective for t in data.plan("fx-2026").plan.tasks for a in map(data.registry.resolve, t.lead))
     out = tmp_path / "out"
-    args = ("report", "midterm", "--plan", "fx-2026", "--year", "2028", "--all-agencies", "--data", str(data_dir))
+    args = ("report", "midterm", "--plan", "fx-2026", "--year", "2028", "--all-agencies", "--data", str(data_dir),
+            "--before-period-end")
     result = run(*args, "-o", str(out))
     assert result.exit_code == 0, result.stderr
     agencies = report_agencies(data, "fx-2026", "midterm", 2028)
@@ -424,8 +426,13 @@ def test_issuer_codes_and_parent_bodies(data):
 
 def test_a_review_the_plan_does_not_set_or_that_has_not_ended_is_announced(run, tmp_path):
     out = tmp_path / "tk.docx"
-    result = run("report", "final", "--plan", "qd74-dai-hoi-xx", "--year", "2030", "--today", "2026-11-26",
-                 "--date", "2020-01-01", "-o", str(out))
+    args = ("report", "final", "--plan", "qd74-dai-hoi-xx", "--year", "2030", "--today", "2026-11-26",
+            "--date", "2020-01-01", "-o", str(out))
+    refused = run(*args)
+    assert refused.exit_code == 2 and not out.exists()
+    assert "chưa kết thúc (hết ngày 31/12/2030; hôm nay 26/11/2026)" in refused.stderr
+    assert "--before-period-end" in refused.stderr
+    result = run(*args, "--before-period-end")
     assert result.exit_code == 0, result.stderr
     assert "không quy định tổng kết năm 2030 (văn bản không quy định kỳ sơ kết, tổng kết nào)" in result.stderr
     assert "kỳ tổng kết năm 2030 chưa kết thúc (đến 31/12/2030): số liệu chỉ tính đến 26/11/2026" in result.stderr

@@ -128,3 +128,31 @@ def test_a_carried_task_done_later_leaves_the_following_years(data_copy):
     assert (j26.code, j26.carried_over, j26.due) == ("done_late", True, D(2025, 12, 31))
     assert judge(d, plan, t71, ReportPeriod.annual(2027), D(2027, 6, 1)) is None
     assert judge(d, plan, t71, ReportPeriod.annual(2026), D(2026, 5, 1)).code == "no_report_overdue"
+
+
+def test_the_2030_final_report_counts_only_its_phase(data):
+    """nq13 tổng kết 2026 - 2030: tasks 2.6, 3.1, 7.2 done in 2021 are the earlier phase's; targets are 2030's."""
+    from kehoach.report import build_context
+
+    ctx = build_context(data, "nq13-thanh-hoa", "final", 2030, None, today=D(2031, 1, 15))
+    ids = {t["id"] for t in ctx["tasks"]}
+    assert not ids & {"2.6", "3.1", "7.2"}
+    assert ctx["done"] == 0
+    assert {"7.1", "3.4"} <= ids  # 2021 - 2025 work left unreported: carried into the new phase
+    assert all(t["carried_over"] for t in ctx["tasks"] if t["id"] in ("7.1", "3.4"))
+    assert ctx["targets"] and all(x["value"].endswith("(năm 2030)") for x in ctx["targets"] if "(năm" in x["value"])
+    old = build_context(data, "nq13-thanh-hoa", "final", 2025, None, today=D(2026, 1, 15))
+    assert {"2.6", "3.1", "7.2"} <= {t["id"] for t in old["tasks"] if t["status_code"].startswith("done")}
+
+
+def test_default_final_year_is_the_phase_just_ended_or_a_refusal(run, data):
+    from kehoach.report import ReportError, default_year
+
+    plan = data.plan("nq13-thanh-hoa").plan
+    assert default_year(plan, "final", D(2026, 1, 10)) == 2025
+    assert default_year(plan, "final", D(2031, 6, 1)) == 2030
+    with pytest.raises(ReportError) as exc:
+        default_year(plan, "final", D(2025, 12, 20))
+    assert "2025 (giai đoạn 2021 - 2025, hết ngày 31/12/2025); 2030 (giai đoạn 2026 - 2030" in str(exc.value)
+    refused = run("report", "final", "--plan", "nq13-thanh-hoa", "--today", "2025-12-20")
+    assert refused.exit_code == 2 and "chưa kỳ tổng kết nào kết thúc tại ngày 20/12/2025" in refused.stderr

@@ -40,7 +40,7 @@ def report_cmd(
     ],
     year: Annotated[
         int | None,
-        year_option("Năm báo cáo (mặc định: năm nay; với sơ kết, tổng kết: kỳ tiếp theo của kế hoạch)."),
+        year_option("Năm báo cáo (mặc định: năm nay; với sơ kết, tổng kết: kỳ vừa kết thúc)."),
     ] = None,
     agency: Annotated[
         str | None,
@@ -83,12 +83,20 @@ def report_cmd(
             help="Cơ quan Đảng mà không có mẫu thể thức Đảng (<loại>-dang.docx): dùng mẫu thể thức nhà nước.",
         ),
     ] = False,
+    before_period_end: Annotated[
+        bool,
+        typer.Option(
+            "--before-period-end",
+            help="Soạn báo cáo sơ kết, tổng kết khi kỳ chưa kết thúc (số liệu tính đến ngày tham chiếu).",
+        ),
+    ] = False,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
 ) -> None:
     """Soạn dự thảo báo cáo năm, 6 tháng, sơ kết, tổng kết (.docx; thể thức Nghị định 30/2020/NĐ-CP, với cơ
     quan Đảng Hướng dẫn 36-HD/VPTW)."""
     from kehoach.report import build_context, default_year, find_template
+    from kehoach.report.context import period_not_ended
 
     if agency is not None and all_agencies:
         fail("chỉ dùng một trong --agency hoặc --all-agencies")
@@ -100,6 +108,9 @@ def report_cmd(
     the_plan = resolve_plan(data, plan).plan  # its id in any case, or its number: "74/QĐ-UBND"
     ref = ctx.today
     year = year or default_year(the_plan, kind, ref)
+    early = period_not_ended(the_plan, kind, year, ref)
+    if early and not before_period_end:
+        fail(early)
     if template is not None and not template.is_file():
         fail(f"không tìm thấy mẫu báo cáo {str(template)!r}")
     choice = (template, allow_state_format)

@@ -194,17 +194,55 @@ def report_issuer(data: DataSet, plan: Plan, when: dt.date | None = None) -> Age
 # --------------------------------------------------------------------------------------- context
 
 
+def review_years(plan: Plan, kind: str) -> list[int]:
+    """The years a plan's mid-term or final reviews fall in: as the plan sets them, else (final) the end of
+    each of its periods."""
+    years = sorted({r.year for r in plan.reviews if r.kind == kind})
+    if not years and kind == "final":
+        years = sorted({p.end for p in plan.periods} or {plan.end_year})
+    return years
+
+
+def _choices(plan: Plan, kind: str) -> str:
+    out = []
+    for y in review_years(plan, kind):
+        p = period_of(plan, kind, y)
+        out.append(f"{y} (giai đoạn {p.start.year} - {p.end.year}, hết ngày {p.end:%d/%m/%Y})")
+    return "; ".join(out)
+
+
 def default_year(plan: Plan, kind: str, today: dt.date) -> int:
-    """Annual: this year. Mid-term, final: the plan's next review of that kind, else its last one."""
+    """Annual, 6-month: this year. Mid-term, final: the review whose period ended last (the phase just
+    ended); none ended yet: a ReportError naming the choices."""
     check_kind(kind)
     if kind in YEARLY:
         return min(max(today.year, plan.start_year), plan.end_year)
-    years = sorted(r.year for r in plan.reviews if r.kind == kind)
+    years = review_years(plan, kind)
     if not years:
-        if kind == "final":
-            return plan.end_year
         raise ReportError(f"kế hoạch {plan.id} không quy định kỳ sơ kết; hãy ghi rõ --year")
-    return next((y for y in years if y >= today.year), years[-1])
+    ended = [y for y in years if period_of(plan, kind, y).end < today]
+    if ended:
+        return ended[-1]
+    raise ReportError(
+        f"kế hoạch {plan.id}: chưa kỳ {KIND_VN[kind]} nào kết thúc tại ngày {today:%d/%m/%Y}; các kỳ: "
+        f"{_choices(plan, kind)}; hãy ghi rõ --year (soạn trước khi hết kỳ: thêm --before-period-end)"
+    )
+
+
+def period_not_ended(plan: Plan, kind: str, year: int, today: dt.date) -> str | None:
+    """Why a mid-term or final report of ``year`` cannot be drafted on ``today`` without
+    ``--before-period-end``: its period has not ended. None when it has, and for annual and 6-month
+    reports (drafted before their period ends, as practice has it; their data cut-off is stated)."""
+    if kind in YEARLY:
+        return None
+    period = period_of(plan, kind, year)
+    if today > period.end:
+        return None
+    return (
+        f"kỳ {KIND_VN[kind]} {period.start.year} - {period.end.year} của kế hoạch {plan.id} chưa kết thúc "
+        f"(hết ngày {period.end:%d/%m/%Y}; hôm nay {today:%d/%m/%Y}): số liệu chưa đủ cho báo cáo "
+        f"{KIND_VN[kind]}; dùng --before-period-end nếu vẫn cần soạn trước"
+    )
 
 
 def _result_text(record: Any, year: int) -> str:
@@ -414,14 +452,29 @@ def _agency_rows(by_agency: dict[str, Counter[str]], collective: bool = False, f
     ]
 
 
-def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, year: int) -> list[dict[str, Any]]:
+def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, period: ReportPeriod) -> list[dict[str, Any]]:
+    """The targets of the report's phase (the plan period holding its year: a target for a year of another
+    phase belongs to another report) with the latest value reported for a year of the report's period; a
+    value of an earlier year than the target's says so."""
     registry = data.registry
     progress = progress_of(data)
     targets: list[dict[str, Any]] = []
+    first, last = period.start.year, period.end.year
+    phase = next((p for p in plan.periods if p.start <= period.year <= p.end), None)
+    lo, hi = (phase.start, phase.end) if phase else (plan.start_year, plan.end_year)
     for t in plan.targets:
+        if t.year is not None and not lo <= t.year <= hi:
+            continue
         if ag is not None and leads(registry, t, ag) is None:
             continue
-        actual = progress.target_actual(plan.id, t.id, up_to=year)
+        actual = progress.target_actual(plan.id, t.id, up_to=last)
+        if actual and actual[0] < first:
+            actual = None  # a value of an earlier period
+        shown = ""
+        if actual:
+            shown = f"{actual[1].actual} (năm {actual[0]})"
+            if t.year and actual[0] < t.year:
+                shown += f"; chưa có số liệu năm {t.year}"
         targets.append(
             {
                 "no": len(targets) + 1,
@@ -429,7 +482,7 @@ def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, year: int) -> lis
                 "name": t.name,
                 "unit": t.unit or "",
                 "value": (t.value or "") + (f" (năm {t.year})" if t.value and t.year else ""),
-                "actual": f"{actual[1].actual} (năm {actual[0]})" if actual else "",
+                "actual": shown,
                 "lead": _lead_text(registry, t.lead) or "Không nêu",
             }
         )
@@ -540,7 +593,7 @@ def build_context(
         warnings.append(EXAMPLE_NOTE)
     n_tasks = len(t.tasks)
     done = t.total.get("done_on_time", 0) + t.total.get("done_late", 0)
-    targets = _target_rows(data, plan, ag, year)
+    targets = _target_rows(data, plan, ag, cycle)
     chart_rows = _chart_rows(t.by_group, by_size=consolidated) if kind not in YEARLY else []
     issuer = issuer_block(data.registry, issuer_agency)
     sent = recipients_of(data, plan, issuer_agency, consolidated, when)
