@@ -157,3 +157,33 @@ def test_agency_suggestions_rank_meaningful_words(data):
     assert reg.suggest("Sở tỉnh Thanh Hóa") == []
     assert reg.suggest("Kho bạc Nhà nước tỉnh Thanh Hóa (cũ)")[0] == "Kho bạc Nhà nước Thanh Hóa"
     assert "Tỉnh ủy Thanh Hóa" not in reg.suggest("Kho bạc Nhà nước Thanh Hóa mới")
+
+
+def test_check_in_a_git_repository_without_data_refuses_instead_of_checking_the_example(run, tmp_path, monkeypatch):
+    """A pre-commit hook in a repository whose plans live in du-lieu/: exit 2, saying where it looked."""
+    repo = tmp_path / "kho"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "du-lieu" / "plans").mkdir(parents=True)
+    monkeypatch.chdir(repo / "du-lieu")  # a sub-folder of the repository too
+    result = run("check")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert str(repo / "du-lieu" / "data") in result.stderr and str(repo) in result.stderr
+    assert "--data" in result.stderr and "dữ liệu mẫu" in result.stderr
+
+
+def test_check_says_when_it_checks_the_bundled_example_and_names_the_directory(run, tmp_path, monkeypatch, data):
+    from kehoach.resources import bundled_data_dir
+
+    monkeypatch.chdir(tmp_path)  # not a git repository, no ./data
+    result = run("check")
+    assert result.exit_code == 0
+    assert "dữ liệu mẫu kèm gói" in result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith(f"{bundled_data_dir()} (dữ liệu mẫu kèm gói): ")
+    as_json = json.loads(run("check", "--format", "json").stdout)
+    assert as_json["bundled"] is True and as_json["data_dir"] == str(bundled_data_dir())
+
+
+def test_check_summary_names_the_directory_it_checked(run, data_copy: Path):
+    result = run("check", "--data", str(data_copy))
+    assert result.stdout.strip().splitlines()[-1].startswith(f"{data_copy}: {PLAN_FILES} kế hoạch")
+    assert "mẫu" not in result.stderr

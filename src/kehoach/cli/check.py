@@ -4,9 +4,44 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import os
+from pathlib import Path
+
 import typer
 
 from kehoach.cli.options import DataOpt, TodayOpt, choice, use
+from kehoach.cli.errors import fail, say
+
+
+def _git_root(start: Path) -> Path | None:
+    """The git repository (work tree) holding ``start``, if any."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _where(data_dir: Path | None) -> tuple[Path, bool]:
+    """The data directory ``check`` reads and whether it is the bundled example.
+
+    Never the example by mistake: with no --data, no $KEHOACH_DATA and no ./data holding plans, inside a
+    git repository (a pre-commit hook of a data repository whose plans live elsewhere) it refuses with exit
+    code 2, naming where it looked; elsewhere it says it checks the bundled example.
+    """
+    from kehoach.loader import bundled_data_dir, default_data_dir, has_plans
+
+    root = default_data_dir(data_dir)
+    bundled = root.resolve() == bundled_data_dir().resolve()
+    if data_dir is None and not os.environ.get("KEHOACH_DATA") and not has_plans(Path("data")):
+        repo = _git_root(Path.cwd().resolve())
+        if repo is not None:
+            fail(
+                f"không tìm thấy dữ liệu để kiểm tra: không có --data, không có $KEHOACH_DATA, "
+                f"{str(Path.cwd() / 'data')!r} không có thư mục plans/ — trong kho git {str(repo)!r} không kiểm tra "
+                "dữ liệu mẫu kèm gói thay cho dữ liệu của kho; ghi rõ --data THƯ_MỤC (ví dụ --data du-lieu)",
+                2,
+            )
+    return root, bundled
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
@@ -30,11 +65,14 @@ def check_cmd(
     from kehoach.output import terminal_safe, to_json
     from kehoach.progress import check_progress
 
+    root, bundled = _where(data_dir)
+    if bundled:
+        say(f"kiểm tra dữ liệu mẫu kèm gói ({root}), không phải dữ liệu của bạn; dùng --data THƯ_MỤC")
     ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
     data = ctx.load(quiet=True)
     report = check(data, check_progress(data, ctx.today))
     if fmt == "json":
-        ctx.echo(to_json(report.as_dict()))
+        ctx.echo(to_json(report.as_dict() | {"data_dir": str(root), "bundled": bundled}))
     elif fmt == "github":
         for p in report.problems:
             kind = "error" if p.severity == "error" else "warning"
@@ -51,9 +89,12 @@ def check_cmd(
             label = "lỗi" if p.severity == "error" else "cảnh báo"
             field = f" {p.path}:" if p.path else ""
             ctx.echo(terminal_safe(f"{where}: {label} [{p.code}]{field} {p.message}"))
+        example = " (dữ liệu mẫu kèm gói)" if bundled else ""
         ctx.echo(
-            f"{report.plans} kế hoạch, {report.tasks} nhiệm vụ, {report.targets} chỉ tiêu: "
-            f"{len(report.errors)} lỗi, {len(report.warnings)} cảnh báo."
+            terminal_safe(
+                f"{root}{example}: {report.plans} kế hoạch, {report.tasks} nhiệm vụ, {report.targets} chỉ tiêu: "
+                f"{len(report.errors)} lỗi, {len(report.warnings)} cảnh báo."
+            )
         )
     raise typer.Exit(1 if report.errors else 0)
 
