@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import os
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
