@@ -199,15 +199,40 @@ def test_sqlite_views_answer_like_the_cli(db, data):
         assert {c: got[c] for c in r.counts} == r.counts, r.name
     plans = {r[0]: r[1] for r in db.execute("SELECT plan, total FROM status_by_plan")}
     assert plans == {r.name: r.total for r in table.rows if r.scope == "plan"}
-    # due_by_agency lists what Sở Tài chính is named on (directly, by predecessor or collectively).
-    stc = data.registry.resolve("Sở Tài chính")
-    expected = {
-        f"{h.plan.id}/{h.task.id}"
-        for h in find_tasks(data, agency=stc)
-        if h.deadline and h.deadline.due and not h.deadline.recurring
-    }
-    got = {r[0] for r in db.execute("SELECT task_key FROM due_by_agency WHERE agency_id = ?", (stc.id,))}
-    assert got == expected and got
+    # due_by_agency is `kehoach due` for every current agency, row for row (its default 90-day window).
+    from kehoach.query import due
+
+    current = [a for a in data.registry if a.current and not a.is_collective]
+    overdue_total = 0
+    for a in current:
+        expected_due = [(i.plan.id, i.id, i.due.isoformat(), int(i.overdue), i.role, i.reason, i.status)
+                        for i in due(data, a, REF)]
+        got_due = list(db.execute(
+            "SELECT plan_id, task_id, due, overdue, role, reason, status FROM due_by_agency WHERE agency_id = ? "
+            "ORDER BY rowid", (a.id,)))
+        assert got_due == expected_due, a.name
+        overdue_total += sum(x[3] for x in got_due)
+    assert overdue_total > 0
+    # Typed columns: Datasette's filters send text ("?overdue=1", "?giao_chung=1"); they must still match.
+    assert db.execute("SELECT COUNT(*) FROM due_by_agency WHERE overdue = '1'").fetchone()[0] == overdue_total
+    assert db.execute("SELECT COUNT(*) FROM status_by_agency WHERE giao_chung = '1'").fetchone()[0] == len(
+        [r for r in table.rows if r.scope == "collective"])
+    assert db.execute("SELECT COUNT(*) FROM status_by_agency WHERE overdue_total > '0'").fetchone()[0] == len(
+        [r for r in table.rows if r.scope in ("agency", "collective") and r.overdue_total > 0])
+
+
+def test_sqlite_marks_example_data_and_recurrence_as_json(db, data):
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    assert meta["example"] == "true"
+    assert db.execute("SELECT COUNT(*) FROM progress WHERE example = 0").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM assessments WHERE example = 1").fetchone()[0] > 0
+    for key, recurring, recurrence in db.execute("SELECT key, recurring, recurrence FROM tasks"):
+        plan_id, task_id = key.split("/", 1)
+        plan = data.plan(plan_id).plan
+        d = data.deadline(plan, next(t for t in plan.tasks if t.id == task_id))
+        assert recurrence == (d.recurrence if d else None) and recurring == int(recurrence is not None), key
+    plan_kind = db.execute("SELECT COUNT(*) FROM tasks WHERE deadline_kind = 'plan' AND recurring = 1").fetchone()[0]
+    assert plan_kind == 0  # "Trong thời gian thực hiện": no recurrence in JSON, none here
 
 
 def test_sqlite_agency_tasks_are_what_tasks_agency_finds(db, data):

@@ -48,7 +48,7 @@ CREATE TABLE tasks (
     key TEXT PRIMARY KEY, plan_id TEXT NOT NULL REFERENCES plans(id), id TEXT NOT NULL,
     section_key TEXT REFERENCES sections(key), position INTEGER NOT NULL, content TEXT NOT NULL,
     product TEXT, deadline TEXT, deadline_kind TEXT, deadline_start TEXT, deadline_due TEXT,
-    recurring INTEGER NOT NULL, lead TEXT, support TEXT, leader TEXT, source TEXT, note TEXT,
+    recurring INTEGER NOT NULL, recurrence TEXT, lead TEXT, support TEXT, leader TEXT, source TEXT, note TEXT,
     status TEXT, status_label TEXT, search_ascii TEXT NOT NULL
 );
 CREATE TABLE task_agencies (
@@ -58,7 +58,8 @@ CREATE TABLE task_agencies (
 CREATE TABLE assessments (
     task_key TEXT NOT NULL REFERENCES tasks(key), period TEXT NOT NULL, agency TEXT NOT NULL,
     agency_id TEXT REFERENCES agencies(id), reason TEXT NOT NULL, via TEXT, status TEXT NOT NULL,
-    status_label TEXT NOT NULL, due TEXT, days_overdue INTEGER, overdue INTEGER NOT NULL, carried_over INTEGER NOT NULL
+    status_label TEXT NOT NULL, due TEXT, days_overdue INTEGER, overdue INTEGER NOT NULL, carried_over INTEGER NOT NULL,
+    example INTEGER NOT NULL
 );
 CREATE TABLE agency_tasks (
     agency_id TEXT NOT NULL REFERENCES agencies(id), task_key TEXT NOT NULL REFERENCES tasks(key),
@@ -72,11 +73,11 @@ CREATE TABLE targets (
 CREATE TABLE progress (
     id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, year INTEGER NOT NULL, task_id TEXT NOT NULL,
     task_key TEXT REFERENCES tasks(key), status TEXT NOT NULL, completed TEXT, result TEXT, evidence TEXT,
-    reported_by TEXT, reported_on TEXT, note TEXT
+    reported_by TEXT, reported_on TEXT, note TEXT, example INTEGER NOT NULL
 );
 CREATE TABLE target_progress (
     id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, year INTEGER NOT NULL, target_id TEXT NOT NULL,
-    target_key TEXT REFERENCES targets(key), actual TEXT NOT NULL, source TEXT, note TEXT
+    target_key TEXT REFERENCES targets(key), actual TEXT NOT NULL, source TEXT, note TEXT, example INTEGER NOT NULL
 );
 CREATE INDEX tasks_plan ON tasks(plan_id);
 CREATE INDEX tasks_due ON tasks(deadline_due);
@@ -88,15 +89,14 @@ CREATE VIRTUAL TABLE tasks_fts USING fts5(
     content, product, note, search_ascii, content="tasks", content_rowid="rowid",
     tokenize='unicode61 remove_diacritics 2'
 );
-CREATE VIEW due_by_agency AS
-SELECT a.name AS agency, t.deadline_due AS due, t.plan_id, t.id AS task_id, t.content, at.role, at.reason,
-       at.via, t.deadline, t.status_label,
-       CASE WHEN t.status IN ('overdue', 'no_report_overdue') AND at.role = 'lead' AND at.reason <> 'collective'
-            THEN 1 ELSE 0 END AS overdue,
-       at.agency_id, t.key AS task_key
-FROM agency_tasks at JOIN agencies a ON a.id = at.agency_id JOIN tasks t ON t.key = at.task_key
-WHERE t.deadline_due IS NOT NULL AND t.recurring = 0
-ORDER BY a.name, t.deadline_due, t.plan_id, t.position;
+CREATE TABLE due_by_agency (
+    agency TEXT NOT NULL, agency_id TEXT NOT NULL REFERENCES agencies(id), due TEXT NOT NULL,
+    days_left INTEGER NOT NULL, overdue INTEGER NOT NULL, plan_id TEXT NOT NULL REFERENCES plans(id),
+    task_id TEXT NOT NULL, task_key TEXT REFERENCES tasks(key), content TEXT NOT NULL, role TEXT NOT NULL,
+    reason TEXT NOT NULL, via TEXT, kind TEXT NOT NULL, status TEXT, status_label TEXT,
+    carried_over INTEGER NOT NULL, example INTEGER NOT NULL, note TEXT
+);
+CREATE INDEX due_by_agency_agency ON due_by_agency(agency_id);
 """
 
 
@@ -107,17 +107,39 @@ def _status_views() -> str:
 
     counts = ", ".join(f"SUM(status = '{c}') AS {c}" for c in CODES)
     overdue = ", ".join(f"'{c}'" for c in sorted(OVERDUE_CODES))
+    typed = ", ".join(f"{c} INTEGER NOT NULL" for c in CODES)
+    # Tables, not views: a computed column of a view has no type, and Datasette's filters and facets send
+    # text ("?overdue_total__gt=0", "?giao_chung=1"), which only a typed INTEGER column compares as a number.
     return f"""
-CREATE VIEW status_by_agency AS
-SELECT agency, CASE WHEN reason IN ('collective', 'unassigned') THEN 1 ELSE 0 END AS giao_chung,
-       COUNT(*) AS total, {counts}, SUM(status IN ({overdue})) AS overdue_total
-FROM assessments GROUP BY agency, giao_chung ORDER BY giao_chung, agency;
-CREATE VIEW status_by_plan AS
-SELECT t.plan_id AS plan, COUNT(*) AS total, {counts.replace("status", "a.status")},
-       SUM(a.status IN ({overdue.replace("status", "a.status")})) AS overdue_total
-FROM (SELECT DISTINCT task_key, status FROM assessments) a JOIN tasks t ON t.key = a.task_key
-GROUP BY t.plan_id ORDER BY t.plan_id;
+CREATE TABLE status_by_agency (
+    agency TEXT NOT NULL, giao_chung INTEGER NOT NULL, total INTEGER NOT NULL, {typed},
+    overdue_total INTEGER NOT NULL, example INTEGER NOT NULL, PRIMARY KEY (agency, giao_chung)
+);
+CREATE TABLE status_by_plan (
+    plan TEXT PRIMARY KEY REFERENCES plans(id), total INTEGER NOT NULL, {typed}, overdue_total INTEGER NOT NULL,
+    example INTEGER NOT NULL
+);
 """
+
+
+def _status_rows() -> tuple[str, str]:
+    """The two INSERT … SELECT that fill ``status_by_agency`` and ``status_by_plan`` from ``assessments``."""
+    from kehoach.status import CODES, OVERDUE_CODES
+
+    counts = ", ".join(f"SUM(status = '{c}')" for c in CODES)
+    overdue = ", ".join(f"'{c}'" for c in sorted(OVERDUE_CODES))
+    by_agency = f"""
+INSERT INTO status_by_agency
+SELECT agency, CASE WHEN reason IN ('collective', 'unassigned') THEN 1 ELSE 0 END AS giao_chung,
+       COUNT(*), {counts}, SUM(status IN ({overdue})), MAX(example)
+FROM assessments GROUP BY agency, giao_chung ORDER BY giao_chung, agency"""
+    by_plan = f"""
+INSERT INTO status_by_plan
+SELECT t.plan_id, COUNT(*), {counts.replace("status", "a.status")},
+       SUM(a.status IN ({overdue.replace("status", "a.status")})), MAX(a.example)
+FROM (SELECT DISTINCT task_key, status, example FROM assessments) a JOIN tasks t ON t.key = a.task_key
+GROUP BY t.plan_id ORDER BY t.plan_id"""
+    return by_agency, by_plan
 
 
 COUNTED = {"kế hoạch": "plans", "nhiệm vụ": "tasks", "chỉ tiêu": "targets", "cơ quan": "agencies",
@@ -222,10 +244,10 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
                 d = data.deadline(p, t)
                 code = status.get((p.id, t.id))
                 cur = db.execute(
-                    "INSERT OR IGNORE INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (key, p.id, t.id, section_key, position, t.content, t.product, t.deadline,
                      d.kind if d else None, _iso(d.start) if d else None, _iso(d.due) if d else None,
-                     int(bool(d and d.recurring)), "; ".join(t.lead), "; ".join(t.support), t.leader, t.source,
+                     int(bool(d and d.recurrence)), d.recurrence if d else None, "; ".join(t.lead), "; ".join(t.support), t.leader, t.source,
                      t.note, code, STATUS_LABELS[code] if code else None,
                      ascii_key(" ".join(x for x in (t.content, t.product, t.note) if x))),
                 )
@@ -250,9 +272,10 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
             j, r = row.judgement, row.responsibility
             if id(j.task) in inserted:
                 db.execute(
-                    "INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (f"{p.id}/{j.task.id}", period.name, r.name, r.agency.id if r.agency else None, r.reason, r.via,
-                     j.code, j.label, _iso(j.due), j.days_overdue, int(j.overdue), int(j.carried_over)),
+                     j.code, j.label, _iso(j.due), j.days_overdue, int(j.overdue), int(j.carried_over),
+                     int(j.example)),
                 )
         db.executemany(
             "INSERT OR IGNORE INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -265,16 +288,43 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
     for (plan_id, year), pf in sorted(prog.files.items()):
         db.executemany(
             "INSERT INTO progress (plan_id, year, task_id, task_key, status, completed, result, evidence, "
-            "reported_by, reported_on, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "reported_by, reported_on, note, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(plan_id, year, tid, k if (k := f"{plan_id}/{tid}") in task_keys else None, r.status, _iso(r.completed),
-              r.result, r.evidence, r.reported_by, _iso(r.reported_on), r.note) for tid, r in pf.tasks.items()],
+              r.result, r.evidence, r.reported_by, _iso(r.reported_on), r.note, int(pf.example))
+             for tid, r in pf.tasks.items()],
         )
         db.executemany(
-            "INSERT INTO target_progress (plan_id, year, target_id, target_key, actual, source, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO target_progress (plan_id, year, target_id, target_key, actual, source, note, example) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(plan_id, year, gid, k if (k := f"{plan_id}/{gid}") in target_keys else None, r.actual, r.source,
-              r.note) for gid, r in pf.targets.items()],
+              r.note, int(pf.example)) for gid, r in pf.targets.items()],
         )
+    for statement in _status_rows():
+        db.execute(statement)
+    _fill_due(db, data, today, current, {p.id for p in plans})
+    example = bool(db.execute("SELECT 1 FROM progress WHERE example = 1 LIMIT 1").fetchone())
+    db.executemany("INSERT INTO meta VALUES (?, ?)", [("example", "true" if example else "false"),
+                   ("due_until", (today + dt.timedelta(days=DUE_DAYS)).isoformat())])
+
+
+DUE_DAYS = 90  # the window of `kehoach due` without --within / --until
+
+
+def _fill_due(db: sqlite3.Connection, data: DataSet, today: dt.date, agencies: list[Any], plans: set[str]) -> None:
+    """``due_by_agency``: what ``kehoach due --agency X`` lists on the reference day (its default 90-day window),
+    for every current agency, row for row."""
+    from kehoach.query import due
+
+    rows = []
+    for a in agencies:
+        for i in due(data, a, today, until=today + dt.timedelta(days=DUE_DAYS)):
+            if i.plan.id not in plans:
+                continue
+            rows.append((a.name, a.id, i.due.isoformat(), i.days_left, int(i.overdue), i.plan.id, i.id,
+                         f"{i.plan.id}/{i.id}" if i.task is not None else None, i.content, i.role, i.reason, i.via,
+                         i.kind, i.status, i.judgement.label if i.judgement is not None else None,
+                         int(bool(i.judgement and i.judgement.carried_over)), int(i.example), i.why))
+    db.executemany(f"INSERT INTO due_by_agency VALUES ({', '.join('?' * 18)})", rows)
 
 
 def metadata(database: str) -> str:
@@ -350,7 +400,8 @@ databases:
           deadline_kind: Loại thời hạn
           deadline_start: Bắt đầu
           deadline_due: Hạn
-          recurring: Định kỳ
+          recurring: Định kỳ (1 khi recurrence có giá trị)
+          recurrence: Chu kỳ (monthly, quarterly, annual, semiannual; như JSON)
           lead: Chủ trì (nguyên văn)
           support: Phối hợp (nguyên văn)
           leader: Lãnh đạo phụ trách
@@ -461,7 +512,10 @@ databases:
           note: Ghi chú
       due_by_agency:
         title: Việc đến hạn theo cơ quan
-        description: Nhiệm vụ có hạn cụ thể của mỗi cơ quan (chủ trì, phối hợp, kế nhiệm, giao chung).
+        description: >-
+          Như lệnh kehoach due --agency cho từng cơ quan hiện nay, tại ngày tham chiếu, trong 90 ngày tới
+          (meta.due_until): việc quá hạn (overdue = 1), đến hạn, báo cáo định kỳ; example = 1 khi tiến độ là
+          số liệu minh họa.
       status_by_agency:
         title: Tình trạng theo cơ quan chủ trì
         description: Như lệnh kehoach status; giao_chung = 1 là khối nhiệm vụ giao chung cho tập thể.
