@@ -103,10 +103,8 @@ CREATE INDEX due_by_agency_agency ON due_by_agency(agency_id);
 
 def _status_views() -> str:
     """``status_by_agency`` and ``status_by_plan``: counts per status class, as ``kehoach status`` counts."""
-    from kehoach.status import CODES, OVERDUE_CODES
+    from kehoach.status import CODES
 
-    counts = ", ".join(f"SUM(status = '{c}') AS {c}" for c in CODES)
-    overdue = ", ".join(f"'{c}'" for c in sorted(OVERDUE_CODES))
     typed = ", ".join(f"{c} INTEGER NOT NULL" for c in CODES)
     # Tables, not views: a computed column of a view has no type, and Datasette's filters and facets send
     # text ("?overdue_total__gt=0", "?giao_chung=1"), which only a typed INTEGER column compares as a number.
