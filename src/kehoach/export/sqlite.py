@@ -168,26 +168,43 @@ def build(data: DataSet, today: dt.date, *, show_progress: bool = False) -> tupl
 
 
 def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: bool) -> None:
-    from kehoach.agencies import AgencyError
-    from kehoach.progress import progress_of
-    from kehoach.query import Reach, current_label
-    from kehoach.responsibility import role_of
-    from kehoach.status import STATUS_LABELS, ReportPeriod, assess, status_codes
-    from kehoach.text import ascii_key
-
-    reg = data.registry
-    def resolve(name: str) -> str | None:
-        try:
-            return reg.resolve(name).id
-        except AgencyError:
-            return None
-
+    """Every table, in the order their foreign keys need."""
     db.executemany(
         "INSERT INTO meta VALUES (?, ?)",
         [("reference_day", today.isoformat()), ("kehoach_version", __version__), ("source", str(data.root.name)),
          ("status_period", f"annual-{today.year}")],
     )
-    agencies = list(reg)
+    _fill_agencies(db, data)
+    plans: list[Plan] = []
+    for lp in data.plans:
+        if not any(lp.plan.id == q.id for q in plans):  # a second file with the same id: `check` reports it
+            plans.append(lp.plan)
+    _fill_plans(db, data, today, plans, show_progress)
+    _fill_progress(db, data)
+    for statement in _status_rows():
+        db.execute(statement)
+    current = [a for a in data.registry if a.current and not a.is_collective]
+    _fill_due(db, data, today, current, {p.id for p in plans})
+    example = bool(db.execute("SELECT 1 FROM progress WHERE example = 1 LIMIT 1").fetchone())
+    db.executemany("INSERT INTO meta VALUES (?, ?)", [("example", "true" if example else "false"),
+                   ("due_until", (today + dt.timedelta(days=DUE_DAYS)).isoformat())])
+
+
+def _resolver(data: DataSet) -> Any:
+    from kehoach.agencies import AgencyError
+
+    def resolve(name: str) -> str | None:
+        try:
+            return data.registry.resolve(name).id
+        except AgencyError:
+            return None
+
+    return resolve
+
+
+def _fill_agencies(db: sqlite3.Connection, data: DataSet) -> None:
+    resolve = _resolver(data)
+    agencies = list(data.registry)
     known = {a.id for a in agencies}
     db.executemany(
         "INSERT OR IGNORE INTO agencies VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)",
@@ -206,18 +223,18 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
         [(a.id, s) for a in agencies for s in a.replaced_by if s in known],
     )
 
-    plans: list[Plan] = []
-    for lp in data.plans:
-        p = lp.plan
-        if any(p.id == q.id for q in plans):
-            continue  # a second file with the same id: `check` reports it
-        plans.append(p)
+
+def _fill_plans(db: sqlite3.Connection, data: DataSet, today: dt.date, plans: list[Plan], show_progress: bool
+                ) -> None:
+    """Plans, their reviews, sections, tasks (with who answers for each), assessments and targets."""
+    from kehoach.query import Reach, current_label
+    from kehoach.status import ReportPeriod, status_codes
+
+    reg = data.registry
     status = status_codes(data, [(p, t) for p in plans for t in p.tasks], today)
     period = ReportPeriod.annual(today.year)  # what `kehoach status` counts
-    inserted: set[int] = set()
-    current = [a for a in agencies if a.current and not a.is_collective]
+    current = [a for a in reg if a.current and not a.is_collective]
     reach = Reach(reg, current)  # role_of is asked only about the agencies a name can concern
-
     for p in tracked(plans, "Xuất SQLite", show=show_progress):
         annual = p.reporting.annual
         db.execute(
@@ -229,61 +246,81 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
         db.executemany(
             "INSERT OR IGNORE INTO reviews VALUES (?, ?, ?, ?)", [(p.id, r.kind, r.year, r.note) for r in p.reviews]
         )
-        position = 0
-        for s_pos, s in enumerate(p.sections, 1):
-            section_key = f"{p.id}/{s.id}"
-            cur = db.execute(
-                "INSERT OR IGNORE INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (section_key, p.id, s.id, s_pos, s.title, s.source, s.note),
-            )
-            for t in s.tasks:
-                position += 1
-                key = f"{p.id}/{t.id}"
-                d = data.deadline(p, t)
-                code = status.get((p.id, t.id))
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (key, p.id, t.id, section_key, position, t.content, t.product, t.deadline,
-                     d.kind if d else None, _iso(d.start) if d else None, _iso(d.due) if d else None,
-                     int(bool(d and d.recurrence)), d.recurrence if d else None, "; ".join(t.lead), "; ".join(t.support), t.leader, t.source,
-                     t.note, code, STATUS_LABELS[code] if code else None,
-                     ascii_key(" ".join(x for x in (t.content, t.product, t.note) if x))),
-                )
-                if cur.rowcount == 0:
-                    continue  # duplicate id within the plan: `check` reports it
-                inserted.add(id(t))
-                rows: list[tuple[Any, ...]] = []
-                for role, names in (("lead", t.lead), ("support", t.support)):
-                    for n_pos, name in enumerate(names, 1):
-                        rows.append((key, role, n_pos, name, resolve(name)))
-                db.executemany("INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?)", rows)
-                links = []
-                near = reach.of_task(t)
-                for a in current:
-                    if a.id not in near:
-                        continue
-                    found = role_of(reg, t, a, "any", strict=False)
-                    if found:
-                        links.append((a.id, key, found.role, found.reason, found.via))
-                db.executemany("INSERT INTO agency_tasks VALUES (?, ?, ?, ?, ?)", links)
-        for row in assess(data, lambda _plan: period, today, plans=[p.id]):
-            j, r = row.judgement, row.responsibility
-            if id(j.task) in inserted:
-                db.execute(
-                    "INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (f"{p.id}/{j.task.id}", period.name, r.name, r.agency.id if r.agency else None, r.reason, r.via,
-                     j.code, j.label, _iso(j.due), j.days_overdue, int(j.overdue), int(j.carried_over),
-                     int(j.example)),
-                )
+        inserted = _fill_tasks(db, data, p, status, current, reach)
+        _fill_assessments(db, data, p, period, today, inserted)
         db.executemany(
             "INSERT OR IGNORE INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(f"{p.id}/{g.id}", p.id, g.id, i, g.name, g.unit, g.value, g.year, g.baseline, "; ".join(g.lead),
               "; ".join(g.support), g.group, g.source, g.note) for i, g in enumerate(p.targets, 1)],
         )
+
+
+def _fill_tasks(
+    db: sqlite3.Connection, data: DataSet, p: Plan, status: dict[tuple[str, str], str], current: list[Any],
+    reach: Any,
+) -> set[int]:
+    """One plan's sections and tasks, the names written in each and the agencies each concerns; the ids of
+    the tasks inserted (a duplicate id is skipped: `check` reports it)."""
+    from kehoach.responsibility import role_of
+    from kehoach.status import STATUS_LABELS
+    from kehoach.text import ascii_key
+
+    resolve = _resolver(data)
+    inserted: set[int] = set()
+    position = 0
+    for s_pos, s in enumerate(p.sections, 1):
+        section_key = f"{p.id}/{s.id}"
+        db.execute(
+            "INSERT OR IGNORE INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (section_key, p.id, s.id, s_pos, s.title, s.source, s.note),
+        )
+        for t in s.tasks:
+            position += 1
+            key = f"{p.id}/{t.id}"
+            d = data.deadline(p, t)
+            code = status.get((p.id, t.id))
+            row = (key, p.id, t.id, section_key, position, t.content, t.product, t.deadline,
+                   d.kind if d else None, _iso(d.start) if d else None, _iso(d.due) if d else None,
+                   int(bool(d and d.recurrence)), d.recurrence if d else None, "; ".join(t.lead),
+                   "; ".join(t.support), t.leader, t.source, t.note, code, STATUS_LABELS[code] if code else None,
+                   ascii_key(" ".join(x for x in (t.content, t.product, t.note) if x)))
+            cur = db.execute(f"INSERT OR IGNORE INTO tasks VALUES ({', '.join('?' * len(row))})", row)
+            if cur.rowcount == 0:
+                continue
+            inserted.add(id(t))
+            names = [(key, role, n_pos, name, resolve(name))
+                     for role, written in (("lead", t.lead), ("support", t.support))
+                     for n_pos, name in enumerate(written, 1)]
+            db.executemany("INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?)", names)
+            near = reach.of_task(t)
+            links = [(a.id, key, r.role, r.reason, r.via) for a in current
+                     if a.id in near and (r := role_of(data.registry, t, a, "any", strict=False))]
+            db.executemany("INSERT INTO agency_tasks VALUES (?, ?, ?, ?, ?)", links)
+    return inserted
+
+
+def _fill_assessments(
+    db: sqlite3.Connection, data: DataSet, p: Plan, period: Any, today: dt.date, inserted: set[int]
+) -> None:
+    """The status engine's rows of one plan: one per (task, responsible agency), as `kehoach status` counts."""
+    from kehoach.status import assess
+
+    for row in assess(data, lambda _plan: period, today, plans=[p.id]):
+        j, r = row.judgement, row.responsibility
+        if id(j.task) in inserted:
+            db.execute(
+                "INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (f"{p.id}/{j.task.id}", period.name, r.name, r.agency.id if r.agency else None, r.reason, r.via,
+                 j.code, j.label, _iso(j.due), j.days_overdue, int(j.overdue), int(j.carried_over), int(j.example)),
+            )
+
+
+def _fill_progress(db: sqlite3.Connection, data: DataSet) -> None:
+    from kehoach.progress import progress_of
+
     task_keys = {r[0] for r in db.execute("SELECT key FROM tasks")}
     target_keys = {r[0] for r in db.execute("SELECT key FROM targets")}
-    prog = progress_of(data)
-    for (plan_id, year), pf in sorted(prog.files.items()):
+    for (plan_id, year), pf in sorted(progress_of(data).files.items()):
         db.executemany(
             "INSERT INTO progress (plan_id, year, task_id, task_key, status, completed, result, evidence, "
             "reported_by, reported_on, note, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -297,12 +334,6 @@ def _fill(db: sqlite3.Connection, data: DataSet, today: dt.date, show_progress: 
             [(plan_id, year, gid, k if (k := f"{plan_id}/{gid}") in target_keys else None, r.actual, r.source,
               r.note, int(pf.example)) for gid, r in pf.targets.items()],
         )
-    for statement in _status_rows():
-        db.execute(statement)
-    _fill_due(db, data, today, current, {p.id for p in plans})
-    example = bool(db.execute("SELECT 1 FROM progress WHERE example = 1 LIMIT 1").fetchone())
-    db.executemany("INSERT INTO meta VALUES (?, ?)", [("example", "true" if example else "false"),
-                   ("due_until", (today + dt.timedelta(days=DUE_DAYS)).isoformat())])
 
 
 DUE_DAYS = 90  # the window of `kehoach due` without --within / --until
