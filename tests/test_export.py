@@ -462,7 +462,7 @@ def test_status_sheet_labels_each_class_by_its_own_name(run, tmp_path):
 
 
 # The codes of the JSON rows, which a person reading the sheet must never meet.
-CODES = {"lead", "support", "report", "monitor", "direct", "predecessor", "collective", "semiannual", "quarter",
+CODES = {"lead", "support", "report", "monitor", "direct", "predecessor", "successor", "collective", "semiannual", "quarter",
          "annual", "month", "date", "range", "ongoing", "total", "agency", "plan", "province", "central",
          "done", "in-progress", "not-started", *STATUS_LABELS}
 
@@ -530,3 +530,86 @@ def test_xlsx_keeps_a_text_that_looks_like_a_date_as_text(run, data_copy, tmp_pa
     header, rows = _table(ws)
     cell = ws.cell(6, header.index("Nguồn") + 1)
     assert cell.value == "2026-01-15" and cell.data_type == "s"
+
+
+def _with_deadlines(data_copy, forms):
+    path = data_copy / "plans" / "aec-2026.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    spots = [i for i, line in enumerate(lines) if line.lstrip().startswith("deadline:")][: len(forms)]
+    for i, form in zip(spots, forms, strict=True):
+        lines[i] = lines[i][: lines[i].index("deadline:")] + f'deadline: "{form}"\n'
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_a_day_30_monthly_rule_is_one_series_with_one_february_event(run, data_copy, tmp_path):
+    from dateutil.rrule import rrulestr
+
+    from kehoach.dataset import load_data, plan_dates
+
+    forms = ["Ngày 30 hằng tháng", "Ngày 31 hằng tháng", "Ngày 29 hằng tháng"]
+    _with_deadlines(data_copy, forms)
+    out = tmp_path / "aec.ics"
+    result = run("calendar", "--plan", "aec-2026", "--data", str(data_copy), "-o", str(out), "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    data = load_data(data_copy)
+    plan = data.plan("aec-2026").plan
+    events = [e for e in _events(out) if not _missed(e)]
+    for task in (t for t in plan.tasks if t.deadline in forms):
+        mine = [e for e in events if f"Mã nhiệm vụ: {task.id}\n" in str(e["DESCRIPTION"])]
+        assert len(mine) == 1, task.deadline  # one monthly series, not 13 yearly ones
+        (e,) = mine
+        assert e["RRULE"]["FREQ"] == ["MONTHLY"]
+        start = e.decoded("DTSTART")
+        rule = rrulestr(e["RRULE"].to_ical().decode(), dtstart=dt.datetime(start.year, start.month, start.day))
+        got = [x.date() for x in rule]
+        assert got == data.deadline(plan, task).occurrences(plan_dates(plan), plan.start, plan.end)
+        assert [x for x in got if (x.year, x.month) == (2028, 2)] == [dt.date(2028, 2, 29)]  # one, not 28 and 29
+        assert [x for x in got if (x.year, x.month) == (2027, 2)] == [dt.date(2027, 2, 28)]
+        april = {"Ngày 30 hằng tháng": 30, "Ngày 31 hằng tháng": 30, "Ngày 29 hằng tháng": 29}[task.deadline]
+        assert [x for x in got if (x.year, x.month) == (2027, 4)] == [dt.date(2027, 4, april)]
+
+
+def test_calendar_events_carry_sequence_and_last_modified_from_the_data_and_keep_uids(run, data_copy, tmp_path):
+    a, b, c = tmp_path / "a.ics", tmp_path / "b.ics", tmp_path / "c.ics"
+    args = ("calendar", "--plan", "aec-2026", "--data", str(data_copy), "--today", TODAY)
+    assert run(*args, "-o", str(a)).exit_code == 0
+    assert run(*args, "-o", str(b)).exit_code == 0
+    first, again = _events(a), _events(b)
+    stamps = {str(e["UID"]): (int(e["SEQUENCE"]), e.decoded("LAST-MODIFIED")) for e in first}
+    assert stamps == {str(e["UID"]): (int(e["SEQUENCE"]), e.decoded("LAST-MODIFIED")) for e in again}
+    assert all(lm.date() <= REF for _, lm in stamps.values())
+    # A deadline changing kind ("Tháng 6/2026" -> "Hằng năm") keeps its event's UID.
+    from kehoach.dataset import load_data
+
+    plan = load_data(data_copy).plan("aec-2026").plan
+    task = plan.tasks[0]
+    _with_deadlines(data_copy, ["Hằng năm"])
+    assert run(*args, "-o", str(c)).exit_code == 0
+    uid = event_uid("aec-2026", task.id, "deadline")
+    assert uid in stamps and uid in {str(e["UID"]) for e in _events(c)}
+    changed = next(e for e in _events(c) if str(e["UID"]) == uid)
+    assert "RRULE" in changed
+
+
+def test_cycles_and_the_calendar_list_the_same_report_days(run, data, tmp_path):
+    from dateutil.rrule import rrulestr
+
+    from kehoach.catalog import reporting_calendar
+
+    out = tmp_path / "all.ics"
+    assert run("calendar", "-o", str(out), "--today", TODAY, "--data", "data").exit_code == 0
+    cal: set[tuple[str, str, dt.date]] = set()
+    for e in _events(out):
+        kind = {"annual-report": "annual", "consolidated-report": "consolidated"}.get(
+            next((k for k in ("annual-report", "consolidated-report") if str(e["UID"]) in {
+                event_uid(p.plan.id, "BC-HN", k) for p in data.plans} | {
+                event_uid(p.plan.id, "BC-TH", k) for p in data.plans}), ""))
+        if not kind:
+            continue
+        plan_id = str(e["CATEGORIES"].cats[1])
+        start = e.decoded("DTSTART")
+        rule = rrulestr(e["RRULE"].to_ical().decode(), dtstart=dt.datetime(start.year, start.month, start.day))
+        cal |= {(plan_id, kind, x.date()) for x in rule}
+    cycles = {(r.plan, r.kind, r.date) for r in reporting_calendar(data) if r.kind in ("annual", "consolidated")}
+    assert cycles == cal and cycles
+    assert ("qd74-dai-hoi-xx", "consolidated", dt.date(2025, 12, 31)) not in cycles  # before the plan was issued

@@ -349,29 +349,37 @@ def reporting_calendar(data: DataSet, plans: Iterable[str] = (), year: int | Non
 
 
 def _plan_calendar(data: DataSet, p: Plan, only: int | None) -> list[CycleRow]:
+    """The report days ``query.report_days`` gives (the calendar's too), and the plan's reviews."""
+    from kehoach.model import DayMonth
+    from kehoach.query import consolidator_name, report_days
+
     registry = data.registry
     rep = p.reporting
     rows: list[CycleRow] = []
+    annual_days = {d.year: d for d in report_days(p, rep.annual.day_month)} if rep.annual else {}
+    cons = rep.consolidated
+    by_name = consolidator_name(p) if cons else None
+    cons_days = {d.year: d for d in report_days(p, cons.day_month or DayMonth(day=31, month=12))} if (
+        cons and by_name) else {}
     for y in range(p.start_year, p.end_year + 1):
         if only and y != only:
             continue
         # A day the document does not state is shown as the assumed 31/12, with stated = False.
-        if rep.annual:
+        if rep.annual and y in annual_days:
             rows.append(
                 CycleRow(
                     plan=p.id,
                     cycle=f"annual-{y}",
                     kind="annual",
                     year=y,
-                    date=rep.annual.day_month.in_year(y),
+                    date=annual_days[y],
                     stated=rep.annual.due is not None,
                     by="Các cơ quan được giao nhiệm vụ",
                     to=tuple(current_label(registry, n) for n in rep.annual.to),
                     what="Báo cáo kết quả thực hiện hằng năm",
                 )
             )
-        cons = rep.consolidated
-        if cons and (cons.by or cons.due):
+        if cons and y in cons_days:
             day = cons.day_month
             rows.append(
                 CycleRow(
@@ -379,9 +387,9 @@ def _plan_calendar(data: DataSet, p: Plan, only: int | None) -> list[CycleRow]:
                     cycle=f"annual-{y}",
                     kind="consolidated",
                     year=y,
-                    date=day.in_year(y) if day else dt.date(y, 12, 31),
+                    date=cons_days[y],
                     stated=day is not None,
-                    by=current_label(registry, cons.by) if cons.by else "",
+                    by=current_label(registry, by_name) if by_name else "",
                     to=tuple(current_label(registry, n) for n in cons.to),
                     what="Tổng hợp, báo cáo kết quả",
                 )

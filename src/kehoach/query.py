@@ -333,6 +333,12 @@ def _next_report_day(plan: Plan, day: dt.date | None, today: dt.date, until: dt.
     return None
 
 
+def report_days(plan: Plan, day: DayMonth) -> list[dt.date]:
+    """The yearly report days of ``day`` while the plan is in force (from its issue to its end): one answer
+    for ``cycles``, the calendar and ``due`` (a day before the plan was issued is owed by no one)."""
+    return [d for y in range(plan.start.year, plan.end.year + 1) if plan.start <= (d := day.in_year(y)) <= plan.end]
+
+
 def owes_annual_report(registry: Registry, plan: Plan, agency: Agency, strict: bool = False) -> bool:
     """Does ``agency`` owe the plan's yearly report? Agencies with tasks do, never to themselves."""
     annual = plan.reporting.annual

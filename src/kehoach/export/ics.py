@@ -27,6 +27,11 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:kehoach:calendar")
 PRODID = "-//kehoach//Lich nhiem vu ke hoach hanh dong//VI"
 
 
+def sequence(modified: dt.date) -> int:
+    """SEQUENCE from LAST-MODIFIED: days since 01/01/2000, so a later change always has a higher number."""
+    return (modified - dt.date(2000, 1, 1)).days
+
+
 def event_uid(plan_id: str, item_id: str, kind: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{plan_id}/{item_id}/{kind}"))
 
@@ -43,6 +48,8 @@ class Event:
     freq: str = "yearly"  # with ``until``: "yearly" or "monthly" (every ``interval`` months)
     interval: int = 1
     monthday: int | None = None  # monthly: the day of the month, -1 for its last day
+    monthdays: tuple[int, ...] = ()  # monthly on day 29/30: (28, 29[, 30]) with BYSETPOS=-1
+    modified: dt.date | None = None  # LAST-MODIFIED (and SEQUENCE), from the data
     overdue: bool = False
     plan: str = ""
     item: str = ""
@@ -76,9 +83,11 @@ def _task_text(data: DataSet, plan: Plan, task: Task, extra: list[str]) -> str:
     return "\n".join(lines + extra)
 
 
-def _yearly(first: dt.date, last: dt.date, day: DayMonth) -> tuple[dt.date, dt.date] | None:
-    """First and last occurrence of ``day`` between ``first`` and ``last``."""
-    days = [d for y in range(first.year, last.year + 1) if first <= (d := day.in_year(y)) <= last]
+def _yearly(plan: Plan, day: DayMonth) -> tuple[dt.date, dt.date] | None:
+    """First and last report day of ``day`` while the plan is in force (``query.report_days``, as ``cycles``)."""
+    from kehoach.query import report_days
+
+    days = report_days(plan, day)
     return (days[0], days[-1]) if days else None
 
 
@@ -111,6 +120,7 @@ def task_events(
         if d is None or d.kind in ("event", "ongoing", "plan"):
             continue
         j = current_judgement(data, plan, task, today)
+        changed = _changed(data, plan, task, j, today)
         code = j.code
         missed = late.get((plan.id, task.id)) if late is not None else (j.due if j.overdue else None)
         name = f"{plan.id}/{task.id}"
@@ -131,10 +141,10 @@ def task_events(
                         f"QUÁ HẠN – Báo cáo {name} kỳ {missed:%d/%m/%Y}: {shorten(task.content, 70)}",
                         _task_text(data, plan, task, [*extra, f"Chưa báo cáo kỳ {missed:%d/%m/%Y} "
                                                               f"(tính đến {today:%d/%m/%Y})."]),
-                        overdue=True, plan=plan.id, item=task.id, kind="missed",
+                        overdue=True, plan=plan.id, item=task.id, kind="missed", modified=changed,
                     )
                 )
-            monthly = d.recurrence in ("monthly", "quarterly") and (d.day is None or d.day <= 28)
+            monthly = d.recurrence in ("monthly", "quarterly")
             if monthly and occ:
                 # One rule for the whole series: "ngày 20 hằng tháng", "cuối mỗi quý".
                 step = 1 if d.recurrence == "monthly" else 3
@@ -142,17 +152,23 @@ def task_events(
                 period = "tháng" if step == 1 else "tháng cuối quý"
                 text = _task_text(data, plan, task, [*extra, f"Báo cáo định kỳ ({d.label}) {when} {period}, "
                                                               f"từ {occ[0]:%d/%m/%Y} đến {occ[-1]:%d/%m/%Y}."])
+                # Day 29-31: the named day, or the month's last day where the month is shorter — one rule
+                # (BYMONTHDAY=28,29,30;BYSETPOS=-1 for "ngày 30"; BYMONTHDAY=-1 for "ngày 31"), one February event.
+                days = (-1,) if not d.day or d.day >= 31 else tuple(range(28, d.day + 1)) if d.day > 28 else (d.day,)
                 events.append(
                     Event(
-                        event_uid(plan.id, task.id, d.recurrence or d.kind), occ[0], summary, text, until=occ[-1],
-                        freq="monthly", interval=step, monthday=d.day or -1, plan=plan.id, item=task.id,
-                        kind=d.recurrence or d.kind,
+                        event_uid(plan.id, task.id, "deadline"), occ[0], summary, text, until=occ[-1],
+                        freq="monthly", interval=step, monthday=days[0] if len(days) == 1 else None,
+                        monthdays=days if len(days) > 1 else (), plan=plan.id, item=task.id,
+                        kind=d.recurrence or d.kind, modified=changed,
                     )
                 )
                 continue
-            for month_day in sorted({(o.month, o.day) for o in occ}):
+            for n, month_day in enumerate(sorted({(o.month, o.day) for o in occ})):
                 mine = [o for o in occ if (o.month, o.day) == month_day]
-                kind = f"{d.kind}-{month_day[0]:02d}-{month_day[1]:02d}"
+                # The task's first series keeps the task's UID whatever its deadline's kind: a plan that turns
+                # "Tháng 6/2026" into "Hằng năm" updates the imported event instead of leaving a stale one.
+                kind = "deadline" if n == 0 else f"deadline-{month_day[0]:02d}-{month_day[1]:02d}"
                 text = _task_text(
                     data, plan, task,
                     [*extra, f"Báo cáo định kỳ ({d.label}) ngày {mine[0]:%d/%m} hằng năm, "
@@ -161,7 +177,7 @@ def task_events(
                 events.append(
                     Event(
                         event_uid(plan.id, task.id, kind), mine[0], summary, text, until=mine[-1], plan=plan.id,
-                        item=task.id, kind=kind,
+                        item=task.id, kind=kind, modified=changed,
                     )
                 )
             continue
@@ -178,10 +194,24 @@ def task_events(
             Event(
                 event_uid(plan.id, task.id, "deadline"), d.due, summary,
                 _task_text(data, plan, task, [*extra, status] if status else extra),
-                overdue=overdue, plan=plan.id, item=task.id, kind="deadline",
+                overdue=overdue, plan=plan.id, item=task.id, kind="deadline", modified=changed,
             )
         )
     return events
+
+
+def _changed(data: DataSet, plan: Plan, task: Task, j: Any, today: dt.date) -> dt.date:
+    """When the event last changed, from the data alone (never the clock): the plan's issue, the latest
+    result known by ``today``, or the day the task fell overdue — so LAST-MODIFIED and SEQUENCE are the same
+    on every export of the same data, and grow when the answer changes."""
+    from kehoach.progress import progress_of
+
+    days = [plan.issued or plan.start]
+    for rec in progress_of(data).records(plan.id, task.id, as_of=today):
+        days += [x for x in (rec.progress.reported_on, rec.progress.completed) if x and x <= today]
+    if j is not None and j.overdue and j.due is not None:
+        days.append(min(today, j.due + dt.timedelta(days=1)))
+    return max(days)
 
 
 def duty_events(
@@ -203,7 +233,7 @@ def duty_events(
         rep, reg = plan.reporting, data.registry
         annual = rep.annual
         if annual is not None and (agency is None or owes_annual_report(reg, plan, agency, strict)):
-            span = _yearly(plan.start, plan.end, annual.day_month)
+            span = _yearly(plan, annual.day_month)
             if span:
                 who = agency.name if agency else "Các cơ quan được giao nhiệm vụ"
                 to = "; ".join(current_label(reg, n) for n in annual.to) or "cơ quan theo dõi"
@@ -220,14 +250,14 @@ def duty_events(
                     Event(
                         event_uid(plan.id, item, "annual-report"), span[0],
                         f"Báo cáo kết quả thực hiện năm – {plan.id}", "\n".join(lines), until=span[1],
-                        plan=plan.id, item=item, kind="annual-report",
+                        plan=plan.id, item=item, kind="annual-report", modified=plan.issued or plan.start,
                     )
                 )
         cons = rep.consolidated
         by_name = consolidator_name(plan)
         if cons and by_name and (agency is None or consolidates(reg, plan, agency)):
             day = cons.day_month or DayMonth(day=31, month=12)
-            span = _yearly(plan.start, plan.end, day)
+            span = _yearly(plan, day)
             if span:
                 by = current_label(reg, by_name)
                 to = "; ".join(current_label(reg, n) for n in cons.to) or "(không nêu)"
@@ -243,7 +273,7 @@ def duty_events(
                     Event(
                         event_uid(plan.id, "BC-TH", "consolidated-report"), span[0],
                         f"Tổng hợp báo cáo năm – {plan.id}", "\n".join(lines), until=span[1],
-                        plan=plan.id, item="BC-TH", kind="consolidated-report",
+                        plan=plan.id, item="BC-TH", kind="consolidated-report", modified=plan.issued or plan.start,
                     )
                 )
     return out
@@ -294,7 +324,13 @@ def to_ical(evs: Iterable[Event], name: str, *, stamp: dt.datetime | None = None
                 rule["interval"] = e.interval
             if e.monthday is not None:
                 rule["bymonthday"] = e.monthday
+            if e.monthdays:
+                rule["bymonthday"] = list(e.monthdays)
+                rule["bysetpos"] = -1
             ev.add("rrule", rule)
+        if e.modified is not None:
+            ev.add("last-modified", dt.datetime(e.modified.year, e.modified.month, e.modified.day, tzinfo=dt.UTC))
+            ev.add("sequence", sequence(e.modified))
         categories: list[Any] = ["Kế hoạch hành động", safe(e.plan)]
         if e.overdue:
             categories.append("Quá hạn")
