@@ -445,3 +445,22 @@ def test_half_year_report_refusal_speaks_vietnamese(run, tmp_path):
     assert result.exit_code == 1
     assert "không quy định báo cáo 6 tháng" in result.stderr and "semiannual" not in result.stderr
     assert not (tmp_path / "h.docx").exists()
+
+
+def test_a_party_body_reports_along_party_channels(data):
+    """Tỉnh ủy (nq13 11.1) reports to the Ban Bí thư, not to a ministry; the state monitor gets a copy only;
+    it never asks itself for guidance. A Ban of the Tỉnh ủy reports to the Ban Thường vụ Tỉnh ủy."""
+    for year, monitor in ((2024, "Bộ Kế hoạch và Đầu tư"), (2026, "Bộ Tài chính")):
+        ctx = build_context(data, "nq13-thanh-hoa", "annual", year, "Tỉnh ủy Thanh Hóa",
+                            today=dt.date(year, 12, 20), allow_empty=True)
+        assert [(r["name"], r["role"]) for r in ctx["recipients"]] == [
+            ("Ban Bí thư Trung ương Đảng", "to"), (monitor, "cc")]
+        closing = "".join(r["text"] for r in ctx["closing"])
+        assert "kính gửi [kiểm tra: Ban Bí thư Trung ương Đảng]" in closing
+        assert f"đồng gửi {monitor} để theo dõi, tổng hợp" in closing
+        assert "Tỉnh ủy" not in ctx["propose_to"] and ctx["format"] == "party"
+    from kehoach.report.recipients import party_superior
+
+    ban = data.registry.resolve("Ban Tuyên giáo và Dân vận Tỉnh ủy Thanh Hóa")
+    assert party_superior(data, ban) == "Ban Thường vụ Tỉnh ủy Thanh Hóa"
+    assert party_superior(data, data.registry.resolve("Sở Tài chính")) is None

@@ -529,12 +529,18 @@ def report_date(cycle: ReportPeriod, today: dt.date, signed: dt.date | None) -> 
     return cycle.end
 
 
-def _propose_to(issuer: Agency) -> str:
-    """To whom the section "Đề xuất, kiến nghị" speaks, by the issuer's place in the system."""
+def _propose_to(data: DataSet, issuer: Agency) -> str:
+    """To whom the section "Đề xuất, kiến nghị" speaks, by the issuer's place in the system: a Party body to
+    its superior Party body (never to itself), a state body up the state line."""
+    from kehoach.report.recipients import CENTRAL_PARTY, party_superior
+
     if issuer.level == "central":
         return "Chính phủ, Thủ tướng Chính phủ"
-    if issuer.level == "party":
-        return "Ban Chấp hành Đảng bộ tỉnh, Ban Thường vụ Tỉnh ủy và cấp ủy cấp trên"
+    superior = party_superior(data, issuer)
+    if superior == CENTRAL_PARTY:
+        return "Bộ Chính trị, Ban Bí thư Trung ương Đảng"
+    if superior is not None:
+        return superior
     if issuer.level == "province" and issuer.name.startswith("UBND"):
         return "Chính phủ, Thủ tướng Chính phủ, các bộ, ngành Trung ương"
     return "UBND tỉnh, các bộ, ngành Trung ương"
@@ -660,7 +666,7 @@ def build_context(
         "report_date": vn_date(when),
         "format": issuer["format"],
         "layout": layout(),
-        "propose_to": _propose_to(issuer_agency),
+        "propose_to": _propose_to(data, issuer_agency),
         "warnings": warnings,
     }
     out = _clean(context)

@@ -43,8 +43,48 @@ def _consolidator(data: DataSet, plan: Plan, when: dt.date) -> set[str]:
     return {a.id for a in data.registry.on(name, when)} if name else set()
 
 
+CENTRAL_PARTY = "Ban Bí thư Trung ương Đảng"  # the superior of a provincial Party committee (Hướng dẫn 36-HD/VPTW)
+
+
+def party_superior(data: DataSet, issuer: Agency) -> str | None:
+    """Where a Party body reports, along Party channels: a body of the provincial Party committee (a "Ban")
+    to its Ban Thường vụ; the provincial committee itself (and its Ban Thường vụ) to the Ban Bí thư. None
+    for a state body."""
+    if issuer.level != "party":
+        return None
+    from kehoach.agencies import AgencyError
+
+    try:
+        parent = data.registry.resolve(issuer.parent) if issuer.parent else None
+    except AgencyError:
+        parent = None
+    if parent is None or parent.level != "party":
+        return CENTRAL_PARTY
+    standing = f"Ban Thường vụ {parent.name}"
+    return data.registry.resolve(standing).name if data.registry.knows(standing) else parent.name
+
+
 def route(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool, when: dt.date) -> dict[str, list[str]]:
-    """The names as the plan writes them: ``to``, ``via`` and ``cc`` of this issuer's report."""
+    """The names as the plan writes them: ``to``, ``via`` and ``cc`` of this issuer's report.
+
+    A Party body never reports to a state body: its report goes to the superior Party body
+    (``party_superior``), with a copy to the plan's state recipients "để theo dõi, tổng hợp" — the state
+    monitor still consolidates the plan, but a Party committee does not answer to a ministry.
+    """
+    rep = plan.reporting
+    superior = party_superior(data, issuer)
+    if superior is not None:
+        state = route_of_state(data, plan, issuer, consolidated, when)
+        cc = [n for n in state["to"] + state["via"] + state["cc"]
+              if not any(a.level == "party" for a in data.registry.on(n, when)) and not _is(data, n, issuer, when)]
+        return {"to": [superior], "via": [], "cc": cc}
+    return route_of_state(data, plan, issuer, consolidated, when)
+
+
+def route_of_state(
+    data: DataSet, plan: Plan, issuer: Agency, consolidated: bool, when: dt.date
+) -> dict[str, list[str]]:
+    """The route the plan writes for this issuer, as if it were a state body."""
     rep = plan.reporting
     if not consolidated:
         for r in rep.routes:
@@ -81,7 +121,8 @@ def recipients(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool, wh
                 purpose = TO_CONSOLIDATE
             else:
                 purpose = TO_REPORT
-            vague = agency is None or agency.is_collective  # "các cấp có thẩm quyền" is no addressee
+            # "các cấp có thẩm quyền" is no addressee; the Ban Bí thư is not in the registry: checked by hand.
+            vague = agency is None or agency.is_collective
             rows.append({"name": name, "role": role, "purpose": purpose, "check": vague})
     return {"list": rows, "closing": _closing(rows)}
 
