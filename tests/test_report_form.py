@@ -362,8 +362,13 @@ def test_half_year_report_needs_semiannual_dates(run, data_copy: Path, tmp_path:
     assert titles[0].endswith("6 tháng đầu năm 2026")
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "từ ngày 01/01/2026 đến ngày 30/06/2026" in text
-    assert "tính đến ngày 30/06/2026" in text
+    assert "tính đến ngày 14/06/2026" in text  # the data cut-off of a 6-month report (NĐ 09/2019, Điều 12)
     assert "NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026" in text
+    cut = run(*base, "--data", str(data_copy), "-o", str(out), "--force", "--cut-off", "2026-06-30")
+    assert cut.exit_code == 0, cut.stderr
+    assert "tính đến ngày 30/06/2026" in "\n".join(p.text for p in Document(str(out)).paragraphs)
+    outside = run(*base, "--data", str(data_copy), "-o", str(out), "--force", "--cut-off", "2026-07-31")
+    assert outside.exit_code == 2 and "ngoài kỳ báo cáo" in outside.stderr
 
 
 @pytest.mark.slow

@@ -79,6 +79,7 @@ class ReportPeriod:
     year: int
     start: dt.date
     end: dt.date
+    cutoff: dt.date | None = None  # a report's data cut-off (NĐ 09/2019, Điều 12): judged on it, not after
 
     @classmethod
     def annual(cls, year: int) -> ReportPeriod:
@@ -109,8 +110,8 @@ class ReportPeriod:
         return self.kind in ("annual", "half")
 
     def as_of(self, today: dt.date) -> dt.date:
-        """The day tasks are judged at: the reference day, but never after the period ends."""
-        return min(today, self.end)
+        """The day tasks are judged at: the reference day, but never after the period ends (or its cut-off)."""
+        return min(today, self.cutoff or self.end)
 
 
 _ANNUAL: dict[int, ReportPeriod] = {}

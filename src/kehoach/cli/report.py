@@ -83,6 +83,14 @@ def report_cmd(
             help="Cơ quan Đảng mà không có mẫu thể thức Đảng (<loại>-dang.docx): dùng mẫu thể thức nhà nước.",
         ),
     ] = False,
+    cut_off: Annotated[
+        dt.date | None,
+        date_option(
+            "--cut-off",
+            "Ngày chốt số liệu YYYY-MM-DD (mặc định theo Điều 12 Nghị định 09/2019/NĐ-CP: 14/12 với báo cáo năm, "
+            "14/6 với báo cáo 6 tháng).",
+        ),
+    ] = None,
     before_period_end: Annotated[
         bool,
         typer.Option(
@@ -115,10 +123,12 @@ def report_cmd(
         fail(f"không tìm thấy mẫu báo cáo {str(template)!r}")
     choice = (template, allow_state_format)
     if all_agencies:
-        _all_agencies(data, the_plan.id, kind, year, ref, sign_date, choice, output, force, allow_empty)
+        _all_agencies(data, the_plan.id, kind, year, ref, sign_date, choice, output, force, allow_empty, cut_off)
         return
     ag = ctx.agency(agency) if agency is not None else None
-    context = build_context(data, the_plan.id, kind, year, ag, today=ref, signed=sign_date, allow_empty=allow_empty)
+    context = build_context(
+        data, the_plan.id, kind, year, ag, today=ref, signed=sign_date, allow_empty=allow_empty, cut_off=cut_off
+    )
     template_path = find_template(kind, data.root, template, context["format"], allow_state_format)
     if template is None:
         _warn(_beside_the_data(template_path))
@@ -185,6 +195,7 @@ def _all_agencies(
     output: Path | None,
     force: bool,
     allow_empty: bool,
+    cut_off: dt.date | None = None,
 ) -> None:
     """One draft per lead agency; nothing is written unless every draft renders and may be written."""
     from rich.console import Console
@@ -195,7 +206,7 @@ def _all_agencies(
     folder = output or Path.cwd()
     if folder.exists() and not folder.is_dir():
         fail(f"--all-agencies cần -o là thư mục; {str(folder)!r} là một tệp")
-    agencies = report_agencies(data, plan_id, kind, year, today=ref)
+    agencies = report_agencies(data, plan_id, kind, year, today=ref, cut_off=cut_off)
     if not agencies:
         fail(f"kế hoạch {plan_id} không có cơ quan chủ trì nhiệm vụ nào trong kỳ {kind}-{year}", 1)
     targets = [(a, folder / default_filename(plan_id, kind, year, a)) for a in agencies]
@@ -209,7 +220,8 @@ def _all_agencies(
         for agency, target in targets:
             bar.update(job, description=f"Soạn báo cáo: {agency.name}")
             context = build_context(
-                data, plan_id, kind, year, agency, today=ref, signed=sign_date, allow_empty=allow_empty
+                data, plan_id, kind, year, agency, today=ref, signed=sign_date, allow_empty=allow_empty,
+                cut_off=cut_off,
             )
             template_path = find_template(kind, data.root, choice[0], context["format"], choice[1])
             warnings += context["warnings"]

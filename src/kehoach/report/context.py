@@ -7,6 +7,7 @@ the header and signature from ``kehoach.report.form``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -60,12 +61,27 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _percent(n: int, total: int) -> str:
+def _percent_text(tenths: int) -> str:
+    text = f"{tenths // 10},{tenths % 10}".removesuffix(",0")
+    return text + "%"
+
+
+def percents(counts: list[int]) -> list[str]:
+    """Shares of the total to one decimal that add up to exactly 100% (largest remainder method).
+
+    Each share is rounded down to the tenth, then the tenths still missing go, one each, to the shares
+    with the largest remainders (ties: the earlier line). 1/16 = 6,25% is printed 6,3% or 6,2% so that the
+    list sums to 100%, never to 99,9%. Documented in docs/templates.md.
+    """
+    total = sum(counts)
     if not total:
-        return "0%"
-    value = round(100 * n / total, 1)
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
+        return ["0%" for _ in counts]
+    exact = [1000 * n / total for n in counts]
+    tenths = [int(x) for x in exact]
+    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - tenths[i]), i))
+    for i in order[: 1000 - sum(tenths)]:
+        tenths[i] += 1
+    return [_percent_text(t) for t in tenths]
 
 
 # ------------------------------------------------------------------------------------ plan texts
@@ -163,14 +179,13 @@ def _resolve_agency(data: DataSet, agency: Agency | str | None) -> Agency | None
 
 
 def report_agencies(
-    data: DataSet, plan_id: str, kind: str, year: int, today: dt.date | None = None
+    data: DataSet, plan_id: str, kind: str, year: int, today: dt.date | None = None, cut_off: dt.date | None = None
 ) -> list[Agency]:
     """Agencies that answer by name for tasks of the plan in the period (the status engine's rows;
-    successors as they took each kind of duty, no collectives)."""
+    successors as they took each kind of duty, no collectives), judged as the drafts judge them."""
     check_kind(kind)
     plan = data.plan(plan_id).plan
-    check_year(plan, year)
-    period = period_of(plan, kind, year)
+    period = _report_period(plan, kind, year, cut_off)
     found: dict[str, Agency] = {}
     for row in assess(data, lambda _p: period, today or dt.date.today(), plans=[plan_id]):
         r = row.responsibility
@@ -245,11 +260,23 @@ def period_not_ended(plan: Plan, kind: str, year: int, today: dt.date) -> str | 
     )
 
 
+def _history_text(j: Any) -> str:
+    """A review's recurring or multi-year task: each year's result, "Năm 2026: …; Năm 2027: chưa báo cáo"."""
+    parts = []
+    for h in j.history:
+        text = _result_text(h.record, h.period.year) if h.record is not None else "chưa có báo cáo"
+        parts.append(f"Năm {h.period.year}: {text}")
+    return " ".join(p if p.endswith(".") else p + "." for p in parts)
+
+
 def _result_text(record: Any, year: int) -> str:
     if record is None:
         return ""
     p = record.progress
-    parts = [p.result or ""]
+    result = (p.result or "").strip()
+    if result and result[-1] not in ".!?;:":
+        result += "."  # a full stop before "Hoàn thành ngày …"
+    parts = [result]
     if p.status == "done" and p.completed:
         parts.append(f"Hoàn thành ngày {vn_date(p.completed)}.")
     if p.evidence:
@@ -300,7 +327,7 @@ def _chart_note(rows: list[dict[str, Any]], total: int) -> str:
 
 
 @dataclass
-class Tally:
+class ReportRows:
     """The task rows of a report and their counts by status, by group and by lead agency.
 
     Everything comes from the status engine (``kehoach.status``): one judgement per task in the
@@ -333,16 +360,18 @@ def _responsible_text(registry: Registry, task: Any) -> str:
     return "; ".join(dict.fromkeys(out))
 
 
-def tally(
-    data: DataSet, plan: Plan, kind: str, year: int, today: dt.date, ag: Agency | None, consolidated: bool
-) -> Tally:
+CARRIED_MARK = "chuyển từ kỳ trước"
+
+
+def report_rows(data: DataSet, plan: Plan, period: ReportPeriod, today: dt.date, ag: Agency | None) -> ReportRows:
     """Judge each task of the period as known on ``today`` and count the classes."""
     registry = data.registry
-    period = period_of(plan, kind, year)
+    consolidated = ag is None
+    year = period.year
     rows = assess(data, lambda _p: period, today, plans=[plan.id], agency=ag)
     own = [r for r in rows if ag is None or not r.responsibility.collective]
     counted = status_tally(own)
-    out = Tally(
+    out = ReportRows(
         total=counted.total,
         by_agency=dict(counted.agencies),
         collectives=dict(counted.collectives),
@@ -368,11 +397,11 @@ def tally(
             "id": task.id,
             "content": shorten(task.content, CONTENT_WIDTH),
             "lead": lead,
-            "deadline": task.deadline or "Không nêu",
+            "deadline": (task.deadline or "Không nêu") + (f" ({CARRIED_MARK})" if j.carried_over else ""),
             "due": vn_date(j.due) if j.due else "",
             "status": j.label,
             "status_code": j.code,
-            "result": _result_text(j.record, year),
+            "result": _history_text(j) if j.history else _result_text(j.record, year),
             "carried_over": j.carried_over,
             "example": j.example,
             "via": row.responsibility.via or "",
@@ -427,12 +456,13 @@ def own_words(label: str) -> str:
 
 
 def _count_rows(total: Counter[str], n_tasks: int) -> list[dict[str, Any]]:
+    shares = percents([total.get(code, 0) for code in STATUS_ORDER])
     return [
         {
             "code": code,
             "label": STATUS_LABELS[code],
             "count": total.get(code, 0),
-            "percent": _percent(total.get(code, 0), n_tasks),
+            "percent": shares[i],
             "end": "." if i == len(STATUS_ORDER) - 1 else ";",
         }
         for i, code in enumerate(STATUS_ORDER)
@@ -546,6 +576,133 @@ def _propose_to(data: DataSet, issuer: Agency) -> str:
     return "UBND tỉnh, các bộ, ngành Trung ương"
 
 
+def data_cutoff(kind: str, year: int, period: ReportPeriod, end: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The data cut-off of a periodic report (Nghị định 09/2019/NĐ-CP, Điều 12): a yearly report counts from
+    15/12 of the previous year to 14/12 of its year, a 6-month one from 15/12 of the previous year to 14/6;
+    a mid-term or final review from 15/12 before its phase to 14/12 of its year. ``end`` overrides."""
+    start = dt.date(period.start.year - 1, 12, 15)
+    if end is None:
+        end = dt.date(year, 6, 14) if kind == "half" else dt.date(year, 12, 14)
+    return start, end
+
+
+def _report_period(plan: Plan, kind: str, year: int, cut_off: dt.date | None) -> ReportPeriod:
+    check_year(plan, year)
+    try:
+        period = parse_cycle(f"{kind}-{year}", plan)
+    except QueryError as exc:
+        raise ReportError(str(exc)) from None
+    if kind == "half" and not plan.reporting.semiannual:
+        raise NoDraft(
+            f"kế hoạch {plan.id} không quy định báo cáo 6 tháng; dùng báo cáo năm (kehoach report annual)"
+        )
+    if cut_off is not None and not period.start <= cut_off <= period.end:
+        raise ReportError(
+            f"ngày chốt số liệu {cut_off:%d/%m/%Y} ngoài kỳ báo cáo ({period.start:%d/%m/%Y} - {period.end:%d/%m/%Y})"
+        )
+    return dataclasses.replace(period, cutoff=data_cutoff(kind, year, period, cut_off)[1])
+
+
+def _warnings(
+    data: DataSet, plan: Plan, kind: str, period: ReportPeriod, ag: Agency | None, today: dt.date,
+    signed: dt.date | None, rows: ReportRows, allow_empty: bool,
+) -> list[str]:
+    year = period.year
+    ref = period.as_of(today)
+    warnings = _scope_warnings(data, plan, kind, year, ag)
+    if today < period.end:
+        warnings.append(
+            f"kỳ {KIND_VN[kind]} năm {year} chưa kết thúc (đến {period.end:%d/%m/%Y}): "
+            f"số liệu chỉ tính đến {ref:%d/%m/%Y}"
+        )
+    if signed is not None and signed < period.start:
+        warnings.append(f"ngày ký {signed:%d/%m/%Y} trước kỳ báo cáo (từ {period.start:%d/%m/%Y}): kiểm tra --date")
+    elif signed is not None and signed < ref:
+        warnings.append(
+            f"ngày ký {signed:%d/%m/%Y} trước ngày số liệu được tính đến ({ref:%d/%m/%Y}): báo cáo không thể nêu "
+            "kết quả sau ngày ký; kiểm tra --date hoặc --today"
+        )
+    if ag is not None and not rows.tasks:
+        message = f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ báo cáo {KIND_VN[kind]} {year}"
+        if not allow_empty:
+            raise NoDraft(f"{message}: không soạn báo cáo (dùng --allow-empty nếu vẫn cần)")
+        warnings.append(message)
+    if rows.example:
+        warnings.append(EXAMPLE_NOTE)
+    return warnings
+
+
+def _next_open(data: DataSet, plan: Plan, kind: str, period: ReportPeriod, today: dt.date, ag: Agency | None,
+               open_now: int) -> int:
+    """How many tasks the "phương hướng" section carries forward. A 6-month report: every task of the year
+    not done by the cut-off, the second half's too (not only those of the first six months)."""
+    if kind != "half":
+        return open_now
+    year = dataclasses.replace(ReportPeriod.annual(period.year), cutoff=period.cutoff)
+    rest = report_rows(data, plan, year, today, ag)
+    return sum(1 for t in rest.tasks if t["status_code"] not in ("done_on_time", "done_late"))
+
+
+def _plan_block(plan: Plan, issuer: dict[str, Any], consolidated: bool) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "kind": plan.kind,
+        "label": plan.label,
+        "title": plan.title,
+        "reference": plan_reference(plan),
+        "full": "".join(r["text"] for r in plan_citation(plan)),
+        "called": called(plan),
+        "issuer": plan.issuer,
+        "number": plan.number or "",
+        "period": ", ".join(p.label for p in plan.periods),
+        "monitor": issuer["name"] if consolidated else (plan.monitor or ""),
+    }
+
+
+def _cycle_block(kind: str, year: int, period: ReportPeriod) -> dict[str, Any]:
+    start, end = data_cutoff(kind, year, period, period.cutoff)
+    return {
+        "name": period.name,
+        "start": vn_date(period.start),
+        "end": vn_date(period.end),
+        "label": _period_label(period),
+        "years": f"{period.start.year} - {period.end.year}",
+        "cutoff_start": vn_date(start),
+        "cutoff_end": vn_date(end),
+        "cutoff": (
+            f"Số liệu tính từ ngày {vn_date(start)} đến ngày {vn_date(end)}"
+            + (" (Điều 12 Nghị định số 09/2019/NĐ-CP)" if kind in YEARLY else "")
+        ),
+    }
+
+
+def _counts_block(rows: ReportRows, consolidated: bool) -> dict[str, Any]:
+    n_tasks = len(rows.tasks)
+    done = rows.total.get("done_on_time", 0) + rows.total.get("done_late", 0)
+    carried = sum(1 for t in rows.tasks if t["carried_over"])
+    counts = _count_rows(rows.total, n_tasks)
+    return {
+        "tasks": rows.tasks if consolidated else _own(rows.tasks),
+        "total": n_tasks,
+        "carried": carried,
+        "in_period": n_tasks - carried,
+        "done": done,
+        "open": n_tasks - done,
+        "counts": counts if consolidated else _own(counts),
+        "overdue": rows.overdue if consolidated else _own(rows.overdue),
+        "overdue_carried": sum(1 for t in rows.overdue if t["carried_over"]),
+        "no_report": rows.total.get("no_report_not_due", 0) + rows.total.get("no_report_overdue", 0),
+        "no_report_overdue": rows.total.get("no_report_overdue", 0),
+        "example": rows.example,
+        "example_note": EXAMPLE_NOTE if rows.example else "",
+        "agencies_rule": rows.rule,
+        "collectives": _agency_rows(rows.collectives, collective=True, first=len(rows.by_agency) + 1),
+        "collective_tasks": rows.collective_tasks if consolidated else _own(rows.collective_tasks),
+        "agencies": _agency_rows(rows.by_agency),
+        "status_labels": [STATUS_LABELS[c] for c in STATUS_ORDER],
+    }
+
+
 def build_context(
     data: DataSet,
     plan_id: str,
@@ -555,52 +712,29 @@ def build_context(
     today: dt.date | None = None,
     signed: dt.date | None = None,
     allow_empty: bool = False,
+    cut_off: dt.date | None = None,
 ) -> dict[str, Any]:
     """Everything a report template needs, as plain data. ``agency`` None: the consolidated report.
 
-    Statuses are judged as of ``today``, but never later than the end of the cycle: a 2026 report
-    drafted in 2027 shows the tasks as they stood on 31/12/2026 against the progress up to 2026.
-    Who signs and who receives are resolved as of the report date (``report_date``). An agency
-    with no task in scope gets a NoDraft error unless ``allow_empty``.
+    Statuses are judged as of ``today``, but never later than the data cut-off (``data_cutoff``: 14/12 of
+    a yearly report's year, 14/6 of a 6-month one; ``cut_off`` sets another day within the period). Who
+    signs and who receives are resolved as of the report date (``report_date``). An agency with no task in
+    scope gets a NoDraft error unless ``allow_empty``.
     """
     check_kind(kind)
     today = today or dt.date.today()
     plan = data.plan(plan_id).plan
-    check_year(plan, year)
-    try:
-        cycle = parse_cycle(f"{kind}-{year}", plan)
-    except QueryError as exc:
-        raise ReportError(str(exc)) from None
-    if kind == "half" and not plan.reporting.semiannual:
-        raise NoDraft(
-            f"kế hoạch {plan.id} không quy định báo cáo 6 tháng; dùng báo cáo năm (kehoach report annual)"
-        )
+    period = _report_period(plan, kind, year, cut_off)
     ag = _resolve_agency(data, agency)
     consolidated = ag is None
-    when = report_date(cycle, today, signed)
+    when = report_date(period, today, signed)
     issuer_agency = report_issuer(data, plan, when) if consolidated else ag
     assert issuer_agency is not None
-    ref = min(today, cycle.end)
-    warnings = _scope_warnings(data, plan, kind, year, ag)
-    if kind not in YEARLY and today < cycle.end:
-        warnings.append(
-            f"kỳ {KIND_VN[kind]} năm {year} chưa kết thúc (đến {cycle.end:%d/%m/%Y}): "
-            f"số liệu chỉ tính đến {ref:%d/%m/%Y}"
-        )
-    if signed is not None and signed < cycle.start:
-        warnings.append(f"ngày ký {signed:%d/%m/%Y} trước kỳ báo cáo (từ {cycle.start:%d/%m/%Y}): kiểm tra --date")
-    t = tally(data, plan, kind, year, today, ag, consolidated)
-    if ag is not None and not t.tasks:
-        message = f"{ag.name} không chủ trì nhiệm vụ nào của kế hoạch {plan.id} trong kỳ báo cáo {KIND_VN[kind]} {year}"
-        if not allow_empty:
-            raise NoDraft(f"{message}: không soạn báo cáo (dùng --allow-empty nếu vẫn cần)")
-        warnings.append(message)
-    if t.example:
-        warnings.append(EXAMPLE_NOTE)
-    n_tasks = len(t.tasks)
-    done = t.total.get("done_on_time", 0) + t.total.get("done_late", 0)
-    targets = _target_rows(data, plan, ag, cycle)
-    chart_rows = _chart_rows(t.by_group, by_size=consolidated) if kind not in YEARLY else []
+    rows = report_rows(data, plan, period, today, ag)
+    warnings = _warnings(data, plan, kind, period, ag, today, signed, rows, allow_empty)
+    counts = _counts_block(rows, consolidated)
+    targets = _target_rows(data, plan, ag, period)
+    chart_rows = _chart_rows(rows.by_group, by_size=consolidated) if kind not in YEARLY else []
     issuer = issuer_block(data.registry, issuer_agency)
     sent = recipients_of(data, plan, issuer_agency, consolidated, when)
     date_line = signing_line(issuer["place"], signed, when.year)
@@ -611,53 +745,23 @@ def build_context(
         "scope": "consolidated" if consolidated else "agency",
         "consolidated": consolidated,
         "agency": ag.name if ag else None,
-        "plan": {
-            "id": plan.id,
-            "kind": plan.kind,
-            "label": plan.label,
-            "title": plan.title,
-            "reference": plan_reference(plan),
-            "full": "".join(r["text"] for r in plan_citation(plan)),
-            "called": called(plan),
-            "issuer": plan.issuer,
-            "number": plan.number or "",
-            "period": ", ".join(p.label for p in plan.periods),
-            "monitor": issuer["name"] if consolidated else (plan.monitor or ""),
-        },
-        "cycle": {
-            "name": cycle.name,
-            "start": vn_date(cycle.start),
-            "end": vn_date(cycle.end),
-            "label": _period_label(cycle),
-            "years": f"{cycle.start.year} - {cycle.end.year}",
-        },
-        "subject": _subject(kind, plan, cycle),
+        "plan": _plan_block(plan, issuer, consolidated),
+        "cycle": _cycle_block(kind, year, period),
+        "subject": _subject(kind, plan, period),
         "issuer": issuer,
         "place_date": date_line,
         "signed_on": date_line.split(", ", 1)[1],
-        "as_of": vn_date(ref),
-        "tasks": t.tasks if consolidated else _own(t.tasks),
-        "total": n_tasks,
-        "done": done,
-        "open": n_tasks - done,
-        "counts": _count_rows(t.total, n_tasks) if consolidated else _own(_count_rows(t.total, n_tasks)),
-        "overdue": t.overdue if consolidated else _own(t.overdue),
-        "no_report": t.total.get("no_report_not_due", 0) + t.total.get("no_report_overdue", 0),
-        "no_report_overdue": t.total.get("no_report_overdue", 0),
-        "example": t.example,
-        "example_note": EXAMPLE_NOTE if t.example else "",
-        "agencies_rule": t.rule,
-        "collectives": _agency_rows(t.collectives, collective=True, first=len(t.by_agency) + 1),
-        "collective_tasks": t.collective_tasks if consolidated else _own(t.collective_tasks),
+        "as_of": vn_date(period.as_of(today)),
+        **counts,
+        "next_open": _next_open(data, plan, kind, period, today, ag, counts["open"]),
         "targets": targets,
         "targets_total": len(targets),
         "targets_reported": sum(1 for x in targets if x["actual"]),
-        "agencies": _agency_rows(t.by_agency),
-        "status_labels": [STATUS_LABELS[c] for c in STATUS_ORDER],
+        "targets_unassigned": sum(1 for x in targets if x["lead"] == "Không nêu"),
         "chart": {
             "by": "Cơ quan chủ trì" if consolidated else "Nhóm nhiệm vụ",
             "rows": chart_rows,
-            "note": _chart_note(chart_rows, n_tasks),
+            "note": _chart_note(chart_rows, counts["total"]),
         },
         "next": _next_phrase(kind, plan, year),
         "next_upper": _next_phrase(kind, plan, year).upper(),

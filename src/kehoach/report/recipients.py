@@ -71,7 +71,6 @@ def route(data: DataSet, plan: Plan, issuer: Agency, consolidated: bool, when: d
     (``party_superior``), with a copy to the plan's state recipients "để theo dõi, tổng hợp" — the state
     monitor still consolidates the plan, but a Party committee does not answer to a ministry.
     """
-    rep = plan.reporting
     superior = party_superior(data, issuer)
     if superior is not None:
         state = route_of_state(data, plan, issuer, consolidated, when)
