@@ -464,3 +464,41 @@ def test_a_party_body_reports_along_party_channels(data):
     ban = data.registry.resolve("Ban Tuyên giáo và Dân vận Tỉnh ủy Thanh Hóa")
     assert party_superior(data, ban) == "Ban Thường vụ Tỉnh ủy Thanh Hóa"
     assert party_superior(data, data.registry.resolve("Sở Tài chính")) is None
+
+
+def test_carried_over_tasks_are_marked_and_counted_apart(data):
+    """qd74 năm 2026: 34 tasks, 11 of them due in 11-12/2025 and carried over; each such row says so."""
+    ctx = build_context(data, "qd74-dai-hoi-xx", "annual", 2026, None, today=dt.date(2026, 11, 21))
+    assert (ctx["total"], ctx["in_period"], ctx["carried"]) == (34, 23, 11)
+    carried = [t for t in ctx["tasks"] if t["carried_over"]]
+    assert len(carried) == 11 and all(t["deadline"].endswith("(chuyển từ kỳ trước)") for t in carried)
+    assert {"I.13", "IV.1"} <= {t["id"] for t in carried}
+    assert not any("chuyển từ kỳ trước" in t["deadline"] for t in ctx["tasks"] if not t["carried_over"])
+    assert ctx["cycle"]["cutoff"].startswith("Số liệu tính từ ngày 15/12/2025 đến ngày 14/12/2026")
+
+
+@pytest.mark.parametrize("counts", [[1] * 16, [1, 1, 1], [2, 1], [0, 5, 0, 7, 1, 1, 20], [3, 3, 3, 3, 3, 3, 3]])
+def test_percentages_add_up_to_100(counts):
+    from kehoach.report.context import percents
+
+    shares = percents(counts)
+    tenths = [int(s.rstrip("%").replace(",", "")) * (1 if "," in s else 10) for s in shares]
+    assert sum(tenths) == 1000
+    exact = [1000 * n / sum(counts) for n in counts]
+    assert all(abs(t - e) < 1 for t, e in zip(tenths, exact, strict=True))
+    assert percents([1] * 16).count("6,3%") == 8 and percents([1] * 16).count("6,2%") == 8
+
+
+def test_the_six_month_outlook_counts_the_rest_of_the_year(data_copy):
+    from kehoach.dataset import load_data
+
+    plan = data_copy / "plans" / "qd74-dai-hoi-xx.yaml"
+    text = plan.read_text(encoding="utf-8").replace("reporting:\n", 'reporting:\n  semiannual: ["15/06"]\n', 1)
+    plan.write_text(text, encoding="utf-8")
+    d = load_data(data_copy)
+    half = build_context(d, "qd74-dai-hoi-xx", "half", 2026, None, today=dt.date(2026, 7, 10))
+    year = build_context(d, "qd74-dai-hoi-xx", "annual", 2026, None, today=dt.date(2026, 7, 10),
+                         cut_off=dt.date(2026, 6, 14))
+    assert half["next_open"] == year["open"] > half["open"]
+    later = {t["id"] for t in year["tasks"]} - {t["id"] for t in half["tasks"]}
+    assert later and half["next_open"] - half["open"] == len(later)
