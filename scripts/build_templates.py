@@ -355,6 +355,15 @@ def page_setup(doc: DocumentObject) -> None:
     fld.append(r)
     hp._p.append(fld)
     s.first_page_header.paragraphs[0].style = doc.styles["KH Số trang"]
+    example_banner(doc, s.header)
+    example_banner(doc, s.first_page_header)
+
+
+def example_banner(doc: DocumentObject, header) -> None:  # type: ignore[no-untyped-def]
+    """Illustrative progress data is said so on every page, in words for the official reading the draft."""
+    para(header, "{%p if example %}", "KH Số trang")
+    para(header, [("VÍ DỤ MINH HỌA – số liệu giả định, không dùng để trình ký", "bh")], "KH Số trang")
+    para(header, "{%p endif %}", "KH Số trang")
 
 
 # Which rules of which text each format follows; written into each template (core properties) and docs.
@@ -484,7 +493,7 @@ def title_block(doc: DocumentObject, fmt: str) -> None:
     rule(doc, 50, TEXT_W)
     # Illustrative progress data (``example: true``) is said so at the top, never passed off as real.
     tag(doc, "{%p if example %}")
-    para(doc, [("{{ example_note }}", "bh")], "KH Trích yếu")
+    para(doc, [("{{ example_banner }}", "bh")], "KH Trích yếu")
     tag(doc, "{%p endif %}")
 
 
@@ -521,9 +530,11 @@ def opening(doc: DocumentObject, kind: str) -> None:
 def counts_paragraphs(doc: DocumentObject) -> None:
     para(
         doc,
-        "{% if consolidated %}{{ plan.called }} giao {{ total }} nhiệm vụ có thời gian thực hiện trong kỳ báo cáo"
-        "{% else %}{{ issuer.name }} được giao chủ trì {{ total }} nhiệm vụ có thời gian thực hiện trong kỳ báo cáo"
-        "{% endif %} (chi tiết tại Phụ lục I); tình trạng thực hiện tính đến ngày {{ as_of }}:",
+        "{% if consolidated %}{{ plan.called }} giao {{ total }} nhiệm vụ thuộc kỳ báo cáo"
+        "{% else %}{{ issuer.name }} được giao chủ trì {{ total }} nhiệm vụ thuộc kỳ báo cáo{% endif %}"
+        "{% if carried %}, gồm {{ in_period }} nhiệm vụ có thời hạn trong kỳ và {{ carried }} nhiệm vụ chuyển từ "
+        "kỳ trước (chưa hoàn thành khi kỳ trước kết thúc){% endif %} (chi tiết tại Phụ lục I); "
+        "tình trạng thực hiện tính đến ngày {{ as_of }} ({{ cycle.cutoff }}):",
     ).paragraph_format.keep_with_next = True
     tag(doc, "{%p for c in counts %}")
     # The lead-in keeps with the first line only: a chain through the whole list would drag the chart
@@ -574,8 +585,11 @@ def overdue_table(doc: DocumentObject) -> None:
     para(
         doc,
         "{% if overdue %}Còn {{ overdue|length }} nhiệm vụ đã quá thời hạn mà chưa hoàn thành"
-        "{% if no_report_overdue %} (trong đó {{ no_report_overdue }} nhiệm vụ "
-        "{% if consolidated %}chưa có báo cáo{% else %}chưa cập nhật kết quả{% endif %}){% endif %}:"
+        "{% if no_report_overdue or overdue_carried %} (trong đó{% if no_report_overdue %} "
+        "{{ no_report_overdue }} nhiệm vụ "
+        "{% if consolidated %}chưa có báo cáo{% else %}chưa cập nhật kết quả{% endif %}{% endif %}"
+        "{% if no_report_overdue and overdue_carried %};{% endif %}"
+        "{% if overdue_carried %} {{ overdue_carried }} nhiệm vụ chuyển từ kỳ trước{% endif %}){% endif %}:"
         "{% else %}Không có nhiệm vụ chưa hoàn thành quá thời hạn.{% endif %}",
     ).paragraph_format.keep_with_next = True
     tag(doc, "{%p if overdue %}")
@@ -640,25 +654,43 @@ def body(doc: DocumentObject, kind: str) -> None:
         "{% else %}{{ issuer.name }} được giao chủ trì theo dõi {{ targets_total }} chỉ tiêu{% endif %}; "
         "{% if targets_reported %}đã có số liệu thực hiện của {{ targets_reported }} chỉ tiêu"
         "{% else %}chưa có số liệu thực hiện của chỉ tiêu nào{% endif %} (chi tiết tại Phụ lục II)."
-        "{% elif consolidated %}{{ plan.called }} không đề ra chỉ tiêu định lượng."
+        "{% elif consolidated %}{{ plan.called }} không đề ra chỉ tiêu định lượng trong kỳ."
+        "{% elif plan_targets_unassigned %}{{ plan.called }} có {{ plan_targets_unassigned }} chỉ tiêu không nêu "
+        "cơ quan chủ trì; {{ issuer.name }} báo cáo số liệu các chỉ tiêu thuộc lĩnh vực được giao (nếu có)."
         "{% else %}{{ issuer.name }} không được giao chủ trì chỉ tiêu nào của {{ plan.called }}.{% endif %}",
     )
     placeholder(doc, "[Đơn vị bổ sung: đánh giá mức độ đạt được của từng chỉ tiêu, khả năng hoàn thành.]")
-    para(doc, "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "KH Mục")
-    para(doc, "1. Tồn tại, hạn chế", "KH Tiểu mục")
-    overdue_table(doc)
-    placeholder(doc, "[Đơn vị bổ sung: những tồn tại, hạn chế khác trong tổ chức thực hiện.]")
-    para(doc, "2. Nguyên nhân", "KH Tiểu mục")
-    placeholder(
-        doc, "[Đơn vị bổ sung: nguyên nhân khách quan, chủ quan của tồn tại, hạn chế và của từng nhiệm vụ quá hạn.]"
-    )
     if review:
+        # Sơ kết, tổng kết as practice has it: a general assessment holding results, shortcomings with their
+        # causes, and lessons — each its own heading, lessons not under shortcomings.
+        para(doc, "III. ĐÁNH GIÁ CHUNG", "KH Mục")
+        para(doc, "1. Kết quả đạt được", "KH Tiểu mục")
+        placeholder(
+            doc, "[Đơn vị bổ sung: đánh giá chung kết quả đạt được so với mục tiêu của {{ plan.called }} "
+            "{{ cycle.label }}; những chuyển biến nổi bật.]"
+        )
+        para(doc, "2. Tồn tại, hạn chế và nguyên nhân", "KH Tiểu mục")
+        overdue_table(doc)
+        placeholder(
+            doc, "[Đơn vị bổ sung: những tồn tại, hạn chế khác; nguyên nhân khách quan, chủ quan của tồn tại, "
+            "hạn chế và của từng nhiệm vụ quá hạn.]"
+        )
         para(doc, "3. Bài học kinh nghiệm", "KH Tiểu mục")
         placeholder(doc, "[Đơn vị bổ sung: bài học kinh nghiệm rút ra qua quá trình thực hiện {{ plan.called }}.]")
+    else:
+        para(doc, "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "KH Mục")
+        para(doc, "1. Tồn tại, hạn chế", "KH Tiểu mục")
+        overdue_table(doc)
+        placeholder(doc, "[Đơn vị bổ sung: những tồn tại, hạn chế khác trong tổ chức thực hiện.]")
+        para(doc, "2. Nguyên nhân", "KH Tiểu mục")
+        placeholder(
+            doc,
+            "[Đơn vị bổ sung: nguyên nhân khách quan, chủ quan của tồn tại, hạn chế và của từng nhiệm vụ quá hạn.]",
+        )
     para(doc, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ {{ next_upper }}", "KH Mục")
     para(
         doc,
-        "{% if open %}Tiếp tục triển khai {{ open }} nhiệm vụ chưa hoàn thành"
+        "{% if next_open %}Tiếp tục triển khai {{ next_open }} nhiệm vụ chưa hoàn thành"
         "{% if overdue %}, trong đó ưu tiên hoàn thành {{ overdue|length }} nhiệm vụ đã quá hạn{% endif %}; "
         "duy trì các nhiệm vụ thường xuyên theo {{ plan.called }}."
         "{% else %}Duy trì các nhiệm vụ thường xuyên theo {{ plan.called }}.{% endif %}",

@@ -313,9 +313,11 @@ def test_all_agencies_writes_one_draft_per_lead_agency(run, tmp_path: Path) -> N
     assert result.exit_code == 0, result.stderr
     agencies = report_agencies(data, "fx-2026", "midterm", 2028)
     files = sorted(p.name for p in out.iterdir())
-    assert len(files) == len(agencies) == len(result.stdout.split()) == 3
+    # The consolidating agency (Sở Công Thương) writes the consolidated report: no second draft of its own.
+    assert len(files) == len(agencies) - 1 == len(result.stdout.split()) == 2
     assert "bao-cao-so-ket-2028-fx-2026-so-tai-chinh.docx" in files
-    assert "bao-cao-so-ket-2028-fx-2026-so-cong-thuong.docx" in files
+    assert "bao-cao-so-ket-2028-fx-2026-so-cong-thuong.docx" not in files
+    assert "Sở Công Thương tổng hợp báo cáo của kế hoạch" in result.stderr
     assert not any(a.is_collective for a in agencies)  # "Các sở, ngành…" does not send a report of its own
     again = run(*args, "-o", str(out))
     assert again.exit_code == 1 and "--force" in again.stderr

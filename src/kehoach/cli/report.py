@@ -206,7 +206,20 @@ def _all_agencies(
     folder = output or Path.cwd()
     if folder.exists() and not folder.is_dir():
         fail(f"--all-agencies cần -o là thư mục; {str(folder)!r} là một tệp")
+    from kehoach.report.context import report_date, report_issuer
+    from kehoach.status import period_of
+
     agencies = report_agencies(data, plan_id, kind, year, today=ref, cut_off=cut_off)
+    plan = data.plan(plan_id).plan
+    consolidator = report_issuer(data, plan, report_date(period_of(plan, kind, year), ref, sign_date))
+    if any(a.id == consolidator.id for a in agencies):
+        # Its own tasks go into the consolidated report it writes: a report of its own would duplicate it.
+        agencies = [a for a in agencies if a.id != consolidator.id]
+        typer.echo(
+            f"kehoach: {consolidator.name} tổng hợp báo cáo của kế hoạch: kết quả của cơ quan này nằm trong báo cáo"
+            " tổng hợp (kehoach report không có --agency), không soạn thêm một dự thảo riêng",
+            err=True,
+        )
     if not agencies:
         fail(f"kế hoạch {plan_id} không có cơ quan chủ trì nhiệm vụ nào trong kỳ {kind}-{year}", 1)
     targets = [(a, folder / default_filename(plan_id, kind, year, a)) for a in agencies]

@@ -361,6 +361,10 @@ def _responsible_text(registry: Registry, task: Any) -> str:
 
 
 CARRIED_MARK = "chuyển từ kỳ trước"
+EXAMPLE_BANNER = (
+    "VÍ DỤ MINH HỌA – KHÔNG DÙNG ĐỂ TRÌNH KÝ: kết quả thực hiện trong dự thảo này là số liệu giả định; "
+    "thay bằng kết quả thật của cơ quan trước khi hoàn thiện báo cáo."
+)
 
 
 def report_rows(data: DataSet, plan: Plan, period: ReportPeriod, today: dt.date, ag: Agency | None) -> ReportRows:
@@ -395,7 +399,7 @@ def report_rows(data: DataSet, plan: Plan, period: ReportPeriod, today: dt.date,
         item = {
             "no": len(out.tasks) + 1,
             "id": task.id,
-            "content": shorten(task.content, CONTENT_WIDTH),
+            "content": task.content,  # the landscape appendix has room for all of it
             "lead": lead,
             "deadline": (task.deadline or "Không nêu") + (f" ({CARRIED_MARK})" if j.carried_over else ""),
             "due": vn_date(j.due) if j.due else "",
@@ -420,7 +424,7 @@ def report_rows(data: DataSet, plan: Plan, period: ReportPeriod, today: dt.date,
                 {
                     "no": len(out.overdue) + 1,
                     "id": task.id,
-                    "content": item["content"],
+                    "content": shorten(task.content, CONTENT_WIDTH),
                     "lead": lead,
                     "deadline": item["deadline"],
                     "due": item["due"],
@@ -440,7 +444,7 @@ def report_rows(data: DataSet, plan: Plan, period: ReportPeriod, today: dt.date,
                     {
                         "no": len(out.collective_tasks) + 1,
                         "id": j.task.id,
-                        "content": shorten(j.task.content, CONTENT_WIDTH),
+                        "content": j.task.content,
                         "lead": row.agency,
                         "deadline": j.task.deadline or "Không nêu",
                         "status": j.label,
@@ -695,6 +699,7 @@ def _counts_block(rows: ReportRows, consolidated: bool) -> dict[str, Any]:
         "no_report_overdue": rows.total.get("no_report_overdue", 0),
         "example": rows.example,
         "example_note": EXAMPLE_NOTE if rows.example else "",
+        "example_banner": EXAMPLE_BANNER if rows.example else "",
         "agencies_rule": rows.rule,
         "collectives": _agency_rows(rows.collectives, collective=True, first=len(rows.by_agency) + 1),
         "collective_tasks": rows.collective_tasks if consolidated else _own(rows.collective_tasks),
@@ -757,7 +762,7 @@ def build_context(
         "targets": targets,
         "targets_total": len(targets),
         "targets_reported": sum(1 for x in targets if x["actual"]),
-        "targets_unassigned": sum(1 for x in targets if x["lead"] == "Không nêu"),
+        "plan_targets_unassigned": sum(1 for x in _target_rows(data, plan, None, period) if x["lead"] == "Không nêu"),
         "chart": {
             "by": "Cơ quan chủ trì" if consolidated else "Nhóm nhiệm vụ",
             "rows": chart_rows,
