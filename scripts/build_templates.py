@@ -541,6 +541,15 @@ def counts_paragraphs(doc: DocumentObject) -> None:
     # that follows along with it and leave half a page blank.
     para(doc, "- {{ c.label }}: {{ c.count }} nhiệm vụ ({{ c.percent }}){{ c.end }}")
     tag(doc, "{%p endfor %}")
+    # An agency's own report: the counts come from the monitoring data, not from what the official types in
+    # Phụ lục I; said so, to be brought in line before signing.
+    tag(doc, "{%p if not consolidated %}")
+    placeholder(
+        doc,
+        "[Kiểm tra: số liệu trên tính tự động từ dữ liệu theo dõi đến ngày {{ as_of }}; sau khi bổ sung kết quả "
+        "ở Phụ lục I, cập nhật lại các số liệu này cho khớp.]",
+    )
+    tag(doc, "{%p endif %}")
 
 
 CHART_W = (55.0, 92.0, 18.0)
@@ -659,7 +668,9 @@ def body(doc: DocumentObject, kind: str) -> None:
         "cơ quan chủ trì; {{ issuer.name }} báo cáo số liệu các chỉ tiêu thuộc lĩnh vực được giao (nếu có)."
         "{% else %}{{ issuer.name }} không được giao chủ trì chỉ tiêu nào của {{ plan.called }}.{% endif %}",
     )
+    tag(doc, "{%p if targets %}")  # no prompt where it does not apply
     placeholder(doc, "[Đơn vị bổ sung: đánh giá mức độ đạt được của từng chỉ tiêu, khả năng hoàn thành.]")
+    tag(doc, "{%p endif %}")
     if review:
         # Sơ kết, tổng kết as practice has it: a general assessment holding results, shortcomings with their
         # causes, and lessons — each its own heading, lessons not under shortcomings.
@@ -887,6 +898,8 @@ def appendices(doc: DocumentObject) -> None:
         + [([(f"{{{{ counts[{i}].count }}}}", "b")], "KH Bảng giữa") for i in range(N_STATUS)]
         + [([("{{ total }}", "b")], "KH Bảng giữa")],
     )
+    for c in t.rows[-1].cells:  # the total row stays on the page of the note that explains it
+        c.paragraphs[0].paragraph_format.keep_with_next = True
     para(doc, "Ghi chú: {{ agencies_rule }}", "KH Ghi chú phụ lục")
     tag(doc, "{%p endif %}")
 
