@@ -65,7 +65,7 @@ def check_cmd(
     from kehoach.progress import check_progress
 
     root, bundled = _where(data_dir)
-    if bundled:
+    if bundled and data_dir is None and not os.environ.get("KEHOACH_DATA"):  # chosen by default, not by the user
         say(f"kiểm tra dữ liệu mẫu kèm gói ({root}), không phải dữ liệu của bạn; dùng --data THƯ_MỤC")
     ctx = use(data_dir=data_dir, today=today_, fmt=fmt)
     data = ctx.load(quiet=True)
