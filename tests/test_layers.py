@@ -39,6 +39,7 @@ LAYER_OF = {
     # dataset: one data directory, loaded once
     "kehoach.dataset": "dataset",
     # rules: the answers about a data set
+    "kehoach.responsibility": "rules",
     "kehoach.status": "rules",
     "kehoach.query": "rules",
     "kehoach.check": "rules",

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from kehoach.cli.options import DataOpt, TodayOpt, choice, use
 from kehoach.cli.errors import fail, say
+from kehoach.cli.options import DataOpt, TodayOpt, choice, use
 
 
 def _git_root(start: Path) -> Path | None:
