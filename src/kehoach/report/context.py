@@ -615,9 +615,9 @@ def _warnings(
     ref = period.as_of(today)
     warnings = _scope_warnings(data, plan, kind, year, ag)
     if today < period.end:
+        what = f"kỳ báo cáo {KIND_VN[kind]} {year}" if kind in YEARLY else f"kỳ {KIND_VN[kind]} năm {year}"
         warnings.append(
-            f"kỳ {KIND_VN[kind]} năm {year} chưa kết thúc (đến {period.end:%d/%m/%Y}): "
-            f"số liệu chỉ tính đến {ref:%d/%m/%Y}"
+            f"{what} chưa kết thúc (đến {period.end:%d/%m/%Y}): số liệu chỉ tính đến {ref:%d/%m/%Y}"
         )
     if signed is not None and signed < period.start:
         warnings.append(f"ngày ký {signed:%d/%m/%Y} trước kỳ báo cáo (từ {period.start:%d/%m/%Y}): kiểm tra --date")
