@@ -8,14 +8,16 @@ API (pure functions over a loaded ``DataSet``; nothing is cached here):
 
 - ``ReportPeriod.annual(year)``, ``ReportPeriod.half(year)``, ``ReportPeriod.review(plan, kind, year)``,
   ``period_of(plan, kind, year)``: what a report covers (half: like a year ending on 30/6).
-  Annual: tasks due in the year, plus tasks due earlier that were unfinished on 1 January or
-  finished during the year (``carried_over``). Mid-term and final: everything from the start of
-  the plan's period to the end of the year; recurring and multi-year tasks by their latest result
-  within it.
+  Annual: tasks due in the year, plus tasks due earlier — or whose multi-year, recurring or ongoing
+  work ended earlier — that were unfinished or unreported on 1 January or finished during the year
+  (``carried_over``: carried into every later period until done). Mid-term and final: everything
+  from the start of the plan's phase to the end of the year, and only that (work finished before
+  the phase is the earlier phase's); recurring and multi-year tasks on every year of the phase,
+  each on its own record (``Judgement.history``).
 - ``judge(data, plan, task, period, today) -> Judgement | None``: the class of one task, or None
   when the task is outside the period. ``today`` is the reference day: only records reported on or
   before it count, whatever year they describe; the task is judged as it stood on
-  ``period.as_of(today)`` = min(today, end of period).
+  ``period.as_of(today)`` = min(today, end of period, or the report's data cut-off).
 - who answers for a task (``responsibilities``, ``answers``) is ``kehoach.responsibility``'s answer, the one
   engine every command and export asks (reasons ``direct`` / ``successor`` / ``collective`` / ``unassigned``).
 - ``assess(data, period_for, today, plans=(), agency=None) -> list[Row]``: one row per (judged task,
