@@ -684,7 +684,7 @@ def body(doc: DocumentObject, kind: str) -> None:
         overdue_table(doc)
         placeholder(
             doc, "[Đơn vị bổ sung: những tồn tại, hạn chế khác; nguyên nhân khách quan, chủ quan của tồn tại, "
-            "hạn chế và của từng nhiệm vụ quá hạn.]"
+            "hạn chế{% if overdue %} và của từng nhiệm vụ quá hạn{% endif %}.]"
         )
         para(doc, "3. Bài học kinh nghiệm", "KH Tiểu mục")
         placeholder(doc, "[Đơn vị bổ sung: bài học kinh nghiệm rút ra qua quá trình thực hiện {{ plan.called }}.]")
@@ -696,7 +696,8 @@ def body(doc: DocumentObject, kind: str) -> None:
         para(doc, "2. Nguyên nhân", "KH Tiểu mục")
         placeholder(
             doc,
-            "[Đơn vị bổ sung: nguyên nhân khách quan, chủ quan của tồn tại, hạn chế và của từng nhiệm vụ quá hạn.]",
+            "[Đơn vị bổ sung: nguyên nhân khách quan, chủ quan của tồn tại, hạn chế"
+            "{% if overdue %} và của từng nhiệm vụ quá hạn{% endif %}.]",
         )
     para(doc, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ {{ next_upper }}", "KH Mục")
     para(
