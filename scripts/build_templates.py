@@ -31,7 +31,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
@@ -791,6 +791,18 @@ def landscape_section(doc: DocumentObject) -> None:
     assert end._p.find(qn("w:pPr")).find(qn("w:sectPr")) is not None
     end.style = doc.styles["KH Đường kẻ"]
     end.paragraph_format.space_before = Pt(0)
+    # Even 4 pt spill onto a page of their own when the signature fills the page: the paragraph mark is
+    # hidden and one point high, so the section ends without a blank page.
+    end.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    end.paragraph_format.line_spacing = Pt(1)
+    mark = OxmlElement("w:rPr")
+    for tag_name, val in (("w:vanish", None), ("w:sz", "2"), ("w:szCs", "2")):
+        el = OxmlElement(tag_name)
+        if val:
+            el.set(qn("w:val"), val)
+        mark.append(el)
+    ppr = end._p.get_or_add_pPr()
+    ppr.insert(ppr.index(ppr.find(qn("w:sectPr"))), mark)
     s.orientation = WD_ORIENT.LANDSCAPE
     s.page_width, s.page_height = Mm(PAGE_H), Mm(PAGE_W)
     s.top_margin, s.bottom_margin = margin(LAND_TOP), margin(LAND_BOTTOM)

@@ -378,6 +378,11 @@ def test_portrait_section_ends_in_a_paragraph_too_low_to_make_a_blank_page(docs)
     assert len(ends) == 1
     assert ends[0].style.style_id == "KHRule" and not ends[0].text
     assert ends[0].style.font.size.pt <= 4
+    # Hidden and one point high: a signature that fills the page leaves no blank page (Sở Nông nghiệp và
+    # Môi trường, hoi-nhap-quoc-te năm 2025, rendered by LibreOffice).
+    mark = ends[0]._p.pPr.find(qn("w:rPr"))
+    assert mark is not None and mark.find(qn("w:vanish")) is not None
+    assert ends[0].paragraph_format.line_spacing.pt == 1
 
 
 # ----------------------------------------------------------------------------------------- prose
