@@ -185,7 +185,21 @@ def tag(container, text: str) -> Paragraph:  # type: ignore[no-untyped-def]
 
 
 def placeholder(container, text: str, style: str = "Normal") -> Paragraph:  # type: ignore[no-untyped-def]
-    return para(container, [(text, "h")], style)
+    """Prose only a person can write: a highlighted prompt inside a content control showing its placeholder
+    (``w:showingPlcHdr``). Clicking it selects the whole prompt; what the official types replaces it in the
+    control's own plain formatting (``w:sdtPr/w:rPr``), so neither the highlight nor the italics stay."""
+    p = para(container, [(text, "h")], style)
+    run = p.runs[0]._r
+    sdt = OxmlElement("w:sdt")
+    pr = OxmlElement("w:sdtPr")
+    pr.append(OxmlElement("w:rPr"))  # typed text: the paragraph's plain formatting
+    pr.append(OxmlElement("w:showingPlcHdr"))
+    content = OxmlElement("w:sdtContent")
+    run.addprevious(sdt)
+    content.append(run)
+    sdt.append(pr)
+    sdt.append(content)
+    return p
 
 
 def rule(container, length_mm: float, width_mm: float, style: str = "KH Đường kẻ") -> Paragraph:  # type: ignore[no-untyped-def]
@@ -399,7 +413,7 @@ SOURCE = {
 def rules_note(doc: DocumentObject, fmt: str) -> None:
     """The rules the template follows, for whoever edits it; a {%p if false %} block, gone when rendered."""
     tag(doc, "{%p if false %}")
-    placeholder(doc, "[Ghi chú của mẫu, không in ra báo cáo] " + RULES[fmt])
+    para(doc, [("[Ghi chú của mẫu, không in ra báo cáo] " + RULES[fmt], "h")])
     tag(doc, "{%p endif %}")
 
 

@@ -172,9 +172,16 @@ def test_recipients_are_bold_italic_12_and_listed_at_11(drafts) -> None:
 @pytest.mark.slow
 def test_prose_only_a_person_can_write_is_a_highlighted_placeholder(drafts) -> None:
     doc = Document(str(drafts[("final", 2030, None)]))
-    placeholders = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("[Đơn vị bổ sung")]
+    from docx.oxml.ns import qn
+    from docx.text.run import Run
+
+    # Each prompt sits in a content control showing its placeholder, so that typed text does not keep its look.
+    controls = [sdt for p in doc.paragraphs for sdt in p._p.iterchildren(qn("w:sdt"))]
+    placeholders = [Run(r, None) for sdt in controls for r in sdt.iter(qn("w:r"))
+                    if "".join(t.text or "" for t in r.iter(qn("w:t"))).startswith("[Đơn vị bổ sung")]
     assert len(placeholders) >= 6
     assert all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in placeholders)
+    assert all(sdt.find(qn("w:sdtPr")).find(qn("w:showingPlcHdr")) is not None for sdt in controls)
     headings = [p.text for p in doc.paragraphs if p.style.name == "KH Mục"]
     assert [h.split(".")[0] for h in headings] == ["I", "II", "III", "IV", "V"]
 

@@ -300,7 +300,9 @@ def test_successors_follow_the_report_date(data) -> None:
 
 @pytest.mark.slow
 def test_ministry_proposes_to_the_government_not_to_the_province(docs) -> None:
-    text = "\n".join(p.text for p in Document(str(docs["nq13-2024-tong-hop"])).paragraphs)
+    # The prompt sits in a content control (w:sdt): its text is read from every w:t of the paragraph.
+    paragraphs = Document(str(docs["nq13-2024-tong-hop"])).paragraphs
+    text = "\n".join("".join(t.text or "" for t in p._p.iter(qn("w:t"))) for p in paragraphs)
     assert "đề xuất, kiến nghị với Chính phủ, Thủ tướng Chính phủ" in text
     assert "kiến nghị với UBND tỉnh" not in text
 
