@@ -18,7 +18,7 @@ from kehoach.text import ascii_key
 
 DEFAULT_TITLE = "Tình hình thực hiện các kế hoạch hành động"
 ROLE_VN = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
-REASON_VN = {"direct": "", "predecessor": "kế thừa", "collective": "giao chung"}
+REASON_VN = {"direct": "", "successor": "kế thừa", "collective": "giao chung"}  # kehoach.responsibility reasons
 KIND_VN = {"midterm": "sơ kết", "final": "tổng kết", "annual": "báo cáo năm", "consolidated": "tổng hợp"}
 COMING_REPORTS = 12  # report days on the home page
 
@@ -289,10 +289,10 @@ def _agencies(
             # Tasks given to a collective ("Các sở, ban, ngành…") are counted per plan, not listed on every page.
             shared: dict[str, int] = {}
             for h in hits:
-                if h.match is not None and h.match.reason == "collective":
+                if h.responsibility is not None and h.responsibility.reason == "collective":
                     shared[h.plan.id] = shared.get(h.plan.id, 0) + 1
             collective[role] = [{"plan": pid, "plan_url": "../" + plan_url(pid), "n": n} for pid, n in shared.items()]
-            hits = [h for h in hits if h.match is None or h.match.reason != "collective"]
+            hits = [h for h in hits if h.responsibility is None or h.responsibility.reason != "collective"]
             # Each task as its plan's page shows it (the same status, judged once), with how it reaches the agency.
             lists[role] = [_reach(known[(h.plan.id, h.task.id)], h) for h in hits]
         out.append(
@@ -315,7 +315,7 @@ def _agencies(
                 "support": lists["support"],
                 "collective_lead": collective["lead"],
                 "collective_support": collective["support"],
-                "inherited": [t for t in lists["lead"] + lists["support"] if t["reason"] == REASON_VN["predecessor"]],
+                "inherited": [t for t in lists["lead"] + lists["support"] if t["reason"] == REASON_VN["successor"]],
             }
         )
     return out
@@ -323,7 +323,7 @@ def _agencies(
 
 def _reach(t: dict[str, Any], hit: Any) -> dict[str, Any]:
     """A task of an agency's list: its row on the plan page, and the reason it is the agency's (as ``TaskRow``)."""
-    reason = hit.match.reason if hit.match is not None else ""
+    reason = hit.responsibility.reason if hit.responsibility is not None else ""
     return {
         "plan": t["plan"],
         "plan_url": t["plan_url"] + "#" + t["anchor"],
@@ -334,7 +334,7 @@ def _reach(t: dict[str, Any], hit: Any) -> dict[str, Any]:
         "status": t["status"],
         "status_label": t["status_label"],
         "reason": REASON_VN.get(reason, reason),
-        "via": (hit.match.via or "") if hit.match is not None and reason != "direct" else "",
+        "via": (hit.responsibility.via or "") if hit.responsibility is not None else "",
         "key": t["key"],
     }
 
