@@ -150,9 +150,9 @@ def as_text(value: Any, col: Column | None = None) -> str:
 # --- words ----------------------------------------------------------------------------------------------
 
 ROLE_WORDS = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
-REASON_WORDS = {"direct": "nêu tên", "predecessor": "kế thừa", "successor": "kế thừa", "collective": "giao chung"}
+REASON_WORDS = {"direct": "nêu tên", "successor": "kế nhiệm", "collective": "giao chung"}  # kehoach.responsibility
 SCOPE_WORDS = {"total": "tổng cộng", "plan": "kế hoạch", "agency": "cơ quan", "collective": "giao chung"}
-_REASONS = ("direct", "predecessor", "collective")
+_REASONS = ("direct", "successor", "collective")
 CYCLE_WORDS = {"annual": "báo cáo năm", "consolidated": "tổng hợp", "midterm": "sơ kết", "final": "tổng kết"}
 
 
@@ -221,8 +221,9 @@ def due_spec() -> Spec:
             ),
             Field(
                 "reason",
-                "cách giao: `direct` đích danh, `predecessor` cho cơ quan tiền thân, `collective` giao chung",
-                ("direct", "predecessor", "collective"),
+                "cách giao (một bộ từ cho mọi đầu ra, `kehoach.responsibility`): `direct` đích danh, `successor` "
+                "cơ quan kế nhiệm nhận loại nhiệm vụ đó của cơ quan đã sắp xếp, `collective` giao chung",
+                _REASONS,
             ),
             Field("via", "tên cơ quan/tập thể như ghi trong văn bản, khi `reason` không phải `direct`"),
             Field(
@@ -239,7 +240,8 @@ def due_spec() -> Spec:
             Field("status_label", "tên tình trạng tiếng Việt"),
             Field(
                 "carried_over",
-                "`true` khi nhiệm vụ có hạn từ năm trước, đầu năm chưa hoàn thành (hoặc hoàn thành trong năm)",
+                "`true` khi nhiệm vụ có hạn (hoặc hết thời gian thực hiện: nhiều năm, định kỳ, thường xuyên) trước "
+                "kỳ, đầu kỳ chưa hoàn thành hoặc chưa báo cáo (hoặc hoàn thành trong kỳ); chuyển kỳ cho đến khi xong",
             ),
             Field("result", "kết quả mới nhất đã báo cáo (đến `--today`)"),
             Field("result_date", "ngày của kết quả: ngày hoàn thành, không có thì ngày báo cáo"),
@@ -296,7 +298,7 @@ def tasks_spec(*, agency: bool = False, status: bool = True) -> Spec:
             Field("status", "mã tình trạng tính đến `--today`", tuple(labels)),
             Field("status_label", "tên tình trạng tính đến `--today`"),
             Field("role", "với `--agency`: `lead` (chủ trì) hoặc `support` (phối hợp)", ("lead", "support")),
-            Field("reason", "với `--agency`: `direct`, `predecessor` hoặc `collective`", _REASONS),
+            Field("reason", "với `--agency`: `direct`, `successor` hoặc `collective`", _REASONS),
             Field("via", "với `--agency`: tên như ghi trong văn bản khi không giao đích danh"),
         ),
         (
