@@ -87,7 +87,7 @@ def report_cmd(
         dt.date | None,
         date_option(
             "--cut-off",
-            "Ngày chốt số liệu YYYY-MM-DD (mặc định theo Điều 12 Nghị định 09/2019/NĐ-CP: 14/12 với báo cáo năm, "
+            "Ngày chốt số liệu (mặc định theo Điều 12 Nghị định 09/2019/NĐ-CP: 14/12 với báo cáo năm, "
             "14/6 với báo cáo 6 tháng).",
         ),
     ] = None,
