@@ -261,6 +261,8 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
     # "Quý III-IV/2025", "Quý I và quý II năm 2025", "Quý II đến quý IV/2026"
     ("quarters", re.compile(rf"^quý {_Q}(?:\s*(?:-|,|và|đến)\s*(?:quý )?{_Q})+{_SEP}{_YEAR}$")),
     ("month", re.compile(rf"^tháng (\d{{1,2}}){_SEP}{_YEAR}$")),
+    # "6/2025", "12/2025": a month written as numbers alone, as in the Government's task lists.
+    ("month", re.compile(rf"^(\d{{1,2}})/{_YEAR}$")),
     # "Tháng 01 và tháng 02/2025", "Tháng 10-12/2025", "Tháng 3, 4 năm 2026"
     ("months", re.compile(rf"^tháng \d{{1,2}}(?:\s*(?:-|,|và|đến)\s*(?:tháng )?\d{{1,2}})+{_SEP}{_YEAR}$")),
     # "6 tháng đầu năm 2025", "06 tháng cuối năm/2025"
@@ -295,7 +297,7 @@ _YEARLY_DAY = re.compile(
     rf"^(?:{_EVERY} năm[,;]?\s*{_BY_DAY}(?P<d>\d{{1,2}})(?:/| tháng )(?P<m>\d{{1,2}})"
     rf"|{_BY_DAY}(?P<d2>\d{{1,2}})(?:/| tháng )(?P<m2>\d{{1,2}}) {_EVERY} năm)$"
 )
-_ONGOING = re.compile(r"^thường xuyên(?:[,;]?\s*(?:định kỳ|liên tục|hằng năm|hàng năm))*$")
+_ONGOING = re.compile(r"^(?:nhiệm vụ )?thường xuyên(?:[,;]?\s*(?:định kỳ|liên tục|hằng năm|hàng năm))*$")
 _PLAN = re.compile(
     r"^(?:trong )?(?:thời gian|quá trình|suốt quá trình|cả giai đoạn)(?: thực hiện)?"
     r"(?: (?:nghị quyết|kế hoạch|chương trình|quyết định|đề án))?$"

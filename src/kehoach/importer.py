@@ -289,7 +289,7 @@ _PAREN = re.compile(r"\s*\(([^()]{0,200})\)")
 # Words that begin what an agency does rather than who it is ("Bộ Tư pháp chủ trì hướng dẫn, tổng hợp").
 _ROLE_TEXT = re.compile(
     r"\s+(?:chủ trì|phối hợp|theo chức năng|theo chức năng, nhiệm vụ|theo nhiệm vụ|trong phạm vi|hướng dẫn|"
-    r"tổng hợp|thực hiện|triển khai|tham mưu|là cơ quan|có trách nhiệm|đối với|về việc|để)\b",
+    r"tổng hợp|thực hiện|triển khai|tham mưu|là|có trách nhiệm|đối với|về việc|để)\b",
     re.IGNORECASE,
 )
 _DEADLINE_WORDS = re.compile(r"\b(?:quý|tháng|năm)\s+[IVX\d]|\b\d{1,2}/\d{4}\b|\b(?:19|20)\d{2}\b", re.IGNORECASE)
@@ -371,6 +371,8 @@ def _read_cell(text: str, registry: Registry, out: AgencyCell) -> None:
             continue
         segment = _role_split(segment, registry, out)
         got, missing = _split_segment(segment, registry)
+        if missing:
+            got, missing = _split_joined(got, missing, registry)
         if missing and " và " in segment:
             # "X và các bộ, ngành có liên quan": split on "và" when both sides are known (a few "và" at most).
             words = segment.split(" và ")
@@ -410,6 +412,37 @@ def _role_split(segment: str, registry: Registry, out: AgencyCell) -> str:
             out.notes.append(f"{head} {segment[m.start():].strip()}")
             return head
     return segment
+
+
+# Where a second name may start inside a piece: "Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ"
+# (the comma lost), "Bộ Kế hoạch và Đầu tư và các địa phương".
+_JOIN = re.compile(r"\s+(?:và\s+)?(?=(?:Bộ|Sở|Ban|Ủy ban|UBND|Văn phòng|các|Các)\s)")
+
+
+def _split_joined(names: list[str], unknown: list[str], registry: Registry) -> tuple[list[str], list[str]]:
+    """An unknown piece that is two known names joined by "và" or by nothing ("Bộ Kế hoạch và Đầu tư và các
+    địa phương", "Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ"): the two names; two unknown pieces
+    that are one known name with a comma for its "và" ("Bộ Khoa học, Công nghệ"): one name, as written and
+    still unknown; else as it was."""
+    out: list[str] = []
+    still: list[str] = []
+    for name in names:
+        if out and still and out[-1] == still[-1] and name in unknown and _known(f"{out[-1]} và {name}", registry):
+            # "Bộ Khoa học, Công nghệ": one name with its "và" written as a comma; kept as written, for review.
+            out[-1] = still[-1] = f"{out[-1]}, {name}"
+            continue
+        if name in unknown:
+            for m in _JOIN.finditer(name):
+                left, right = name[: m.start()], name[m.end() :]
+                if _known(left, registry) and _known(right, registry):
+                    out += [left, right]
+                    break
+            else:
+                out.append(name)
+                still.append(name)
+        else:
+            out.append(name)
+    return out, still
 
 
 def _split_segment(segment: str, registry: Registry) -> tuple[list[str], list[str]]:
