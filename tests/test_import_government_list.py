@@ -65,6 +65,14 @@ def test_a_bare_month_keeps_the_month_checks():
         # rows 2 and 37: lists and collectives stay as they were read
         ("VTV, VOV, TTXVN, các địa phương", ["VTV", "VOV", "TTXVN", "các địa phương"], []),
         ("Bộ Tư pháp, các bộ, ngành", ["Bộ Tư pháp", "các bộ, ngành"], []),
+        # Nghị quyết 12/NQ-CP ngày 07/02/2023, Phụ lục, mục III.5 (support cell): a distributive list whose last
+        # ministry is followed by "và các đơn vị liên quan"
+        (
+            "Các Bộ: Quốc phòng, Xây dựng, Tài nguyên và Môi trường, Nông nghiệp và PTNT và các đơn vị liên quan",
+            ["Bộ Quốc phòng", "Bộ Xây dựng", "Bộ Tài nguyên và Môi trường", "Bộ Nông nghiệp và PTNT",
+             "các đơn vị liên quan"],
+            [],
+        ),
     ],
 )
 def test_lead_cells_of_the_government_list(data, cell, names, unknown):

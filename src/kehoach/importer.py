@@ -362,7 +362,10 @@ def _read_cell(text: str, registry: Registry, out: AgencyCell) -> None:
                 for x in item.split(" và "):
                     out.add(f"{word} {x}", True)
             else:
-                out.add(f"{word} {item}", False)
+                # "Các Bộ: ..., Nông nghiệp và PTNT và các đơn vị liên quan": the last ministry, then the others.
+                got, missing = _split_joined([f"{word} {item}"], [f"{word} {item}"], registry)
+                for name in got:
+                    out.add(name, name not in missing)
         return
     segments = [seg for seg in re.split(r"[;\n]+", text) if seg.strip(" .,:")]
     for segment in segments:
