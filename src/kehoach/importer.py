@@ -419,7 +419,10 @@ def _role_split(segment: str, registry: Registry, out: AgencyCell) -> str:
 
 # Where a second name may start inside a piece: "Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ"
 # (the comma lost), "Bộ Kế hoạch và Đầu tư và các địa phương".
-_JOIN = re.compile(r"\s+(?:và\s+)?(?=(?:Bộ|Sở|Ban|Ủy ban|UBND|Văn phòng|các|Các)\s)")
+# Without "và" only before an agency's head word: "Công an các địa phương" is one body.
+_JOIN = re.compile(
+    r"\s+và\s+(?=(?:Bộ|Sở|Ban|Ủy ban|UBND|Văn phòng|các|Các)\s)|\s+(?=(?:Bộ|Sở|Ban|Ủy ban|UBND|Văn phòng)\s)"
+)
 
 
 def _split_joined(names: list[str], unknown: list[str], registry: Registry) -> tuple[list[str], list[str]]:
