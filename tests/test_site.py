@@ -306,3 +306,43 @@ def test_every_agency_page_counts_as_status_agency(site: Path, data) -> None:
         agency = data.registry.get(page.stem)
         expected = status_table(data, dt.date.fromisoformat(TODAY), agency=agency).rows[0].counts
         assert shown == expected, page.name
+
+
+def _project(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    proj = tmp_path / "proj"
+    shutil.copytree(DATA, proj / "data")
+    return proj, tree(proj / "data")
+
+
+@pytest.mark.parametrize("where", ["data", "project", "cwd", "home", "root"])
+def test_never_replaces_the_data_the_current_folder_home_or_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    proj, before = _project(tmp_path)
+    monkeypatch.chdir(proj if where in ("cwd", "data") else tmp_path)
+    monkeypatch.setenv("HOME", str(proj if where == "home" else tmp_path / "nobody"))
+    out = {"data": "data", "project": str(proj), "cwd": ".", "home": str(proj), "root": "/"}[where]
+    r = cli("site", "-o", out, "--today", TODAY, "--data", str(proj / "data"), "--force")
+    assert r.exit_code == 1, r.output
+    assert "không ghi trang web vào" in r.stderr and "Traceback" not in r.output
+    why = {"data": "thư mục dữ liệu", "project": "chứa thư mục dữ liệu", "cwd": "thư mục đang làm việc",
+           "home": "thư mục nhà", "root": "thư mục gốc"}[where]
+    assert why in r.stderr
+    assert tree(proj / "data") == before  # agencies.yaml, plans/ and progress untouched
+    assert sorted(p.name for p in proj.iterdir()) == ["data"]  # nothing written beside it
+
+
+@pytest.mark.parametrize("held", ["plans", "agencies.yaml", ".git"])
+def test_force_refuses_a_folder_of_data_or_a_project(tmp_path: Path, held: str) -> None:
+    out = tmp_path / "web"
+    out.mkdir()
+    (out / held).mkdir() if held != "agencies.yaml" else (out / held).write_text("agencies: []\n", encoding="utf-8")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    before = tree(out)
+    r = build(out, "--force")
+    assert r.exit_code == 1 and held in r.stderr and "kể cả với --force" in r.stderr
+    assert tree(out) == before and out.joinpath(held).exists()
+    # A site's own folder is still rebuilt, whatever it holds.
+    (out / MARKER).write_bytes(b"")
+    assert build(out).exit_code == 0
+    assert (out / "index.html").is_file()

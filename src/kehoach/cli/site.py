@@ -34,8 +34,8 @@ def site_cmd(
     from kehoach.site import build_site
     from kehoach.site.build import check_target
 
-    check_target(output, force)  # said before the work, not after it
     ctx = use(data_dir=data_dir, today=today_)
+    check_target(output, force, ctx.data.root)  # said before the work, not after it
     started = time.perf_counter()
     built = build_site(ctx.data, ctx.today, output, title=title, force=force)
     for p in built.templates:

@@ -33,17 +33,50 @@ class Built:
     templates: list[Path]  # files of templates/site/ beside the data that were used
 
 
-def check_target(target: Path, force: bool) -> None:
-    """Refuse a file, or a non-empty folder kehoach did not write, unless ``force`` (for the folder)."""
+def check_target(target: Path, force: bool, data_root: Path | None = None) -> None:
+    """Refuse a file, or a non-empty folder kehoach did not write, unless ``force`` (for the folder).
+
+    Never replaced, even with ``force``: a folder that is or holds the data folder, the current folder, the
+    home folder or ``/``. With ``force`` still refused: a folder holding ``plans/``, ``agencies.yaml`` or
+    ``.git`` that carries no site marker (someone's data or project, not an earlier site).
+    """
     if os.path.islink(target):
         raise SiteError(f"{str(target)!r} là một liên kết; chọn một thư mục thật")
     if target.exists() and not target.is_dir():
         raise SiteError(f"{str(target)!r} là một tệp, không phải thư mục")
-    if target.is_dir() and not force and not (target / MARKER).is_file() and any(target.iterdir()):
+    real = Path(os.path.realpath(target))
+    for what, kept in _kept_folders(data_root):
+        if real == kept or real in kept.parents:
+            said = "là" if real == kept else "chứa"
+            raise SiteError(
+                f"không ghi trang web vào {str(target)!r}: thư mục này {said} {what} ({kept}); "
+                "lệnh thay toàn bộ thư mục đích nên sẽ xóa mất nó. Chọn một thư mục riêng, ví dụ web/"
+            )
+    if not target.is_dir() or (target / MARKER).is_file():
+        return
+    if force:
+        held = [n for n in ("plans", "agencies.yaml", ".git") if os.path.lexists(target / n)]
+        if held:
+            raise SiteError(
+                f"không thay thư mục {str(target)!r} kể cả với --force: nó chứa {', '.join(held)} "
+                "(dữ liệu hoặc dự án, không phải trang web do `kehoach site` tạo). Chọn một thư mục riêng"
+            )
+    elif any(target.iterdir()):
         raise SiteError(
             f"thư mục {str(target)!r} đã có nội dung không do `kehoach site` tạo; "
             "dùng --force để thay toàn bộ thư mục"
         )
+
+
+def _kept_folders(data_root: Path | None) -> list[tuple[str, Path]]:
+    """The folders a site may never replace, nor a folder holding them: named as the message says them."""
+    kept = [("thư mục gốc của hệ thống", Path("/")), ("thư mục đang làm việc", Path(os.path.realpath(os.getcwd())))]
+    home = os.path.expanduser("~")
+    if home not in ("~", "/"):
+        kept.append(("thư mục nhà của người dùng", Path(os.path.realpath(home))))
+    if data_root is not None:
+        kept.append(("thư mục dữ liệu", Path(os.path.realpath(data_root))))
+    return kept
 
 
 def build_site(
@@ -56,7 +89,7 @@ def build_site(
     from kehoach.site.context import gather
 
     target = Path(os.path.abspath(target))  # "-o ." or "web/..": a folder with a name, beside its parent
-    check_target(target, force)
+    check_target(target, force, data.root)
     ctx = gather(data, today, title)
     files = _files(ctx, data.root)
     _swap_in(target, files)
