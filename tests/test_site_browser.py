@@ -141,6 +141,18 @@ def test_search_dao_me(site: Path, chromium: Browser) -> None:
     chromium.check_clean()
 
 
+@pytest.mark.parametrize("query", ["KCN", "kkt", "khu kinh te nghi son", "khu kinh tế Nghi Sơn", "UBND"])
+def test_search_finds_what_tasks_search_finds(site: Path, chromium: Browser, query: str) -> None:
+    want = sorted(f"{t['plan']}/{t['id']}" for t in json.loads(cli("tasks", "--search", query, "--format", "json").stdout))
+    assert want
+    page = chromium.page()
+    page.goto((site / "tim-kiem.html").as_uri())
+    page.fill("#q", query)
+    page.wait_for_selector("#ket-qua li")
+    assert sorted(page.eval_on_selector_all("#ket-qua li", "els => els.map(e => e.dataset.task)")) == want
+    chromium.check_clean()
+
+
 def test_filter_and_phone_width(site: Path, chromium: Browser) -> None:
     page = chromium.page(390, 844)
     page.goto((site / "ke-hoach" / "qd74-dai-hoi-xx.html").as_uri())

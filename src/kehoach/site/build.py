@@ -111,7 +111,7 @@ def _used_overrides(root: Path) -> list[Path]:
 
 
 def _files(ctx: dict[str, Any], data_root: Path) -> dict[str, bytes]:
-    from kehoach.site.render import render_pages, search_script, static
+    from kehoach.site.render import abbreviations_script, render_pages, search_script, static
 
     site = ctx["site"]
     light_plans = [{k: v for k, v in p.items() if k != "tasks"} for p in ctx["plans"]]
@@ -134,6 +134,7 @@ def _files(ctx: dict[str, Any], data_root: Path) -> dict[str, bytes]:
     for name in ("site.css", "site.js"):
         files[f"assets/{name}"] = static(name, data_root)
     files["assets/search-index.js"] = search_script(ctx["search"])
+    files["assets/viet-tat.js"] = abbreviations_script()
     files[MARKER] = MARKER_TEXT
     return dict(sorted(files.items()))
 

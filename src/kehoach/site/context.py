@@ -47,13 +47,16 @@ def agency_url(agency: Agency) -> str:
 
 
 def search_key(*parts: str | None) -> str:
-    """The text a search looks in, folded as ``kehoach tasks --search`` folds it (no case, no diacritics)."""
+    """The text a search looks in, as ``kehoach tasks --search`` makes it (``kehoach.typed.search_key``: no
+    case, no diacritics, the documents' abbreviations KKT, KCN, UBND… spelt out)."""
     return _key(" ".join(p or "" for p in parts))
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def _key(text: str) -> str:
-    return ascii_key(text)
+    from kehoach.typed import search_key as cli_key
+
+    return cli_key(text)
 
 
 def _counts(counts: dict[str, int]) -> dict[str, Any]:

@@ -85,6 +85,15 @@ def search_script(entries: list[list[str]]) -> bytes:
     return f"window.KEHOACH_INDEX = {text};\n".encode()
 
 
+def abbreviations_script() -> bytes:
+    """The abbreviations a search spells out (``kehoach.typed.ABBREVIATIONS``, the table ``kehoach tasks
+    --search`` uses), for the pages' script to expand a query the same way: ``window.KEHOACH_ABBR = {…}``."""
+    from kehoach.typed import ABBREVIATIONS
+
+    text = json.dumps(ABBREVIATIONS, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return f"window.KEHOACH_ABBR = {text};\n".encode()
+
+
 def render_pages(pages: list[tuple[str, str, dict[str, Any]]], data_root: Path | None) -> dict[str, bytes]:
     """Fill each (output path, template name, context) and return {output path: HTML bytes}.
 

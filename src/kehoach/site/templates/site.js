@@ -15,6 +15,17 @@
       .replace(/^[ .;]+|[ .;]+$/g, "");
   }
 
+  // The documents' abbreviations spelt out, as `kehoach tasks --search` does: "KKT" finds "khu kinh tế".
+  // The table is written at build time from the one the command uses (assets/viet-tat.js).
+  var ABBR = window.KEHOACH_ABBR || {};
+  var ABBR_RE = Object.keys(ABBR).length ?
+    new RegExp("\\b(" + Object.keys(ABBR).sort(function (a, b) { return b.length - a.length; }).join("|") + ")\\b", "g") : null;
+
+  function key(text) {
+    var folded = fold(text);
+    return ABBR_RE ? folded.replace(ABBR_RE, function (m) { return ABBR[m]; }) : folded;
+  }
+
   function filters() {
     document.querySelectorAll("[data-filter]").forEach(function (box) {
       var bar = box.querySelector(".filter");
@@ -23,7 +34,7 @@
       var rows = Array.prototype.slice.call(box.querySelectorAll("tbody > tr[data-key]"));
       bar.hidden = false;
       function apply() {
-        var needle = fold(text.value), code = status.value, shown = 0;
+        var needle = key(text.value), code = status.value, shown = 0;
         rows.forEach(function (row) {
           var ok = (!needle || row.getAttribute("data-key").indexOf(needle) >= 0) &&
                    (!code || row.getAttribute("data-status") === code);
@@ -44,7 +55,7 @@
     var list = document.getElementById("ket-qua"), said = document.getElementById("so-ket-qua");
     var index = window.KEHOACH_INDEX, LIMIT = 200;
     function run() {
-      var needle = fold(input.value);
+      var needle = key(input.value);
       list.textContent = "";
       if (!needle) { said.textContent = "Gõ từ khóa để tìm trong " + index.length + " nhiệm vụ."; return; }
       var found = index.filter(function (e) { return e[3].indexOf(needle) >= 0; });
