@@ -362,3 +362,15 @@ def test_force_refuses_a_folder_of_data_or_a_project(tmp_path: Path, held: str) 
     (out / MARKER).write_bytes(b"")
     assert build(out).exit_code == 0
     assert (out / "index.html").is_file()
+
+
+def test_agency_days_are_said_as_the_cli_says_them(site: Path) -> None:
+    items = json.loads(cli("due", "--agency", "Sở Tài chính", "--today", TODAY, "--format", "json").stdout)
+    page = (site / "co-quan" / "so-tai-chinh.html").read_text(encoding="utf-8")
+    cells = re.findall(r'<td class="days" data-days="(-?\d+)">([^<]*)</td>', page)
+    assert cells and "<th scope=\"col\">Số ngày</th>" in page
+    assert {int(n) for n, _ in cells} <= {i["days_left"] for i in items}
+    for n, said in cells:
+        assert said == (f"quá {-int(n)} ngày" if int(n) < 0 else "hôm nay" if int(n) == 0 else f"còn {n} ngày")
+    assert any(said.startswith("quá ") for _, said in cells)
+    assert not re.search(r"<td[^>]*>\s*-\d+\s*</td>", page)  # no negative count anywhere

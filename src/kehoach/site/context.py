@@ -14,17 +14,14 @@ from typing import Any
 
 from kehoach.dataset import DataSet
 from kehoach.model import Agency, Plan
+from kehoach.present import CYCLE_WORDS, REASON_WORDS, ROLE_WORDS, days_text
+from kehoach.present import vn_date as vn
 from kehoach.text import ascii_key
 
 DEFAULT_TITLE = "Tình hình thực hiện các kế hoạch hành động"
-ROLE_VN = {"lead": "chủ trì", "support": "phối hợp", "report": "báo cáo", "monitor": "tổng hợp"}
-REASON_VN = {"direct": "", "successor": "kế thừa", "collective": "giao chung"}  # kehoach.responsibility reasons
-KIND_VN = {"midterm": "sơ kết", "final": "tổng kết", "annual": "báo cáo năm", "consolidated": "tổng hợp"}
+# The commands' words; a task named directly needs no word on a page (it is the common case).
+REASONS = {**REASON_WORDS, "direct": ""}
 COMING_REPORTS = 12  # report days on the home page
-
-
-def vn(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
 
 
 def iso(day: dt.date | None) -> str:
@@ -192,7 +189,7 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
                 "monitor": pr.monitor or "",
                 "periods": [{"start": p.start, "end": p.end, "note": p.note or ""} for p in plan.periods],
                 "reviews": [
-                    {"kind": KIND_VN.get(r.kind, r.kind), "year": r.year, "note": r.note or ""} for r in plan.reviews
+                    {"kind": CYCLE_WORDS.get(r.kind, r.kind), "year": r.year, "note": r.note or ""} for r in plan.reviews
                 ],
                 "annual_report": {
                     "due": (rep.annual.due or "31/12 (văn bản không nêu ngày; tạm tính)") if rep.annual else "",
@@ -318,7 +315,7 @@ def _agencies(
                 "support": lists["support"],
                 "collective_lead": collective["lead"],
                 "collective_support": collective["support"],
-                "inherited": [t for t in lists["lead"] + lists["support"] if t["reason"] == REASON_VN["successor"]],
+                "inherited": [t for t in lists["lead"] + lists["support"] if t["reason"] == REASONS["successor"]],
             }
         )
     return out
@@ -336,7 +333,7 @@ def _reach(t: dict[str, Any], hit: Any) -> dict[str, Any]:
         "due": t["due"],
         "status": t["status"],
         "status_label": t["status_label"],
-        "reason": REASON_VN.get(reason, reason),
+        "reason": REASONS.get(reason, reason),
         "via": (hit.responsibility.via or "") if hit.responsibility is not None else "",
         "key": t["key"],
     }
@@ -352,8 +349,9 @@ def _due_item(i: Any) -> dict[str, Any]:
         "due": vn(d["due"]),
         "due_iso": iso(d["due"]),
         "days_left": d["days_left"],
-        "role": ROLE_VN.get(d["role"], d["role"]),
-        "reason": REASON_VN.get(d["reason"], d["reason"]),
+        "days": days_text(d["days_left"]),
+        "role": ROLE_WORDS.get(d["role"], d["role"]),
+        "reason": REASONS.get(d["reason"], d["reason"]),
         "via": d["via"] or "",
         "note": d["note"],
         "status": d["status"] or "",
