@@ -374,3 +374,34 @@ def test_agency_days_are_said_as_the_cli_says_them(site: Path) -> None:
         assert said == (f"quá {-int(n)} ngày" if int(n) < 0 else "hôm nay" if int(n) == 0 else f"còn {n} ngày")
     assert any(said.startswith("quá ") for _, said in cells)
     assert not re.search(r"<td[^>]*>\s*-\d+\s*</td>", page)  # no negative count anywhere
+
+
+def test_bundled_templates_fill_in_process_a_provinces_in_a_limited_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    report_render = importlib.import_module("kehoach.report.render")  # kehoach.report.render is also a function
+    calls: list[str] = []
+    real = report_render.run_limited
+
+    def counted(fn, template_path):  # type: ignore[no-untyped-def]
+        calls.append(template_path.name)
+        return real(fn, template_path)
+
+    monkeypatch.setattr(report_render, "run_limited", counted)
+    assert build(tmp_path / "plain").exit_code == 0
+    assert calls == []  # the package's own templates: no child process
+    root = tmp_path / "tinh"
+    shutil.copytree(DATA, root / "data")
+    (root / "templates" / "site").mkdir(parents=True)
+    (root / "templates" / "site" / "site.css").write_text("body { color: #000; }\n", encoding="utf-8")
+    assert build(tmp_path / "css", data=root / "data").exit_code == 0
+    assert calls == []  # a style sheet is not a template
+    plan = (ROOT / "src" / "kehoach" / "site" / "templates" / "plan.html").read_text(encoding="utf-8")
+    (root / "templates" / "site" / "plan.html").write_text("<p>tỉnh</p>\n" + plan, encoding="utf-8")
+    r = build(tmp_path / "tinh-web", data=root / "data")
+    assert r.exit_code == 0, r.output
+    pages = len(tree(tmp_path / "tinh-web")) - 5  # less the marker and four assets
+    assert calls and len(calls) == -(-pages // 64) and set(calls) == {"layout.html"}
+    assert tree(tmp_path / "tinh-web")["index.html"] == tree(tmp_path / "css")["index.html"]

@@ -18,6 +18,7 @@ import secrets
 import select
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,9 @@ def _plain_only(value: Any, where: str = "context") -> None:
             _plain_only(v, f"{where}[{i}]")
     elif not isinstance(value, _PLAIN):
         raise TypeError(f"{where}: {type(value).__name__} không phải dữ liệu thuần")
+
+
+plain_only = _plain_only  # public: the site checks its pages' contexts the same way
 
 
 def _sandbox() -> Any:
@@ -434,15 +438,25 @@ def render(context: dict[str, Any], template_path: Path) -> bytes:
 
     import kehoach.chart  # noqa: F401
 
+    return run_limited(lambda: finish(fill_template(context, template_path), context), template_path)
+
+
+def run_limited(fn: Callable[[], bytes], template_path: Path) -> bytes:
+    """``fn()`` in a child process under the CPU-time, memory and wall-clock limits; its bytes.
+
+    For filling an untrusted template (the caller imports what ``fn`` needs first, so the child never imports
+    while a thread holds a lock). ``fn`` raising TemplateProblem, or the child hitting a limit, raises
+    TemplateProblem here, naming ``template_path``.
+    """
     read_fd, write_fd = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: render, send b"O" + bytes, b"P" + message or b"L", and leave without cleanup
+    if pid == 0:  # the child: send b"O" + bytes, b"P" + message or b"L", and leave without cleanup
         code = 0
         try:
             os.close(read_fd)
             _limit_child()
             try:
-                out = b"O" + finish(fill_template(context, template_path), context)
+                out = b"O" + fn()
             except TemplateProblem as exc:
                 out = b"P" + str(exc).encode("utf-8", "replace")
             except MemoryError:

@@ -5,10 +5,11 @@ Templates are found per file: ``templates/site/<name>`` beside the data folder (
 ``kehoach/site/templates/``. The style sheet ``site.css`` is found the same way; the script is always the
 bundled one.
 
-A template is untrusted: it is compiled by ``kehoach.report.render._sandbox`` (immutable, autoescaping,
-whitelisted filters, no ``include``/``import``/``extends``, capped ranges and strings) and the pages are
-rendered in child processes (a batch of pages each) under ``kehoach.report.render``'s CPU-time, memory and
-wall-clock limits.
+Every template is compiled by ``kehoach.report.render._sandbox`` (immutable, autoescaping, whitelisted
+filters, no ``include``/``import``/``extends``, capped ranges and strings). When a page template beside the
+data is used (untrusted), the pages are also rendered in child processes (a batch of pages each) under
+``kehoach.report.render.run_limited``'s CPU-time, memory and wall-clock limits; the bundled templates are
+the package's own and are filled in this process.
 Since a template cannot include another, ``_macros.html`` is put in front of every page template (its
 macros are then defined in each page), and a page's output is put into ``layout.html`` as ``body``.
 Data is only ever a value in the context: "<script>", "{{ 7*7 }}" in a plan are text on the page.
@@ -97,58 +98,35 @@ def abbreviations_script() -> bytes:
 def render_pages(pages: list[tuple[str, str, dict[str, Any]]], data_root: Path | None) -> dict[str, bytes]:
     """Fill each (output path, template name, context) and return {output path: HTML bytes}.
 
-    Runs in child processes (``BATCH`` pages each) under the report sandbox's limits where the system can fork.
+    The bundled templates are the package's own: they are filled in this process. When a page template of
+    ``templates/site/`` beside the data is used (untrusted), the pages are filled in child processes
+    (``BATCH`` pages each) under the report sandbox's limits where the system can fork.
     Raises ``kehoach.report.render.TemplateProblem`` naming the template.
     """
-    from kehoach.report.render import _plain_only
+    from kehoach.report.render import plain_only
 
     for _, _, ctx in pages:
-        _plain_only(ctx)
-    sources = {name: _source(find(name, data_root)) for name in PAGES}
-    if not hasattr(os, "fork"):
+        plain_only(ctx)
+    found = {name: find(name, data_root) for name in PAGES}
+    sources = {name: _source(path) for name, path in found.items()}
+    if all(path.parent == bundled_dir() for path in found.values()) or not hasattr(os, "fork"):
         return _fill(pages, sources)
     import jinja2.sandbox  # noqa: F401 - imported before forking, as report rendering does
     from markupsafe import Markup  # noqa: F401
 
+    from kehoach.report.render import run_limited
+
     out: dict[str, bytes] = {}
-    layout = find("layout.html", data_root)
+    layout = found["layout.html"]
     for first in range(0, len(pages), BATCH):  # the limits hold per batch: a big site is not a runaway template
-        out.update(_fill_in_child(pages[first : first + BATCH], sources, layout))
+        batch = pages[first : first + BATCH]
+        result = marshal.loads(run_limited(lambda batch=batch: marshal.dumps(_fill(batch, sources)), layout))
+        assert isinstance(result, dict)
+        out.update(result)
     return out
 
 
 BATCH = 64  # pages rendered by one child process
-
-
-def _fill_in_child(pages: list[tuple[str, str, dict[str, Any]]], sources: dict[str, str], layout: Path) -> dict:
-    from kehoach.report.render import _collect, _limit_child
-
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: b"O" + marshal of the pages, or b"P" + message, b"L" on memory exhaustion
-        code = 0
-        try:
-            os.close(read_fd)
-            _limit_child()
-            from kehoach.report.render import TemplateProblem
-
-            try:
-                out = b"O" + marshal.dumps(_fill(pages, sources))
-            except TemplateProblem as exc:
-                out = b"P" + str(exc).encode("utf-8", "replace")
-            except MemoryError:
-                out = b"L"
-            view = memoryview(out)
-            while view:
-                view = view[os.write(write_fd, view) :]
-        except BaseException:  # noqa: BLE001 - nothing may escape the child
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    result = marshal.loads(_collect(pid, read_fd, layout))
-    assert isinstance(result, dict)
-    return result
 
 
 def _fill(pages: list[tuple[str, str, dict[str, Any]]], sources: dict[str, str]) -> dict[str, bytes]:
