@@ -405,3 +405,19 @@ def test_bundled_templates_fill_in_process_a_provinces_in_a_limited_child(
     pages = len(tree(tmp_path / "tinh-web")) - 5  # less the marker and four assets
     assert calls and len(calls) == -(-pages // 64) and set(calls) == {"layout.html"}
     assert tree(tmp_path / "tinh-web")["index.html"] == tree(tmp_path / "css")["index.html"]
+
+
+def test_pages_speak_to_officials_not_to_the_command_line(site: Path) -> None:
+    pages = {rel: text for rel, b in tree(site).items() if rel.endswith(".html") for text in [b.decode("utf-8")]}
+    for rel, text in pages.items():
+        visible = re.sub(r"<[^>]+>", " ", re.sub(r"<head>.*?</head>", "", text, flags=re.S))
+        assert "kehoach " not in visible and "--agency" not in visible and "--plan" not in visible, rel
+        assert "example: true" not in visible and "Tổng các dòng" not in visible, rel
+        assert "HT đúng hạn" not in visible and "Chưa BC" not in visible, rel
+    home = pages["index.html"]
+    assert "Số liệu minh họa, không phải báo cáo thật" in home
+    assert 'placeholder="Tìm nhiệm vụ"' in home
+    card = home[home.index('data-plan="qd74-dai-hoi-xx"'):]
+    card = card[: card.index("</li>")]
+    assert re.search(r'<p class="docno">74/QĐ-UBND <span>ngày 07/01/2026</span></p>\s*<h3>', card)
+    assert "Đã hoàn thành đúng hạn: <b>" in card

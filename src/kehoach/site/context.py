@@ -19,6 +19,8 @@ from kehoach.present import vn_date as vn
 from kehoach.text import ascii_key
 
 DEFAULT_TITLE = "Tình hình thực hiện các kế hoạch hành động"
+# Said to a reader of the site (the commands' note names the progress files' `example: true`).
+EXAMPLE_NOTE = "Số liệu minh họa, không phải báo cáo thật: kết quả thực hiện ghi trên trang này là ví dụ để xem thử."
 # The commands' words; a task named directly needs no word on a page (it is the common case).
 REASONS = {**REASON_WORDS, "direct": ""}
 COMING_REPORTS = 12  # report days on the home page
@@ -143,7 +145,7 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
     """Every page's data: ``{"site": …, "home": …, "plans": [...], "agencies": [...], "search": [...]}``."""
     from kehoach.catalog import agency_rows, plan_rows, reporting_calendar, task_rows
     from kehoach.query import find_tasks
-    from kehoach.status import EXAMPLE_NOTE, status_table
+    from kehoach.status import status_table
 
     table = status_table(data, today)
     by_scope: dict[tuple[str, str], Any] = {(r.scope, r.name): r for r in table.rows}
@@ -155,7 +157,8 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
         "as_of": vn(table.as_of),
         "example": table.example,
         "example_note": EXAMPLE_NOTE,
-        "rule": table.rule,
+        # The counting rule without its sum of table rows: the home page shows no such table.
+        "rule": table.rule.split(" Tổng các dòng")[0],
         "legend": legend(),
     }
 
