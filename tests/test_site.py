@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from kehoach.cli import app
 from kehoach.site.build import MARKER
-from kehoach.text import ascii_key
 from site_helpers import HOSTILE, TODAY, make_hostile
 
 ROOT = Path(__file__).resolve().parent.parent

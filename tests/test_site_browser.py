@@ -143,7 +143,8 @@ def test_search_dao_me(site: Path, chromium: Browser) -> None:
 
 @pytest.mark.parametrize("query", ["KCN", "kkt", "khu kinh te nghi son", "khu kinh tế Nghi Sơn", "UBND"])
 def test_search_finds_what_tasks_search_finds(site: Path, chromium: Browser, query: str) -> None:
-    want = sorted(f"{t['plan']}/{t['id']}" for t in json.loads(cli("tasks", "--search", query, "--format", "json").stdout))
+    said = json.loads(cli("tasks", "--search", query, "--format", "json").stdout)
+    want = sorted(f"{t['plan']}/{t['id']}" for t in said)
     assert want
     page = chromium.page()
     page.goto((site / "tim-kiem.html").as_uri())

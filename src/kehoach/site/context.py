@@ -192,7 +192,8 @@ def gather(data: DataSet, today: dt.date, title: str | None = None) -> dict[str,
                 "monitor": pr.monitor or "",
                 "periods": [{"start": p.start, "end": p.end, "note": p.note or ""} for p in plan.periods],
                 "reviews": [
-                    {"kind": CYCLE_WORDS.get(r.kind, r.kind), "year": r.year, "note": r.note or ""} for r in plan.reviews
+                    {"kind": CYCLE_WORDS.get(r.kind, r.kind), "year": r.year, "note": r.note or ""}
+                    for r in plan.reviews
                 ],
                 "annual_report": {
                     "due": (rep.annual.due or "31/12 (văn bản không nêu ngày; tạm tính)") if rep.annual else "",

@@ -17,6 +17,7 @@ Data is only ever a value in the context: "<script>", "{{ 7*7 }}" in a plan are 
 
 from __future__ import annotations
 
+import functools
 import json
 import marshal
 import os
@@ -120,13 +121,17 @@ def render_pages(pages: list[tuple[str, str, dict[str, Any]]], data_root: Path |
     layout = found["layout.html"]
     for first in range(0, len(pages), BATCH):  # the limits hold per batch: a big site is not a runaway template
         batch = pages[first : first + BATCH]
-        result = marshal.loads(run_limited(lambda batch=batch: marshal.dumps(_fill(batch, sources)), layout))
+        result = marshal.loads(run_limited(functools.partial(_marshalled, batch, sources), layout))
         assert isinstance(result, dict)
         out.update(result)
     return out
 
 
 BATCH = 64  # pages rendered by one child process
+
+
+def _marshalled(pages: list[tuple[str, str, dict[str, Any]]], sources: dict[str, str]) -> bytes:
+    return marshal.dumps(_fill(pages, sources))
 
 
 def _fill(pages: list[tuple[str, str, dict[str, Any]]], sources: dict[str, str]) -> dict[str, bytes]:
