@@ -11,7 +11,7 @@ The class carries the code (``exit_code``); nothing sets it per instance. A subc
 branch: a class whose answer is the other branch derives from that branch, not from a sibling of the
 other one. The one exception is ``progress.UpdateRefused``: library users catch every progress refusal as
 ``ProgressError`` (a data error), and a refused update is a usage mistake, so it names ``UsageError`` first
-and the boundary tests the usage branch first (``exit_code`` resolves the same way through the MRO).
+and its ``exit_code`` resolves to 2 through the MRO. The boundary reads ``exit_code`` (``exit_code_of``).
 
 Most classes also keep the built-in base they had before this module existed (``ValueError``,
 ``LookupError``, ``OSError``): code outside the package, and pydantic validators inside it, catch them by
@@ -45,7 +45,8 @@ class UsageError(KehoachError):
 
 
 def exit_code_of(exc: BaseException) -> int:
-    """1 or 2 for a ``KehoachError`` by its branch; 1 for anything else (``OSError``, the unforeseen)."""
-    if isinstance(exc, UsageError):
-        return 2
+    """The class's ``exit_code`` for a ``KehoachError`` (the one source of the code); 1 for anything else
+    (``OSError``, the unforeseen)."""
+    if isinstance(exc, KehoachError):
+        return type(exc).exit_code
     return 1

@@ -117,9 +117,32 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+class FolderMissing(DataError):
+    """The folder an output file goes in does not exist; it is not made (a mistyped path stays a mistake)."""
+
+
+def ready_folder(path: Path, *, make: bool = False) -> None:
+    """The folder ``path`` goes in exists, or FolderMissing; with ``make``, that one folder is made when its
+    own parent exists (``report -o bao-cao/``), never missing folders above it."""
+    parent = path.parent
+    if parent.is_dir():
+        return
+    if make and not os.path.lexists(parent) and parent.parent.is_dir():
+        parent.mkdir()
+        return
+    missing = parent
+    while not missing.parent.is_dir() and missing.parent != missing:
+        missing = missing.parent
+    raise FolderMissing(f"không ghi được {str(path)!r}: thư mục {str(missing)!r} chưa có; tạo thư mục trước")
+
+
 def _temp_beside(path: Path, content: bytes) -> str:
-    """Write ``content`` to a new temporary file in the target's directory, fsynced, with the target's mode."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``content`` to a new temporary file in the target's directory, fsynced, with the target's mode.
+    An error names the target, never the temporary file the user did not ask for."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
@@ -141,16 +164,19 @@ def _temp_beside(path: Path, content: bytes) -> str:
     return tmp
 
 
-def atomic_write(path: Path, content: bytes) -> None:
-    """Write next to the target, fsync, then rename: readers see the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def atomic_write(path: Path, content: bytes, *, make_folder: bool = False) -> None:
+    """Write next to the target, fsync, then rename: readers see the old file or the new, never half.
+    A missing folder is refused (``ready_folder``; ``make_folder`` makes that one folder)."""
+    ready_folder(path, make=make_folder)
     tmp = _temp_beside(path, content)
     try:
         os.replace(tmp, path)
         _fsync_dir(path.parent)
+    except OSError as exc:
+        _unlink_quietly(tmp)
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _unlink_quietly(tmp)
         raise
 
 
@@ -164,19 +190,22 @@ class BatchError(DataError, OSError):
         self.cause = cause
 
 
-def write_batch(items: Sequence[tuple[Path, bytes]]) -> None:
+def write_batch(items: Sequence[tuple[Path, bytes]], *, make_folder: bool = False) -> None:
     """Write every file or none: all go to temporary files beside their targets first, then all are renamed.
 
     On a failure while writing the temporary files, they are removed and no target is touched. A
     failure while renaming (rare: the data is already on disk) puts back the files already
-    replaced, so the targets are as they were. Raises BatchError naming the file that failed.
+    replaced, so the targets are as they were. Raises BatchError naming the file that failed. A missing
+    folder is refused before anything is written (``ready_folder``; ``make_folder``: that one folder is made).
     """
+    for path, _ in items:
+        ready_folder(path, make=make_folder)
+
     temps: list[tuple[Path, str]] = []
     current: Path | None = None
     try:
         for path, content in items:
             current = path
-            path.parent.mkdir(parents=True, exist_ok=True)
             if os.path.isdir(path):
                 raise IsADirectoryError(21, "đã có một thư mục trùng tên", str(path))
             temps.append((path, _temp_beside(path, content)))

@@ -52,11 +52,12 @@ def write_listing(
         write_csv(counted, [CsvColumn(k, k) for k in spec.csv_keys()], out)
         return counted.n
     if fmt == "xlsx":
-        from kehoach.export import ExportError, write_new
+        from kehoach.errors import UsageError
+        from kehoach.export import write_new
         from kehoach.export.xlsx import to_sheet
 
-        if output is None:
-            raise ExportError("--format xlsx cần -o TỆP.xlsx")
+        if output is None:  # a call asked wrongly, not a data problem
+            raise UsageError("--format xlsx cần -o TỆP.xlsx")
         items = list(rows)
         content = to_sheet(items, spec, sheet=sheet or title or "", title=title or "", query=query, reference=reference)
         write_new(output, content, force=force)

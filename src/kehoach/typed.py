@@ -21,7 +21,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 
 _ISO = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})")
 _VN = re.compile(r"(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})")
-FORMS = "dd/mm/yyyy (15/01/2026, 15/1/2026) hoặc yyyy-mm-dd (2026-01-15)"
+FORMS = "dd/mm/yyyy (15/01/2026, 15/1/2026, 15.01.2026, 15-01-2026) hoặc yyyy-mm-dd (2026-01-15)"
 
 
 # Also a ValueError: a date that cannot be read is a bad value wherever it is caught.
@@ -47,6 +47,8 @@ def parse_date(value: str) -> dt.date:
         if m.re is _VN and 1 <= d <= 12 and 1 <= mo <= calendar.monthrange(y, d)[1]:
             hint = f"; ngày viết trước tháng: có phải {mo:02d}/{d:02d}/{y}?"
         raise DateError(f"ngày {value!r} không có trong lịch: không có tháng {mo}{hint}")
+    if d == 0:
+        raise DateError(f"ngày {value!r} không có trong lịch: không có ngày 0")
     last = calendar.monthrange(y, mo)[1]
     if not 1 <= d <= last:
         raise DateError(f"ngày {value!r} không có trong lịch: tháng {mo}/{y} có {last} ngày")

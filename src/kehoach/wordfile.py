@@ -11,8 +11,6 @@ message, never read without bound.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -48,39 +46,21 @@ def _label(path: Path) -> str:
 
 def read_file(path: Path) -> bytes:
     """The bytes of the Word file: a regular file of at most MAX_BYTES (a FIFO, device or folder is named
-    for what it is and never read; opening never blocks)."""
-    from kehoach.files import kind_of
+    for what it is and never read; opening never blocks: kehoach.files.read_regular)."""
+    from kehoach.files import NotRegularFile, read_regular
 
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        data = read_regular(path, MAX_BYTES)
+    except NotRegularFile as exc:
+        if exc.errno == 21:
+            raise DocxImportError(f"{_label(path)} là một thư mục, không phải tệp Word .docx") from None
+        raise DocxImportError(f"{_label(path)} là {exc.strerror}, không phải tệp Word .docx; không đọc") from None
     except FileNotFoundError:
         raise DocxImportError(f"không tìm thấy tệp {_label(path)}") from None
     except IsADirectoryError:
         raise DocxImportError(f"{_label(path)} là một thư mục, không phải tệp Word .docx") from None
     except OSError as exc:
         raise DocxImportError(f"không đọc được {_label(path)}: {exc.strerror}") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise DocxImportError(f"{_label(path)} là {kind_of(st.st_mode)}, không phải tệp Word .docx; không đọc")
-        if st.st_size > MAX_BYTES:
-            raise DocxImportError(
-                f"tệp {_label(path)} quá lớn ({st.st_size // 1_000_000} MB; tối đa {MAX_BYTES // 1_000_000} MB)"
-            )
-        chunks: list[bytes] = []
-        left = MAX_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as exc:
-        raise DocxImportError(f"không đọc được {_label(path)}: {exc.strerror}") from None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
     if len(data) > MAX_BYTES:
         raise DocxImportError(f"tệp {_label(path)} quá lớn (hơn {MAX_BYTES // 1_000_000} MB)")
     return data

@@ -1,7 +1,7 @@
 """Options written before the command, as people do: ``kehoach --data data plans``.
 
-The shared options (``--data``, ``--today``, ``--format``/``-f``) are moved after the command that takes
-them; another option of a command written before it (``kehoach --agency STC due``) is a usage mistake whose
+The shared options (``--data``, ``--today``, ``--format``/``-f``) are moved right after the name of the
+command that takes them, so the same option written again after the command wins (the later one counts); another option of a command written before it (``kehoach --agency STC due``) is a usage mistake whose
 message shows the command as it should be written.
 """
 
@@ -63,9 +63,15 @@ def reorder(
         return args
     found = command_of(args[i:])
     if found is None:
-        return args  # `kehoach --format json` alone: click says what is missing
+        if i < len(args):
+            return args  # `kehoach --today 1/1/2026 frobnicate`: click says there is no such command
+        last = moved[-2:] if len(moved) >= 2 and not moved[-1].startswith("-") else []
+        if last and "=" not in last[0] and command_of(last[1:]) is not None:  # `kehoach --today plans`
+            raise UsageError(f"{last[0]} cần một giá trị, viết trước tên lệnh: kehoach {last[0]} GIÁ-TRỊ {last[1]}")
+        raise UsageError("thiếu tên lệnh sau " + " ".join(moved) + " (xem các lệnh: kehoach --help)")
     path, options = found
     if not all(m.split("=", 1)[0] in options for m in moved if m.startswith("-")):
         missing = next(m for m in moved if m.startswith("-") and m.split("=", 1)[0] not in options)
         raise Misplaced(f"lệnh `{' '.join(path)}` không nhận {missing.split('=', 1)[0]}")
-    return [*front, *args[i:], *moved]
+    # Right after the command's name, so that the same option written after it (the later one) wins.
+    return [*front, *path, *moved, *args[i + len(path) :]]

@@ -34,24 +34,10 @@ def open_listing(
     return use(data_dir=data_dir, today=today, fmt=fmt)
 
 
-def emit(
-    rows: Iterable[dict[str, Any]],
-    spec: Spec,
-    fmt: str,
-    *,
-    title: str | None = None,
-    empty: str = "Không có kết quả.",
-    caption: str | None = None,
-    output: Path | None = None,
-    force: bool = False,
-    reference: dt.date | None = None,
-    sheet: str | None = None,
-) -> None:
-    """The rows in the format asked (kehoach.listing), the query stated on top of an Excel sheet."""
+def emit(rows: Iterable[dict[str, Any]], spec: Spec, fmt: str, **options: Any) -> None:
+    """The rows in the format asked: ``kehoach.listing.write_listing`` with its own keyword options
+    (``title``, ``output``, ``force``…), the query stated on top of an Excel sheet."""
     from kehoach.listing import write_listing
     from kehoach.output import command_line
 
-    write_listing(
-        rows, spec, fmt, title=title, empty=empty, caption=caption, output=output, force=force,
-        reference=reference, sheet=sheet, query=command_line() if fmt == "xlsx" else "",
-    )
+    write_listing(rows, spec, fmt, query=command_line() if fmt == "xlsx" else "", **options)

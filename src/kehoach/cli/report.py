@@ -135,7 +135,7 @@ def report_cmd(
     target = _target(output, the_plan.id, kind, year, ag)
     refuse_existing(target, force)
     _warn(context["warnings"])
-    _write(target, _render(context, template_path))
+    _write(target, _render(context, template_path), make_folder=output is not None and target.parent == output)
     ctx.echo(str(target))
 
 
@@ -162,10 +162,10 @@ def _render(context: dict[str, Any], template_path: Path) -> bytes:
     return render(context, template_path)
 
 
-def _write(target: Path, content: bytes) -> None:
+def _write(target: Path, content: bytes, *, make_folder: bool = False) -> None:
     from kehoach.files import atomic_write
 
-    atomic_write(target, content)
+    atomic_write(target, content, make_folder=make_folder)  # -o THƯ-MỤC: that one folder, not those above it
 
 
 def _beside_the_data(template_path: Path) -> list[str]:
@@ -246,7 +246,7 @@ def _all_agencies(
     from kehoach.files import BatchError, write_batch
 
     try:
-        write_batch(rendered)  # all or nothing: temporary files first, then every rename
+        write_batch(rendered, make_folder=True)  # -o THƯ-MỤC made if missing (not those above it); all or nothing: temporary files first, then every rename
     except BatchError as exc:
         fail(f"không ghi được {str(exc.path)!r}: {exc.strerror}; không tệp nào của lô được ghi", 1)
     for target, _ in rendered:
