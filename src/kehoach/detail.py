@@ -82,6 +82,27 @@ class RecordLine:
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    @property
+    def text(self) -> str:
+        """The record as a person reads it: "năm 2026: hoàn thành, hoàn thành 10/03/2026, … — kết quả (minh chứng)"."""
+        from kehoach.present import PROGRESS_WORDS
+
+        words = [f"năm {self.year}: {PROGRESS_WORDS.get(self.status, self.status)}"]
+        if self.completed:
+            words.append(f"hoàn thành {self.completed:%d/%m/%Y}")
+        if self.reported_on:
+            words.append(f"báo cáo {self.reported_on:%d/%m/%Y}")
+        if self.reported_by:
+            words.append(f"bởi {self.reported_by}")
+        line = ", ".join(words)
+        if self.result:
+            line += f" — {self.result}"
+        if self.evidence:
+            line += f" ({self.evidence})"
+        if self.example:
+            line += " [VÍ DỤ MINH HỌA]"
+        return line
+
 
 @dataclass(frozen=True)
 class TaskDetail:
@@ -99,6 +120,25 @@ class TaskDetail:
     records: list[RecordLine]
     coming: list[dt.date]  # the report days or the deadline still ahead, within a year
     today: dt.date
+
+    @property
+    def reading(self) -> str | None:
+        """How the deadline is read, in words ("cuối năm, hạn 31/12/2026"), or why it could not be read;
+        None when the document gives no deadline. A recurring one's days are in ``coming``."""
+        if not self.task.deadline:
+            return None
+        dl = self.deadline
+        if dl is None:
+            return f"chưa đọc được: {self.deadline_problem}" if self.deadline_problem else ""
+        parts = [dl.label]
+        if not dl.recurring:
+            if dl.start and dl.due and dl.start != dl.due:
+                parts.append(f"từ {dl.start:%d/%m/%Y} đến {dl.due:%d/%m/%Y}")
+            elif dl.due:
+                parts.append(f"hạn {dl.due:%d/%m/%Y}")
+        if dl.condition:
+            parts.append(f"chờ: {dl.condition}")
+        return ", ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
         t, d = self.task, self.deadline
@@ -197,6 +237,14 @@ def split_ref(ref: str) -> tuple[str, str]:
 
 def find_item(data: DataSet, ref: str) -> tuple[Plan, Task | Target]:
     """The task or target ``ref`` names: the plan by id or document number, the item by its id in any case."""
+    from kehoach.typed import find_plan
+
+    whole = find_plan(ref.strip(), ((lp.plan.id, lp.plan.number) for lp in data.plans))
+    if whole:  # a plan alone, even "74/QĐ-UBND" whose own "/" would otherwise split it
+        raise UnknownItem(
+            f"{ref!r} là kế hoạch {', '.join(whole)}, không phải một nhiệm vụ; cần dạng KẾ-HOẠCH/MÃ, "
+            f"ví dụ {ref.strip()}/I.1 (xem `kehoach tasks --plan {whole[0]}`)"
+        )
     plan_ref, item_id = split_ref(ref)
     plan = resolve_plan(data, plan_ref).plan
     items: list[Task | Target] = [*plan.tasks, *plan.targets]

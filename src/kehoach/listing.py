@@ -1,7 +1,8 @@
 """A listing written in the format asked, every format from one ``Spec`` (kehoach.present).
 
 - ``json``: the rows as they are (the porcelain of docs/json.md), written row by row;
-- ``csv``: the spec's fields in its order, nested ones dotted, codes as codes; the header row also when
+- ``csv``: the spec's fields in its order, nested ones dotted, lists of objects as the field's ``csv`` text
+  (``2026-2030; 2031-2035``), codes as codes; the header row also when
   nothing was found;
 - ``xlsx``: the columns a person needs, in Vietnamese (kehoach.export.sheet);
 - ``table``: a boxed table when the terminal has room (``present.NARROW`` columns or more), else a block
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from kehoach.present import BODY_LINES, NARROW, Block, Column, Spec, block_of, flatten
+from kehoach.present import BODY_LINES, NARROW, Block, Column, Spec, block_of, csv_row
 
 
 def write_listing(
@@ -48,7 +49,7 @@ def write_listing(
         from kehoach.output import Column as CsvColumn
         from kehoach.output import write_csv
 
-        counted = _Counted(flatten(r) for r in rows)
+        counted = _Counted(csv_row(r, spec) for r in rows)
         write_csv(counted, [CsvColumn(k, k) for k in spec.csv_keys()], out)
         return counted.n
     if fmt == "xlsx":

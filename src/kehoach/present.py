@@ -34,6 +34,7 @@ class Field:
     key: str
     doc: str
     values: tuple[str, ...] = ()  # the codes it may hold, when it holds codes
+    csv: Callable[[Any], str] | None = None  # its CSV cell, when it holds a list of objects (codes kept as codes)
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,23 @@ def _reviews(v: list[dict[str, Any]]) -> str:
     return ", ".join(f"{'sơ kết' if x['kind'] == 'midterm' else 'tổng kết'} {x['year']}" for x in v)
 
 
+def _periods_csv(v: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{x['start']}-{x['end']}" for x in v)
+
+
+def _reviews_csv(v: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{x['kind']} {x['year']}" for x in v)
+
+
+def csv_row(row: Mapping[str, Any], spec: Spec) -> dict[str, Any]:
+    """A row as CSV cells: nested fields dotted (``flatten``), lists of objects by the field's ``csv``."""
+    flat = flatten(row)
+    for f in spec.fields:
+        if f.csv is not None and flat.get(f.key):
+            flat[f.key] = f.csv(flat[f.key])
+    return flat
+
+
 def plans_spec() -> Spec:
     return Spec(
         "plans",
@@ -343,8 +361,12 @@ def plans_spec() -> Spec:
             Field("issuer", "cơ quan ban hành"),
             Field("tasks", "số nhiệm vụ"),
             Field("targets", "số chỉ tiêu"),
-            Field("periods", "giai đoạn `[{start, end}]`"),
-            Field("reviews", "kỳ sơ kết, tổng kết `[{kind, year}]`, `kind` = `midterm` hoặc `final`"),
+            Field("periods", "giai đoạn `[{start, end}]` (CSV: `2026-2030; 2031-2035`)", csv=_periods_csv),
+            Field(
+                "reviews",
+                "kỳ sơ kết, tổng kết `[{kind, year}]`, `kind` = `midterm` hoặc `final` (CSV: `midterm 2028; final 2030`)",
+                csv=_reviews_csv,
+            ),
             Field("monitor", "cơ quan theo dõi"),
         ),
         (

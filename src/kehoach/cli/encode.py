@@ -79,7 +79,8 @@ def import_docx_cmd(
     # DocxImportError: exit code 1 at the boundary; the draft is read back before anything is written.
     result = import_docx(file, plan_id, data.registry)
     yaml_text = to_yaml(result, file)
-    atomic_write(output, yaml_text.encode("utf-8"))
+    # "-o moi/" names one folder, made if missing (not the folders above it)
+    atomic_write(output, yaml_text.encode("utf-8"), make_folder=bool(output_) and output.parent == Path(output_))
     sections = len(result.plan["sections"])
     typer.echo(f"Đã ghi {output}: {result.tasks} nhiệm vụ trong {sections} nhóm (bảng {result.table_index + 1}).")
     if result.review:

@@ -49,9 +49,7 @@ def _width() -> int:
 
 def task_lines(d: TaskDetail) -> list[tuple[str, str]]:
     """(label, text) pairs; an empty label continues the previous field."""
-    from kehoach.present import PROGRESS_WORDS
-
-    t, dl = d.task, d.deadline
+    t = d.task
     out: list[tuple[str, str]] = [("", f"{d.plan.id}/{t.id} — {d.plan.label}")]
     if d.section:
         out.append(("Mục", f"{d.section.id}. {d.section.title}"))
@@ -59,20 +57,8 @@ def task_lines(d: TaskDetail) -> list[tuple[str, str]]:
     out += [("Chủ trì", a.text) for a in d.lead] or [("Chủ trì", "(văn bản không nêu)")]
     out += [("Phối hợp", a.text) for a in d.support]
     if t.deadline:
-        reading = d.deadline_problem and f"chưa đọc được: {d.deadline_problem}"
-        if dl is not None:
-            parts = [dl.label]
-            if dl.recurring:
-                pass  # its days are listed under "Hạn tới"
-            elif dl.start and dl.due and dl.start != dl.due:
-                parts.append(f"từ {dl.start:%d/%m/%Y} đến {dl.due:%d/%m/%Y}")
-            elif dl.due:
-                parts.append(f"hạn {dl.due:%d/%m/%Y}")
-            if dl.condition:
-                parts.append(f"chờ: {dl.condition}")
-            reading = ", ".join(parts)
         out.append(("Thời hạn", t.deadline))
-        out.append(("Đọc là", reading or ""))
+        out.append(("Đọc là", d.reading or ""))
     else:
         out.append(("Thời hạn", "(văn bản không nêu)"))
     for o in t.other_deadlines:
@@ -87,22 +73,7 @@ def task_lines(d: TaskDetail) -> list[tuple[str, str]]:
     if d.days_overdue:
         status += f" (quá {d.days_overdue} ngày)"
     out.append(("Tình trạng", f"{status}, tính đến {d.today:%d/%m/%Y}"))
-    for r in d.records:
-        words = [f"năm {r.year}: {PROGRESS_WORDS.get(r.status, r.status)}"]
-        if r.completed:
-            words.append(f"hoàn thành {r.completed:%d/%m/%Y}")
-        if r.reported_on:
-            words.append(f"báo cáo {r.reported_on:%d/%m/%Y}")
-        if r.reported_by:
-            words.append(f"bởi {r.reported_by}")
-        line = ", ".join(words)
-        if r.result:
-            line += f" — {r.result}"
-        if r.evidence:
-            line += f" ({r.evidence})"
-        if r.example:
-            line += " [VÍ DỤ MINH HỌA]"
-        out.append(("Tiến độ", line))
+    out += [("Tiến độ", r.text) for r in d.records]
     if not d.records:
         out.append(("Tiến độ", "chưa ghi"))
     if d.coming:
