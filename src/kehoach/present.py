@@ -364,7 +364,8 @@ def plans_spec() -> Spec:
             Field("periods", "giai đoạn `[{start, end}]` (CSV: `2026-2030; 2031-2035`)", csv=_periods_csv),
             Field(
                 "reviews",
-                "kỳ sơ kết, tổng kết `[{kind, year}]`, `kind` = `midterm` hoặc `final` (CSV: `midterm 2028; final 2030`)",
+                "kỳ sơ kết, tổng kết `[{kind, year}]`, `kind` = `midterm` hoặc `final`"
+                " (CSV: `midterm 2028; final 2030`)",
                 csv=_reviews_csv,
             ),
             Field("monitor", "cơ quan theo dõi"),

@@ -1,8 +1,9 @@
 """Options written before the command, as people do: ``kehoach --data data plans``.
 
 The shared options (``--data``, ``--today``, ``--format``/``-f``) are moved right after the name of the
-command that takes them, so the same option written again after the command wins (the later one counts); another option of a command written before it (``kehoach --agency STC due``) is a usage mistake whose
-message shows the command as it should be written.
+command that takes them, so the same option written again after the command wins (the later one counts);
+another option of a command written before it (``kehoach --agency STC due``) is a usage mistake whose message
+shows the command as it should be written.
 """
 
 from __future__ import annotations

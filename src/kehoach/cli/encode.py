@@ -80,7 +80,7 @@ def import_docx_cmd(
     result = import_docx(file, plan_id, data.registry)
     yaml_text = to_yaml(result, file)
     # "-o moi/" names one folder, made if missing (not the folders above it)
-    atomic_write(output, yaml_text.encode("utf-8"), make_folder=bool(output_) and output.parent == Path(output_))
+    atomic_write(output, yaml_text.encode("utf-8"), make_folder=output_ is not None and output.parent == Path(output_))
     sections = len(result.plan["sections"])
     typer.echo(f"Đã ghi {output}: {result.tasks} nhiệm vụ trong {sections} nhóm (bảng {result.table_index + 1}).")
     if result.review:

@@ -246,7 +246,8 @@ def _all_agencies(
     from kehoach.files import BatchError, write_batch
 
     try:
-        write_batch(rendered, make_folder=True)  # -o THƯ-MỤC made if missing (not those above it); all or nothing: temporary files first, then every rename
+        # -o THƯ-MỤC made if missing (not those above it); all or nothing: temporary files, then every rename
+        write_batch(rendered, make_folder=True)
     except BatchError as exc:
         fail(f"không ghi được {str(exc.path)!r}: {exc.strerror}; không tệp nào của lô được ghi", 1)
     for target, _ in rendered:
