@@ -54,13 +54,17 @@ def test_an_option_before_the_command_still_counts_alone(run):
         (["--today", "1/1/2026"], "thiếu tên lệnh"),
         (["--format", "json"], "thiếu tên lệnh"),
         (["--today", "plans"], "--today cần một giá trị"),
+        (["--today"], "--today cần một giá trị"),
+        (["--today", "1/1/2026", "frobnicate"], "không có lệnh 'frobnicate'"),
     ],
 )
 def test_a_missing_command_or_value_is_said_so(run, args, phrase):
     result = run(*args)
     assert result.exit_code == 2
     assert phrase in result.stderr and "không có tùy chọn" not in result.stderr
-    if phrase == "thiếu tên lệnh":
+    if args == ["--today", "plans"]:
+        assert "kehoach --today GIÁ-TRỊ plans" in result.stderr
+    else:
         assert "kehoach --help" in result.stderr
 
 

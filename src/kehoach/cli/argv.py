@@ -65,7 +65,11 @@ def reorder(
     found = command_of(args[i:])
     if found is None:
         if i < len(args):
-            return args  # `kehoach --today 1/1/2026 frobnicate`: click says there is no such command
+            if args[i] == "--":
+                return args
+            raise UsageError(f"không có lệnh {args[i]!r} (xem các lệnh: kehoach --help)")
+        if moved[-1] in SHARED:  # `kehoach --today`
+            raise UsageError(f"{moved[-1]} cần một giá trị, rồi tên lệnh (xem các lệnh: kehoach --help)")
         last = moved[-2:] if len(moved) >= 2 and not moved[-1].startswith("-") else []
         if last and "=" not in last[0] and command_of(last[1:]) is not None:  # `kehoach --today plans`
             raise UsageError(f"{last[0]} cần một giá trị, viết trước tên lệnh: kehoach {last[0]} GIÁ-TRỊ {last[1]}")
