@@ -133,6 +133,8 @@ def ready_folder(path: Path, *, make: bool = False) -> None:
     missing = parent
     while not missing.parent.is_dir() and missing.parent != missing:
         missing = missing.parent
+    if os.path.lexists(missing):
+        raise FolderMissing(f"không ghi được {str(path)!r}: {str(missing)!r} không phải thư mục")
     raise FolderMissing(f"không ghi được {str(path)!r}: thư mục {str(missing)!r} chưa có; tạo thư mục trước")
 
 
@@ -142,7 +144,7 @@ def _temp_beside(path: Path, content: bytes) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
@@ -174,7 +176,7 @@ def atomic_write(path: Path, content: bytes, *, make_folder: bool = False) -> No
         _fsync_dir(path.parent)
     except OSError as exc:
         _unlink_quietly(tmp)
-        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         _unlink_quietly(tmp)
         raise
