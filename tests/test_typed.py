@@ -30,7 +30,7 @@ def test_day_and_month_of_one_digit():
         ("15/13/2026", "không có tháng 13"),
         ("30/02/2026", "tháng 2/2026 có 28 ngày"),
         ("2026-04-31", "tháng 4/2026 có 30 ngày"),
-        ("0/1/2026", "tháng 1/2026 có 31 ngày"),
+        ("0/1/2026", "không có ngày 0"),
         ("01/01/2101", "ngoài khoảng 1900-2100"),
         ("20260115", "dd/mm/yyyy"),
         ("2026-W03-4", "dd/mm/yyyy"),

@@ -138,13 +138,20 @@ def ready_folder(path: Path, *, make: bool = False) -> None:
     raise FolderMissing(f"không ghi được {str(path)!r}: thư mục {str(missing)!r} chưa có; tạo thư mục trước")
 
 
+def _naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming the user's file ``path`` where it named a temporary file beside it."""
+    if exc.errno is None or exc.filename is None or os.fsdecode(exc.filename) == str(path):
+        return exc
+    return OSError(exc.errno, exc.strerror, str(path))
+
+
 def _temp_beside(path: Path, content: bytes) -> str:
     """Write ``content`` to a new temporary file in the target's directory, fsynced, with the target's mode.
     An error names the target, never the temporary file the user did not ask for."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise _naming(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
@@ -176,7 +183,7 @@ def atomic_write(path: Path, content: bytes, *, make_folder: bool = False) -> No
         _fsync_dir(path.parent)
     except OSError as exc:
         _unlink_quietly(tmp)
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise _naming(exc, path) from None
     except BaseException:
         _unlink_quietly(tmp)
         raise
