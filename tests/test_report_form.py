@@ -186,6 +186,29 @@ def test_balanced_lines_fit_the_column_and_never_break_inside_a_word_pair(data) 
                 assert pair not in _COMPOUNDS, lines
 
 
+def test_a_very_long_name_is_filled_line_by_line_in_order(monkeypatch) -> None:
+    """A name past the balanced search's reach (its candidates grow with the cube of the words) is filled
+    greedily: every word once, in order, each line within the column unless it is a single word."""
+    from kehoach.report import form
+
+    calls = 0
+    plain = form._cut_points
+
+    def counted(*args):
+        nonlocal calls
+        calls += 1
+        return plain(*args)
+
+    monkeypatch.setattr(form, "_cut_points", counted)
+    name = " ".join(["BAN CHỈ ĐẠO PHÁT TRIỂN KHOA HỌC CÔNG NGHỆ ĐỔI MỚI SÁNG TẠO"] * 8)  # 88 words
+    lines = split_lines(name, HEADER_TEXT_MM, 13, True)
+    assert " ".join(lines) == name
+    assert len(lines) > 4 and calls == 0
+    assert all(text_width_mm(x, 13, True) <= HEADER_TEXT_MM for x in lines), lines
+    short = "ỦY BAN NHÂN DÂN TỈNH THANH HÓA SỞ TÀI CHÍNH"
+    assert " ".join(split_lines(short, 40, 13, True)) == short and calls > 0
+
+
 @pytest.mark.slow
 def test_vcci_branch_is_the_parent_line_then_the_bold_branch(docs) -> None:
     left = Document(str(docs["aec-vcci"])).tables[0].rows[0].cells[0]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from kehoach.agencies import Registry
@@ -62,14 +63,19 @@ _OTHER = {" ": 250, "-": 333, ",": 250, ".": 250, "&": 778, "(": 333, ")": 333, 
 PT_MM = 25.4 / 72
 
 
-def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
-    """Printed width of one line in Times New Roman, from the font's advance widths."""
+def _units(text: str, bold: bool) -> int:
+    """Advance width of ``text`` in Times New Roman, in thousandths of the font size."""
     table = _BOLD if bold else _REGULAR
     total = 0
     for ch in text:
         base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[0]
         total += table.get(base) or _OTHER.get(base) or (500 if base.isdigit() else 600)
-    return total / 1000 * size_pt * PT_MM
+    return total
+
+
+def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
+    """Printed width of one line in Times New Roman, from the font's advance widths."""
+    return _units(text, bold) / 1000 * size_pt * PT_MM
 
 
 # Words a header line should not end with, and words a new line may well start with.
@@ -93,30 +99,59 @@ _COMPOUNDS = {
 
 
 def split_lines(text: str, max_mm: float, size_pt: float, bold: bool) -> list[str]:
-    """Break a name into the fewest lines that fit ``max_mm``, balanced by width at phrase boundaries."""
+    """Break a name into the fewest lines that fit ``max_mm``, balanced by width at phrase boundaries.
+
+    A line's width is its words' widths plus its spaces (prefix sums of integer font units, so each
+    candidate costs a few additions); a name of more than ``_BALANCE_WORDS`` words is filled greedily,
+    since the balanced search grows with the cube of the words."""
     words = text.split()
     if len(words) < 2 or text_width_mm(text, size_pt, bold) <= max_mm:
         return [text]
-    best: tuple[float, list[str]] | None = None
+    space = _units(" ", bold)
+    prefix = [0]
+    for word in words:
+        prefix.append(prefix[-1] + _units(word, bold))
+
+    def width(a: int, b: int) -> float:
+        return (prefix[b] - prefix[a] + (b - a - 1) * space) / 1000 * size_pt * PT_MM
+
+    if len(words) > _BALANCE_WORDS:
+        return _fill(words, max_mm, width)
+    keys = [ascii_key(w) for w in words]
+    cut_cost = [0] * len(words)  # what a line break before word c costs
+    for c in range(1, len(words)):
+        cut_cost[c] = (
+            60 * ((keys[c - 1], keys[c]) in _COMPOUNDS)
+            + 40 * (keys[c - 1] in _NO_END_KEYS)
+            - 8 * (keys[c] in _GOOD_START_KEYS)
+        )
+    best: tuple[float, tuple[int, ...]] | None = None
     for n in range(2, min(4, len(words)) + 1):
         for cuts in _cut_points(len(words), n):
-            lines = [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)), strict=True)]
-            widths = [text_width_mm(line, size_pt, bold) for line in lines]
+            widths = [width(a, b) for a, b in zip((0, *cuts), (*cuts, len(words)), strict=True)]
             if max(widths) > max_mm:
                 continue
-            score = max(widths) - min(widths) + 25 * (n - 2)  # balanced, in as few lines as will do
-            for c in cuts:
-                if (ascii_key(words[c - 1]), ascii_key(words[c])) in _COMPOUNDS:
-                    score += 60
-                if ascii_key(words[c - 1]) in _NO_END_KEYS:
-                    score += 40
-                if ascii_key(words[c]) in _GOOD_START_KEYS:
-                    score -= 8
+            score = max(widths) - min(widths) + 25 * (n - 2) + sum(cut_cost[c] for c in cuts)
             if best is None or score < best[0]:
-                best = (score, lines)
+                best = (score, cuts)
     if best:
-        return best[1]
+        bounds = zip((0, *best[1]), (*best[1], len(words)), strict=True)
+        return [" ".join(words[a:b]) for a, b in bounds]
     return [text]  # a single word wider than the column: Word wraps it
+
+
+_BALANCE_WORDS = 40
+
+
+def _fill(words: list[str], max_mm: float, width: Callable[[int, int], float]) -> list[str]:
+    """As many words on each line as fit, in order."""
+    lines, start = [], 0
+    for end in range(2, len(words) + 1):
+        if width(start, end) > max_mm and end - start > 1:
+            lines.append(" ".join(words[start : end - 1]))
+            start = end - 1
+    lines.append(" ".join(words[start:]))
+    return lines
 
 
 def _cut_points(n_words: int, n_lines: int) -> list[tuple[int, ...]]:
