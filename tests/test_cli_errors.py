@@ -187,12 +187,12 @@ def test_a_plan_that_fails_to_load_makes_the_answer_exit_1(cli, data_copy: Path)
     ],
 )
 def test_progress_set_file_errors_exit_1(cli, data_copy: Path, monkeypatch: pytest.MonkeyPatch, err, phrase):
-    import kehoach.progress
+    import kehoach.progress_write
 
     def refuse(path, content):  # type: ignore[no-untyped-def]
         raise OSError(err, os.strerror(err), str(path))
 
-    monkeypatch.setattr(kehoach.progress, "atomic_write", refuse)
+    monkeypatch.setattr(kehoach.progress_write, "atomic_write", refuse)
     result = cli("progress", "set", "aec-2026/IV.1.1", "--status", "done", *T, data=str(data_copy))
     assert result.exit_code == 1
     assert phrase in result.stderr

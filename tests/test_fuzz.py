@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kehoach.check import check
+from kehoach.check import check, check_progress
 from kehoach.dataset import load_data
 from kehoach.loader import load_plan_file, load_registry_file
-from kehoach.progress import check_progress, load_progress
+from kehoach.progress import load_progress
 
 ROOT = Path(__file__).resolve().parent.parent
 AEC = ROOT / "data" / "plans" / "aec-2026.yaml"

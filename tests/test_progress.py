@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kehoach.dataset import load_data
-from kehoach.progress import ProgressError, Update, apply_update
+from kehoach.progress_write import ProgressError, Update, apply_update
 
 D = dt.date
 TODAY = D(2026, 11, 21)
@@ -124,7 +124,7 @@ def test_check_validates_progress_files(run, data_copy: Path):
 
 def test_update_error_type_for_library_users(data):
     with pytest.raises(ProgressError):
-        from kehoach.progress import validate_update
+        from kehoach.progress_write import validate_update
 
         validate_update(data, Update("aec-2026", "nope", "done", 2026), TODAY)
 
@@ -170,3 +170,17 @@ def test_writing_into_an_example_file_is_said(run, data_copy):
                 "--data", str(data_copy), "--today", "2026-04-01")
     assert again.exit_code == 0, again.stderr
     assert "example: true" not in again.stderr
+
+
+def test_progress_reader_sits_below_the_data_set() -> None:
+    """The file reader imports nothing from the layers that use it (data set, rules, writes)."""
+    import ast
+
+    import kehoach.progress
+
+    tree = ast.parse(Path(kehoach.progress.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    above = {"kehoach.dataset", "kehoach.check", "kehoach.status", "kehoach.progress_write", "kehoach.agencies"}
+    assert imported & above == set()
+    assert "kehoach.files" not in imported  # writing lives in kehoach.progress_write

@@ -9,7 +9,7 @@ import pytest
 
 from kehoach.dataset import load_data
 from kehoach.loader import read_yaml
-from kehoach.progress import ProgressError, Update, apply_update
+from kehoach.progress_write import ProgressError, Update, apply_update
 
 TODAY = dt.date(2026, 11, 21)
 UPD = Update("aec-2026", "IV.1.2", "done", 2026, completed=dt.date(2026, 11, 2), result="Đã ký: 02 biên bản")

@@ -7,9 +7,12 @@ encoder had to infer) and never change the exit code.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from kehoach.agencies import CENTRAL, AgencyError, Registry, UnknownAgency
 from kehoach.dataset import DataSet
@@ -378,3 +381,61 @@ def _deadline_warnings(emit: _Emitter, plan, path: PathT, label: str, d: Deadlin
             f"{label}: thời hạn {d.text!r} ({d.due:%d/%m/%Y}) sau khi kết thúc giai đoạn {plan.end:%d/%m/%Y}",
             "warning",
         )
+
+
+def check_progress(data: DataSet, today: dt.date | None = None) -> list[Problem]:
+    """Task and target ids exist, dates are sane, the reporting agency resolves."""
+    from kehoach.dataset import UnknownPlan, UnreadablePlan
+    from kehoach.progress import STATUS_VN, progress_of, progress_path
+
+    today = today or dt.date.today()
+    prog = progress_of(data)
+    problems = list(prog.problems)
+    for (plan_id, year), pf in prog.files.items():
+        path = progress_path(Path(data.root), plan_id, year)
+        pos = prog.positions.get(str(path))
+
+        def emit(where: tuple[Any, ...], code: str, message: str, severity: str = "error", pos=pos, path=path) -> None:  # type: ignore[no-untyped-def]
+            line, col = pos.of(where) if pos else (None, None)
+            problems.append(Problem(str(path), line, col, format_path(where), code, message, severity))  # type: ignore[arg-type]
+
+        try:
+            plan = data.plan(plan_id).plan
+        except (UnknownPlan, UnreadablePlan):
+            if not any((Path(data.root) / "plans" / f"{plan_id}{ext}").exists() for ext in (".yaml", ".yml")):
+                emit(("plan",), "progress.unknown-plan", f"không có kế hoạch {plan_id!r}")
+            continue  # a plan file that failed to load is reported on its own
+        task_ids = {t.id for t in plan.tasks}
+        target_ids = {t.id for t in plan.targets}
+        for tid, rec in pf.tasks.items():
+            where = ("tasks", tid)
+            if tid not in task_ids:
+                emit(where, "progress.unknown-task", f"kế hoạch {plan_id} không có nhiệm vụ {tid!r}")
+            for name in ("completed", "reported_on"):
+                value = getattr(rec, name)
+                if value and value > today:
+                    emit((*where, name), "progress.future-date", f"{tid}: ngày {value:%d/%m/%Y} ở tương lai")
+                if value and value.year > year + 1:
+                    emit((*where, name), "progress.wrong-year", f"{tid}: ngày {value:%d/%m/%Y} không thuộc kỳ {year}")
+            if rec.status == "done" and rec.completed is None:
+                emit(
+                    (*where, "completed"),
+                    "progress.no-date",
+                    f"{tid}: đã hoàn thành nhưng thiếu ngày hoàn thành",
+                    "warning",
+                )
+            if rec.status != "done" and rec.completed is not None:
+                emit(
+                    (*where, "completed"),
+                    "progress.date-not-done",
+                    f"{tid}: có ngày hoàn thành nhưng trạng thái là {STATUS_VN[rec.status]!r}",
+                )
+            if rec.reported_by:
+                try:
+                    data.registry.resolve(rec.reported_by)
+                except AgencyError as exc:
+                    emit((*where, "reported_by"), "agency.unknown", str(exc))
+        for tid in pf.targets:
+            if tid not in target_ids:
+                emit(("targets", tid), "progress.unknown-target", f"kế hoạch {plan_id} không có chỉ tiêu {tid!r}")
+    return problems

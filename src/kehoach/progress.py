@@ -2,30 +2,23 @@
 
 ``data/progress/<plan-id>/<year>.yaml`` holds, per task, the status reported (done, in progress,
 not started), the completion date, a short result and evidence; per target, the actual value.
-Writes go through a ruamel.yaml round trip so that comments, key order and formatting of what was
-not changed stay byte for byte; they are atomic (temporary file, then rename) and serialised
-between processes by a lock file.
+This module only reads them (it sits below ``DataSet``); writing is ``kehoach.progress_write`` and
+the checks against the plans are ``kehoach.check.check_progress``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import Field, field_validator
 
-from kehoach.errors import DataError, UsageError
-from kehoach.files import atomic_write
-from kehoach.loader import LoadError, Positions, Problem, format_path, parse_model, read_yaml
+from kehoach.loader import LoadError, Positions, Problem, parse_model, read_yaml
 from kehoach.model import Strict
-
-if TYPE_CHECKING:
-    from kehoach.dataset import DataSet
 
 Status = Literal["done", "in-progress", "not-started"]
 STATUSES: tuple[str, ...] = ("done", "in-progress", "not-started")
@@ -78,17 +71,6 @@ class Record:
         """Was this reported by ``day``? A report dated later must not change an earlier answer."""
         when = self.progress.reported_on or self.progress.completed
         return when is None or when <= day
-
-
-# Also a ValueError, as before the one error base, for callers outside the package.
-class ProgressError(DataError, ValueError):
-    """An update that cannot be applied because of the files (broken, locked); nothing was written."""
-
-
-# A usage mistake that library users also catch as a ProgressError: UsageError comes first, so it is exit
-# code 2 both by the branch the boundary tests first and by its exit_code (see kehoach.errors).
-class UpdateRefused(UsageError, ProgressError):
-    """An update that is not valid as asked (status, plan, task, year, agency); nothing was written."""
 
 
 def progress_dir(root: Path) -> Path:
@@ -198,194 +180,11 @@ def load_progress(root: Path, cache: Any = None) -> Progress:
     return Progress(files, problems, positions)
 
 
-def progress_of(data: DataSet) -> Progress:
-    """The progress files of a loaded data set, read once per data set (``apply_update`` refreshes)."""
+class _HasProgress(Protocol):
+    @property
+    def progress(self) -> Progress: ...
+
+
+def progress_of(data: _HasProgress) -> Progress:
+    """The progress files of a loaded data set, read once per data set (a write refreshes them)."""
     return data.progress
-
-
-def check_progress(data: DataSet, today: dt.date | None = None) -> list[Problem]:
-    """Task and target ids exist, dates are sane, the reporting agency resolves."""
-    from kehoach.agencies import AgencyError
-    from kehoach.dataset import UnknownPlan, UnreadablePlan
-
-    today = today or dt.date.today()
-    prog = progress_of(data)
-    problems = list(prog.problems)
-    for (plan_id, year), pf in prog.files.items():
-        path = progress_path(Path(data.root), plan_id, year)
-        pos = prog.positions.get(str(path))
-
-        def emit(where: tuple[Any, ...], code: str, message: str, severity: str = "error", pos=pos, path=path) -> None:  # type: ignore[no-untyped-def]
-            line, col = pos.of(where) if pos else (None, None)
-            problems.append(Problem(str(path), line, col, format_path(where), code, message, severity))  # type: ignore[arg-type]
-
-        try:
-            plan = data.plan(plan_id).plan
-        except (UnknownPlan, UnreadablePlan):
-            if not any((Path(data.root) / "plans" / f"{plan_id}{ext}").exists() for ext in (".yaml", ".yml")):
-                emit(("plan",), "progress.unknown-plan", f"không có kế hoạch {plan_id!r}")
-            continue  # a plan file that failed to load is reported on its own
-        task_ids = {t.id for t in plan.tasks}
-        target_ids = {t.id for t in plan.targets}
-        for tid, rec in pf.tasks.items():
-            where = ("tasks", tid)
-            if tid not in task_ids:
-                emit(where, "progress.unknown-task", f"kế hoạch {plan_id} không có nhiệm vụ {tid!r}")
-            for name in ("completed", "reported_on"):
-                value = getattr(rec, name)
-                if value and value > today:
-                    emit((*where, name), "progress.future-date", f"{tid}: ngày {value:%d/%m/%Y} ở tương lai")
-                if value and value.year > year + 1:
-                    emit((*where, name), "progress.wrong-year", f"{tid}: ngày {value:%d/%m/%Y} không thuộc kỳ {year}")
-            if rec.status == "done" and rec.completed is None:
-                emit(
-                    (*where, "completed"),
-                    "progress.no-date",
-                    f"{tid}: đã hoàn thành nhưng thiếu ngày hoàn thành",
-                    "warning",
-                )
-            if rec.status != "done" and rec.completed is not None:
-                emit(
-                    (*where, "completed"),
-                    "progress.date-not-done",
-                    f"{tid}: có ngày hoàn thành nhưng trạng thái là {STATUS_VN[rec.status]!r}",
-                )
-            if rec.reported_by:
-                try:
-                    data.registry.resolve(rec.reported_by)
-                except AgencyError as exc:
-                    emit((*where, "reported_by"), "agency.unknown", str(exc))
-        for tid in pf.targets:
-            if tid not in target_ids:
-                emit(("targets", tid), "progress.unknown-target", f"kế hoạch {plan_id} không có chỉ tiêu {tid!r}")
-    return problems
-
-
-# ----------------------------------------------------------------------------------------- writes
-
-_HEADER = "# Tiến độ thực hiện {plan} năm {year}: mỗi nhiệm vụ một mục, do cơ quan chủ trì báo cáo.\n"
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a long line the user wrote
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
-@dataclass(frozen=True)
-class Update:
-    plan: str
-    task: str
-    status: Status
-    year: int
-    completed: dt.date | None = None
-    result: str | None = None
-    evidence: str | None = None
-    reported_by: str | None = None
-    reported_on: dt.date | None = None
-
-
-def validate_update(data: DataSet, upd: Update, today: dt.date) -> None:
-    from kehoach.agencies import AgencyError
-    from kehoach.dataset import UnknownPlan
-
-    if upd.status not in STATUSES:
-        raise UpdateRefused(f"trạng thái {upd.status!r} không hợp lệ; dùng: {', '.join(STATUSES)}")
-    try:
-        plan = data.plan(upd.plan).plan
-    except UnknownPlan as exc:
-        raise UpdateRefused(str(exc)) from None
-    if upd.task not in {t.id for t in plan.tasks}:
-        raise UpdateRefused(f"kế hoạch {upd.plan} không có nhiệm vụ {upd.task!r}")
-    for label, value in (("ngày hoàn thành", upd.completed), ("ngày báo cáo", upd.reported_on)):
-        if value and value > today:
-            raise UpdateRefused(f"{label} {value:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y})")
-    if upd.completed and upd.status != "done":
-        raise UpdateRefused("--date chỉ dùng với --status done")
-    if not plan.start_year - 1 <= upd.year <= plan.end_year + 1:
-        raise UpdateRefused(f"năm {upd.year} ngoài thời gian của kế hoạch ({plan.start_year}-{plan.end_year})")
-    if upd.reported_by:
-        try:
-            data.registry.resolve(upd.reported_by)
-        except AgencyError as exc:
-            raise UpdateRefused(str(exc)) from None
-
-
-def apply_update(data: DataSet, upd: Update, today: dt.date) -> Path:
-    """Record one task's progress. Only the touched entry changes; the rest of the file stays as it was.
-
-    Raises ProgressError, with the file untouched, for an invalid update or an existing file that is
-    not a valid progress file.
-    """
-    from filelock import FileLock, Timeout
-    from pydantic import ValidationError
-
-    validate_update(data, upd, today)
-    path = progress_path(Path(data.root), upd.plan, upd.year)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path.parent / f".{path.name}.lock"), timeout=30)
-    try:
-        with lock:
-            text, raw = _updated_text(path, upd, today)
-            try:
-                from kehoach.yamledit import plain_data
-
-                ProgressFile.model_validate(plain_data(_yaml().load(text)))
-            except ValidationError as exc:
-                raise ProgressError(f"{path}: kết quả ghi không hợp lệ: {exc.errors()[0]['msg']}") from None
-            crlf = b"\r\n" in raw
-            bom = raw.startswith(b"\xef\xbb\xbf")
-            out = text.replace("\n", "\r\n") if crlf else text
-            atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8"))
-            data.forget_progress()  # read again on next use
-    except Timeout:
-        raise ProgressError(f"{path} đang được một tiến trình khác ghi; thử lại sau") from None
-    return path
-
-
-def _updated_text(path: Path, upd: Update, today: dt.date) -> tuple[str, bytes]:
-    """The file's new text with one entry changed, and its old bytes (b"" for a new file).
-
-    The file is edited as text (kehoach.yamledit): indentation, key spacing, quotes, comments and
-    document markers of everything but the edited entry stay byte for byte.
-    """
-    from kehoach.loader import read_data_file
-    from kehoach.yamledit import EditRefused, set_entry
-
-    raw = b""
-    if os.path.lexists(path):
-        try:
-            doc_check = read_yaml(path)  # the same safety checks as any data file
-        except LoadError as exc:
-            p = exc.problem
-            raise ProgressError(f"{p.file}:{p.line or '?'}: {p.message}; sửa tệp trước khi ghi tiếp") from None
-        _, problems = parse_model(doc_check, ProgressFile)
-        if problems:
-            p = problems[0]
-            raise ProgressError(f"{p.file}:{p.line or '?'}: {p.path}: {p.message}; sửa tệp trước khi ghi tiếp")
-        try:
-            raw = read_data_file(path)
-        except LoadError as exc:
-            raise ProgressError(f"{path}: {exc.problem.message}") from None
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-    else:
-        text = _HEADER.format(plan=upd.plan, year=upd.year) + f"plan: {upd.plan}\nyear: {upd.year}\n"
-    values: dict[str, Any] = {"status": upd.status}
-    if upd.status == "done":
-        values["completed"] = upd.completed or today
-    for name in ("result", "evidence", "reported_by"):
-        value = getattr(upd, name)
-        if value is not None:
-            values[name] = value
-    values["reported_on"] = upd.reported_on or today
-    remove = frozenset() if upd.status == "done" else frozenset({"completed"})
-    try:
-        return set_entry(text, "tasks", upd.task, values, remove), raw
-    except EditRefused as exc:
-        raise ProgressError(f"{path}: {exc}; tệp không bị thay đổi") from None
-
-

@@ -60,9 +60,8 @@ def check_cmd(
     today_: TodayOpt = None,
 ) -> None:
     """Kiểm tra dữ liệu: mọi nhiệm vụ có chủ trì và thời hạn, mọi tên cơ quan và thời hạn đều hiểu được."""
-    from kehoach.check import check
+    from kehoach.check import check, check_progress
     from kehoach.output import terminal_safe, to_json
-    from kehoach.progress import check_progress
 
     root, bundled = _where(data_dir)
     if bundled and data_dir is None and not os.environ.get("KEHOACH_DATA"):  # chosen by default, not by the user

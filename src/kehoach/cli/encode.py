@@ -44,8 +44,8 @@ def import_docx_cmd(
     data_dir: DataOpt = None,
 ) -> None:
     """Đọc bảng nhiệm vụ và phần đầu văn bản, ghi bản nháp YAML và in danh sách cần rà soát."""
+    from kehoach.files import atomic_write
     from kehoach.importer import PLAN_ID, import_docx, to_yaml
-    from kehoach.progress import atomic_write
 
     if not PLAN_ID.match(plan_id):
         fail(f"--id {plan_id!r}: mã kế hoạch chỉ được gồm chữ, số, '.', '-', '_' và bắt đầu bằng chữ hoặc số", 2)

@@ -58,7 +58,8 @@ def progress_set_cmd(
     today_: TodayOpt = None,
 ) -> None:
     """Ghi tiến độ một nhiệm vụ; chỉ mục được cập nhật thay đổi, phần còn lại của tệp giữ nguyên."""
-    from kehoach.progress import STATUS_VN, Update, apply_update
+    from kehoach.progress import STATUS_VN
+    from kehoach.progress_write import Update, apply_update
 
     if "/" not in ref:
         fail("cần dạng KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")

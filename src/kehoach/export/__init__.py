@@ -59,7 +59,7 @@ def writable(target: Path, *, force: bool = False) -> None:
 
 def write_new(target: Path, content: bytes, *, force: bool = False) -> None:
     """Write ``content`` to ``target`` atomically; an existing file is replaced only with ``force``."""
-    from kehoach.progress import atomic_write
+    from kehoach.files import atomic_write
 
     writable(target, force=force)
     atomic_write(target, content)
