@@ -193,7 +193,7 @@ def test_progress_set_file_errors_exit_1(cli, data_copy: Path, monkeypatch: pyte
         raise OSError(err, os.strerror(err), str(path))
 
     monkeypatch.setattr(kehoach.progress_write, "atomic_write", refuse)
-    result = cli("progress", "set", "aec-2026/IV.1.1", "--status", "done", *T, data=str(data_copy))
+    result = cli("progress", "set", "aec-2026/IV.1.1", "--status", "done", "--replace", *T, data=str(data_copy))
     assert result.exit_code == 1
     assert phrase in result.stderr
     assert "2026.yaml" in result.stderr
@@ -207,7 +207,7 @@ def test_lock_owned_by_someone_else_exits_1(cli, data_copy: Path, monkeypatch: p
         raise PermissionError(errno.EACCES, "Permission denied", self.lock_file)
 
     monkeypatch.setattr(filelock.FileLock, "acquire", denied)
-    result = cli("progress", "set", "aec-2026/IV.1.1", "--status", "done", *T, data=str(data_copy))
+    result = cli("progress", "set", "aec-2026/IV.1.1", "--status", "done", "--replace", *T, data=str(data_copy))
     assert result.exit_code == 1
     assert "không có quyền" in result.stderr and ".lock" in result.stderr
 

@@ -34,7 +34,10 @@ def test_update_changes_only_its_entry_and_keeps_comments(data_copy: Path):
     path = data_copy / "progress" / "aec-2026" / "2026.yaml"
     before = path.read_text(encoding="utf-8")
     data = load_data(data_copy)
-    apply_update(data, Update("aec-2026", "IV.4.3", "in-progress", 2026, result="Đã xây dựng kế hoạch."), TODAY)
+    apply_update(
+        data, Update("aec-2026", "IV.4.3", "in-progress", 2026, result="Đã xây dựng kế hoạch."), TODAY,
+        replace=True,
+    )
     after = path.read_text(encoding="utf-8")
     old_lines, new_lines = before.splitlines(), after.splitlines()
     start = old_lines.index('  "IV.4.3":')
@@ -49,7 +52,10 @@ def test_update_changes_only_its_entry_and_keeps_comments(data_copy: Path):
 
 def test_new_task_and_new_year_file(data_copy: Path):
     data = load_data(data_copy)
-    path = apply_update(data, Update("aec-2026", "IV.5.2", "done", 2027, completed=D(2027, 3, 1)), D(2027, 3, 2))
+    path = apply_update(
+        data, Update("aec-2026", "IV.5.2", "done", 2027, completed=D(2027, 3, 1)), D(2027, 3, 2),
+        replace=True,
+    )
     text = path.read_text(encoding="utf-8")
     assert path.name == "2027.yaml"
     assert '"IV.5.2":' in text and "completed: 2027-03-01" in text
@@ -67,7 +73,7 @@ def test_interrupted_write_leaves_the_old_file(data_copy: Path, monkeypatch: pyt
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError, match="mất điện"):
-        apply_update(load_data(data_copy), Update("aec-2026", "IV.1.1", "done", 2026), TODAY)
+        apply_update(load_data(data_copy), Update("aec-2026", "IV.1.1", "done", 2026), TODAY, replace=True)
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -137,7 +143,10 @@ def test_long_lines_and_crlf_of_other_entries_are_kept(data_copy: Path):
     )
     path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     before = path.read_bytes().split(b"\r\n")
-    apply_update(load_data(data_copy), Update("aec-2026", "IV.6.3", "done", 2026, completed=D(2026, 11, 20)), TODAY)
+    apply_update(
+        load_data(data_copy), Update("aec-2026", "IV.6.3", "done", 2026, completed=D(2026, 11, 20)), TODAY,
+        replace=True,
+    )
     after = path.read_bytes().split(b"\r\n")
     cut = before.index(b'  "IV.6.3":')
     assert after[:cut] == before[:cut]
@@ -159,14 +168,14 @@ def test_update_of_a_broken_progress_file_is_refused_cleanly(data_copy: Path, br
 
 
 def test_writing_into_an_example_file_is_said(run, data_copy):
-    result = run("progress", "set", "aec-2026/IV.1.1", "--status", "done", "--date", "2026-03-01",
+    result = run("progress", "set", "aec-2026/IV.1.1", "--status", "done", "--replace", "--date", "2026-03-01",
                  "--data", str(data_copy), "--today", "2026-04-01")
     assert result.exit_code == 0, result.stderr
     assert "example: true" in result.stderr and "VÍ DỤ MINH HỌA" in result.stderr
     text = (data_copy / "progress" / "aec-2026" / "2026.yaml").read_text(encoding="utf-8")
     text = text.replace("example: true", "example: false")
     (data_copy / "progress" / "aec-2026" / "2026.yaml").write_text(text, encoding="utf-8")
-    again = run("progress", "set", "aec-2026/IV.1.2", "--status", "in-progress",
+    again = run("progress", "set", "aec-2026/IV.1.2", "--status", "in-progress", "--replace",
                 "--data", str(data_copy), "--today", "2026-04-01")
     assert again.exit_code == 0, again.stderr
     assert "example: true" not in again.stderr

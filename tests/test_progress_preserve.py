@@ -50,7 +50,7 @@ def test_hand_written_variants_round_trip_except_the_edited_entry(data_copy: Pat
     head, entry, tail = VARIANTS[name]
     path = _write(data_copy, head + entry + tail)
     before = read_yaml(path).data
-    apply_update(load_data(data_copy), UPD, TODAY)
+    apply_update(load_data(data_copy), UPD, TODAY, replace=True)
     after_text = path.read_text(encoding="utf-8")
     assert after_text.startswith(head)
     assert after_text.endswith(tail)
@@ -67,7 +67,7 @@ def test_hand_written_variants_round_trip_except_the_edited_entry(data_copy: Pat
 def test_untouched_fields_of_the_entry_keep_their_comments(data_copy: Path):
     head, entry, tail = VARIANTS["four-space-indent"]
     path = _write(data_copy, head + entry + tail)
-    apply_update(load_data(data_copy), UPD, TODAY)
+    apply_update(load_data(data_copy), UPD, TODAY, replace=True)
     text = path.read_text(encoding="utf-8")
     assert "        status: done   # chưa làm\n        note: 'giữ nguyên'\n" in text
 
@@ -75,7 +75,7 @@ def test_untouched_fields_of_the_entry_keep_their_comments(data_copy: Path):
 def test_new_entry_uses_the_files_indentation(data_copy: Path):
     head, entry, tail = VARIANTS["four-space-indent"]
     path = _write(data_copy, head + entry + tail)
-    apply_update(load_data(data_copy), Update("aec-2026", "IV.4.3", "in-progress", 2026), TODAY)
+    apply_update(load_data(data_copy), Update("aec-2026", "IV.4.3", "in-progress", 2026), TODAY, replace=True)
     text = path.read_text(encoding="utf-8")
     assert text.startswith(head + entry + tail)
     added = text[len(head + entry + tail) :]
@@ -99,7 +99,7 @@ def test_anchors_aliases_and_several_documents_are_refused(data_copy: Path, text
     path = _write(data_copy, text)
     before = path.read_bytes()
     with pytest.raises(ProgressError, match=message):
-        apply_update(load_data(data_copy), Update("aec-2026", "IV.1.1", "in-progress", 2026), TODAY)
+        apply_update(load_data(data_copy), Update("aec-2026", "IV.1.1", "in-progress", 2026), TODAY, replace=True)
     assert path.read_bytes() == before
 
 
@@ -107,7 +107,7 @@ def test_alias_finding_neighbour_is_not_changed(run, data_copy: Path):
     """The measured case: updating IV.1.1 silently changed IV.1.2, which was an alias of it."""
     text = "plan: aec-2026\nyear: 2026\ntasks:\n  IV.1.1: &a {status: done, completed: 2026-01-02}\n  IV.1.2: *a\n"
     path = _write(data_copy, text)
-    result = run("progress", "set", "aec-2026/IV.1.1", "--status", "in-progress", "--data", str(data_copy),
+    result = run("progress", "set", "aec-2026/IV.1.1", "--status", "in-progress", "--replace", "--data", str(data_copy),
                  "--today", "2026-11-21")
     assert result.exit_code == 1
     assert "bí danh" in result.stderr or "neo" in result.stderr
@@ -120,6 +120,9 @@ def test_text_that_needs_quoting_reads_back_exactly(data_copy: Path):
               "\x7fdel", "\u2028ls", "{x}", "[x]", "*a", "&a", "!t", "%p", "@x", "`x", "|", ">"]
     data = load_data(data_copy)
     for i, value in enumerate(tricky):
-        apply_update(data, Update("aec-2026", "IV.1.1", "in-progress", 2026, result=value, evidence=str(i)), TODAY)
+        apply_update(
+            data, Update("aec-2026", "IV.1.1", "in-progress", 2026, result=value, evidence=str(i)), TODAY,
+            replace=True,
+        )
         doc = read_yaml(path).data  # the loader's own checks pass (no raw control characters)
         assert doc["tasks"]["IV.1.1"]["result"] == value

@@ -60,7 +60,28 @@ class DataSet:
             from kehoach.progress import load_progress
 
             object.__setattr__(self, "_progress", load_progress(self.root))  # a memo of the files as they are
-        return self._progress  # type: ignore[return-value]
+        progress: Progress = self._progress  # type: ignore[assignment]
+        if progress.leads_of is None:  # the Progress memo's own field, not the data set's
+            progress.leads_of = self.named_leads
+        return progress
+
+    def named_leads(self, plan_id: str, task_id: str) -> list[str]:
+        """The agencies a task names as its leads (registry names; collectives and unknown names left out)."""
+        from kehoach.agencies import AgencyError
+
+        try:
+            task = next((t for t in self.plan(plan_id).plan.tasks if t.id == task_id), None)
+        except UnknownPlan:
+            return []
+        names: list[str] = []
+        for written in task.lead if task else []:
+            try:
+                agency = self.registry.resolve(written)
+            except AgencyError:
+                continue
+            if not agency.is_collective and agency.name not in names:
+                names.append(agency.name)
+        return names
 
     def forget_progress(self) -> None:
         """After a progress file was written: read the files again on next use."""

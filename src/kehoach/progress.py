@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from kehoach.loader import LoadError, Positions, Problem, parse_model, read_yaml
 from kehoach.model import Strict
@@ -26,7 +26,12 @@ STATUS_VN = {"done": "đã hoàn thành", "in-progress": "đang thực hiện", 
 _YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 
 
-class TaskProgress(Strict):
+_FLAT = ("status", "completed", "result", "evidence", "reported_by")
+
+
+class AgencyProgress(Strict):
+    """One agency's report on a task."""
+
     status: Status
     completed: dt.date | None = None
     result: str | None = None
@@ -34,6 +39,78 @@ class TaskProgress(Strict):
     reported_by: str | None = None
     reported_on: dt.date | None = None
     note: str | None = None
+
+
+class TaskProgress(AgencyProgress):
+    """A task's progress: one record (the flat fields), or one record per responsible agency.
+
+    With ``agencies`` (a task with several leads, named or through a collective) each agency keeps
+    its own record and the flat fields are not written: they are derived by ``combined_status``.
+    """
+
+    agencies: dict[str, AgencyProgress] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared(cls, value: Any) -> Any:
+        if isinstance(value, dict) and value.get("agencies"):
+            clash = [k for k in _FLAT if k in value]
+            if clash:
+                raise ValueError(f"nhiệm vụ ghi theo từng cơ quan (agencies) không ghi thêm {', '.join(clash)}")
+            return {**value, "status": "not-started"}  # replaced by the combined record below
+        return value
+
+    @model_validator(mode="after")
+    def _combine(self) -> TaskProgress:
+        if self.agencies:
+            combined = combined_status(self.agencies, ())
+            for name in ("status", "completed", "result", "evidence", "reported_on"):
+                object.__setattr__(self, name, getattr(combined, name))
+        return self
+
+    def by_agency(self) -> dict[str, AgencyProgress]:
+        """Each agency's own record; a flat record counts as its reporter's (or the task's, unnamed)."""
+        if self.agencies:
+            return {k: v.model_copy(update={"reported_by": k}) for k, v in self.agencies.items()}
+        return {self.reported_by or "": self}
+
+
+def combined_status(records: dict[str, AgencyProgress], leads: Iterable[str]) -> TaskProgress:
+    """One task's status from its responsible agencies' records (docs/progress.md, "Nhiều cơ quan chủ trì").
+
+    Done when every named lead and every agency that reported has reported done (completion date:
+    the last of theirs); in progress when any of them reported done or in progress; otherwise not
+    started. A named lead without a record keeps the task from being done. The result joins each
+    agency's result, named.
+    """
+    recs = {k: v for k, v in records.items()}
+    missing = [name for name in leads if name not in recs]
+    statuses = [r.status for r in recs.values()]
+    if statuses and not missing and all(s == "done" for s in statuses):
+        status: Status = "done"
+    elif any(s in ("done", "in-progress") for s in statuses):
+        status = "in-progress"
+    else:
+        status = "not-started"
+    completed = max((r.completed for r in recs.values() if r.completed), default=None) if status == "done" else None
+    parts = [f"{k}: {r.result}" if k else r.result for k, r in recs.items() if r.result]
+    evidence = [r.evidence for r in recs.values() if r.evidence]
+    reported = [r.reported_on for r in recs.values() if r.reported_on]
+    return TaskProgress.model_construct(
+        status=status,
+        completed=completed,
+        result="; ".join(p for p in parts if p) or None,
+        evidence="; ".join(evidence) or None,
+        reported_by=None,
+        reported_on=max(reported, default=None),
+        note=None,
+        agencies=dict(records),
+    )
+
+
+def missing_leads(records: dict[str, AgencyProgress], leads: Iterable[str]) -> list[str]:
+    """The named leads that have not reported, or reported but are not done: who the task waits for."""
+    return [name for name in leads if name not in records or records[name].status != "done"]
 
 
 class TargetProgress(Strict):
@@ -97,6 +174,14 @@ class Progress:
     files: dict[tuple[str, int], ProgressFile]
     problems: list[Problem]
     positions: dict[str, Positions] = field(default_factory=dict)
+    # (plan, task) -> the task's named leads, set by the data set: a task recorded per agency is done
+    # only when each of them reported done (``combined_status``)
+    leads_of: Callable[[str, str], list[str]] | None = None
+
+    def _task(self, plan_id: str, task_id: str, tp: TaskProgress) -> TaskProgress:
+        if not tp.agencies or self.leads_of is None:
+            return tp
+        return combined_status(tp.agencies, self.leads_of(plan_id, task_id))
 
     def _years(self, plan_id: str) -> list[tuple[int, ProgressFile]]:
         """One plan's files, oldest year first; indexed once, as a national data set has thousands."""
@@ -114,7 +199,7 @@ class Progress:
         out = []
         for year, pf in self._years(plan_id):
             if task_id in pf.tasks:
-                rec = Record(plan_id, task_id, year, pf.tasks[task_id], pf.example)
+                rec = Record(plan_id, task_id, year, self._task(plan_id, task_id, pf.tasks[task_id]), pf.example)
                 if as_of is None or rec.known_by(as_of):
                     out.append(rec)
         return out
@@ -126,7 +211,7 @@ class Progress:
     def in_year(self, plan_id: str, task_id: str, year: int, as_of: dt.date | None = None) -> Record | None:
         pf = self.files.get((plan_id, year))
         if pf and task_id in pf.tasks:
-            rec = Record(plan_id, task_id, year, pf.tasks[task_id], pf.example)
+            rec = Record(plan_id, task_id, year, self._task(plan_id, task_id, pf.tasks[task_id]), pf.example)
             if as_of is None or rec.known_by(as_of):
                 return rec
         return None
@@ -188,3 +273,13 @@ class _HasProgress(Protocol):
 def progress_of(data: _HasProgress) -> Progress:
     """The progress files of a loaded data set, read once per data set (a write refreshes them)."""
     return data.progress
+
+
+def lead_records(pf: ProgressFile) -> Iterator[tuple[str, TaskProgress]]:
+    """Every task's records, one per reporting agency for a task recorded per agency (``progress show``)."""
+    for tid, tp in pf.tasks.items():
+        if not tp.agencies:
+            yield tid, tp
+            continue
+        for name, rec in tp.agencies.items():
+            yield tid, TaskProgress.model_validate({**rec.model_dump(exclude_none=True), "reported_by": name})

@@ -41,7 +41,7 @@ from typing import Any
 from kehoach.dataset import DataSet, plan_dates
 from kehoach.deadlines import Deadline
 from kehoach.model import Agency, Plan, Task
-from kehoach.progress import Record, progress_of
+from kehoach.progress import Record, lead_records, progress_of
 from kehoach.responsibility import Responsibility, answers, concerns, responsibilities, span
 
 __all__ = ["Responsibility", "answers", "responsibilities"]  # re-exported: the engine lives in kehoach.responsibility
@@ -704,7 +704,7 @@ def progress_rows(
         except (UnknownPlan, UnreadablePlan):  # its plan file failed to load: the loader has said so
             plan = None
         tasks = {t.id: t for t in plan.tasks} if plan else {}
-        for tid, tp in pf.tasks.items():
+        for tid, tp in lead_records(pf):  # one line per reporting agency
             task = tasks.get(tid)
             if agency is not None and (
                 task is None or not any(answers(r, agency) for r in responsibilities(data.registry, task))

@@ -202,12 +202,111 @@ def plain_data(node: Any) -> Any:
 
 
 def _render_new(key: str, values: Mapping[str, Any], remove: frozenset[str], *, flow: bool, col: int, step: int) -> str:
-    """A new ``"key": …`` entry whose first line starts at column ``col`` (already indented by the caller)."""
-    parts = [f"{n}: {scalar(v, flow)}" for n, v in values.items() if n not in remove]
+    """A new ``"key": …`` entry whose first line starts at column ``col`` (already indented by the caller).
+
+    A value that is itself a mapping (one record per agency) is written as a nested block.
+    """
     if flow:
+        if any(isinstance(v, Mapping) for v in values.values()):
+            raise EditRefused("mục viết trên một dòng ({...}) không nhận bảng lồng nhau; hãy viết mục dạng khối")
+        parts = [f"{n}: {scalar(v, flow)}" for n, v in values.items() if n not in remove]
         return f"{json.dumps(key, ensure_ascii=False)}: {{{', '.join(parts)}}}"
     pad = "\n" + " " * (col + step)
-    return f"{json.dumps(key, ensure_ascii=False)}:" + "".join(pad + p for p in parts)
+    out = f"{json.dumps(key, ensure_ascii=False)}:"
+    for n, v in values.items():
+        if n in remove:
+            continue
+        if isinstance(v, Mapping):
+            out += pad + _render_new(n, v, frozenset(), flow=False, col=col + step, step=step)
+        else:
+            out += pad + f"{n}: {scalar(v, flow)}"
+    return out
+
+
+def _walk(root: Any, path: tuple[str, ...]) -> Any:
+    node = root
+    for name in path:
+        found = _find(node, name) if _is_map(node) else None
+        if found is None or not _is_map(found[1]):
+            raise EditRefused(f"không tìm thấy bảng {'.'.join(path)}")
+        node = found[1]
+    return node
+
+
+def _expected(before: Any, path: tuple[str, ...], key: str, entry: Any) -> Any:
+    """``before`` with the mapping at ``path`` given ``key: entry`` (keys compared as text)."""
+    data = dict(before or {})
+    if not path:
+        data = {(key if str(k) == key else k): v for k, v in data.items()}
+        data[key] = entry
+        return data
+    head = next((k for k in data if str(k) == path[0]), path[0])
+    data[head] = _expected(data.get(head), path[1:], key, entry)
+    return data
+
+
+def _compose(text: str) -> tuple[Any, Any]:
+    from ruamel.yaml.error import YAMLError
+
+    refuse_shared_nodes(text)
+    try:
+        root = _parser().compose(text)
+        before = _parser().load(text)
+    except YAMLError as exc:
+        raise EditRefused(f"lỗi cú pháp YAML: {exc}") from None
+    if root is None or not _is_map(root):
+        raise EditRefused("cấp cao nhất phải là một bảng (mapping) YAML")
+    return root, before
+
+
+def _verify(out: str, expected: Any) -> str:
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        after = _parser().load(out)
+    except YAMLError:
+        after = None
+    if plain_data(after) != plain_data(expected):
+        raise EditRefused("không ghi được mà giữ nguyên phần còn lại của tệp (cấu trúc YAML không quen); tệp để nguyên")
+    return out
+
+
+def set_nested(
+    text: str, path: tuple[str, ...], key: str, values: Mapping[str, Any], remove: frozenset[str] = frozenset()
+) -> str:
+    """``text`` with the entry ``key`` of the mapping at ``path`` given ``values`` (other fields kept).
+
+    Every mapping on ``path`` must exist (``("tasks", "I.2", "agencies")``); only the entry's span changes.
+    """
+    root, before = _compose(text)
+    node = _walk(root, path)
+    out = _set_in(text, node, key, values, remove, _step(root))
+    old_map: Any = before
+    for name in path:
+        old_map = next(v for k, v in old_map.items() if str(k) == name)
+    old = dict(next((v for k, v in old_map.items() if str(k) == key), None) or {})
+    new = {k: v for k, v in {**old, **values}.items() if k not in remove}
+    return _verify(out, _expected(before, path, key, new))
+
+
+def replace_entry(text: str, section: str, key: str, values: Mapping[str, Any]) -> str:
+    """``text`` with the block entry ``<section>.<key>`` rewritten whole as ``values`` (nested mappings allowed).
+
+    Used when an entry changes shape (one record becomes one record per agency): the entry's own
+    comments go, every other byte stays.
+    """
+    root, before = _compose(text)
+    sect = _walk(root, (section,))
+    found = _find(sect, key)
+    if found is None or sect.flow_style or not _is_map(found[1]) or found[1].flow_style:
+        raise EditRefused(f"mục {key!r} phải là một bảng viết dạng khối")
+    knode, vnode = found
+    start = text.rfind("\n", 0, knode.start_mark.index) + 1
+    end = _line_end(text, _end(vnode, text))
+    step = vnode.value[0][0].start_mark.column - knode.start_mark.column if vnode.value else _step(root)
+    col = knode.start_mark.column
+    out = text[:start] + " " * col + _render_new(key, values, frozenset(), flow=False, col=col, step=step) + text[end:]
+    return _verify(out, _expected(before, (section,), key, dict(values)))
 
 
 def _set_in(text: str, section: Any, key: str, values: Mapping[str, Any], remove: frozenset[str], step: int) -> str:

@@ -54,12 +54,19 @@ def progress_set_cmd(
         str | None, typer.Option("--by", help="Cơ quan báo cáo.", parser=text, show_default=False, metavar="TÊN")
     ] = None,
     year: Annotated[int | None, year_option("Năm báo cáo (mặc định: năm của --date hoặc hôm nay).")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Ghi đè kết quả đã ghi (in cũ → mới).", show_default=False)
+    ] = False,
+    keep_result: Annotated[
+        bool,
+        typer.Option("--keep-result", help="Từ hoàn thành về chưa xong: kết quả cũ vẫn đúng.", show_default=False),
+    ] = False,
     data_dir: DataOpt = None,
     today_: TodayOpt = None,
 ) -> None:
-    """Ghi tiến độ một nhiệm vụ; chỉ mục được cập nhật thay đổi, phần còn lại của tệp giữ nguyên."""
+    """Ghi tiến độ một nhiệm vụ; không ghi đè kết quả đã có nếu thiếu --replace; phần còn lại của tệp giữ nguyên."""
     from kehoach.progress import STATUS_VN
-    from kehoach.progress_write import Update, apply_update
+    from kehoach.progress_write import Update, apply_update, preview_update
 
     if "/" not in ref:
         fail("cần dạng KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")
@@ -86,11 +93,18 @@ def progress_set_cmd(
         evidence=evidence,
         reported_by=ctx.agency(by, note=False).name if by is not None else None,
         reported_on=ref_day,
+        keep_result=keep_result,
     )
     from kehoach.progress import progress_of
 
     existing = progress_of(data).files.get((plan_id, upd.year))
-    path = apply_update(data, upd, ref_day)
+    change = preview_update(data, upd, ref_day, replace=replace)
+    if change.kind == "unchanged":
+        ctx.echo(f"{plan_id}/{task_id}: không có gì thay đổi, tệp để nguyên")
+        return
+    path = apply_update(data, upd, ref_day, replace=replace)
+    if change.kind == "changed":
+        say(f"đã ghi đè: {change.describe()}")
     if existing is not None and existing.example:
         say(
             f"cảnh báo: {path} ghi example: true (số liệu minh họa); mọi đầu ra sẽ gắn nhãn VÍ DỤ MINH HỌA "
