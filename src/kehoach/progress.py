@@ -114,8 +114,14 @@ def missing_leads(records: dict[str, AgencyProgress], leads: Iterable[str]) -> l
 
 
 class TargetProgress(Strict):
+    """A target's actual value for the year of the file (``estimate``: an estimate, "ước")."""
+
     actual: str
+    estimate: bool = False
+    date: dt.date | None = None
     source: str | None = None
+    reported_by: str | None = None
+    reported_on: dt.date | None = None
     note: str | None = None
 
     @field_validator("actual", mode="before")

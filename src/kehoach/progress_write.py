@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,12 +63,32 @@ class Update:
     source: str | None = None  # where the update came from (a form's cell), for messages
 
 
+@dataclass(frozen=True)
+class TargetUpdate:
+    """A target's actual value for one year (the year of the figure), ``estimate`` for an estimate."""
+
+    plan: str
+    target: str
+    year: int
+    actual: str
+    estimate: bool = False
+    date: dt.date | None = None
+    data_source: str | None = None
+    reported_by: str | None = None
+    reported_on: dt.date | None = None
+    source: str | None = None  # where the update came from (a form's cell), for messages
+
+
 class RecordExists(ProgressError):
     """An update that would change a recorded result without ``replace``; nothing was written."""
 
 
-_SHOWN = ("status", "completed", "result", "evidence", "reported_by")
+_SHOWN = ("status", "completed", "result", "evidence", "reported_by", "actual", "estimate", "date", "source")
 _LABELS = {
+    "actual": "giá trị",
+    "estimate": "ước tính",
+    "date": "thời điểm số liệu",
+    "source": "nguồn",
     "status": "tình trạng",
     "completed": "ngày hoàn thành",
     "result": "kết quả",
@@ -93,7 +113,12 @@ class Change:
     def fields(self) -> list[tuple[str, Any, Any]]:
         """The shown fields that differ, as (field, old, new)."""
         old = self.old or {}
-        return [(f, old.get(f), self.new.get(f)) for f in _SHOWN if old.get(f) != self.new.get(f)]
+        return [
+            (f, old.get(f), self.new.get(f))
+            for f in _SHOWN
+            if old.get(f) != self.new.get(f)
+            and not (f == "reported_by" and self.old is not None and old.get(f) is None)
+        ]
 
     @property
     def kind(self) -> str:
@@ -110,6 +135,8 @@ class Change:
 def _show(value: Any) -> str:
     if value is None:
         return "(trống)"
+    if isinstance(value, bool):
+        return "có" if value else "không"
     if isinstance(value, dt.date):
         return f"{value:%d/%m/%Y}"
     if value in STATUS_VN:
@@ -250,6 +277,52 @@ def edit_text(text: str, upd: Update, today: dt.date, *, shared: bool, replace: 
         raise ProgressError(f"{exc}; tệp không bị thay đổi") from None
 
 
+def validate_target(data: DataSet, tu: TargetUpdate, today: dt.date) -> None:
+    from kehoach.dataset import UnknownPlan
+
+    try:
+        plan = data.plan(tu.plan).plan
+    except UnknownPlan as exc:
+        raise UpdateRefused(str(exc)) from None
+    if tu.target not in {t.id for t in plan.targets}:
+        raise UpdateRefused(f"kế hoạch {tu.plan} không có chỉ tiêu {tu.target!r}")
+    if not tu.actual.strip():
+        raise UpdateRefused("thiếu giá trị thực hiện (--value)")
+    if tu.date and tu.date > today:
+        raise UpdateRefused(f"ngày số liệu {tu.date:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y})")
+    if not plan.start_year - 1 <= tu.year <= plan.end_year + 1:
+        raise UpdateRefused(f"năm {tu.year} ngoài thời gian của kế hoạch ({plan.start_year}-{plan.end_year})")
+
+
+def edit_target_text(text: str, tu: TargetUpdate, today: dt.date, *, replace: bool = False) -> tuple[str, Change]:
+    """A progress file's text with one target's actual for the file's year recorded (pure)."""
+    from kehoach.yamledit import EditRefused, plain_data, set_entry
+
+    doc = _yaml().load(text) if text.strip() else None
+    pf = ProgressFile.model_validate(plain_data(doc)) if doc is not None else None
+    entry = pf.targets.get(tu.target) if pf else None
+    old = {k: v for k, v in entry.model_dump().items() if v is not None and v is not False} if entry else None
+    values: dict[str, Any] = {"actual": tu.actual}
+    remove = set()
+    if tu.estimate:
+        values["estimate"] = True
+    elif old and old.get("estimate"):
+        remove.add("estimate")
+    for name, value in (("date", tu.date), ("source", tu.data_source), ("reported_by", tu.reported_by)):
+        if value is not None:
+            values[name] = value
+    new = {k: v for k, v in {**(old or {}), **values}.items() if k not in remove}
+    change = Change(tu.plan, tu.target, tu.year, tu.reported_by, old, new, tu.source)
+    _refuse_overwrite(change, replace)
+    if change.kind == "unchanged":
+        return text, change
+    values["reported_on"] = tu.reported_on or today
+    try:
+        return set_entry(text, "targets", tu.target, values, frozenset(remove)), change
+    except EditRefused as exc:
+        raise ProgressError(f"{exc}; tệp không bị thay đổi") from None
+
+
 def _refuse_overwrite(change: Change, replace: bool) -> None:
     if change.kind == "changed" and not replace:
         raise RecordExists(f"đã có kết quả ghi trước; {change.describe()}; dùng --replace để ghi đè")
@@ -344,7 +417,9 @@ def _current(path: Path, plan: str, year: int) -> tuple[bytes, str]:
     return raw, raw.decode("utf-8-sig").replace("\r\n", "\n")
 
 
-def prepare(data: DataSet, updates: list[Update], today: dt.date, *, replace: bool = False) -> tuple[Batch, list[str]]:
+def prepare(
+    data: DataSet, updates: Sequence[Update | TargetUpdate], today: dt.date, *, replace: bool = False
+) -> tuple[Batch, list[str]]:
     """Every update checked and applied in memory, in order; the problems, each named by its source."""
     from pydantic import ValidationError
 
@@ -354,13 +429,19 @@ def prepare(data: DataSet, updates: list[Update], today: dt.date, *, replace: bo
     for upd in updates:
         where = f"{upd.source}: " if upd.source else ""
         try:
-            validate_update(data, upd, today)
             path = progress_path(Path(data.root), upd.plan, upd.year)
+            if isinstance(upd, TargetUpdate):
+                validate_target(data, upd, today)
+            else:
+                validate_update(data, upd, today)
             if path not in texts:
                 texts[path] = _current(path, upd.plan, upd.year)
             raw, text = texts[path]
-            shared = task_is_shared(data, upd.plan, upd.task)
-            new_text, change = edit_text(text, upd, today, shared=shared, replace=replace)
+            if isinstance(upd, TargetUpdate):
+                new_text, change = edit_target_text(text, upd, today, replace=replace)
+            else:
+                shared = task_is_shared(data, upd.plan, upd.task)
+                new_text, change = edit_text(text, upd, today, shared=shared, replace=replace)
             try:
                 ProgressFile.model_validate(_plain(new_text))
             except ValidationError as exc:
@@ -378,35 +459,47 @@ def _plain(text: str) -> Any:
     return plain_data(_yaml().load(text))
 
 
-def apply_update(data: DataSet, upd: Update, today: dt.date, *, replace: bool = False) -> Path:
-    """Record one task's progress. Only the touched entry changes; the rest of the file stays as it was.
+def apply_update(data: DataSet, upd: Update | TargetUpdate, today: dt.date, *, replace: bool = False) -> Path:
+    """Record one task's progress (or one target's actual). Only the touched entry changes; the rest of
+    the file stays as it was.
 
     Raises ProgressError (RecordExists, UpdateRefused), with the file untouched, for an update that
     would overwrite a recorded result without ``replace``, an invalid update, or an existing file
     that is not a valid progress file.
     """
     path = progress_path(Path(data.root), upd.plan, upd.year)
-    validate_update(data, upd, today)
+    _validate(data, upd, today)
     with locked([path]):
-        batch, _ = _prepare_one(data, upd, today, replace)
+        batch = _prepare_one(data, upd, today, replace)
         batch.write(data)
     return path
 
 
-def _prepare_one(data: DataSet, upd: Update, today: dt.date, replace: bool) -> tuple[Batch, list[str]]:
-    validate_update(data, upd, today)  # raised as is (exit code 2)
-    path = progress_path(Path(data.root), upd.plan, upd.year)
-    raw, text = _current(path, upd.plan, upd.year)
-    new_text, change = edit_text(text, upd, today, shared=task_is_shared(data, upd.plan, upd.task), replace=replace)
+def _validate(data: DataSet, upd: Update | TargetUpdate, today: dt.date) -> None:
+    if isinstance(upd, TargetUpdate):
+        validate_target(data, upd, today)
+    else:
+        validate_update(data, upd, today)
+
+
+def _prepare_one(data: DataSet, upd: Update | TargetUpdate, today: dt.date, replace: bool) -> Batch:
     from pydantic import ValidationError
 
+    _validate(data, upd, today)  # raised as is (exit code 2)
+    path = progress_path(Path(data.root), upd.plan, upd.year)
+    raw, text = _current(path, upd.plan, upd.year)
+    if isinstance(upd, TargetUpdate):
+        new_text, change = edit_target_text(text, upd, today, replace=replace)
+    else:
+        shared = task_is_shared(data, upd.plan, upd.task)
+        new_text, change = edit_text(text, upd, today, shared=shared, replace=replace)
     try:
         ProgressFile.model_validate(_plain(new_text))
     except ValidationError as exc:
         raise ProgressError(f"{path}: kết quả ghi không hợp lệ: {exc.errors()[0]['msg']}") from None
-    return Batch({path: (raw, new_text)}, [change]), []
+    return Batch({path: (raw, new_text)}, [change])
 
 
-def preview_update(data: DataSet, upd: Update, today: dt.date, *, replace: bool = False) -> Change:
+def preview_update(data: DataSet, upd: Update | TargetUpdate, today: dt.date, *, replace: bool = False) -> Change:
     """The change one update would make (raises as ``apply_update`` would), nothing written."""
-    return _prepare_one(data, upd, today, replace)[0].changes[0]
+    return _prepare_one(data, upd, today, replace).changes[0]

@@ -211,15 +211,20 @@ def _render_new(key: str, values: Mapping[str, Any], remove: frozenset[str], *, 
             raise EditRefused("mục viết trên một dòng ({...}) không nhận bảng lồng nhau; hãy viết mục dạng khối")
         parts = [f"{n}: {scalar(v, flow)}" for n, v in values.items() if n not in remove]
         return f"{json.dumps(key, ensure_ascii=False)}: {{{', '.join(parts)}}}"
-    pad = "\n" + " " * (col + step)
-    out = f"{json.dumps(key, ensure_ascii=False)}:"
+    return f"{json.dumps(key, ensure_ascii=False)}:" + _block(values, remove, col + step, step)
+
+
+def _block(values: Mapping[str, Any], remove: frozenset[str], col: int, step: int) -> str:
+    """The fields of a block mapping at column ``col``, each on its own line (a mapping value nested)."""
+    pad = "\n" + " " * col
+    out = ""
     for n, v in values.items():
         if n in remove:
             continue
         if isinstance(v, Mapping):
-            out += pad + _render_new(n, v, frozenset(), flow=False, col=col + step, step=step)
+            out += pad + f"{scalar(n)}:" + _block(v, frozenset(), col + step, step)
         else:
-            out += pad + f"{n}: {scalar(v, flow)}"
+            out += pad + f"{scalar(n)}: {scalar(v)}"
     return out
 
 

@@ -24,6 +24,9 @@ from kehoach.cli.options import (
     use,
     year_option,
 )
+from kehoach.cli.options import (
+    path as path_arg,
+)
 
 progress_app = typer.Typer(help="Tiến độ: ghi và xem kết quả thực hiện từng nhiệm vụ theo năm.", no_args_is_help=True)
 
@@ -161,6 +164,103 @@ def progress_show_cmd(
         reference=ref,
         sheet="Tiến độ",
     )
+
+
+@progress_app.command("form")
+def progress_form_cmd(
+    plan: Annotated[str, typer.Option("--plan", help="Mã kế hoạch.", parser=text, metavar="ID", show_default=False)],
+    year: Annotated[int, year_option("Năm báo cáo.")],
+    agency: Annotated[str | None, agency_option("Cơ quan nhận biểu mẫu.")] = None,
+    all_agencies: Annotated[
+        bool, typer.Option("--all-agencies", help="Mỗi cơ quan trả lời cho một nhiệm vụ một tệp, vào thư mục -o.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Tệp .xlsx (một cơ quan) hoặc thư mục (--all-agencies).",
+            parser=path_arg,
+            metavar="FILE|DIR",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOpt = False,
+    data_dir: DataOpt = None,
+    today_: TodayOpt = None,
+) -> None:
+    """Biểu mẫu Excel để cơ quan điền tiến độ (nhiệm vụ và chỉ tiêu của năm); đọc lại bằng progress import."""
+    from kehoach.forms import build_form, form_agencies, form_filename, write_forms
+
+    if (agency is None) == (not all_agencies):
+        fail("cần đúng một trong --agency NAME hoặc --all-agencies")
+    if output is None:
+        fail("cần -o FILE.xlsx (hoặc -o THƯ-MỤC với --all-agencies)")
+    if agency is not None and output.suffix.lower() != ".xlsx":
+        fail(f"-o {output}: biểu mẫu là tệp .xlsx")
+    ctx = use(data_dir=data_dir, today=today_)
+    data = ctx.data
+    the_plan = ctx.plans([plan])[0]
+    if all_agencies:
+        if output.exists() and not output.is_dir():
+            fail(f"-o {output}: cần một thư mục")
+        agencies = form_agencies(data, the_plan, year, ctx.today)
+        jobs = [(output / form_filename(a), build_form(data, the_plan, a, year, ctx.today)) for a in agencies]
+    else:
+        ag = ctx.agency(agency)  # type: ignore[arg-type]
+        jobs = [(output, build_form(data, the_plan, ag, year, ctx.today))]
+    try:
+        written = write_forms(jobs, force)
+    except FileExistsError as exc:
+        fail(f"{exc.args[0]} đã có; dùng --force để ghi đè", 1)
+    for p, form in jobs:
+        ctx.echo(f"{p}: {form.agency.name}, {len(form.rows)} nhiệm vụ, {len(form.targets)} chỉ tiêu")
+    if len(written) > 1:
+        ctx.echo(f"Đã ghi {len(written)} biểu mẫu vào {output}")
+
+
+@progress_app.command("import")
+def progress_import_cmd(
+    files: Annotated[
+        list[Path], typer.Argument(help="Biểu mẫu .xlsx đã điền, tệp .csv.", parser=path_arg, metavar="FILE...")
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ in những gì sẽ thay đổi, không ghi.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Nhận giá trị mới khi khác kết quả đã ghi từ nguồn khác.")
+    ] = False,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Kế hoạch (CSV không có cột Kế hoạch).", parser=text, metavar="ID")
+    ] = None,
+    year: Annotated[int | None, year_option("Năm (CSV không có cột Năm); với biểu mẫu: phải khớp.")] = None,
+    agency: Annotated[str | None, agency_option("Cơ quan (CSV không có cột Cơ quan); với biểu mẫu: phải khớp.")] = None,
+    data_dir: DataOpt = None,
+    today_: TodayOpt = None,
+) -> None:
+    """Nhập kết quả từ biểu mẫu đã điền, CSV: tất cả hoặc không gì; mọi lỗi nêu tệp, trang, ô."""
+    from kehoach.progress_import import Defaults, import_files
+
+    ctx = use(data_dir=data_dir, today=today_)
+    data = ctx.data
+    if not dry_run:
+        _refuse_bundled(ctx, data_dir)
+    defaults = Defaults(
+        plan=ctx.plans([plan])[0] if plan else None,
+        year=year,
+        agency=ctx.agency(agency) if agency is not None else None,
+    )
+    results, written = import_files(data, files, ctx.today, defaults=defaults, force=force, dry_run=dry_run)
+    for r in results:
+        new, changed, same = r.summary()
+        ctx.echo(f"{r.path}: {new} mới, {changed} thay đổi, {same} không đổi")
+        for change in r.changes:
+            if change.kind != "unchanged":
+                ctx.echo(f"  {change.describe()}")
+    if dry_run:
+        ctx.echo("--dry-run: không ghi gì")
+    elif not written:
+        ctx.echo("Không có gì thay đổi; không ghi tệp nào")
+    else:
+        ctx.echo(f"Đã ghi {len(written)} tệp tiến độ" + "".join(f"\n  {p}" for p in written))
 
 
 def status_cmd(
