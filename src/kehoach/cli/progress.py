@@ -37,16 +37,26 @@ def progress_set_cmd(
         str, typer.Argument(help="KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1", parser=text, metavar="KẾ-HOẠCH/MÃ")
     ],
     status: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--status",
-            help="done | in-progress | not-started",
+            help="done | in-progress | not-started (nhiệm vụ)",
             parser=choice("done", "in-progress", "not-started"),
             metavar="TÌNH-TRẠNG",
             show_default=False,
         ),
-    ],
-    date: Annotated[dt.date | None, date_option("--date", "Ngày hoàn thành (với done), như 15/01/2026.")] = None,
+    ] = None,
+    value: Annotated[
+        str | None,
+        typer.Option("--value", help="Giá trị thực hiện (chỉ tiêu).", parser=text, show_default=False, metavar="V"),
+    ] = None,
+    estimate: Annotated[bool, typer.Option("--estimate", help="Giá trị ước tính (chỉ tiêu).")] = False,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Nguồn số liệu (chỉ tiêu).", parser=text, show_default=False)
+    ] = None,
+    date: Annotated[
+        dt.date | None, date_option("--date", "Ngày hoàn thành (với done), như 15/01/2026; ngày của số liệu (chỉ tiêu).")
+    ] = None,
     result: Annotated[
         str | None, typer.Option("--result", help="Kết quả ngắn gọn.", parser=text, show_default=False)
     ] = None,
@@ -73,17 +83,25 @@ def progress_set_cmd(
 
     if "/" not in ref:
         fail("cần dạng KẾ-HOẠCH/MÃ-NHIỆM-VỤ, ví dụ aec-2026/IV.1.1")
-    if date is not None and status != "done":
-        fail("--date chỉ dùng với --status done")
     from kehoach.detail import resolve_plan, split_ref
 
     plan_ref, task_id = split_ref(ref)  # the plan by its id or its number: "74/QĐ-UBND/I.5"
     ctx = use(data_dir=data_dir, today=today_)
     ref_day = ctx.today
     data = ctx.data
-    _refuse_bundled(ctx, data_dir)
     plan_id = resolve_plan(data, plan_ref).plan.id
-    tasks = {t.id for t in data.plan(plan_id).plan.tasks}
+    the_plan = data.plan(plan_id).plan
+    if value is not None or task_id in {t.id for t in the_plan.targets}:
+        _set_target(ctx, data_dir, plan_id, task_id, value, date, year, estimate, source, by, replace, status)
+        return
+    if status is None:
+        fail("thiếu --status (done | in-progress | not-started)")
+    if value is not None or estimate or source is not None:
+        fail("--value, --estimate, --source chỉ dùng cho chỉ tiêu")
+    if date is not None and status != "done":
+        fail("--date chỉ dùng với --status done")
+    _refuse_bundled(ctx, data_dir)
+    tasks = {t.id for t in the_plan.tasks}
     if task_id not in tasks:
         fail(f"kế hoạch {plan_id} không có nhiệm vụ {task_id!r}")
     upd = Update(
@@ -114,6 +132,50 @@ def progress_set_cmd(
             "cho kết quả này — bỏ dòng example: true khi tệp chứa báo cáo thật"
         )
     ctx.echo(f"Đã ghi {plan_id}/{task_id}: {STATUS_VN.get(status, status)} (năm {upd.year}) vào {path}")
+
+
+def _set_target(
+    ctx: AppContext,
+    data_dir: Path | None,
+    plan_id: str,
+    target_id: str,
+    value: str | None,
+    date: dt.date | None,
+    year: int | None,
+    estimate: bool,
+    source: str | None,
+    by: str | None,
+    replace: bool,
+    status: str | None,
+) -> None:
+    from kehoach.progress_write import TargetUpdate, apply_update, preview_update
+
+    if status is not None:
+        fail(f"{plan_id}/{target_id} là chỉ tiêu: ghi --value, không ghi --status")
+    if value is None:
+        fail(f"{plan_id}/{target_id} là chỉ tiêu: cần --value GIÁ-TRỊ")
+    data = ctx.data
+    _refuse_bundled(ctx, data_dir)
+    upd = TargetUpdate(
+        plan=plan_id,
+        target=target_id,
+        year=year or (date or ctx.today).year,
+        actual=value,
+        estimate=estimate,
+        date=date,
+        data_source=source,
+        reported_by=ctx.agency(by, note=False).name if by is not None else None,
+        reported_on=ctx.today,
+    )
+    change = preview_update(data, upd, ctx.today, replace=replace)
+    if change.kind == "unchanged":
+        ctx.echo(f"{plan_id}/{target_id}: không có gì thay đổi, tệp để nguyên")
+        return
+    path = apply_update(data, upd, ctx.today, replace=replace)
+    if change.kind == "changed":
+        say(f"đã ghi đè: {change.describe()}")
+    kind = "ước tính" if estimate else "thực hiện"
+    ctx.echo(f"Đã ghi {plan_id}/{target_id}: {kind} {value} (năm {upd.year}) vào {path}")
 
 
 def _refuse_bundled(ctx: AppContext, data_dir: Path | None) -> None:

@@ -490,6 +490,8 @@ def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, period: ReportPer
     """The targets of the report's phase (the plan period holding its year: a target for a year of another
     phase belongs to another report) with the latest value reported for a year of the report's period; a
     value of an earlier year than the target's says so."""
+    from kehoach.attainment import actual_text, attainment
+
     registry = data.registry
     progress = progress_of(data)
     targets: list[dict[str, Any]] = []
@@ -504,11 +506,9 @@ def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, period: ReportPer
         actual = progress.target_actual(plan.id, t.id, up_to=last)
         if actual and actual[0] < first:
             actual = None  # a value of an earlier period
-        shown = ""
-        if actual:
-            shown = f"{actual[1].actual} (năm {actual[0]})"
-            if t.year and actual[0] < t.year:
-                shown += f"; chưa có số liệu năm {t.year}"
+        shown = actual_text(actual, t.value)  # value, its year ("ước"), attainment
+        if actual and t.year and actual[0] < t.year:
+            shown += f"; chưa có số liệu năm {t.year}"
         targets.append(
             {
                 "no": len(targets) + 1,
@@ -517,6 +517,7 @@ def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, period: ReportPer
                 "unit": t.unit or "",
                 "value": (t.value or "") + (f" (năm {t.year})" if t.value and t.year else ""),
                 "actual": shown,
+                "attainment": attainment(t.value, actual[1].actual) if actual else "",
                 "lead": _lead_text(registry, t.lead) or "Không nêu",
             }
         )
