@@ -386,7 +386,7 @@ def _deadline_warnings(emit: _Emitter, plan, path: PathT, label: str, d: Deadlin
 def check_progress(data: DataSet, today: dt.date | None = None) -> list[Problem]:
     """Task and target ids exist, dates are sane, the reporting agency resolves."""
     from kehoach.dataset import UnknownPlan, UnreadablePlan
-    from kehoach.progress import STATUS_VN, progress_of, progress_path
+    from kehoach.progress import REPORT_IDS, STATUS_VN, progress_of, progress_path
 
     today = today or dt.date.today()
     prog = progress_of(data)
@@ -438,4 +438,19 @@ def check_progress(data: DataSet, today: dt.date | None = None) -> list[Problem]
         for tid in pf.targets:
             if tid not in target_ids:
                 emit(("targets", tid), "progress.unknown-target", f"kế hoạch {plan_id} không có chỉ tiêu {tid!r}")
+        for kind, by_agency in pf.reports.items():
+            if kind not in REPORT_IDS:
+                message = f"mã báo cáo {kind!r} không hợp lệ; dùng BC-HN, BC-TH"
+                emit(("reports", kind), "progress.unknown-report", message)
+            for name in by_agency:
+                try:
+                    data.registry.resolve(name)
+                except AgencyError as exc:
+                    emit(("reports", kind, name), "agency.unknown", str(exc))
+        for tid, rec in pf.tasks.items():
+            for name in rec.agencies:
+                try:
+                    data.registry.resolve(name)
+                except AgencyError as exc:
+                    emit(("tasks", tid, "agencies", name), "agency.unknown", str(exc))
     return problems

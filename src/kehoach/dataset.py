@@ -189,9 +189,11 @@ def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] 
         problems.append(Problem(str(reg_path), None, None, "", "registry.missing", "thiếu tệp agencies.yaml"))
     plans: list[LoadedPlan] = []
     files = plan_files(root)
-    if not files:
+    if not files:  # a folder made by ``kehoach init`` (plans/ there, still empty) is a start, not an error
+        ready = (root / "plans").is_dir()
+        message = "chưa có kế hoạch nào trong plans/" if ready else "không có tệp kế hoạch nào (plans/*.yaml)"
         problems.append(
-            Problem(str(root / "plans"), None, None, "", "plans.missing", "không có tệp kế hoạch nào (plans/*.yaml)")
+            Problem(str(root / "plans"), None, None, "", "plans.missing", message, "warning" if ready else "error")
         )
     for done, path in enumerate(files, 1):
         lp, probs = load_plan_file(path, fc)

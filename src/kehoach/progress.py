@@ -138,6 +138,10 @@ class ProgressFile(Strict):
     )
     tasks: dict[str, TaskProgress] = Field(default_factory=dict)
     targets: dict[str, TargetProgress] = Field(default_factory=dict)
+    reports: dict[str, dict[str, AgencyProgress]] = Field(
+        default_factory=dict,
+        description="Báo cáo định kỳ đã gửi: mã (BC-HN năm, BC-TH tổng hợp) → cơ quan → bản ghi (status: done).",
+    )
 
 
 @dataclass(frozen=True)
@@ -289,3 +293,13 @@ def lead_records(pf: ProgressFile) -> Iterator[tuple[str, TaskProgress]]:
             continue
         for name, rec in tp.agencies.items():
             yield tid, TaskProgress.model_validate({**rec.model_dump(exclude_none=True), "reported_by": name})
+
+
+REPORT_IDS = ("BC-HN", "BC-TH")
+
+
+def report_sent(progress: Progress, plan_id: str, year: int, agency: str, kind: str) -> AgencyProgress | None:
+    """The record that ``agency`` sent the plan's report ``kind`` (BC-HN, BC-TH) for ``year``, if it did."""
+    pf = progress.files.get((plan_id, year))
+    rec = pf.reports.get(kind, {}).get(agency) if pf else None
+    return rec if rec is not None and rec.status == "done" else None

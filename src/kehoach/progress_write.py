@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from kehoach.errors import DataError, UsageError
 from kehoach.files import atomic_write
@@ -77,6 +77,28 @@ class TargetUpdate:
     reported_by: str | None = None
     reported_on: dt.date | None = None
     source: str | None = None  # where the update came from (a form's cell), for messages
+
+
+AnyUpdate = Union["Update", "TargetUpdate", "ReportUpdate"]
+
+
+@dataclass(frozen=True)
+class ReportUpdate:
+    """That ``agency`` sent (``done``) the plan's yearly report ``kind`` (BC-HN, BC-TH) for ``year``."""
+
+    plan: str
+    kind: str
+    year: int
+    agency: str
+    status: Status
+    completed: dt.date | None = None
+    evidence: str | None = None
+    reported_on: dt.date | None = None
+    source: str | None = None
+
+    @property
+    def task(self) -> str:
+        return self.kind
 
 
 class RecordExists(ProgressError):
@@ -323,6 +345,52 @@ def edit_target_text(text: str, tu: TargetUpdate, today: dt.date, *, replace: bo
         raise ProgressError(f"{exc}; tệp không bị thay đổi") from None
 
 
+def validate_report(data: DataSet, ru: ReportUpdate, today: dt.date) -> None:
+    from kehoach.dataset import UnknownPlan
+
+    try:
+        plan = data.plan(ru.plan).plan
+    except UnknownPlan as exc:
+        raise UpdateRefused(str(exc)) from None
+    rep = plan.reporting
+    if ru.kind == "BC-HN" and rep.annual is None:
+        raise UpdateRefused(f"kế hoạch {ru.plan} không quy định báo cáo hằng năm (BC-HN)")
+    if ru.kind == "BC-TH" and rep.consolidated is None:
+        raise UpdateRefused(f"kế hoạch {ru.plan} không quy định báo cáo tổng hợp (BC-TH)")
+    if ru.status not in STATUSES:
+        raise UpdateRefused(f"trạng thái {ru.status!r} không hợp lệ; dùng: {', '.join(STATUSES)}")
+    if ru.completed and ru.completed > today:
+        raise UpdateRefused(f"ngày gửi {ru.completed:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y})")
+    if ru.completed and ru.status != "done":
+        raise UpdateRefused("--date chỉ dùng với --status done")
+    if not plan.start_year <= ru.year <= plan.end_year:
+        raise UpdateRefused(f"năm {ru.year} ngoài thời gian của kế hoạch ({plan.start_year}-{plan.end_year})")
+
+
+def edit_report_text(text: str, ru: ReportUpdate, today: dt.date, *, replace: bool = False) -> tuple[str, Change]:
+    """A progress file's text with one agency's yearly report recorded under ``reports`` (pure)."""
+    from kehoach.yamledit import EditRefused, plain_data, set_entry, set_nested
+
+    doc = _yaml().load(text) if text.strip() else None
+    pf = ProgressFile.model_validate(plain_data(doc)) if doc is not None else None
+    entries = pf.reports.get(ru.kind) if pf else None
+    rec = entries.get(ru.agency) if entries else None
+    old = _record(rec) if rec else None
+    upd = Update(ru.plan, ru.kind, ru.status, ru.year, ru.completed, None, ru.evidence, None, ru.reported_on)
+    values, remove = record_values(upd, old, today)
+    new = {k: v for k, v in {**(old or {}), **values}.items() if k not in remove}
+    change = Change(ru.plan, ru.kind, ru.year, ru.agency, old, new, ru.source)
+    _refuse_overwrite(change, replace)
+    if change.kind == "unchanged":
+        return text, change
+    try:
+        if entries:
+            return set_nested(text, ("reports", ru.kind), ru.agency, values, remove), change
+        return set_entry(text, "reports", ru.kind, {ru.agency: values}), change
+    except EditRefused as exc:
+        raise ProgressError(f"{exc}; tệp không bị thay đổi") from None
+
+
 def _refuse_overwrite(change: Change, replace: bool) -> None:
     if change.kind == "changed" and not replace:
         raise RecordExists(f"đã có kết quả ghi trước; {change.describe()}; dùng --replace để ghi đè")
@@ -418,7 +486,7 @@ def _current(path: Path, plan: str, year: int) -> tuple[bytes, str]:
 
 
 def prepare(
-    data: DataSet, updates: Sequence[Update | TargetUpdate], today: dt.date, *, replace: bool = False
+    data: DataSet, updates: Sequence[AnyUpdate], today: dt.date, *, replace: bool = False
 ) -> tuple[Batch, list[str]]:
     """Every update checked and applied in memory, in order; the problems, each named by its source."""
     from pydantic import ValidationError
@@ -430,18 +498,11 @@ def prepare(
         where = f"{upd.source}: " if upd.source else ""
         try:
             path = progress_path(Path(data.root), upd.plan, upd.year)
-            if isinstance(upd, TargetUpdate):
-                validate_target(data, upd, today)
-            else:
-                validate_update(data, upd, today)
+            _validate(data, upd, today)
             if path not in texts:
                 texts[path] = _current(path, upd.plan, upd.year)
             raw, text = texts[path]
-            if isinstance(upd, TargetUpdate):
-                new_text, change = edit_target_text(text, upd, today, replace=replace)
-            else:
-                shared = task_is_shared(data, upd.plan, upd.task)
-                new_text, change = edit_text(text, upd, today, shared=shared, replace=replace)
+            new_text, change = _edit(data, text, upd, today, replace)
             try:
                 ProgressFile.model_validate(_plain(new_text))
             except ValidationError as exc:
@@ -459,7 +520,7 @@ def _plain(text: str) -> Any:
     return plain_data(_yaml().load(text))
 
 
-def apply_update(data: DataSet, upd: Update | TargetUpdate, today: dt.date, *, replace: bool = False) -> Path:
+def apply_update(data: DataSet, upd: AnyUpdate, today: dt.date, *, replace: bool = False) -> Path:
     """Record one task's progress (or one target's actual). Only the touched entry changes; the rest of
     the file stays as it was.
 
@@ -475,24 +536,30 @@ def apply_update(data: DataSet, upd: Update | TargetUpdate, today: dt.date, *, r
     return path
 
 
-def _validate(data: DataSet, upd: Update | TargetUpdate, today: dt.date) -> None:
+def _validate(data: DataSet, upd: AnyUpdate, today: dt.date) -> None:
     if isinstance(upd, TargetUpdate):
         validate_target(data, upd, today)
+    elif isinstance(upd, ReportUpdate):
+        validate_report(data, upd, today)
     else:
         validate_update(data, upd, today)
 
 
-def _prepare_one(data: DataSet, upd: Update | TargetUpdate, today: dt.date, replace: bool) -> Batch:
+def _edit(data: DataSet, text: str, upd: AnyUpdate, today: dt.date, replace: bool) -> tuple[str, Change]:
+    if isinstance(upd, TargetUpdate):
+        return edit_target_text(text, upd, today, replace=replace)
+    if isinstance(upd, ReportUpdate):
+        return edit_report_text(text, upd, today, replace=replace)
+    return edit_text(text, upd, today, shared=task_is_shared(data, upd.plan, upd.task), replace=replace)
+
+
+def _prepare_one(data: DataSet, upd: AnyUpdate, today: dt.date, replace: bool) -> Batch:
     from pydantic import ValidationError
 
     _validate(data, upd, today)  # raised as is (exit code 2)
     path = progress_path(Path(data.root), upd.plan, upd.year)
     raw, text = _current(path, upd.plan, upd.year)
-    if isinstance(upd, TargetUpdate):
-        new_text, change = edit_target_text(text, upd, today, replace=replace)
-    else:
-        shared = task_is_shared(data, upd.plan, upd.task)
-        new_text, change = edit_text(text, upd, today, shared=shared, replace=replace)
+    new_text, change = _edit(data, text, upd, today, replace)
     try:
         ProgressFile.model_validate(_plain(new_text))
     except ValidationError as exc:
@@ -500,6 +567,6 @@ def _prepare_one(data: DataSet, upd: Update | TargetUpdate, today: dt.date, repl
     return Batch({path: (raw, new_text)}, [change])
 
 
-def preview_update(data: DataSet, upd: Update | TargetUpdate, today: dt.date, *, replace: bool = False) -> Change:
+def preview_update(data: DataSet, upd: AnyUpdate, today: dt.date, *, replace: bool = False) -> Change:
     """The change one update would make (raises as ``apply_update`` would), nothing written."""
     return _prepare_one(data, upd, today, replace).changes[0]

@@ -371,6 +371,8 @@ def _report_duties(
     An agency never owes a report to itself: the monitoring agency's own tasks go straight into its
     consolidation. A day the document does not state is taken as 31/12 and said so.
     """
+    from kehoach.duties import due_report_days
+
     wanted = set(plans)
     registry = data.registry
     out: list[DueItem] = []
@@ -382,9 +384,9 @@ def _report_duties(
         rep = plan.reporting
         annual = rep.annual
         if annual and owes_annual_report(registry, plan, agency, strict):
-            nxt = _next_report_day(plan, annual.day_month.in_year(today.year), today, until)
-            if nxt:
-                year, when = nxt
+            day = annual.day_month.in_year(today.year)
+            nxt = _next_report_day(plan, day, today, until)
+            for year, when in due_report_days(data.progress, plan, "BC-HN", agency.name, day, today, until, nxt):
                 to = ", ".join(current_label(registry, n) for n in annual.to) or "cơ quan theo dõi"
                 why = "báo cáo định kỳ hằng năm" + ("" if annual.due else assumed)
                 text = f"Báo cáo kết quả thực hiện năm {year} gửi {to}"
@@ -392,10 +394,9 @@ def _report_duties(
                                    "report", why=why))
         cons = rep.consolidated
         if cons and consolidates(registry, plan, agency):
-            day = cons.day_month or DayMonth(day=31, month=12)
-            nxt = _next_report_day(plan, day.in_year(today.year), today, until)
-            if nxt:
-                year, when = nxt
+            cday = (cons.day_month or DayMonth(day=31, month=12)).in_year(today.year)
+            nxt = _next_report_day(plan, cday, today, until)
+            for year, when in due_report_days(data.progress, plan, "BC-TH", agency.name, cday, today, until, nxt):
                 to = ", ".join(current_label(registry, n) for n in cons.to)
                 why = "cơ quan theo dõi, tổng hợp" + ("" if cons.due else assumed)
                 text = f"Tổng hợp kết quả thực hiện năm {year}, báo cáo {to}"

@@ -91,6 +91,9 @@ def progress_set_cmd(
     data = ctx.data
     plan_id = resolve_plan(data, plan_ref).plan.id
     the_plan = data.plan(plan_id).plan
+    if task_id in ("BC-HN", "BC-TH") and task_id not in {t.id for t in the_plan.tasks}:
+        _set_report(ctx, data_dir, plan_id, task_id, status, date, evidence, by, year, replace)
+        return
     if value is not None or task_id in {t.id for t in the_plan.targets}:
         _set_target(ctx, data_dir, plan_id, task_id, value, date, year, estimate, source, by, replace, status)
         return
@@ -132,6 +135,52 @@ def progress_set_cmd(
             "cho kết quả này — bỏ dòng example: true khi tệp chứa báo cáo thật"
         )
     ctx.echo(f"Đã ghi {plan_id}/{task_id}: {STATUS_VN.get(status, status)} (năm {upd.year}) vào {path}")
+
+
+def _set_report(
+    ctx: AppContext,
+    data_dir: Path | None,
+    plan_id: str,
+    kind: str,
+    status: str | None,
+    date: dt.date | None,
+    evidence: str | None,
+    by: str | None,
+    year: int | None,
+    replace: bool,
+) -> None:
+    from kehoach.progress import STATUS_VN
+    from kehoach.progress_write import ReportUpdate, apply_update, preview_update
+    from kehoach.query import consolidator_name
+
+    if status is None:
+        fail("thiếu --status (done khi đã gửi báo cáo)")
+    if date is not None and status != "done":
+        fail("--date chỉ dùng với --status done")
+    data = ctx.data
+    plan = data.plan(plan_id).plan
+    name = by if by is not None else (consolidator_name(plan) if kind == "BC-TH" else None)
+    if name is None:
+        fail(f"{kind}: cần --by CƠ-QUAN (cơ quan gửi báo cáo)")
+    _refuse_bundled(ctx, data_dir)
+    upd = ReportUpdate(
+        plan=plan_id,
+        kind=kind,
+        year=year or ctx.today.year,
+        agency=ctx.agency(name, note=False).name,
+        status=status,  # type: ignore[arg-type]
+        completed=date,
+        evidence=evidence,
+        reported_on=ctx.today,
+    )
+    change = preview_update(data, upd, ctx.today, replace=replace)
+    if change.kind == "unchanged":
+        ctx.echo(f"{plan_id}/{kind} năm {upd.year} ({upd.agency}): không có gì thay đổi, tệp để nguyên")
+        return
+    path = apply_update(data, upd, ctx.today, replace=replace)
+    if change.kind == "changed":
+        say(f"đã ghi đè: {change.describe()}")
+    ctx.echo(f"Đã ghi {plan_id}/{kind} năm {upd.year} ({upd.agency}): {STATUS_VN[status]} vào {path}")
 
 
 def _set_target(
@@ -364,6 +413,21 @@ def status_cmd(
     )
 
 
+def init_cmd(
+    folder: Annotated[Path, typer.Argument(help="Thư mục dữ liệu mới (chưa có, hoặc rỗng).", parser=path_arg,
+                                           metavar="DIR")],
+) -> None:
+    """Tạo thư mục dữ liệu để làm việc thật: sổ cơ quan, plans/, progress/, templates/ trống, README."""
+    from kehoach.datainit import init_data
+
+    made = init_data(folder)
+    current_ctx = use()
+    for p in made:
+        current_ctx.echo(f"  {p}{'/' if p.is_dir() else ''}")
+    current_ctx.echo(f"Đã tạo {folder}; kiểm tra: kehoach check --data {folder}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(progress_app, name="progress")
     app.command("status")(status_cmd)
+    app.command("init")(init_cmd)

@@ -18,6 +18,7 @@ from kehoach.cli.options import (
     PlanOpt,
     RoleOpt,
     TodayOpt,
+    agency_option,
     choice,
     date_option,
     days,
@@ -253,7 +254,11 @@ def agencies_show_cmd(
 def cycles_cmd(
     plan: PlanOpt = None,
     year: Annotated[int | None, year_option("Chỉ năm này.")] = None,
+    agency: Annotated[
+        str | None, agency_option("Các kỳ báo cáo hằng năm của cơ quan này: sắp đến, đã gửi, chưa gửi.")
+    ] = None,
     data_dir: DataOpt = None,
+    today_: TodayOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -262,7 +267,26 @@ def cycles_cmd(
     from kehoach.catalog import reporting_calendar
     from kehoach.present import cycles_spec
 
-    ctx = open_listing(fmt, output, force, data_dir=data_dir)
+    ctx = open_listing(fmt, output, force, data_dir=data_dir, today=today_)
+    if agency is not None:
+        from kehoach.present import Column, Field, Spec
+        from kehoach.progress_cycles import agency_duty_rows
+
+        ag = ctx.agency(agency)
+        duty_rows = agency_duty_rows(ctx.data, ag, ctx.today, ctx.plans(plan), year)
+        spec = Spec(
+            "cycles --agency",
+            (Field("plan", "mã kế hoạch"), Field("id", "BC-HN (báo cáo năm), BC-TH (tổng hợp)"),
+             Field("year", "năm được báo cáo"), Field("due", "hạn"), Field("sent", "ngày gửi đã ghi, hoặc null"),
+             Field("evidence", "văn bản"), Field("state", "sắp đến, đã gửi, chưa gửi, quá hạn")),
+            (Column("year", "Năm"), Column("plan", "Kế hoạch", ident=True), Column("id", "Mã", ident=True),
+             Column("due", "Hạn"), Column("state", "Tình trạng", width=20), Column("sent", "Ngày gửi"),
+             Column("evidence", "Văn bản", width=30, priority=2)),
+        )
+        emit(duty_rows, spec, fmt, title=f"Báo cáo định kỳ của {ag.name} (tính đến {ctx.today:%d/%m/%Y})",
+             empty="Cơ quan không có kỳ báo cáo hằng năm.", output=output, force=force, reference=ctx.today,
+             sheet="Báo cáo định kỳ")
+        return
     rows = [c.as_dict() for c in reporting_calendar(ctx.data, ctx.plans(plan), year)]
     emit(rows, cycles_spec(), fmt, title="Lịch báo cáo", output=output, force=force, sheet="Lịch báo cáo")
 

@@ -61,7 +61,8 @@ def find_template(
     names = [template_name(kind, fmt)] + ([template_name(kind)] if fmt == PARTY and allow_state else [])
     candidates = []
     for name in names:
-        if data_root is not None:
+        if data_root is not None:  # inside the data folder (``kehoach init``), then beside it
+            candidates.append(Path(data_root).resolve() / "templates" / name)
             candidates.append(Path(data_root).resolve().parent / "templates" / name)
         candidates.append(bundled_templates() / name)
     for c in candidates:
