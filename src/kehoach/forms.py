@@ -83,6 +83,7 @@ class FormRow:
     answers: bool  # False for a support role: shown, answered by the lead
     carried_over: bool
     record: dict[str, Any] = field(default_factory=dict)  # what is recorded already (prefilled)
+    collective: bool = False  # answered through a collective assignment ("giao chung")
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,13 @@ def answered_tasks(data: DataSet, plan: Plan, agency: Agency, year: int, today: 
         resp, j = row.responsibility, row.judgement
         if j.task.id in leads:
             continue
-        if answers(resp, agency):
+        collective = not answers(resp, agency)
+        if not collective:
             role = "chủ trì" if resp.why == "direct" else f"chủ trì (kế thừa {resp.via})" if resp.via else "chủ trì"
         else:
             role = f"chủ trì (giao chung: {resp.via or resp.name})"
-        leads[j.task.id] = FormRow(
-            j.task, role, True, j.carried_over, _recorded(data, plan.id, j.task.id, year, agency)
-        )
+        recorded = _recorded(data, plan.id, j.task.id, year, agency)
+        leads[j.task.id] = FormRow(j.task, role, True, j.carried_over, recorded, collective)
     out: list[FormRow] = []
     period_tasks = {r.judgement.task.id for r in assess(data, lambda _p: Period.annual(year), today, plans=[plan.id])}
     for task in plan.tasks:

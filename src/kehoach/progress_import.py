@@ -594,12 +594,17 @@ def read_files(data: DataSet, paths: list[Path], today: dt.date, defaults: Defau
             out.append(read_form(data, path, raw, today, defaults))
         elif suffix == ".csv":
             out.append(read_csv(data, path, raw, today, defaults))
+        elif suffix == ".docx":
+            from kehoach.report_import import read_report_docx
+
+            out.append(read_report_docx(data, path, raw, today, defaults))
         elif suffix in (".xlsm", ".xltm"):
             out.append(
                 FileResult(path, "?", problems=[f"{name}: tệp có macro (.xlsm) không được nhận; lưu dạng .xlsx"])
             )
         else:
-            out.append(FileResult(path, "?", problems=[f"{name}: chỉ nhận .xlsx (biểu mẫu) và .csv"]))
+            kinds = "chỉ nhận .xlsx (biểu mẫu), .csv và .docx (dự thảo báo cáo năm)"
+            out.append(FileResult(path, "?", problems=[f"{name}: {kinds}"]))
     return out
 
 
