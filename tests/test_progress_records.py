@@ -127,6 +127,7 @@ def test_combined_status_rule():
     assert combined_status({"A": done}, ["A", "B"]).status == "in-progress"
     assert combined_status({"A": done, "B": going}, []).status == "in-progress"
     assert combined_status({"A": done, "B": going}, []).result == "A: Xong; B: Đang làm"
+    assert combined_status({"A": done}, ["A", "B"]).result == "A: Xong; chưa hoàn thành: B"
     assert combined_status({}, ["A"]).status == "not-started"
     assert missing_leads({"A": done, "B": going}, ["A", "B", "C"]) == ["B", "C"]
 

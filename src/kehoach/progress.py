@@ -81,7 +81,7 @@ def combined_status(records: dict[str, AgencyProgress], leads: Iterable[str]) ->
     Done when every named lead and every agency that reported has reported done (completion date:
     the last of theirs); in progress when any of them reported done or in progress; otherwise not
     started. A named lead without a record keeps the task from being done. The result joins each
-    agency's result, named.
+    agency's result, named, and names the leads not done yet.
     """
     recs = {k: v for k, v in records.items()}
     missing = [name for name in leads if name not in recs]
@@ -94,6 +94,9 @@ def combined_status(records: dict[str, AgencyProgress], leads: Iterable[str]) ->
         status = "not-started"
     completed = max((r.completed for r in recs.values() if r.completed), default=None) if status == "done" else None
     parts = [f"{k}: {r.result}" if k else r.result for k, r in recs.items() if r.result]
+    waiting = missing_leads(recs, leads) if status != "done" else []
+    if waiting:  # who the task waits for, named
+        parts.append(f"chưa hoàn thành: {', '.join(waiting)}")
     evidence = [r.evidence for r in recs.values() if r.evidence]
     reported = [r.reported_on for r in recs.values() if r.reported_on]
     return TaskProgress.model_construct(

@@ -69,7 +69,9 @@ def due_cmd(
     rows = [i.as_dict() for i in due(data, ag, ref, until=end, role=role, plans=plans, strict=strict)]  # type: ignore[arg-type]
     caption = None
     if rows:
-        caption = f"{sum(r['overdue'] for r in rows)} việc quá hạn, {sum(not r['overdue'] for r in rows)} việc đến hạn."
+        late = [r["kind"] == "report" for r in rows if r["overdue"]]  # a missed report day is not a task
+        unsent = f"{sum(late)} báo cáo định kỳ chưa ghi đã gửi, " if any(late) else ""
+        caption = f"{late.count(False)} việc quá hạn, {unsent}{sum(not r['overdue'] for r in rows)} việc đến hạn."
         if any(r["example"] for r in rows):
             caption += " " + EXAMPLE_NOTE
     emit(
