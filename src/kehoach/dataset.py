@@ -66,21 +66,30 @@ class DataSet:
         return progress
 
     def named_leads(self, plan_id: str, task_id: str) -> list[str]:
-        """The agencies a task names as its leads (registry names; collectives and unknown names left out)."""
+        """The agencies a task names as its leads, a dissolved one through its successors (registry names;
+        collectives and unknown names left out)."""
         from kehoach.agencies import AgencyError
 
         try:
             task = next((t for t in self.plan(plan_id).plan.tasks if t.id == task_id), None)
         except UnknownPlan:
             return []
+        if task is None:
+            return []
         names: list[str] = []
-        for written in task.lead if task else []:
+        for written in task.lead:
             try:
                 agency = self.registry.resolve(written)
             except AgencyError:
                 continue
-            if not agency.is_collective and agency.name not in names:
-                names.append(agency.name)
+            if agency.is_collective:
+                continue
+            heirs = []
+            if agency.replaced_by:
+                heirs = self.registry.heirs(agency.id, text=task.content, named=task.successor)
+            for a in heirs or [agency]:  # a dissolved lead answers through its successors, as in kehoach.status
+                if not a.is_collective and a.name not in names:
+                    names.append(a.name)
         return names
 
     def forget_progress(self) -> None:

@@ -38,16 +38,6 @@ class UpdateRefused(UsageError, ProgressError):
 _HEADER = "# Tiến độ thực hiện {plan} năm {year}: mỗi nhiệm vụ một mục, do cơ quan chủ trì báo cáo.\n"
 
 
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a long line the user wrote
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
 @dataclass(frozen=True)
 class Update:
     plan: str
@@ -227,76 +217,107 @@ def validate_update(data: DataSet, upd: Update, today: dt.date) -> None:
 
 
 def task_is_shared(data: DataSet, plan_id: str, task_id: str) -> bool:
-    """A task with several responsible agencies (two named leads, or a collective): one record per agency."""
-    from kehoach.agencies import AgencyError
+    """A task with several responsible agencies (two named leads, the successors of a dissolved lead, or a
+    collective): one record per agency."""
+    from kehoach.status import responsibilities
 
     task = next((t for t in data.plan(plan_id).plan.tasks if t.id == task_id), None)
     if task is None:
         return False
-    named = 0
-    for written in task.lead:
-        try:
-            agency = data.registry.resolve(written)
-        except AgencyError:
-            named += 1
-            continue
-        if agency.is_collective:
-            return True
-        named += 1
-    return named > 1
+    found = responsibilities(data.registry, task)
+    return len(found) > 1 or any(r.collective for r in found)
 
 
-def edit_text(text: str, upd: Update, today: dt.date, *, shared: bool, replace: bool = False) -> tuple[str, Change]:
-    """A progress file's text with one update applied, and the change (pure: nothing is read or written).
+# An edit of a progress file's text, as ``kehoach.yamledit`` does it: ("set", path, key, values, remove)
+# merges ``values`` into the entry ``key`` of the mapping at ``path``; ("replace", path, key, values, ∅)
+# rewrites that entry whole.
+Op = tuple[str, tuple[str, ...], str, dict[str, Any], frozenset[str]]
+
+
+def _entry(current: Any, *path: str) -> Any:
+    node = current
+    for name in path:
+        if not isinstance(node, dict):
+            return None
+        node = next((v for k, v in node.items() if str(k) == name), None)
+    return node
+
+
+def plan_task(
+    current: Any, upd: Update, today: dt.date, *, shared: bool, replace: bool = False
+) -> tuple[Change, Op | None]:
+    """What one task update changes in a progress file whose data is ``current`` (pure), and the edit.
 
     A task with several responsible agencies keeps one record per agency (``agencies``); an entry
     written as one record becomes one record per agency when a second agency reports. Raises
     RecordExists when a recorded result would change without ``replace``, UpdateRefused for an
-    update that is not valid, ProgressError when the file cannot be edited safely.
+    update that is not valid.
     """
-    from kehoach.yamledit import EditRefused, replace_entry, set_entry, set_nested
+    from kehoach.progress import TaskProgress
 
-    doc = _yaml().load(text) if text.strip() else None
-    from kehoach.yamledit import plain_data
-
-    pf = ProgressFile.model_validate(plain_data(doc)) if doc is not None else None
-    entry = pf.tasks.get(upd.task) if pf else None
+    raw = _entry(current, "tasks", upd.task)
+    entry = TaskProgress.model_validate(raw) if isinstance(raw, dict) else None
     agency = upd.reported_by
-    try:
-        if entry is not None and entry.agencies:
-            if agency is None:
-                raise UpdateRefused(f"{upd.plan}/{upd.task} được ghi theo từng cơ quan chủ trì; cần --by CƠ-QUAN")
-            old_rec = entry.agencies.get(agency)
-            old = _record(old_rec) if old_rec else None
-            values, remove = record_values(upd, old, today)
-            values.pop("reported_by", None)
-            change = Change(upd.plan, upd.task, upd.year, agency, old, {**(old or {}), **values}, upd.source)
-            _refuse_overwrite(change, replace)
-            if change.kind == "unchanged":
-                return text, change
-            return set_nested(text, ("tasks", upd.task, "agencies"), agency, values, remove), change
-        if entry is not None and shared and agency and entry.reported_by and entry.reported_by != agency:
-            first = _record(entry)
-            first_by = first.pop("reported_by")
-            values, remove = record_values(upd, None, today)
-            values.pop("reported_by", None)
-            change = Change(upd.plan, upd.task, upd.year, agency, None, values, upd.source)
-            return replace_entry(text, "tasks", upd.task, {"agencies": {first_by: first, agency: values}}), change
-        if entry is None and shared and agency:
-            values, remove = record_values(upd, None, today)
-            values.pop("reported_by", None)
-            change = Change(upd.plan, upd.task, upd.year, agency, None, values, upd.source)
-            return set_entry(text, "tasks", upd.task, {"agencies": {agency: values}}), change
-        old = _record(entry) if entry is not None else None
+    if entry is not None and entry.agencies:
+        if agency is None:
+            raise UpdateRefused(f"{upd.plan}/{upd.task} được ghi theo từng cơ quan chủ trì; cần --by CƠ-QUAN")
+        old_rec = entry.agencies.get(agency)
+        old = _record(old_rec) if old_rec else None
         values, remove = record_values(upd, old, today)
+        values.pop("reported_by", None)
         new = {k: v for k, v in {**(old or {}), **values}.items() if k not in remove}
         change = Change(upd.plan, upd.task, upd.year, agency, old, new, upd.source)
         _refuse_overwrite(change, replace)
         if change.kind == "unchanged":
-            return text, change
-        return set_entry(text, "tasks", upd.task, values, remove), change
+            return change, None
+        return change, ("set", ("tasks", upd.task, "agencies"), agency, values, remove)
+    if entry is not None and shared and agency and entry.reported_by and entry.reported_by != agency:
+        first = _record(entry)
+        first_by = first.pop("reported_by")
+        values, remove = record_values(upd, None, today)
+        values.pop("reported_by", None)
+        change = Change(upd.plan, upd.task, upd.year, agency, None, values, upd.source)
+        return change, ("replace", ("tasks",), upd.task, {"agencies": {first_by: first, agency: values}}, frozenset())
+    if entry is None and shared and agency:
+        values, remove = record_values(upd, None, today)
+        values.pop("reported_by", None)
+        change = Change(upd.plan, upd.task, upd.year, agency, None, values, upd.source)
+        return change, ("set", ("tasks",), upd.task, {"agencies": {agency: values}}, frozenset())
+    old = _record(entry) if entry is not None else None
+    values, remove = record_values(upd, old, today)
+    new = {k: v for k, v in {**(old or {}), **values}.items() if k not in remove}
+    change = Change(upd.plan, upd.task, upd.year, agency, old, new, upd.source)
+    _refuse_overwrite(change, replace)
+    if change.kind == "unchanged":
+        return change, None
+    return change, ("set", ("tasks",), upd.task, values, remove)
+
+
+def apply_op(text: str, op: Op, *, verify: bool = True) -> str:
+    """The text with one edit made (``kehoach.yamledit``); ProgressError when it cannot be made safely."""
+    from kehoach.yamledit import EditRefused, replace_entry, set_entry, set_nested
+
+    kind, path, key, values, remove = op
+    try:
+        if kind == "replace":
+            return replace_entry(text, path[0], key, values, verify=verify)
+        if len(path) == 1:
+            return set_entry(text, path[0], key, values, remove, verify=verify)
+        return set_nested(text, path, key, values, remove, verify=verify)
     except EditRefused as exc:
         raise ProgressError(f"{exc}; tệp không bị thay đổi") from None
+
+
+def track_op(current: Any, op: Op) -> Any:
+    """The data the text holds after ``apply_op``: checked once against the text for a whole batch."""
+    from kehoach.yamledit import apply_to_data
+
+    kind, path, key, values, remove = op
+    if kind == "replace":
+        from kehoach.yamledit import _expected
+
+        return _expected(current, path, key, dict(values))
+    return apply_to_data(current, path, key, values, remove)
 
 
 def validate_target(data: DataSet, tu: TargetUpdate, today: dt.date) -> None:
@@ -316,13 +337,12 @@ def validate_target(data: DataSet, tu: TargetUpdate, today: dt.date) -> None:
         raise UpdateRefused(f"năm {tu.year} ngoài thời gian của kế hoạch ({plan.start_year}-{plan.end_year})")
 
 
-def edit_target_text(text: str, tu: TargetUpdate, today: dt.date, *, replace: bool = False) -> tuple[str, Change]:
-    """A progress file's text with one target's actual for the file's year recorded (pure)."""
-    from kehoach.yamledit import EditRefused, plain_data, set_entry
+def plan_target(current: Any, tu: TargetUpdate, today: dt.date, *, replace: bool = False) -> tuple[Change, Op | None]:
+    """What recording one target's actual for the file's year changes (pure), and the edit."""
+    from kehoach.progress import TargetProgress
 
-    doc = _yaml().load(text) if text.strip() else None
-    pf = ProgressFile.model_validate(plain_data(doc)) if doc is not None else None
-    entry = pf.targets.get(tu.target) if pf else None
+    raw = _entry(current, "targets", tu.target)
+    entry = TargetProgress.model_validate(raw) if isinstance(raw, dict) else None
     old = {k: v for k, v in entry.model_dump().items() if v is not None and v is not False} if entry else None
     values: dict[str, Any] = {"actual": tu.actual}
     remove = set()
@@ -337,12 +357,9 @@ def edit_target_text(text: str, tu: TargetUpdate, today: dt.date, *, replace: bo
     change = Change(tu.plan, tu.target, tu.year, tu.reported_by, old, new, tu.source)
     _refuse_overwrite(change, replace)
     if change.kind == "unchanged":
-        return text, change
+        return change, None
     values["reported_on"] = tu.reported_on or today
-    try:
-        return set_entry(text, "targets", tu.target, values, frozenset(remove)), change
-    except EditRefused as exc:
-        raise ProgressError(f"{exc}; tệp không bị thay đổi") from None
+    return change, ("set", ("targets",), tu.target, values, frozenset(remove))
 
 
 def validate_report(data: DataSet, ru: ReportUpdate, today: dt.date) -> None:
@@ -367,14 +384,13 @@ def validate_report(data: DataSet, ru: ReportUpdate, today: dt.date) -> None:
         raise UpdateRefused(f"năm {ru.year} ngoài thời gian của kế hoạch ({plan.start_year}-{plan.end_year})")
 
 
-def edit_report_text(text: str, ru: ReportUpdate, today: dt.date, *, replace: bool = False) -> tuple[str, Change]:
-    """A progress file's text with one agency's yearly report recorded under ``reports`` (pure)."""
-    from kehoach.yamledit import EditRefused, plain_data, set_entry, set_nested
+def plan_report(current: Any, ru: ReportUpdate, today: dt.date, *, replace: bool = False) -> tuple[Change, Op | None]:
+    """What recording one agency's yearly report under ``reports`` changes (pure), and the edit."""
+    from kehoach.progress import AgencyProgress
 
-    doc = _yaml().load(text) if text.strip() else None
-    pf = ProgressFile.model_validate(plain_data(doc)) if doc is not None else None
-    entries = pf.reports.get(ru.kind) if pf else None
-    rec = entries.get(ru.agency) if entries else None
+    entries = _entry(current, "reports", ru.kind)
+    raw = _entry(current, "reports", ru.kind, ru.agency)
+    rec = AgencyProgress.model_validate(raw) if isinstance(raw, dict) else None
     old = _record(rec) if rec else None
     upd = Update(ru.plan, ru.kind, ru.status, ru.year, ru.completed, None, ru.evidence, None, ru.reported_on)
     values, remove = record_values(upd, old, today)
@@ -382,13 +398,10 @@ def edit_report_text(text: str, ru: ReportUpdate, today: dt.date, *, replace: bo
     change = Change(ru.plan, ru.kind, ru.year, ru.agency, old, new, ru.source)
     _refuse_overwrite(change, replace)
     if change.kind == "unchanged":
-        return text, change
-    try:
-        if entries:
-            return set_nested(text, ("reports", ru.kind), ru.agency, values, remove), change
-        return set_entry(text, "reports", ru.kind, {ru.agency: values}), change
-    except EditRefused as exc:
-        raise ProgressError(f"{exc}; tệp không bị thay đổi") from None
+        return change, None
+    if entries:
+        return change, ("set", ("reports", ru.kind), ru.agency, values, remove)
+    return change, ("set", ("reports",), ru.kind, {ru.agency: values}, frozenset())
 
 
 def _refuse_overwrite(change: Change, replace: bool) -> None:
@@ -488,10 +501,18 @@ def _current(path: Path, plan: str, year: int) -> tuple[bytes, str]:
 def prepare(
     data: DataSet, updates: Sequence[AnyUpdate], today: dt.date, *, replace: bool = False
 ) -> tuple[Batch, list[str]]:
-    """Every update checked and applied in memory, in order; the problems, each named by its source."""
+    """Every update checked and applied in memory, in order; the problems, each named by its source.
+
+    Each file is read once; its edits are made one after another on the text, and the result is
+    read back and compared with what was meant once per file (``kehoach.yamledit.verify_text``). If
+    that check fails, the file's edits are made again one by one, each checked, to name the one.
+    """
     from pydantic import ValidationError
 
-    texts: dict[Path, tuple[bytes, str]] = {}
+    from kehoach.yamledit import EditRefused, refuse_shared_nodes
+
+    state: dict[Path, tuple[bytes, str, Any]] = {}  # path -> (bytes read, text, the data it should hold)
+    ops: dict[Path, list[tuple[AnyUpdate, Op]]] = {}
     changes: list[Change] = []
     problems: list[str] = []
     for upd in updates:
@@ -499,25 +520,77 @@ def prepare(
         try:
             path = progress_path(Path(data.root), upd.plan, upd.year)
             _validate(data, upd, today)
-            if path not in texts:
-                texts[path] = _current(path, upd.plan, upd.year)
-            raw, text = texts[path]
-            new_text, change = _edit(data, text, upd, today, replace)
-            try:
-                ProgressFile.model_validate(_plain(new_text))
-            except ValidationError as exc:
-                raise ProgressError(f"{path}: kết quả ghi không hợp lệ: {exc.errors()[0]['msg']}") from None
-            texts[path] = (raw, new_text)
+            if path not in state:
+                raw, text = _current(path, upd.plan, upd.year)
+                try:
+                    refuse_shared_nodes(text)
+                except EditRefused as exc:
+                    raise ProgressError(f"{path}: {exc}; tệp không bị thay đổi") from None
+                state[path] = (raw, text, _load(text))
+            raw, text, current = state[path]
+            change, op = _plan(data, current, upd, today, replace)
+            if op is not None:
+                text, current = apply_op(text, op, verify=False), track_op(current, op)
+                state[path] = (raw, text, current)
+                ops.setdefault(path, []).append((upd, op))
             changes.append(change)
         except ProgressError as exc:
             problems.append(where + str(exc))
+    texts: dict[Path, tuple[bytes, str]] = {}
+    for path, (raw, text, current) in state.items():
+        try:
+            _check_file(path, text, current)
+        except ProgressError:
+            problems += _name_the_edit(path, raw, ops.get(path, []))
+        except ValidationError as exc:
+            problems.append(f"{path}: kết quả ghi không hợp lệ: {exc.errors()[0]['msg']}")
+        texts[path] = (raw, text)
     return Batch(texts, changes), problems
+
+
+def _check_file(path: Path, text: str, expected: Any) -> None:
+    from kehoach.yamledit import EditRefused, plain_data, verify_text
+
+    try:
+        verify_text(text, expected)
+    except EditRefused as exc:
+        raise ProgressError(f"{path}: {exc}") from None
+    ProgressFile.model_validate(plain_data(expected))
+
+
+def _name_the_edit(path: Path, raw: bytes, ops: list[tuple[AnyUpdate, Op]]) -> list[str]:
+    """The batch's edits of one file made again one at a time, each checked: the first that fails."""
+    text = raw.decode("utf-8-sig").replace("\r\n", "\n") if raw else ""
+    if not text:
+        upd0 = ops[0][0]
+        text = _HEADER.format(plan=upd0.plan, year=upd0.year) + f"plan: {upd0.plan}\nyear: {upd0.year}\n"
+    for upd, op in ops:
+        try:
+            text = apply_op(text, op, verify=True)
+        except ProgressError as exc:
+            return [(f"{upd.source}: " if upd.source else "") + f"{path}: {exc}"]
+    return [f"{path}: không ghi được mà giữ nguyên phần còn lại của tệp; tệp để nguyên"]
+
+
+def _plan(data: DataSet, current: Any, upd: AnyUpdate, today: dt.date, replace: bool) -> tuple[Change, Op | None]:
+    if isinstance(upd, TargetUpdate):
+        return plan_target(current, upd, today, replace=replace)
+    if isinstance(upd, ReportUpdate):
+        return plan_report(current, upd, today, replace=replace)
+    return plan_task(current, upd, today, shared=task_is_shared(data, upd.plan, upd.task), replace=replace)
 
 
 def _plain(text: str) -> Any:
     from kehoach.yamledit import plain_data
 
-    return plain_data(_yaml().load(text))
+    return plain_data(_load(text))
+
+
+def _load(text: str) -> Any:
+    """The data of a progress file's text, read as the loader reads it (YAML 1.2, safe)."""
+    from kehoach.yamledit import load_text
+
+    return load_text(text)
 
 
 def apply_update(data: DataSet, upd: AnyUpdate, today: dt.date, *, replace: bool = False) -> Path:
@@ -545,26 +618,27 @@ def _validate(data: DataSet, upd: AnyUpdate, today: dt.date) -> None:
         validate_update(data, upd, today)
 
 
-def _edit(data: DataSet, text: str, upd: AnyUpdate, today: dt.date, replace: bool) -> tuple[str, Change]:
-    if isinstance(upd, TargetUpdate):
-        return edit_target_text(text, upd, today, replace=replace)
-    if isinstance(upd, ReportUpdate):
-        return edit_report_text(text, upd, today, replace=replace)
-    return edit_text(text, upd, today, shared=task_is_shared(data, upd.plan, upd.task), replace=replace)
-
-
 def _prepare_one(data: DataSet, upd: AnyUpdate, today: dt.date, replace: bool) -> Batch:
-    from pydantic import ValidationError
-
     _validate(data, upd, today)  # raised as is (exit code 2)
+    batch, problems = prepare(data, [upd], today, replace=replace)
+    if problems:
+        raise _first_error(data, upd, today, replace)
+    return batch
+
+
+def _first_error(data: DataSet, upd: AnyUpdate, today: dt.date, replace: bool) -> ProgressError:
+    """The exception one update raises (its class keeps the exit code)."""
     path = progress_path(Path(data.root), upd.plan, upd.year)
-    raw, text = _current(path, upd.plan, upd.year)
-    new_text, change = _edit(data, text, upd, today, replace)
     try:
-        ProgressFile.model_validate(_plain(new_text))
-    except ValidationError as exc:
-        raise ProgressError(f"{path}: kết quả ghi không hợp lệ: {exc.errors()[0]['msg']}") from None
-    return Batch({path: (raw, new_text)}, [change])
+        raw, text = _current(path, upd.plan, upd.year)
+        change, op = _plan(data, _load(text), upd, today, replace)
+        if op is not None:
+            _check_file(path, apply_op(text, op, verify=True), track_op(_load(text), op))
+    except ProgressError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - a validation error of the result
+        return ProgressError(f"{path}: kết quả ghi không hợp lệ: {exc}")
+    return ProgressError(f"{path}: không ghi được; tệp để nguyên")
 
 
 def preview_update(data: DataSet, upd: AnyUpdate, today: dt.date, *, replace: bool = False) -> Change:

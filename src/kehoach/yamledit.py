@@ -28,9 +28,16 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000
 
 
 def _parser() -> Any:
-    from ruamel.yaml import YAML
+    """The YAML 1.2 safe loader (libyaml-backed where available); its marks index characters of the text."""
+    global _PARSER
+    if _PARSER is None:
+        from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=True)  # the pure parser's marks index characters of the text
+        _PARSER = YAML(typ="safe")
+    return _PARSER
+
+
+_PARSER: Any = None
 
 
 def refuse_shared_nodes(text: str) -> None:
@@ -137,23 +144,18 @@ def set_entry(
     key: str,
     values: Mapping[str, Any],
     remove: frozenset[str] = frozenset(),
+    *,
+    verify: bool = True,
 ) -> str:
     """``text`` with ``<section>.<key>`` given ``values`` (other fields kept, ``remove`` dropped).
 
     Only the entry's own span changes (a new entry is added after the last one; a missing section
     at the end of the document). Raises EditRefused when the file is not one plain mapping document
-    or when the edit would not read back exactly as meant.
+    or when the edit would not read back exactly as meant. ``verify=False`` leaves the checks (shared
+    nodes, reading back) to the caller, who checks the result of many edits once (``verify_text``).
     """
-    from ruamel.yaml.error import YAMLError
 
-    refuse_shared_nodes(text)
-    try:
-        root = _parser().compose(text)
-        before = _parser().load(text)
-    except YAMLError as exc:
-        raise EditRefused(f"lỗi cú pháp YAML: {exc}") from None
-    if root is None or not _is_map(root):
-        raise EditRefused("cấp cao nhất phải là một bảng (mapping) YAML")
+    root, before = _compose(text, verify)
     step = _step(root)
     found = _find(root, section)
     out: str
@@ -175,20 +177,33 @@ def set_entry(
             raise EditRefused(f"{section} phải là một bảng (mapping)")
         else:
             out = _set_in(text, sval, key, values, remove, step)
-    expected = dict(before)
-    entries = dict(expected.get(section) or {})
-    old = dict(next((v for k, v in entries.items() if str(k) == key), None) or {})
-    entries = {(key if str(k) == key else k): v for k, v in entries.items()}
+    if not verify:
+        return out
+    return _verify(out, apply_to_data(before, (section,), key, values, remove))
+
+
+def apply_to_data(
+    data: Any, path: tuple[str, ...], key: str, values: Mapping[str, Any], remove: frozenset[str] = frozenset()
+) -> Any:
+    """What ``set_entry``/``set_nested`` mean, on the data: the entry at ``path``/``key`` merged with
+    ``values``, ``remove`` dropped (keys compared as text)."""
+    node: Any = data or {}
+    for name in path:
+        node = next((v for k, v in (node or {}).items() if str(k) == name), None)
+    old = dict(next((v for k, v in (node or {}).items() if str(k) == key), None) or {})
     new = {k: v for k, v in {**old, **values}.items() if k not in remove}
-    entries[key] = new
-    expected[section] = entries
-    try:
-        after = _parser().load(out)
-    except YAMLError:
-        after = None
-    if plain_data(after) != plain_data(expected):
-        raise EditRefused("không ghi được mà giữ nguyên phần còn lại của tệp (cấu trúc YAML không quen); tệp để nguyên")
-    return out
+    return _expected(data, path, key, new)
+
+
+def verify_text(text: str, expected: Any) -> None:
+    """Raise EditRefused unless ``text`` holds one plain mapping document whose data is ``expected``."""
+    refuse_shared_nodes(text)
+    _verify(text, expected)
+
+
+def load_text(text: str) -> Any:
+    """The data of a YAML text (safe, YAML 1.2)."""
+    return _parser().load(text)
 
 
 def plain_data(node: Any) -> Any:
@@ -250,13 +265,14 @@ def _expected(before: Any, path: tuple[str, ...], key: str, entry: Any) -> Any:
     return data
 
 
-def _compose(text: str) -> tuple[Any, Any]:
+def _compose(text: str, verify: bool = True) -> tuple[Any, Any]:
     from ruamel.yaml.error import YAMLError
 
-    refuse_shared_nodes(text)
+    if verify:
+        refuse_shared_nodes(text)
     try:
         root = _parser().compose(text)
-        before = _parser().load(text)
+        before = _parser().load(text) if verify else None
     except YAMLError as exc:
         raise EditRefused(f"lỗi cú pháp YAML: {exc}") from None
     if root is None or not _is_map(root):
@@ -277,30 +293,33 @@ def _verify(out: str, expected: Any) -> str:
 
 
 def set_nested(
-    text: str, path: tuple[str, ...], key: str, values: Mapping[str, Any], remove: frozenset[str] = frozenset()
+    text: str,
+    path: tuple[str, ...],
+    key: str,
+    values: Mapping[str, Any],
+    remove: frozenset[str] = frozenset(),
+    *,
+    verify: bool = True,
 ) -> str:
     """``text`` with the entry ``key`` of the mapping at ``path`` given ``values`` (other fields kept).
 
     Every mapping on ``path`` must exist (``("tasks", "I.2", "agencies")``); only the entry's span changes.
     """
-    root, before = _compose(text)
+    root, before = _compose(text, verify)
     node = _walk(root, path)
     out = _set_in(text, node, key, values, remove, _step(root))
-    old_map: Any = before
-    for name in path:
-        old_map = next(v for k, v in old_map.items() if str(k) == name)
-    old = dict(next((v for k, v in old_map.items() if str(k) == key), None) or {})
-    new = {k: v for k, v in {**old, **values}.items() if k not in remove}
-    return _verify(out, _expected(before, path, key, new))
+    if not verify:
+        return out
+    return _verify(out, apply_to_data(before, path, key, values, remove))
 
 
-def replace_entry(text: str, section: str, key: str, values: Mapping[str, Any]) -> str:
+def replace_entry(text: str, section: str, key: str, values: Mapping[str, Any], *, verify: bool = True) -> str:
     """``text`` with the block entry ``<section>.<key>`` rewritten whole as ``values`` (nested mappings allowed).
 
     Used when an entry changes shape (one record becomes one record per agency): the entry's own
     comments go, every other byte stays.
     """
-    root, before = _compose(text)
+    root, before = _compose(text, verify)
     sect = _walk(root, (section,))
     found = _find(sect, key)
     if found is None or sect.flow_style or not _is_map(found[1]) or found[1].flow_style:
@@ -311,6 +330,8 @@ def replace_entry(text: str, section: str, key: str, values: Mapping[str, Any]) 
     step = vnode.value[0][0].start_mark.column - knode.start_mark.column if vnode.value else _step(root)
     col = knode.start_mark.column
     out = text[:start] + " " * col + _render_new(key, values, frozenset(), flow=False, col=col, step=step) + text[end:]
+    if not verify:
+        return out
     return _verify(out, _expected(before, (section,), key, dict(values)))
 
 
