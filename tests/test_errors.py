@@ -54,7 +54,7 @@ def test_a_class_is_in_one_branch_except_update_refused():
 
 def test_branches_of_the_exceptions_that_used_to_flip():
     from kehoach.dataset import UnknownPlan, UnreadablePlan
-    from kehoach.progress import ProgressError, UpdateRefused
+    from kehoach.progress_write import ProgressError, UpdateRefused
     from kehoach.report import NoDraft, ReportError, TemplateProblem
 
     assert exit_code_of(UnknownPlan("x")) == 2 and exit_code_of(UnreadablePlan("x")) == 1

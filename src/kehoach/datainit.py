@@ -13,11 +13,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from kehoach.errors import DataError
 
-class InitRefused(Exception):
+
+class InitRefused(DataError):
     """The folder cannot be made: it holds files already, or cannot be written. Nothing was written."""
-
-    exit_code = 1
 
 
 def _registry() -> bytes:

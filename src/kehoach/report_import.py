@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kehoach.progress_import import MAX_UNZIPPED, CellError, Defaults, FileResult, parse_date, parse_text
+from kehoach.progress_cells import MAX_UNZIPPED, CellError, Defaults, FileResult, parse_date, parse_text
 from kehoach.progress_write import Update
 
 if TYPE_CHECKING:
