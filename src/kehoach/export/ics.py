@@ -293,6 +293,18 @@ def events(
     evs = task_events(data, today, plans=plans, agency=agency, role=role, strict=strict, show_progress=show_progress)
     if role in ("any", "lead"):
         evs += duty_events(data, plans=plans, agency=agency, strict=strict)
+    if agency is not None and role in ("any", "lead"):  # a passed report day not recorded as sent, as `due` says
+        from kehoach.query import due
+
+        for i in due(data, agency, today, until=today, plans=plans, strict=strict):
+            if i.kind == "report" and i.overdue:
+                evs.append(Event(
+                    event_uid(i.plan.id, f"{i.id}:{agency.id}:{i.due.year}", "missed"), i.due,
+                    f"QUÁ HẠN – Báo cáo {i.plan.id}/{i.id} kỳ {i.due:%d/%m/%Y}: {i.content}",
+                    f"{i.content}. Chưa ghi đã gửi (kehoach progress set {i.plan.id}/{i.id} --year {i.due.year} "
+                    f"--by \"{agency.name}\" --status done).",
+                    overdue=True, plan=i.plan.id, item=i.id, kind="missed",
+                ))
     return sorted(evs, key=lambda e: (e.start, e.plan, e.item, e.kind))
 
 
