@@ -74,7 +74,8 @@ def test_qd74_counts_equal_status(site: Path) -> None:
 
 def test_agency_overdue_equals_due(site: Path) -> None:
     r = cli("due", "--agency", "Sở Tài chính", "--today", TODAY, "--format", "json")
-    overdue = [f"{i['plan']}/{i['id']}" for i in json.loads(r.stdout) if i["overdue"]]
+    # overdue tasks; a missed report day is counted apart, as due's own summary line does
+    overdue = [f"{i['plan']}/{i['id']}" for i in json.loads(r.stdout) if i["overdue"] and i["kind"] != "report"]
     assert overdue  # the bundled data has some on this day: the comparison means something
     page = (site / "co-quan" / "so-tai-chinh.html").read_text(encoding="utf-8")
     table = page.split('id="qua-han"', 1)[1].split("</table>", 1)[0]

@@ -312,7 +312,8 @@ def _agencies(
                 "note": ag.note or "",
                 "counts": _counts(srow.counts if srow else {}),
                 "example": bool(srow and srow.example),
-                "overdue": [_due_item(i) for i in items if i.overdue],
+                # overdue tasks, as counted by status; a missed report day stays in "reports"
+                "overdue": [_due_item(i) for i in items if i.overdue and i.kind != "report"],
                 "coming": [_due_item(i) for i in items if not i.overdue and i.kind != "report"],
                 "reports": [_due_item(i) for i in items if i.kind == "report"],
                 "lead": lists["lead"],
