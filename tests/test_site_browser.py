@@ -113,7 +113,8 @@ def test_qd74_counts_equal_status(site: Path, chromium: Browser) -> None:
 
 def test_agency_page_lists_what_due_calls_overdue(site: Path, chromium: Browser) -> None:
     items = json.loads(cli("due", "--agency", "Sở Tài chính", "--today", TODAY, "--format", "json").stdout)
-    overdue = [f"{i['plan']}/{i['id']}" for i in items if i["overdue"]]
+    # overdue tasks; a missed report day is counted apart, as due's own summary line does
+    overdue = [f"{i['plan']}/{i['id']}" for i in items if i["overdue"] and i["kind"] != "report"]
     assert overdue
     page = chromium.page()
     page.goto((site / "index.html").as_uri())
