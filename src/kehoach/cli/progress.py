@@ -55,7 +55,7 @@ def progress_set_cmd(
         str | None, typer.Option("--source", help="Nguồn số liệu (chỉ tiêu).", parser=text, show_default=False)
     ] = None,
     date: Annotated[
-        dt.date | None, date_option("--date", "Ngày hoàn thành (với done), như 15/01/2026; ngày của số liệu (chỉ tiêu).")
+        dt.date | None, date_option("--date", "Ngày hoàn thành (với done), như 15/01/2026; ngày số liệu (chỉ tiêu).")
     ] = None,
     result: Annotated[
         str | None, typer.Option("--result", help="Kết quả ngắn gọn.", parser=text, show_default=False)
