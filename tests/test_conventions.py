@@ -30,7 +30,8 @@ def test_report_and_progress_take_the_plan_by_its_number(run, data_copy, tmp_pat
     result = run("report", "annual", "--plan", "1992/qđ-ubnd", "--year", "2026", "--agency", "Sở Công Thương",
                  "--data", str(data_copy), "-o", str(out), "--today", TODAY)
     assert result.exit_code == 0, result.stderr
-    result = run("progress", "set", "74/QĐ-UBND/I.5", "--status", "in-progress", "--data", str(data_copy),
+    result = run("progress", "set", "74/QĐ-UBND/I.5", "--status", "in-progress", "--replace", "--keep-result",
+                 "--data", str(data_copy),
                  "--today", TODAY)
     assert result.exit_code == 0, result.stderr
     assert "I.5" in (data_copy / "progress" / "qd74-dai-hoi-xx" / "2026.yaml").read_text(encoding="utf-8")

@@ -500,7 +500,8 @@ def test_xlsx_is_in_vietnamese_and_print_ready(run, tmp_path, argv):
     [
         (["tasks"], ["--search", "không có nhiệm vụ nào như thế này"]),
         (["tasks", "--agency", "STC"], ["--search", "không có nhiệm vụ nào như thế này"]),
-        (["due", "--agency", "Sở Tài chính", "--today", TODAY], ["--plan", "aec-2026", "--within", "0"]),
+        # aec-2026 now has a missed yearly report of Sở Tài chính on this day; nq13 has nothing for it
+        (["due", "--agency", "Sở Tài chính", "--today", TODAY], ["--plan", "nq13-thanh-hoa", "--within", "0"]),
         (["cycles"], ["--year", "1999"]),
         (["agencies"], ["--search", "không có cơ quan nào"]),
     ],

@@ -48,7 +48,8 @@ def progress_set_cmd(
     ] = None,
     value: Annotated[
         str | None,
-        typer.Option("--value", help="Giá trị thực hiện (chỉ tiêu).", parser=text, show_default=False, metavar="V"),
+        typer.Option("--value", help="Giá trị thực hiện (chỉ tiêu).", parser=text, show_default=False,
+                     metavar="GIÁ-TRỊ"),
     ] = None,
     estimate: Annotated[bool, typer.Option("--estimate", help="Giá trị ước tính (chỉ tiêu).")] = False,
     source: Annotated[
@@ -279,7 +280,9 @@ def progress_show_cmd(
 
 @progress_app.command("form")
 def progress_form_cmd(
-    plan: Annotated[str, typer.Option("--plan", help="Mã kế hoạch.", parser=text, metavar="ID", show_default=False)],
+    plan: Annotated[
+        str, typer.Option("--plan", help="Mã kế hoạch.", parser=text, metavar="KẾ-HOẠCH", show_default=False)
+    ],
     year: Annotated[int, year_option("Năm báo cáo.")],
     agency: Annotated[str | None, agency_option("Cơ quan nhận biểu mẫu.")] = None,
     all_agencies: Annotated[
@@ -292,7 +295,7 @@ def progress_form_cmd(
             "-o",
             help="Tệp .xlsx (một cơ quan) hoặc thư mục (--all-agencies).",
             parser=path_arg,
-            metavar="FILE|DIR",
+            metavar="TỆP|THƯ-MỤC",
             show_default=False,
         ),
     ] = None,
@@ -333,14 +336,15 @@ def progress_form_cmd(
 @progress_app.command("import")
 def progress_import_cmd(
     files: Annotated[
-        list[Path], typer.Argument(help="Biểu mẫu .xlsx đã điền, tệp .csv.", parser=path_arg, metavar="FILE...")
+        list[Path], typer.Argument(help="Biểu mẫu .xlsx đã điền, tệp .csv.", parser=path_arg, metavar="TỆP...")
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ in những gì sẽ thay đổi, không ghi.")] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Nhận giá trị mới khi khác kết quả đã ghi từ nguồn khác.")
     ] = False,
     plan: Annotated[
-        str | None, typer.Option("--plan", help="Kế hoạch (CSV không có cột Kế hoạch).", parser=text, metavar="ID")
+        str | None,
+        typer.Option("--plan", help="Kế hoạch (CSV không có cột Kế hoạch).", parser=text, metavar="KẾ-HOẠCH"),
     ] = None,
     year: Annotated[int | None, year_option("Năm (CSV không có cột Năm); với biểu mẫu: phải khớp.")] = None,
     agency: Annotated[str | None, agency_option("Cơ quan (CSV không có cột Cơ quan); với biểu mẫu: phải khớp.")] = None,
@@ -415,7 +419,7 @@ def status_cmd(
 
 def init_cmd(
     folder: Annotated[Path, typer.Argument(help="Thư mục dữ liệu mới (chưa có, hoặc rỗng).", parser=path_arg,
-                                           metavar="DIR")],
+                                           metavar="THƯ-MỤC")],
 ) -> None:
     """Tạo thư mục dữ liệu để làm việc thật: sổ cơ quan, plans/, progress/, templates/ trống, README."""
     from kehoach.datainit import init_data
