@@ -99,22 +99,22 @@ def answered_tasks(data: DataSet, plan: Plan, agency: Agency, year: int, today: 
     """The tasks ``agency`` answers for in ``year`` (its leads, named or through a collective, carried-over
     unfinished tasks included), then the tasks it supports, each once, in plan order."""
     from kehoach.agencies import AgencyError
-    from kehoach.status import Period, answers, assess
+    from kehoach.status import ReportPeriod, answers, assess
 
     leads: dict[str, FormRow] = {}
-    for row in assess(data, lambda _p: Period.annual(year), today, plans=[plan.id], agency=agency):
+    for row in assess(data, lambda _p: ReportPeriod.annual(year), today, plans=[plan.id], agency=agency):
         resp, j = row.responsibility, row.judgement
         if j.task.id in leads:
             continue
         collective = not answers(resp, agency)
         if not collective:
-            role = "chủ trì" if resp.why == "direct" else f"chủ trì (kế thừa {resp.via})" if resp.via else "chủ trì"
+            role = "chủ trì" if resp.reason == "direct" else f"chủ trì (kế nhiệm {resp.via})" if resp.via else "chủ trì"
         else:
             role = f"chủ trì (giao chung: {resp.via or resp.name})"
         recorded = _recorded(data, plan.id, j.task.id, year, agency)
         leads[j.task.id] = FormRow(j.task, role, True, j.carried_over, recorded, collective)
     out: list[FormRow] = []
-    period_tasks = {r.judgement.task.id for r in assess(data, lambda _p: Period.annual(year), today, plans=[plan.id])}
+    period_tasks = {r.judgement.task.id for r in assess(data, lambda _p: ReportPeriod.annual(year), today, plans=[plan.id])}
     for task in plan.tasks:
         if task.id in leads:
             out.append(leads[task.id])
@@ -179,11 +179,11 @@ def build_form(data: DataSet, plan_id: str, agency: Agency, year: int, today: dt
 
 def form_agencies(data: DataSet, plan_id: str, year: int, today: dt.date) -> list[Agency]:
     """Every agency that answers for a task of the plan in ``year`` (named leads and members of collectives)."""
-    from kehoach.status import Period, assess
+    from kehoach.status import ReportPeriod, assess
 
     plan = data.plan(plan_id).plan
     seen: dict[str, Agency] = {}
-    for row in assess(data, lambda _p: Period.annual(year), today, plans=[plan_id]):
+    for row in assess(data, lambda _p: ReportPeriod.annual(year), today, plans=[plan_id]):
         a = row.responsibility.agency
         if a is None:
             continue

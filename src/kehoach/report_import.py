@@ -128,7 +128,7 @@ def read_report_docx(data: DataSet, path: Path, raw: bytes, today: dt.date, expe
         return res
     from kehoach.forms import answered_tasks
     from kehoach.report.context import own_words
-    from kehoach.status import Period, judge
+    from kehoach.status import ReportPeriod, judge
 
     rows = [r for r in answered_tasks(data, plan, agency, year, as_of) if r.answers]
     expected = {False: [r for r in rows if not r.collective], True: [r for r in rows if r.collective]}
@@ -138,7 +138,7 @@ def read_report_docx(data: DataSet, path: Path, raw: bytes, today: dt.date, expe
         for collective, header in ((False, OWN_HEADER), (True, COLLECTIVE_HEADER)):
             if head == header:
                 tables[collective] = (i, t)  # type: ignore[assignment]
-    period = Period.annual(year)
+    period = ReportPeriod.annual(year)
     for collective, exp in expected.items():
         found: Any = tables[collective]
         label = "bảng nhiệm vụ giao chung" if collective else "bảng nhiệm vụ"
