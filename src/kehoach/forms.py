@@ -114,7 +114,8 @@ def answered_tasks(data: DataSet, plan: Plan, agency: Agency, year: int, today: 
         recorded = _recorded(data, plan.id, j.task.id, year, agency)
         leads[j.task.id] = FormRow(j.task, role, True, j.carried_over, recorded, collective)
     out: list[FormRow] = []
-    period_tasks = {r.judgement.task.id for r in assess(data, lambda _p: ReportPeriod.annual(year), today, plans=[plan.id])}
+    annual = ReportPeriod.annual(year)
+    period_tasks = {r.judgement.task.id for r in assess(data, lambda _p: annual, today, plans=[plan.id])}
     for task in plan.tasks:
         if task.id in leads:
             out.append(leads[task.id])
