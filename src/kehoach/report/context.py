@@ -507,7 +507,7 @@ def _target_rows(data: DataSet, plan: Plan, ag: Agency | None, period: ReportPer
         if actual and actual[0] < first:
             actual = None  # a value of an earlier period
         shown = actual_text(actual, t.value)  # value, its year ("ước"), attainment
-        if actual and t.year and actual[0] < t.year:
+        if actual and t.year and actual[0] < t.year <= last:  # the target's year is in this report's period
             shown += f"; chưa có số liệu năm {t.year}"
         targets.append(
             {
