@@ -541,12 +541,13 @@ def instantiate(
     for j in jurisdictions:
         own = [a for a in explicit if a.jurisdiction == j.id]
         have_ids = {a.id for a in own} | {a.standard for a in own if a.standard}
-        have_names = {fold(a.name) for a in own}
+        folded = [(a, fold(a.name)) for a in own]  # each name folded once, not once per standard body
+        have_names = {f for _, f in folded}
         ids: dict[str, str] = {}
         for t in standard:
-            name = _fill(t.name, j)
-            if t.id in have_ids or fold(name) in have_names:
-                ids[t.id] = next(a.id for a in own if a.id == t.id or a.standard == t.id or fold(a.name) == fold(name))
+            key = fold(_fill(t.name, j))
+            if t.id in have_ids or key in have_names:
+                ids[t.id] = next(a.id for a, f in folded if a.id == t.id or a.standard == t.id or f == key)
             else:
                 ids[t.id] = f"{j.id}-{t.id}"
         for t in standard:
