@@ -40,10 +40,12 @@ def site_cmd(
     built = build_site(ctx.data, ctx.today, output, title=title, force=force)
     for p in built.templates:
         say(f"cảnh báo: dùng mẫu trang {p}")
+    size = f"{built.bytes / 1e6:.1f}".replace(".", ",")  # Vietnamese decimal comma
+    secs = f"{time.perf_counter() - started:.1f}".replace(".", ",")
     typer.echo(
         f"Đã ghi trang web vào {built.target}: {built.plans} kế hoạch, {built.agencies} cơ quan, "
         f"{built.tasks} nhiệm vụ, "
-        f"{built.files} tệp ({built.bytes / 1e6:.1f} MB) trong {time.perf_counter() - started:.1f} giây; "
+        f"{built.files} tệp ({size} MB) trong {secs} giây; "
         f"số liệu tính đến {ctx.today:%d/%m/%Y}. Mở {built.target / 'index.html'}"
     )
 
