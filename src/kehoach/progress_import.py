@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -239,6 +239,22 @@ def read_form(data: DataSet, path: Path, raw: bytes, today: dt.date, expect: Def
     return res
 
 
+def _answer_rows(
+    name: str, sheet: str, hrow: int, cols: dict[str, int], data_rows: list[tuple[Any, ...]]
+) -> Iterator[tuple[int, dict[str, str], Callable[[str], Any]]]:
+    """Each answer row of a sheet: its index, where each column's cell is (``file!sheet!F12``), and a getter
+    of a column's value by its header."""
+    for i, row in enumerate(data_rows):
+        excel_row = hrow + 2 + i
+        cells = {c: f"{name}!{sheet}!{col_letter(j)}{excel_row}" for c, j in cols.items()}
+
+        def get(col: str, row: tuple[Any, ...] = row) -> Any:
+            j = cols.get(col)
+            return row[j] if j is not None and j < len(row) else None
+
+        yield i, cells, get
+
+
 def _read_tasks(
     data: DataSet, wb: Any, res: FileResult, plan: Any, agency: Agency, year: int, meta: dict[str, str], today: dt.date
 ) -> None:
@@ -255,14 +271,7 @@ def _read_tasks(
     tasks = {t.id: t for t in plan.tasks}
     answers = []
     data_rows = rows[hrow + 1 :]
-    for i, row in enumerate(data_rows):
-        excel_row = hrow + 2 + i
-        cells = {c: f"{name}!{TASK_SHEET}!{col_letter(j)}{excel_row}" for c, j in cols.items()}
-
-        def get(col: str, row: tuple[Any, ...] = row) -> Any:
-            j = cols.get(col)
-            return row[j] if j is not None and j < len(row) else None
-
+    for i, cells, get in _answer_rows(name, TASK_SHEET, hrow, cols, data_rows):
         tid = parse_text(get("Mã nhiệm vụ")) or ""
         if i >= len(expected) or tid != expected[i]:
             want = expected[i] if i < len(expected) else "(không có dòng nào)"
@@ -326,14 +335,7 @@ def _read_targets(
             f"{name}!{TARGET_SHEET}: {len(data_rows)} dòng, biểu mẫu có {len(expected)} (dòng thêm/xóa?)"
         )
         return
-    for i, row in enumerate(data_rows):
-        excel_row = hrow + 2 + i
-        cells = {c: f"{name}!{TARGET_SHEET}!{col_letter(j)}{excel_row}" for c, j in cols.items()}
-
-        def get(col: str, row: tuple[Any, ...] = row) -> Any:
-            j = cols.get(col)
-            return row[j] if j is not None and j < len(row) else None
-
+    for i, cells, get in _answer_rows(name, TARGET_SHEET, hrow, cols, data_rows):
         tid = parse_text(get("Mã chỉ tiêu")) or ""
         target = targets.get(tid)
         if tid != expected[i]:
