@@ -34,6 +34,7 @@ LAYER_OF = {
     "kehoach.files": "files",
     "kehoach.loader": "files",
     "kehoach.cache": "files",
+    "kehoach.modeltree": "files",
     "kehoach.wordfile": "files",
     "kehoach.yamledit": "files",
     "kehoach.progress": "files",

@@ -53,18 +53,18 @@ from kehoach.loader import (
     share_fields_sets,
 )
 
-FORMAT = 5
+FORMAT = 6
 # A file modified this close to the moment it was cached may change again within the same
 # timestamp tick: its content hash is recorded too.
 RACY_NS = 2_000_000_000
 _SNAPSHOT = "snapshot.marshal"
 _TRAILER = struct.Struct("<QQ16s8s")  # where the index starts, its length, its checksum, the format's mark
-_MAGIC = b"kehoach5"
+_MAGIC = b"kehoach6"
 _SUM = 16  # bytes of a BLAKE2b checksum
 # The cached content depends on these modules: a change in any of them starts the cache anew.
 _SOURCES = (
-    "loader.py", "model.py", "progress.py", "cache.py", "deadlines.py", "dataset.py", "text.py", "files.py",
-    "__init__.py",
+    "loader.py", "model.py", "progress.py", "cache.py", "modeltree.py", "deadlines.py", "dataset.py", "text.py",
+    "files.py", "__init__.py",
 )
 
 Stamp = tuple[int, int, int, int]
@@ -408,9 +408,9 @@ class FileCache:
                 self.restamped = True
         try:
             blob, deadlines = self._record(entry[4])
-            obj = share_fields_sets(model.model_validate_json(blob), names=False) if blob is not None else None
+            obj = _model_from(blob, model)
             problems = [_problem(row, str(path)) for row in entry[3]]
-        except (OSError, EOFError, ValueError, TypeError):
+        except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
         if deadlines is not None and obj is not None:
             self._deadlines(str(path), obj, deadlines)
@@ -435,7 +435,7 @@ class FileCache:
             del doc  # the plain data: only the model is kept
         if stamp is None:
             return obj, problems, positions.packed()
-        blob = _model_json(obj) if obj is not None else None
+        blob = _model_record(obj) if obj is not None else None
         deadlines = _plan_deadlines(obj) if obj is not None and model.__name__ == "Plan" else None
         if deadlines is not None:
             self._deadlines(str(path), obj, deadlines)
@@ -593,6 +593,36 @@ class FileCache:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+def _model_record(obj: Any) -> Any:
+    """What a record keeps of a validated model: its tree (``kehoach.modeltree``), rebuilt without validating
+    again; a model the tree form cannot hold is kept as JSON, validated again when read."""
+    from kehoach.modeltree import TreeError, encode
+
+    try:
+        return ("T", encode(obj))
+    except (TreeError, RecursionError):
+        return ("J", _model_json(obj))
+
+
+def _model_from(blob: Any, model: Any) -> Any:
+    """The model a record keeps (None for a file that did not load); ``ValueError`` for a record not so made."""
+    if blob is None:
+        return None
+    if type(blob) is not tuple or len(blob) != 2:
+        raise ValueError("not a model record")
+    kind, payload = blob
+    if kind == "T":
+        from kehoach.modeltree import decode
+
+        obj = decode(payload)
+        if obj.__class__ is not model:
+            raise ValueError("a record of another kind of file")
+        return obj
+    if kind == "J" and type(payload) is bytes:
+        return share_fields_sets(model.model_validate_json(payload), names=False)
+    raise ValueError("not a model record")
 
 
 def _model_json(obj: Any) -> bytes:

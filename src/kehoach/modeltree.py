@@ -1,0 +1,161 @@
+"""Validated models as plain marshal-able trees, and back, without validating again.
+
+The file cache (``kehoach.cache``) keeps each validated model of a plan or progress file. Reading it back
+through pydantic (``model_validate_json``) validated every field again: ~12 µs a task, most of a warm run.
+A model already validated need not be checked twice, so the cache keeps it as a tree of plain values
+(``encode``) and rebuilds the very same objects (``decode``): each model's ``__dict__`` is set as pydantic
+itself sets it, with the fields given and no private or extra values (the models forbid extra fields and have
+no private attributes). A rebuilt model equals the validated one (``==``, same field values and types); a
+test checks this on every bundled file and on the cache's own round trip.
+
+Tree form: a model is a tuple ``(class name, given fields or None when all were given, *values)`` with its
+values in field order; a date is ``(ordinal,)``; lists and dicts stay lists and dicts of such values; str,
+int, float, bool and None are themselves. Only the model classes of ``kehoach.model`` and
+``kehoach.progress`` are ever rebuilt, by name; a tree naming anything else, or shaped otherwise, is refused
+(``ValueError``) and the file is read again from its YAML. The cache is keyed on this module and on those
+defining the models, so the field order a tree was written in is the order it is read in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel
+
+from kehoach.loader import _FIELDS_SETS, EMPTY_LIST, _shape
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_new = object.__new__
+_setattr = object.__setattr__
+_date = dt.date
+_from_ordinal = dt.date.fromordinal
+
+
+class TreeError(ValueError):
+    """A value the tree form cannot hold, or a tree that is not one this module wrote."""
+
+
+# class name -> (class, field names, the shared set of all its fields, plain list fields, fields to decode)
+_SPECS: dict[str, tuple[type[BaseModel], tuple[str, ...], set[str], tuple[str, ...], tuple[str, ...]]] = {}
+
+
+# given fields as the tree writes them -> the shared set (see kehoach.loader._FIELDS_SETS)
+_GIVEN: dict[Any, set[str]] = {}
+
+
+def _spec(name: str) -> tuple[type[BaseModel], tuple[str, ...], set[str], tuple[str, ...], tuple[str, ...]]:
+    found = _SPECS.get(name)
+    if found is not None:
+        return found
+    from kehoach import model, progress
+
+    cls = getattr(model, name, None) or getattr(progress, name, None)
+    if not (
+        isinstance(cls, type)
+        and issubclass(cls, BaseModel)
+        and cls.__module__ in (model.__name__, progress.__name__)
+        and cls.__name__ == name
+    ):
+        raise TreeError(f"not a model class: {name!r}")
+    full, plain, _named, holders = _shape(cls)
+    # Fields holding models or dates are decoded; lists of plain values are kept as marshal made them (an
+    # empty one becomes the shared empty list, as for a model read from YAML); plain values are themselves.
+    deep = tuple(n for n, f in cls.model_fields.items() if n in holders or _mentions_date(f.annotation))
+    found = _SPECS[name] = (cls, tuple(cls.model_fields), full, tuple(n for n in plain if n not in deep), deep)
+    return found
+
+
+def _mentions_date(annotation: Any) -> bool:
+    import typing
+
+    if annotation is _date or annotation is dt.datetime:
+        return True
+    return any(_mentions_date(a) for a in typing.get_args(annotation))
+
+
+def encode(value: Any) -> Any:
+    """``value`` (a validated model, or what its fields hold) as a tree; ``TreeError`` for anything else."""
+    cls = value.__class__
+    if cls in _PLAIN:
+        return value
+    if cls is list or cls is EMPTY_LIST.__class__:
+        return [v if v.__class__ in _PLAIN else encode(v) for v in value]
+    if cls is dict:
+        out = {}
+        for k, v in value.items():
+            if k.__class__ is not str:
+                raise TreeError("a dict key that is not text")
+            out[k] = v if v.__class__ in _PLAIN else encode(v)
+        return out
+    if cls is _date:
+        return (value.toordinal(),)
+    if isinstance(value, BaseModel):
+        spec_cls, names, full, _plain, _deep = _spec(cls.__name__)
+        if spec_cls is not cls:
+            raise TreeError(cls.__name__)
+        values = value.__dict__
+        if tuple(values) != names or value.__pydantic_extra__ or value.__pydantic_private__:
+            raise TreeError(f"{cls.__name__}: fields not as declared")
+        given = value.__pydantic_fields_set__
+        fs = None if len(given) == len(full) else tuple(sorted(given))
+        return (cls.__name__, fs, *[v if v.__class__ in _PLAIN else encode(v) for v in values.values()])
+    if isinstance(value, str):  # a str subclass (an agency name marked with its jurisdiction): plain text
+        return str(value)
+    raise TreeError(cls.__name__)
+
+
+def decode(tree: Any) -> Any:
+    """The value a tree stands for; ``TreeError`` for a tree this module did not write."""
+    cls = tree.__class__
+    if cls in _PLAIN:
+        return tree
+    if cls is list:
+        if not tree:
+            return EMPTY_LIST
+        return [v if v.__class__ in _PLAIN else decode(v) for v in tree]
+    if cls is dict:
+        return {k: v if v.__class__ in _PLAIN else decode(v) for k, v in tree.items()}
+    if cls is tuple:
+        if len(tree) == 1:
+            if tree[0].__class__ is not int:
+                raise TreeError("a date that is not an ordinal")
+            return _from_ordinal(tree[0])
+        name = tree[0]
+        if name.__class__ is not str:
+            raise TreeError("a model without its class")
+        model_cls, names, full, plain, deep = _SPECS.get(name) or _spec(name)
+        if len(tree) != len(names) + 2:
+            raise TreeError(f"{name}: {len(tree) - 2} values for {len(names)} fields")
+        values = dict(zip(names, tree[2:], strict=True))
+        for n in plain:
+            v = values[n]
+            if v.__class__ is not list:
+                if v is not None:
+                    raise TreeError(f"{name}.{n}: not a list")
+            elif not v:
+                values[n] = EMPTY_LIST
+        for n in deep:
+            v = values[n]
+            if v.__class__ not in _PLAIN:
+                values[n] = decode(v)
+        obj = _new(model_cls)
+        _setattr(obj, "__dict__", values)
+        fs = tree[1]
+        if fs is None:
+            given = full
+        else:
+            given = _GIVEN.get(fs)
+            if given is None:
+                if fs.__class__ is not tuple or not set(fs) <= full:
+                    raise TreeError(f"{name}: given fields not among its fields")
+                key = frozenset(fs)
+                given = _FIELDS_SETS.get(key)
+                if given is None:
+                    given = _FIELDS_SETS[key] = set(fs)
+                _GIVEN[fs] = given
+        _setattr(obj, "__pydantic_fields_set__", given)
+        _setattr(obj, "__pydantic_extra__", None)
+        _setattr(obj, "__pydantic_private__", None)
+        return obj
+    raise TreeError(cls.__name__)
