@@ -142,18 +142,15 @@ def decode(tree: Any) -> Any:
         obj = _new(model_cls)
         _setattr(obj, "__dict__", values)
         fs = tree[1]
-        if fs is None:
-            given = full
-        else:
-            given = _GIVEN.get(fs)
+        given: set[str] | None = full if fs is None else _GIVEN.get(fs)
+        if given is None:
+            if fs.__class__ is not tuple or not set(fs) <= full:
+                raise TreeError(f"{name}: given fields not among its fields")
+            key = frozenset(fs)
+            given = _FIELDS_SETS.get(key)
             if given is None:
-                if fs.__class__ is not tuple or not set(fs) <= full:
-                    raise TreeError(f"{name}: given fields not among its fields")
-                key = frozenset(fs)
-                given = _FIELDS_SETS.get(key)
-                if given is None:
-                    given = _FIELDS_SETS[key] = set(fs)
-                _GIVEN[fs] = given
+                given = _FIELDS_SETS[key] = set(fs)
+            _GIVEN[fs] = given
         _setattr(obj, "__pydantic_fields_set__", given)
         _setattr(obj, "__pydantic_extra__", None)
         _setattr(obj, "__pydantic_private__", None)
