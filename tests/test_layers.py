@@ -43,6 +43,7 @@ LAYER_OF = {
     "kehoach.dataset": "dataset",
     # rules: the answers about a data set
     "kehoach.responsibility": "rules",
+    "kehoach.qindex": "rules",
     "kehoach.status": "rules",
     "kehoach.query": "rules",
     "kehoach.check": "rules",

@@ -6,13 +6,13 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from kehoach.errors import UsageError
 from kehoach.model import CENTRAL as CENTRAL
-from kehoach.model import Agency, Jurisdiction, Plan, StandardAgency
+from kehoach.model import Agency, Jurisdiction, Plan, StandardAgency, Task
 from kehoach.text import ascii_key, fold, normalize, slug, strip_diacritics
 
 Reason = Literal["direct", "successor", "collective"]  # the vocabulary of kehoach.responsibility
@@ -589,9 +589,41 @@ def bind_plan(plan: Plan, default: str | None = None) -> None:
 
     A plan without ``jurisdiction`` takes the data folder's default; without either, its names stay plain and
     resolve as a user's would."""
+    scope = bind_head(plan, default)
+    if scope is not None:
+        for task in plan.tasks:
+            bind_task(task, scope)
+
+
+def bind_head(plan: Plan, default: str | None = None) -> str | None:
+    """``bind_plan`` for what a plan says of itself (issuer, monitor, reporting, targets), not its tasks; returns
+    the jurisdiction its tasks' names take (None: they stay plain)."""
     scope = plan.jurisdiction or default
     if scope is None:
-        return
+        return None
+    w = _marker(scope)
+    if plan.monitor:
+        object.__setattr__(plan, "monitor", w(plan.monitor))
+    object.__setattr__(plan, "issuer", w(plan.issuer))
+    rep = plan.reporting
+    for part in (rep.annual, rep.consolidated):
+        if part is not None:
+            _lists(w, part, "to", "via", "cc")
+    if rep.consolidated is not None and rep.consolidated.by:
+        object.__setattr__(rep.consolidated, "by", w(rep.consolidated.by))
+    for route in rep.routes:
+        _lists(w, route, "senders", "to", "via", "cc")
+    for target in plan.targets:
+        _lists(w, target, "lead", "support")
+    return scope
+
+
+def bind_task(task: Task, scope: str) -> None:
+    """``bind_plan`` for one task of a plan whose names take ``scope``."""
+    _lists(_marker(scope), task, "lead", "support", "successor")
+
+
+def _marker(scope: str) -> Callable[[str], str]:
     memo = _WRITTEN.setdefault(scope, {})
     if len(memo) > 100_000:  # a long-lived process reading many data sets
         memo.clear()
@@ -602,27 +634,14 @@ def bind_plan(plan: Plan, default: str | None = None) -> None:
             found = memo[str(name)] = Written(name, scope)
         return found
 
-    def lists(obj: Any, *fields: str) -> None:
-        for f in fields:
-            values = getattr(obj, f, None)
-            if values:
-                values[:] = [w(v) for v in values]
+    return w
 
-    if plan.monitor:
-        object.__setattr__(plan, "monitor", w(plan.monitor))
-    object.__setattr__(plan, "issuer", w(plan.issuer))
-    rep = plan.reporting
-    for part in (rep.annual, rep.consolidated):
-        if part is not None:
-            lists(part, "to", "via", "cc")
-    if rep.consolidated is not None and rep.consolidated.by:
-        object.__setattr__(rep.consolidated, "by", w(rep.consolidated.by))
-    for route in rep.routes:
-        lists(route, "senders", "to", "via", "cc")
-    for task in plan.tasks:
-        lists(task, "lead", "support", "successor")
-    for target in plan.targets:
-        lists(target, "lead", "support")
+
+def _lists(w: Callable[[str], str], obj: Any, *fields: str) -> None:
+    for f in fields:
+        values = getattr(obj, f, None)
+        if values:
+            values[:] = [w(v) for v in values]
 
 
 def _of_kind(registry: Registry, agency: Agency, kind: str) -> Agency | None:

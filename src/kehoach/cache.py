@@ -203,7 +203,7 @@ def clear() -> int:
         if sub.is_symlink() or not sub.is_dir() or len(sub.name) != 24:
             continue
         for f in sub.iterdir():
-            if (f.is_symlink() or f.is_file()) and (f.name == _SNAPSHOT or f.suffix in (".pos", ".tmp")):
+            if (f.is_symlink() or f.is_file()) and (f.name == _SNAPSHOT or f.suffix in (".pos", ".tmp", ".roles")):
                 f.unlink(missing_ok=True)
                 removed += 1
         with contextlib.suppress(OSError):
@@ -369,6 +369,21 @@ class FileCache:
         if len(data) != length:
             raise ValueError("truncated")
         return _verified(digest + data)
+
+    def index_key(self, config: Path, plans: list[Path]) -> bytes | None:
+        """What answers drawn from the registry, the configuration and the plans depend on: the tool, each of
+        those files as read this run (progress files left out: they change no one's role), and the plans in the
+        order loaded. None when one of them is missing a stamp or was written too recently to be told apart
+        from a rewrite in the same timestamp tick (the query index is then not used this run)."""
+        stamps = sorted((n, s) for n, s in self.used.items() if not n.startswith("progress" + os.sep))
+        conf = _stamp(config) if os.path.lexists(config) else ()
+        if conf is None or any(s is None or _racy(s) for _, s in stamps) or (conf and _racy(conf)):
+            return None
+        if self.misses and any(_stamp(self._path(n)) != s for n, s in stamps):
+            return None  # a file read again this run changed meanwhile: what was read may be neither version
+        order = [self._name(p) for p in plans]
+        blob = marshal.dumps((self.key, stamps, conf, order))
+        return hashlib.blake2b(blob, digest_size=_SUM).digest()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -597,12 +612,16 @@ class FileCache:
 
 def _model_record(obj: Any) -> Any:
     """What a record keeps of a validated model: its tree (``kehoach.modeltree``), rebuilt without validating
-    again; a model the tree form cannot hold is kept as JSON, validated again when read."""
-    from kehoach.modeltree import TreeError, encode
+    again — a plan as its head and one tree per task, decoded as asked; a model the tree form cannot hold is
+    kept as JSON, validated again when read."""
+    from kehoach.model import Plan
+    from kehoach.modeltree import TreeError, encode, encode_plan
 
     try:
+        if obj.__class__ is Plan:
+            return ("L", encode_plan(obj))
         return ("T", encode(obj))
-    except (TreeError, RecursionError):
+    except (TreeError, RecursionError, ValueError):
         return ("J", _model_json(obj))
 
 
@@ -613,6 +632,14 @@ def _model_from(blob: Any, model: Any) -> Any:
     if type(blob) is not tuple or len(blob) != 2:
         raise ValueError("not a model record")
     kind, payload = blob
+    if kind == "L":
+        from kehoach.modeltree import PlanRecord
+
+        if model.__name__ != "Plan" or type(payload) is not tuple or len(payload) != 4:
+            raise ValueError("a plan record of another kind of file")
+        record = PlanRecord(*payload)
+        record.head()  # the head now: a record that does not decode is a miss, not a failure later
+        return record
     if kind == "T":
         from kehoach.modeltree import decode
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kehoach.agencies import CONFIG_FILE, CONFIG_KEYS, DataConfig, Registry, bind_plan
+from kehoach.agencies import CONFIG_FILE, CONFIG_KEYS, DataConfig, Registry
 from kehoach.deadlines import Deadline, DeadlineError, parse_deadline, plan_dates
 from kehoach.errors import DataError, UsageError
 from kehoach.loader import LoadedPlan, Positions, Problem, load_plan_file, load_registry_file, plan_files
@@ -52,6 +52,12 @@ class DataSet:
     _deadlines: dict[tuple[str, str], Deadline | DeadlineError] = field(default_factory=dict, repr=False)
     _progress: Progress | None = field(default=None, repr=False)
     _by_id: tuple[list[LoadedPlan], int, dict[str, LoadedPlan]] | None = field(default=None, repr=False)
+    # What the query index (``kehoach.qindex``) is keyed on: the registry, the configuration and every plan file as
+    # the cache found them; None without the cache, or while one of them was just written (see FileCache.index_key).
+    index_key: bytes | None = field(default=None, repr=False)
+    _roles: dict[str, list[tuple[int, int, int, str | None, int, str | None]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def progress(self) -> Progress:
@@ -71,7 +77,7 @@ class DataSet:
         from kehoach.agencies import AgencyError
 
         try:
-            task = next((t for t in self.plan(plan_id).plan.tasks if t.id == task_id), None)
+            task = self.plan(plan_id).task_by_id(task_id)
         except UnknownPlan:
             return []
         if task is None:
@@ -107,7 +113,7 @@ class DataSet:
         if index is None or index[0] is not self.plans or index[1] != len(self.plans):
             ids: dict[str, LoadedPlan] = {}
             for lp in self.plans:
-                ids.setdefault(lp.plan.id, lp)  # the first, as a scan finds it
+                ids.setdefault(lp.head.id, lp)  # the first, as a scan finds it
             index = (self.plans, len(self.plans), ids)
             object.__setattr__(self, "_by_id", index)  # a memo: rebuilt whenever the list differs
         found = index[2].get(plan_id)
@@ -119,13 +125,22 @@ class DataSet:
                 f"kế hoạch {plan_id!r} không đọc được: tệp {', '.join(broken)} có lỗi; "
                 "chạy `kehoach check` để xem chi tiết"
             )
-        known = ", ".join(lp.plan.id for lp in self.plans)
+        known = ", ".join(lp.head.id for lp in self.plans)
         raise UnknownPlan(f"không có kế hoạch {plan_id!r}; các kế hoạch hiện có: {known}")
 
     def deadline(self, plan: Plan, task: Task) -> Deadline | None:
         """The parsed deadline, or None when missing or unparseable (``check`` reports those)."""
         result = self.deadline_or_error(plan, task)
         return result if isinstance(result, Deadline) else None
+
+    def deadline_at(self, lp: LoadedPlan, i: int) -> Deadline | None:
+        """``deadline`` of task ``i`` of a loaded plan, without decoding the task when the cache parsed it."""
+        tid = lp.task_id_at(i)
+        if tid is not None:
+            got = self._deadlines.get((lp.head.id, tid))
+            if got is not None:
+                return got if isinstance(got, Deadline) else None
+        return self.deadline(lp.head, lp.task_at(i))
 
     def deadline_or_error(self, plan: Plan, task: Task) -> Deadline | DeadlineError | None:
         if not task.deadline:
@@ -212,12 +227,12 @@ def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] 
         if on_plan is not None:
             on_plan(done, len(files))
     for lp in plans:
-        bind_plan(lp.plan, config.jurisdiction)
+        lp.bind(config.jurisdiction)
     registry = Registry(
         model.agencies if model else [],
         jurisdictions=model.jurisdictions if model else (),
         standard=model.standard if model else (),
-        used={lp.plan.jurisdiction for lp in plans},
+        used={lp.head.jurisdiction for lp in plans},
         default=config.jurisdiction,
     )
     if fc is None:
@@ -227,9 +242,11 @@ def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] 
 
     progress = load_progress(root, fc)
     deadlines = take_deadlines(fc, [lp.path for lp in plans])
+    index_key = fc.index_key(root / CONFIG_FILE, [lp.path for lp in plans])
     fc.commit()
     return DataSet(
-        root, registry, plans, problems, positions, config=config, _deadlines=deadlines, _progress=progress
+        root, registry, plans, problems, positions, config=config, _deadlines=deadlines, _progress=progress,
+        index_key=index_key,
     )
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kehoach.errors import DataError
-from kehoach.model import Plan, RegistryFile
+from kehoach.model import Plan, RegistryFile, Task
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -735,11 +735,95 @@ def _holds_models(annotation: Any) -> bool:
     return any(_holds_models(a) for a in typing.get_args(annotation))
 
 
-@dataclass
 class LoadedPlan:
-    plan: Plan
-    path: Path
-    positions: Positions
+    """One plan file as loaded. From the cache a plan comes undecoded (``kehoach.modeltree.PlanRecord``): its head
+    (``head``) and single tasks (``task_at``) are decoded as the query index asks for them, the whole plan
+    (``plan``) the first time anything else asks; the answers are the same either way."""
+
+    __slots__ = ("_plan", "path", "positions", "_record", "_scope", "_bound")
+
+    def __init__(self, plan: Plan | None, path: Path, positions: Positions, record: Any = None) -> None:
+        if plan is None and record is None:
+            raise ValueError("a plan or its record")
+        self._plan = plan
+        self.path = path
+        self.positions = positions
+        self._record = record
+        self._scope: tuple[str | None] | None = None  # the default jurisdiction once bound (a 1-tuple)
+        self._bound = False  # the whole plan's names marked
+
+    def __repr__(self) -> str:
+        return f"LoadedPlan({str(self.path)!r})"
+
+    @property
+    def plan(self) -> Plan:
+        """The whole plan (decoded now if it was not)."""
+        if self._plan is None:
+            self._plan = self._record.full()
+            self._bound = self._scope is not None  # the record marked its names as it decoded them
+        return self._plan
+
+    @property
+    def loaded(self) -> bool:
+        return self._plan is not None
+
+    @property
+    def head(self) -> Plan:
+        """What the plan says of itself, without decoding its tasks when it was not decoded: its sections' task
+        lists refuse to be read (``kehoach.modeltree.NotLoaded``); ``task_at`` gives single tasks."""
+        if self._plan is not None:
+            return self._plan
+        return self._record.head()  # type: ignore[no-any-return]
+
+    @property
+    def task_count(self) -> int:
+        return len(self._record) if self._plan is None else len(self._plan.tasks)
+
+    def task_by_id(self, task_id: str) -> Task | None:
+        """The first task with this id, as a scan of ``Plan.tasks`` finds it; None when there is none."""
+        if self._plan is not None:
+            return next((t for t in self._plan.tasks if t.id == task_id), None)
+        i = self._record.index_of(task_id)
+        return None if i is None else self._record.task(i)
+
+    def task_id_at(self, i: int) -> str | None:
+        """The id of task ``i`` when the plan's ids are unique and it is known without decoding the task."""
+        if self._plan is not None:
+            return None
+        return self._record.unique_id_at(i)  # type: ignore[no-any-return]
+
+    def task_at(self, i: int) -> Task:
+        """Task ``i`` in ``Plan.tasks`` order."""
+        if self._plan is not None:
+            return self._plan.tasks[i]
+        return self._record.task(i)  # type: ignore[no-any-return]
+
+    def bind(self, default: str | None) -> None:
+        """Mark the names the plan writes with its jurisdiction (``kehoach.agencies.bind_plan``), now or, for a
+        plan not decoded yet, as each part is decoded."""
+        from kehoach.agencies import bind_head, bind_plan, bind_task
+
+        self._scope = (default,)
+        if self._plan is not None:
+            if not self._bound:
+                bind_plan(self._plan, default)
+                self._bound = True
+            return
+        record = self._record
+        scope: list[str | None] = []
+
+        def head(plan: Plan) -> None:
+            found = bind_head(plan, default)
+            if not scope:
+                scope.append(found)
+
+        def task(t: Task) -> None:
+            if not scope:
+                self.head  # noqa: B018 - the head tells the scope
+            if scope and scope[0] is not None:
+                bind_task(t, scope[0])
+
+        record.set_binders(head, task)
 
     def where(self, path: PathT) -> tuple[int | None, int | None]:
         return self.positions.of(path)
@@ -761,7 +845,11 @@ def load_plan_file(path: Path, cache: Any = None) -> tuple[LoadedPlan | None, li
     """One plan file; with a ``kehoach.cache.FileCache``, taken from it when the file is unchanged."""
     if cache is not None:
         plan, problems, positions = cache.model(path, Plan)
-        return (LoadedPlan(plan, path, positions) if plan is not None else None), problems
+        if plan is None:
+            return None, problems
+        if isinstance(plan, Plan):
+            return LoadedPlan(plan, path, positions), problems
+        return LoadedPlan(None, path, positions, record=plan), problems  # a PlanRecord: decoded as asked
     try:
         doc = read_yaml(path)
     except LoadError as exc:

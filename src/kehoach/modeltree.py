@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kehoach.errors import DataError
 from kehoach.loader import _FIELDS_SETS, EMPTY_LIST, _shape
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -32,8 +33,10 @@ _date = dt.date
 _from_ordinal = dt.date.fromordinal
 
 
-class TreeError(ValueError):
-    """A value the tree form cannot hold, or a tree that is not one this module wrote."""
+# Also a ValueError: the cache takes any ValueError of a record as "read the file again".
+class TreeError(DataError, ValueError):
+    """A value the tree form cannot hold, or a tree that is not one this module wrote (a damaged cache: the data
+    file is read again, so it never reaches a user)."""
 
 
 # class name -> (class, field names, the shared set of all its fields, plain list fields, fields to decode)
@@ -156,3 +159,145 @@ def decode(tree: Any) -> Any:
         _setattr(obj, "__pydantic_private__", None)
         return obj
     raise TreeError(cls.__name__)
+
+
+# ------------------------------------------------------------------------------------------ plans, task by task
+
+
+class NotLoaded(list):  # type: ignore[type-arg]
+    """The tasks of a section of a plan's head (``PlanRecord.head``): not decoded. Any use is a mistake of the
+    code asking (it must ask ``LoadedPlan.plan`` for the whole plan), so it fails loudly, never as no task."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("nhiệm vụ của kế hoạch chưa được nạp (dùng LoadedPlan.plan)")
+
+    __iter__ = __len__ = __getitem__ = __bool__ = __contains__ = __reversed__ = _refuse  # type: ignore[assignment]
+    append = extend = insert = remove = pop = clear = sort = reverse = index = count = copy = _refuse  # type: ignore[assignment]
+
+
+NOT_LOADED = NotLoaded()
+
+
+def encode_plan(plan: Any) -> tuple[Any, list[int], list[bytes], list[str]]:
+    """A plan as its head (every section's tasks left out), the section of each task, each task's own tree as
+    marshal bytes (a task is decoded only when asked for) and each task's id."""
+    import marshal
+
+    sections = []
+    where: list[int] = []
+    blobs: list[bytes] = []
+    ids: list[str] = []
+    for si, section in enumerate(plan.sections):
+        for task in section.tasks:
+            where.append(si)
+            blobs.append(marshal.dumps(encode(task)))
+            ids.append(str(task.id))
+        sections.append(_without(section, "tasks", []))
+    return _without(plan, "sections", sections), where, blobs, ids
+
+
+def _without(obj: Any, field: str, tree: Any) -> Any:
+    """``encode(obj)`` with ``field``'s value given as a tree instead of encoded from the object."""
+    cls = obj.__class__
+    spec_cls, names, full, _plain, _deep = _spec(cls.__name__)
+    if spec_cls is not cls or tuple(obj.__dict__) != names or obj.__pydantic_extra__ or obj.__pydantic_private__:
+        raise TreeError(f"{cls.__name__}: fields not as declared")
+    given = obj.__pydantic_fields_set__
+    fs = None if len(given) == len(full) else tuple(sorted(given))
+    values = [tree if n == field else (v if v.__class__ in _PLAIN else encode(v)) for n, v in obj.__dict__.items()]
+    return (cls.__name__, fs, *values)
+
+
+class PlanRecord:
+    """A cached plan not yet decoded: its head at once, each task when asked for, the whole plan on demand.
+
+    ``bind`` is called with each object made (``kehoach.agencies.bind_plan`` and its parts), so a name a task
+    writes carries the plan's jurisdiction whichever way the task was reached.
+    """
+
+    __slots__ = ("_head_tree", "_where", "_blobs", "_ids", "_unique", "_tasks", "_head", "bind_head", "bind_task")
+
+    def __init__(self, head: Any, where: list[int], blobs: list[bytes], ids: list[str]) -> None:
+        parts: tuple[Any, ...] = (where, blobs, ids)
+        if any(p.__class__ is not list for p in parts) or not len(where) == len(blobs) == len(ids):
+            raise TreeError("a plan record not so made")
+        self._ids: list[str] = ids
+        self._unique: bool | None = None
+        self._head_tree: Any = head
+        self._where: list[int] = where
+        self._blobs: list[bytes] = blobs
+        self._tasks: dict[int, Any] = {}
+        self._head: Any = None
+        self.bind_head: Any = None  # set by the data set: marks the head's names (and a whole plan's)
+        self.bind_task: Any = None  # marks one task's names
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def unique_id_at(self, i: int) -> str | None:
+        """Task ``i``'s id, when no other task of the plan has it (else None: the caller looks at the task)."""
+        if self._unique is None:
+            self._unique = len(set(self._ids)) == len(self._ids)
+        return self._ids[i] if self._unique else None
+
+    def index_of(self, task_id: str) -> int | None:
+        """The position of the first task with this id (as a scan of ``Plan.tasks`` finds it)."""
+        try:
+            return self._ids.index(task_id)
+        except ValueError:
+            return None
+
+    @property
+    def id(self) -> str:
+        return self.head().id  # type: ignore[no-any-return]
+
+    def set_binders(self, head: Any, task: Any) -> None:
+        """How names are marked from now on; a head and tasks already decoded are marked now."""
+        self.bind_head, self.bind_task = head, task
+        if self._head is not None:
+            head(self._head)
+        for t in self._tasks.values():
+            task(t)
+
+    def _decode_head(self, tasks_of: Any) -> Any:
+        plan = decode(self._head_tree)
+        if plan.__class__.__name__ != "Plan":
+            raise TreeError("a plan record holding something else")
+        for si, section in enumerate(plan.sections):
+            section.__dict__["tasks"] = tasks_of(si)
+        return plan
+
+    def head(self) -> Any:
+        """The plan with its sections' tasks not decoded (``NOT_LOADED``): for what a plan says of itself."""
+        if self._head is None:
+            plan = self._decode_head(lambda si: NOT_LOADED)
+            if self.bind_head is not None:
+                self.bind_head(plan)
+            self._head = plan
+        return self._head
+
+    def task(self, i: int) -> Any:
+        """Task ``i`` of the plan, in ``Plan.tasks`` order."""
+        found = self._tasks.get(i)
+        if found is None:
+            import marshal
+
+            found = decode(marshal.loads(self._blobs[i]))
+            if found.__class__.__name__ != "Task":
+                raise TreeError("a task record holding something else")
+            if self.bind_task is not None:
+                self.bind_task(found)
+            self._tasks[i] = found
+        return found
+
+    def full(self) -> Any:
+        """The whole plan, equal to the validated one; tasks already decoded are the same objects."""
+        by_section: dict[int, list[Any]] = {}
+        for i, si in enumerate(self._where):
+            by_section.setdefault(si, []).append(self.task(i))
+        plan = self._decode_head(lambda si: by_section.get(si) or EMPTY_LIST)
+        if self.bind_head is not None:
+            self.bind_head(plan)
+        return plan

@@ -109,13 +109,25 @@ def find_tasks(
     kind: str | None = None,
     search: str | None = None,
     may_show: Callable[[Deadline | None], bool] | None = None,
+    keep: Callable[[Plan, Deadline | None, Responsibility], bool] | None = None,
 ) -> list[TaskHit]:
     """Tasks matching every filter given. ``may_show`` drops a task by its deadline alone, before the
-    costlier test of the agency's role."""
+    costlier test of the agency's role; ``keep`` (with an agency) by its deadline and the agency's role in it,
+    before the task is decoded from the cache."""
     wanted = set(plans)
     for pid in wanted:
         data.plan(pid)  # raises UnknownPlan with the list of known ids
     needle = search_key(search) if search else None
+    if agency is not None:
+        from kehoach.qindex import agency_entries
+
+        entries = agency_entries(data, agency)
+        if entries is not None:
+            found_hits = _find_indexed(
+                data, entries, wanted, agency, role, strict, due_from, due_to, cycle, kind, needle, may_show, keep
+            )
+            if found_hits is not None:
+                return found_hits
     hits: list[TaskHit] = []
     for lp in data.plans:
         plan = lp.plan
@@ -131,7 +143,7 @@ def find_tasks(
             found = None
             if agency is not None:
                 found = role_of(data.registry, task, agency, role, strict)
-                if not found:
+                if not found or (keep is not None and not keep(plan, d, found)):
                     continue
             if kind and (d is None or d.kind != kind):
                 continue
@@ -147,6 +159,78 @@ def find_tasks(
             if needle and not _matches_search(task, needle):
                 continue
             hits.append(TaskHit(plan, task, d, found))
+    return hits
+
+
+def _find_indexed(
+    data: DataSet,
+    entries: list[Any],
+    wanted: set[str],
+    agency: Agency,
+    role: Role,
+    strict: bool,
+    due_from: dt.date | None,
+    due_to: dt.date | None,
+    cycle: str | None,
+    kind: str | None,
+    needle: str | None,
+    may_show: Callable[[Deadline | None], bool] | None,
+    keep: Callable[[Plan, Deadline | None, Responsibility], bool] | None,
+) -> list[TaskHit] | None:
+    """``find_tasks`` over the tasks the query index lists for ``agency`` (``kehoach.qindex``): the same
+    filters in the same order, the role read from the index instead of matched name by name. None when an
+    entry does not fit the data (the caller then matches every task)."""
+    from kehoach.qindex import role_in
+
+    hits: list[TaskHit] = []
+    plans = data.plans
+    windows: dict[int, ReportPeriod] = {}
+    if cycle:  # every plan's period, as the scan makes them: a cycle one plan cannot have is refused alike
+        for pp, one in enumerate(plans):
+            if not wanted or one.head.id in wanted:
+                windows[pp] = parse_cycle(cycle, one.head)
+    current = -1
+    skip = False
+    lp: Any = None
+    plan: Any = None
+    window: ReportPeriod | None = None
+    try:
+        for entry in entries:
+            pp = entry[0]
+            if pp != current:
+                current = pp
+                lp = plans[pp]
+                plan = lp.head  # what the plan says of itself; a task is decoded only when it passes a filter
+                skip = bool(wanted) and plan.id not in wanted
+                window = windows.get(pp) if cycle and not skip else None
+                if window and not (plan.start_year <= window.year <= plan.end_year):
+                    skip = True
+            if skip:
+                continue
+            tp = entry[1]
+            d = data.deadline_at(lp, tp)
+            if may_show is not None and not may_show(d):
+                continue
+            found = role_in(entry, agency, role, strict)
+            if not found or (keep is not None and not keep(plan, d, found)):
+                continue
+            if kind and (d is None or d.kind != kind):
+                continue
+            if due_from or due_to:
+                if d is None or d.due is None or d.recurring:
+                    continue
+                if due_from and d.due < due_from:
+                    continue
+                if due_to and d.due > due_to:
+                    continue
+            if window and not in_window(plan, d, window.start, window.end):
+                continue
+            task = lp.task_at(tp)
+            if needle and not _matches_search(task, needle):
+                continue
+            hits.append(TaskHit(plan, task, d, found))
+    except (IndexError, TypeError):
+        return None
     return hits
 
 
@@ -235,15 +319,35 @@ def due(
         # overdue (that needs a due day before today) nor due in the window: no line, whatever the engine says.
         return d is not None and (d.recurring or (d.due is not None and d.due <= last))
 
-    for hit in find_tasks(data, plans=plans, agency=agency, role=role, strict=strict, may_show=may_show):
+    def keep(plan: Plan, d: Deadline | None, resp: Responsibility) -> bool:
+        # A line comes only from a task the agency leads by name (its overdue item), one due in the window, or a
+        # report day in the window: any other is left before it is decoded (the loop below gives it no line).
+        if resp.role == "lead" and resp.named and not agency.replaced_by:
+            return True
+        if d is None:
+            return False
+        if d.due is not None and today <= d.due <= until:
+            return True
+        return d.recurring and not d.never_overdue and bool(d.occurrences(plan_dates(plan), today, until))
+
+    for hit in find_tasks(
+        data, plans=plans, agency=agency, role=role, strict=strict, may_show=may_show, keep=keep
+    ):
         plan, task, d = hit.plan, hit.task, hit.deadline
         resp = hit.responsibility
         assert resp is not None
         via = resp.via
-        j = judge(data, plan, task, period, today)
         # The agency answers by name today (itself, or the successor that took the duty): kehoach.responsibility.
         # A dissolved agency answers for nothing today: its successors do.
         named_lead = resp.role == "lead" and resp.named and not agency.replaced_by
+        in_window = d is not None and d.due is not None and today <= d.due <= until
+        occ = (
+            d.occurrences(plan_dates(plan), today, until)
+            if d is not None and d.recurring and not d.never_overdue
+            else []
+        )
+        # The task is judged only when the judgement is used: as the lead's overdue item, or on a line shown.
+        j = judge(data, plan, task, period, today) if named_lead or in_window or occ else None
         reported_day = plan.reporting.annual and plan.reporting.annual.due
         assumed = d is not None and d.kind == "annual" and not d.day_named and not reported_day
         note = " (văn bản không nêu ngày báo cáo; tạm tính 31/12)" if assumed else ""
@@ -255,12 +359,13 @@ def due(
                 text = d.text if d is not None else "không nêu"
                 why = f"quá hạn: {text}, " + ("chưa có báo cáo" if j.record is None else "chưa báo cáo hoàn thành")
             items.append(_item(plan, task, j.due, today, hit, via, d.kind if d else "none", why, j))
-        if j is None and d is not None and d.due is not None and today <= d.due <= until:
+        if j is None and in_window:
+            assert d is not None and d.due is not None
             j = judge(data, plan, task, ReportPeriod.annual(d.due.year), today)  # due next year
         if d is None or d.never_overdue:
             continue  # ongoing work is reported in the plan's annual report, listed once below
         if d.recurring:
-            nxt = [o for o in d.occurrences(plan_dates(plan), today, until) if j is None or o != j.due or not j.overdue]
+            nxt = [o for o in occ if j is None or o != j.due or not j.overdue]
             if nxt:
                 why = f"{d.text}: báo cáo kết quả kỳ này{note}"
                 coming = j if j is not None and j.due == nxt[0] else judge_occurrence(data, plan, task, nxt[0], today)
@@ -372,18 +477,33 @@ def _report_duties(
     consolidation. A day the document does not state is taken as 31/12 and said so.
     """
     from kehoach.duties import due_report_days
+    from kehoach.qindex import agency_entries, role_in
 
     wanted = set(plans)
     registry = data.registry
     out: list[DueItem] = []
     assumed = " (văn bản không nêu ngày; tạm tính 31/12)"
-    for lp in data.plans:
-        plan = lp.plan
+    entries = agency_entries(data, agency)
+    owing: set[int] | None = None
+    if entries is not None:  # the plans where the agency leads a task, or supports one by name (the index)
+        owing = set()
+        for entry in entries:
+            if entry[0] not in owing:
+                found = role_in(entry, agency, "any", strict)
+                if found is not None and (found.role == "lead" or found.reason != "collective"):
+                    owing.add(entry[0])
+    for pp, lp in enumerate(data.plans):
+        plan = lp.head if owing is not None else lp.plan
         if wanted and plan.id not in wanted:
             continue
         rep = plan.reporting
         annual = rep.annual
-        if annual and owes_annual_report(registry, plan, agency, strict):
+        owes = (
+            owes_annual_report(registry, plan, agency, strict)
+            if owing is None
+            else annual is not None and pp in owing and not any(_is(registry, n, agency) for n in annual.to)
+        )
+        if annual and owes:
             day = annual.day_month.in_year(today.year)
             nxt = _next_report_day(plan, day, today, until)
             for year, when in due_report_days(data.progress, plan, "BC-HN", agency.name, day, today, until, nxt):
