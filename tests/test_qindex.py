@@ -1,0 +1,160 @@
+"""The query index (kehoach.qindex) and plans decoded task by task: the same answers, never stale, never trusted
+when damaged or not the user's own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from kehoach import cache, qindex
+from kehoach.cache import cache_dir_for
+from kehoach.dataset import load_data
+from kehoach.query import due, find_tasks
+
+TODAY = dt.date(2026, 3, 1)
+AGENCIES = ("Sở Tài chính", "Sở Công Thương", "Ban Quản lý Khu kinh tế Nghi Sơn và các khu công nghiệp",
+            "Sở Nội vụ", "UBND tỉnh")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache of its own; files written a moment ago count as settled (else the index waits two seconds)."""
+    monkeypatch.setenv("KEHOACH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("KEHOACH_NO_CACHE", raising=False)
+    monkeypatch.delenv("KEHOACH_NO_INDEX", raising=False)
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    return tmp_path / "cache"
+
+
+def _answers(root: Path, index: bool, monkeypatch: pytest.MonkeyPatch, names=AGENCIES) -> str:
+    monkeypatch.setenv("KEHOACH_NO_INDEX", "0" if index else "1")
+    data = load_data(root)
+    if index:
+        assert data.index_key is not None
+    out = []
+    for name in names:
+        ag = data.registry.resolve(name)
+        out.append([i.as_dict() for i in due(data, ag, TODAY)])
+        out.append([(h.plan.id, h.task.id, h.role, h.responsibility.reason if h.responsibility else None)
+                    for h in find_tasks(data, agency=ag, role="any")])
+        out.append([h.task.id for h in find_tasks(data, agency=ag, strict=True, cycle="annual-2026")])
+    return json.dumps(out, default=str, ensure_ascii=False)
+
+
+def _roles(home: Path) -> list[Path]:
+    return sorted(home.glob("*/*.roles"))
+
+
+def test_due_and_tasks_from_the_index_equal_the_scan(home, data_copy, monkeypatch):
+    first = _answers(data_copy, True, monkeypatch)  # makes each agency's list
+    assert len(_roles(home)) == len(AGENCIES)
+    monkeypatch.setattr(qindex, "build", lambda *a: pytest.fail("the list should come from its file"))
+    assert _answers(data_copy, True, monkeypatch) == first
+    monkeypatch.undo()
+    assert _answers(data_copy, False, monkeypatch) == first
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["lead", "registry", "config", "plan-added"])
+def test_a_change_of_plan_registry_or_configuration_is_never_answered_from_an_old_list(
+    home, data_copy, monkeypatch, change
+):
+    before = _answers(data_copy, True, monkeypatch)
+    key = load_data(data_copy).index_key
+    plan = data_copy / "plans" / "qd74-dai-hoi-xx.yaml"
+    if change == "lead":
+        _edit(plan, "lead: [Sở Tài chính]", "lead: [Sở Nội vụ]")
+    elif change == "registry":
+        _edit(data_copy / "agencies.yaml", "aliases: [Sở Công thương]", "aliases: [Sở Công thương, Sở CT mới]")
+    elif change == "config":
+        (data_copy / "kehoach.yaml").write_text("jurisdiction: thanh-hoa\n", encoding="utf-8")
+    else:
+        text = plan.read_text(encoding="utf-8").replace("id: qd74-dai-hoi-xx", "id: qd74-ban-sao", 1)
+        (data_copy / "plans" / "aa-ban-sao.yaml").write_text(text, encoding="utf-8")
+    assert load_data(data_copy).index_key != key
+    after = _answers(data_copy, True, monkeypatch)
+    assert after == _answers(data_copy, False, monkeypatch)
+    if change in ("lead", "plan-added"):
+        assert after != before
+
+
+def test_a_file_written_a_moment_ago_is_not_answered_from_the_index(home, data_copy, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 10**12)  # every file is "just written"
+    assert load_data(data_copy).index_key is None
+    assert load_data(data_copy, cache=False).index_key is None
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "foreign-mode", "link"])
+def test_a_damaged_or_foreign_list_is_made_again(home, data_copy, monkeypatch, damage):
+    good = _answers(data_copy, True, monkeypatch, names=AGENCIES[:1])
+    (roles,) = _roles(home)
+    if damage == "flip":
+        raw = bytearray(roles.read_bytes())
+        for i in range(20, len(raw), max(1, len(raw) // 50)):
+            raw[i] ^= 0xFF
+        roles.write_bytes(bytes(raw))
+    elif damage == "truncate":
+        roles.write_bytes(roles.read_bytes()[:40])
+    elif damage == "foreign-mode":
+        os.chmod(roles, 0o666)
+    else:
+        target = roles.with_suffix(".other")
+        roles.rename(target)
+        roles.symlink_to(target)
+    built = []
+    real = qindex.build
+    monkeypatch.setattr(qindex, "build", lambda *a: built.append(1) or real(*a))
+    assert _answers(data_copy, True, monkeypatch, names=AGENCIES[:1]) == good
+    assert built, "the damaged list must not be read"
+    assert not roles.is_symlink() and (roles.stat().st_mode & 0o077) == 0
+
+
+def test_cache_clear_removes_the_lists(home, data_copy, monkeypatch, run):
+    _answers(data_copy, True, monkeypatch, names=AGENCIES[:2])
+    assert len(_roles(home)) == 2
+    assert run("cache", "clear").exit_code == 0
+    assert _roles(home) == []
+
+
+def test_a_plan_from_the_cache_is_decoded_task_by_task_and_whole_alike(home, data_copy, monkeypatch):
+    from kehoach.modeltree import NOT_LOADED
+
+    load_data(data_copy)
+    warm = load_data(data_copy)
+    plain = load_data(data_copy, cache=False)
+    lp, ref = warm.plan("qd74-dai-hoi-xx"), plain.plan("qd74-dai-hoi-xx").plan
+    assert not lp.loaded
+    head = lp.head
+    assert head.id == ref.id and head.reporting == ref.reporting and head.periods == ref.periods
+    assert head.sections[0].tasks is NOT_LOADED
+    with pytest.raises(RuntimeError):
+        head.tasks  # noqa: B018 - a head's tasks refuse to be read, never pass for none
+    third = lp.task_at(2)
+    assert third == ref.tasks[2] and lp.task_by_id(ref.tasks[5].id) == ref.tasks[5]
+    assert lp.task_by_id("không-có") is None
+    whole = lp.plan
+    assert lp.loaded and whole == ref and whole.tasks[2] is third and lp.head is whole
+    # The names a task writes carry the plan's jurisdiction whichever way the task was reached.
+    assert [getattr(n, "jurisdiction", None) for n in third.lead] == [
+        getattr(n, "jurisdiction", None) for n in plain.plan("qd74-dai-hoi-xx").plan.tasks[2].lead
+    ]
+
+
+def test_without_the_cache_or_with_the_switch_no_list_is_made(home, data_copy, monkeypatch, run):
+    monkeypatch.setenv("KEHOACH_NO_INDEX", "1")
+    assert run("due", "--agency", "Sở Tài chính", "--data", str(data_copy)).exit_code == 0
+    monkeypatch.delenv("KEHOACH_NO_INDEX")
+    assert run("--no-cache", "due", "--agency", "Sở Tài chính", "--data", str(data_copy)).exit_code == 0
+    assert _roles(home) == []
+    assert run("due", "--agency", "Sở Tài chính", "--data", str(data_copy)).exit_code == 0
+    assert len(_roles(home)) == 1
+    assert cache_dir_for(data_copy) == _roles(home)[0].parent
