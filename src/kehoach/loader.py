@@ -760,6 +760,7 @@ class LoadedPlan:
         """The whole plan (decoded now if it was not)."""
         if self._plan is None:
             self._plan = self._record.full()
+            self._record = None
             self._bound = self._scope is not None  # the record marked its names as it decoded them
         return self._plan
 

@@ -293,11 +293,14 @@ class PlanRecord:
         return found
 
     def full(self) -> Any:
-        """The whole plan, equal to the validated one; tasks already decoded are the same objects."""
+        """The whole plan, equal to the validated one: the head given its sections' tasks (so what was handed out
+        as the head is the whole plan from now on); tasks already decoded are the same objects. The record lets
+        go of the tasks' bytes."""
         by_section: dict[int, list[Any]] = {}
         for i, si in enumerate(self._where):
             by_section.setdefault(si, []).append(self.task(i))
-        plan = self._decode_head(lambda si: by_section.get(si) or EMPTY_LIST)
-        if self.bind_head is not None:
-            self.bind_head(plan)
+        plan = self.head()
+        for si, section in enumerate(plan.sections):
+            section.__dict__["tasks"] = by_section.get(si) or EMPTY_LIST
+        self._blobs = []
         return plan
