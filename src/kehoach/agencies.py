@@ -593,11 +593,13 @@ def bind_plan(plan: Plan, default: str | None = None) -> None:
     if scope is not None:
         for task in plan.tasks:
             bind_task(task, scope)
+        for target in plan.targets:
+            bind_task(target, scope)
 
 
 def bind_head(plan: Plan, default: str | None = None) -> str | None:
-    """``bind_plan`` for what a plan says of itself (issuer, monitor, reporting, targets), not its tasks; returns
-    the jurisdiction its tasks' names take (None: they stay plain)."""
+    """``bind_plan`` for what a plan says of itself (issuer, monitor, reporting), not its tasks and targets;
+    returns the jurisdiction their names take (None: they stay plain)."""
     scope = plan.jurisdiction or default
     if scope is None:
         return None
@@ -613,13 +615,11 @@ def bind_head(plan: Plan, default: str | None = None) -> str | None:
         object.__setattr__(rep.consolidated, "by", w(rep.consolidated.by))
     for route in rep.routes:
         _lists(w, route, "senders", "to", "via", "cc")
-    for target in plan.targets:
-        _lists(w, target, "lead", "support")
     return scope
 
 
-def bind_task(task: Task, scope: str) -> None:
-    """``bind_plan`` for one task of a plan whose names take ``scope``."""
+def bind_task(task: Task | Any, scope: str) -> None:
+    """``bind_plan`` for one task (or target) of a plan whose names take ``scope``."""
     _lists(_marker(scope), task, "lead", "support", "successor")
 
 

@@ -635,7 +635,7 @@ def _model_from(blob: Any, model: Any) -> Any:
     if kind == "L":
         from kehoach.modeltree import PlanRecord
 
-        if model.__name__ != "Plan" or type(payload) is not tuple or len(payload) != 4:
+        if model.__name__ != "Plan" or type(payload) is not tuple or len(payload) != 5:
             raise ValueError("a plan record of another kind of file")
         record = PlanRecord(*payload)
         record.head()  # the head now: a record that does not decode is a miss, not a failure later

@@ -180,9 +180,10 @@ class NotLoaded(list):  # type: ignore[type-arg]
 NOT_LOADED = NotLoaded()
 
 
-def encode_plan(plan: Any) -> tuple[Any, list[int], list[bytes], list[str]]:
-    """A plan as its head (every section's tasks left out), the section of each task, each task's own tree as
-    marshal bytes (a task is decoded only when asked for) and each task's id."""
+def encode_plan(plan: Any) -> tuple[Any, list[int], list[bytes], list[str], bytes]:
+    """A plan as its head (every section's tasks and the targets left out), the section of each task, each
+    task's own tree as marshal bytes (a task is decoded only when asked for), each task's id, and the targets'
+    trees as marshal bytes (decoded with the whole plan)."""
     import marshal
 
     sections = []
@@ -194,19 +195,20 @@ def encode_plan(plan: Any) -> tuple[Any, list[int], list[bytes], list[str]]:
             where.append(si)
             blobs.append(marshal.dumps(encode(task)))
             ids.append(str(task.id))
-        sections.append(_without(section, "tasks", []))
-    return _without(plan, "sections", sections), where, blobs, ids
+        sections.append(_without(section, {"tasks": []}))
+    targets = marshal.dumps([encode(t) for t in plan.targets])
+    return _without(plan, {"sections": sections, "targets": []}), where, blobs, ids, targets
 
 
-def _without(obj: Any, field: str, tree: Any) -> Any:
-    """``encode(obj)`` with ``field``'s value given as a tree instead of encoded from the object."""
+def _without(obj: Any, trees: dict[str, Any]) -> Any:
+    """``encode(obj)`` with the fields named in ``trees`` given as those trees instead of encoded from the object."""
     cls = obj.__class__
     spec_cls, names, full, _plain, _deep = _spec(cls.__name__)
     if spec_cls is not cls or tuple(obj.__dict__) != names or obj.__pydantic_extra__ or obj.__pydantic_private__:
         raise TreeError(f"{cls.__name__}: fields not as declared")
     given = obj.__pydantic_fields_set__
     fs = None if len(given) == len(full) else tuple(sorted(given))
-    values = [tree if n == field else (v if v.__class__ in _PLAIN else encode(v)) for n, v in obj.__dict__.items()]
+    values = [trees[n] if n in trees else (v if v.__class__ in _PLAIN else encode(v)) for n, v in obj.__dict__.items()]
     return (cls.__name__, fs, *values)
 
 
@@ -217,12 +219,17 @@ class PlanRecord:
     writes carries the plan's jurisdiction whichever way the task was reached.
     """
 
-    __slots__ = ("_head_tree", "_where", "_blobs", "_ids", "_unique", "_tasks", "_head", "bind_head", "bind_task")
+    __slots__ = (
+        "_head_tree", "_where", "_blobs", "_ids", "_targets", "_unique", "_tasks", "_head", "bind_head", "bind_task"
+    )
 
-    def __init__(self, head: Any, where: list[int], blobs: list[bytes], ids: list[str]) -> None:
+    def __init__(self, head: Any, where: list[int], blobs: list[bytes], ids: list[str], targets: bytes) -> None:
         parts: tuple[Any, ...] = (where, blobs, ids)
         if any(p.__class__ is not list for p in parts) or not len(where) == len(blobs) == len(ids):
             raise TreeError("a plan record not so made")
+        if targets.__class__ is not bytes:
+            raise TreeError("a plan record not so made")
+        self._targets: bytes = targets
         self._ids: list[str] = ids
         self._unique: bool | None = None
         self._head_tree: Any = head
@@ -261,18 +268,20 @@ class PlanRecord:
         for t in self._tasks.values():
             task(t)
 
-    def _decode_head(self, tasks_of: Any) -> Any:
+    def _decode_head(self) -> Any:
         plan = decode(self._head_tree)
         if plan.__class__.__name__ != "Plan":
             raise TreeError("a plan record holding something else")
-        for si, section in enumerate(plan.sections):
-            section.__dict__["tasks"] = tasks_of(si)
+        for section in plan.sections:
+            section.__dict__["tasks"] = NOT_LOADED
+        plan.__dict__["targets"] = NOT_LOADED
         return plan
 
     def head(self) -> Any:
-        """The plan with its sections' tasks not decoded (``NOT_LOADED``): for what a plan says of itself."""
+        """The plan with its sections' tasks and its targets not decoded (``NOT_LOADED``): for what a plan says of
+        itself."""
         if self._head is None:
-            plan = self._decode_head(lambda si: NOT_LOADED)
+            plan = self._decode_head()
             if self.bind_head is not None:
                 self.bind_head(plan)
             self._head = plan
@@ -299,8 +308,18 @@ class PlanRecord:
         by_section: dict[int, list[Any]] = {}
         for i, si in enumerate(self._where):
             by_section.setdefault(si, []).append(self.task(i))
+        import marshal
+
+        targets = decode(marshal.loads(self._targets))
+        if targets.__class__ is not list and targets is not EMPTY_LIST:
+            raise TreeError("a plan record holding something else")
         plan = self.head()
+        if self.bind_task is not None:
+            for target in targets:
+                self.bind_task(target)  # a target's names are marked as a task's
+        plan.__dict__["targets"] = targets
         for si, section in enumerate(plan.sections):
             section.__dict__["tasks"] = by_section.get(si) or EMPTY_LIST
         self._blobs = []
         return plan
+
