@@ -620,7 +620,16 @@ def bind_head(plan: Plan, default: str | None = None) -> str | None:
 
 def bind_task(task: Task | Any, scope: str) -> None:
     """``bind_plan`` for one task (or target) of a plan whose names take ``scope``."""
-    _lists(_marker(scope), task, "lead", "support", "successor")
+    w = _MARKERS.get(scope) or _marker(scope)
+    values = task.__dict__
+    for f in ("lead", "support", "successor"):
+        names = values.get(f)
+        if names:
+            names[:] = [w(v) for v in names]
+
+
+# scope -> the function marking a name with it (one per scope, over the memo of _WRITTEN)
+_MARKERS: dict[str, Callable[[str], str]] = {}
 
 
 def _marker(scope: str) -> Callable[[str], str]:
@@ -634,6 +643,7 @@ def _marker(scope: str) -> Callable[[str], str]:
             found = memo[str(name)] = Written(name, scope)
         return found
 
+    _MARKERS[scope] = w
     return w
 
 
