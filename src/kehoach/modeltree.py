@@ -270,7 +270,7 @@ class PlanRecord:
 
     def _decode_head(self) -> Any:
         plan = decode(self._head_tree)
-        if plan.__class__.__name__ != "Plan":
+        if plan.__class__.__name__ != "Plan" or any(not 0 <= si < len(plan.sections) for si in self._where):
             raise TreeError("a plan record holding something else")
         for section in plan.sections:
             section.__dict__["tasks"] = NOT_LOADED
@@ -294,7 +294,7 @@ class PlanRecord:
             import marshal
 
             found = decode(marshal.loads(self._blobs[i]))
-            if found.__class__.__name__ != "Task":
+            if found.__class__.__name__ != "Task" or found.id != self._ids[i]:
                 raise TreeError("a task record holding something else")
             if self.bind_task is not None:
                 self.bind_task(found)
