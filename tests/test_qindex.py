@@ -30,9 +30,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "cache"
 
 
-def _answers(root: Path, index: bool, monkeypatch: pytest.MonkeyPatch, names=AGENCIES) -> str:
+def _answers(root: Path, index: bool, monkeypatch: pytest.MonkeyPatch, names=AGENCIES, lazy: bool = True) -> str:
     monkeypatch.setenv("KEHOACH_NO_INDEX", "0" if index else "1")
-    data = load_data(root)
+    data = load_data(root, lazy=lazy)
     if index:
         assert data.index_key is not None
     out = []
@@ -52,9 +52,11 @@ def _roles(home: Path) -> list[Path]:
 def test_due_and_tasks_from_the_index_equal_the_scan(home, data_copy, monkeypatch):
     first = _answers(data_copy, True, monkeypatch)  # makes each agency's list
     assert len(_roles(home)) == len(AGENCIES)
+    real = qindex.build
     monkeypatch.setattr(qindex, "build", lambda *a: pytest.fail("the list should come from its file"))
     assert _answers(data_copy, True, monkeypatch) == first
-    monkeypatch.undo()
+    monkeypatch.setattr(qindex, "build", real)
+    assert _answers(data_copy, True, monkeypatch, lazy=False) == first  # plans decoded whole at once
     assert _answers(data_copy, False, monkeypatch) == first
 
 
@@ -129,7 +131,8 @@ def test_a_plan_from_the_cache_is_decoded_task_by_task_and_whole_alike(home, dat
     from kehoach.modeltree import NOT_LOADED
 
     load_data(data_copy)
-    warm = load_data(data_copy)
+    assert load_data(data_copy).plan("qd74-dai-hoi-xx").loaded  # whole unless asked otherwise
+    warm = load_data(data_copy, lazy=True)
     plain = load_data(data_copy, cache=False)
     lp, ref = warm.plan("qd74-dai-hoi-xx"), plain.plan("qd74-dai-hoi-xx").plan
     assert not lp.loaded

@@ -316,6 +316,7 @@ class FileCache:
         self.deadlines: dict[str, dict[tuple[str, str], Any]] = {}
         self.hits = 0
         self.misses = 0
+        self.lazy = False  # plans given undecoded (kehoach.modeltree.PlanRecord), else whole
 
     def _safe_folders(self) -> bool:
         """The cache root and this data directory's folder are the user's own (or not made yet); else the
@@ -423,7 +424,7 @@ class FileCache:
                 self.restamped = True
         try:
             blob, deadlines = self._record(entry[4])
-            obj = _model_from(blob, model)
+            obj = _model_from(blob, model, self.lazy)
             problems = [_problem(row, str(path)) for row in entry[3]]
         except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
@@ -625,7 +626,7 @@ def _model_record(obj: Any) -> Any:
         return ("J", _model_json(obj))
 
 
-def _model_from(blob: Any, model: Any) -> Any:
+def _model_from(blob: Any, model: Any, lazy: bool = False) -> Any:
     """The model a record keeps (None for a file that did not load); ``ValueError`` for a record not so made."""
     if blob is None:
         return None
@@ -638,6 +639,8 @@ def _model_from(blob: Any, model: Any) -> Any:
         if model.__name__ != "Plan" or type(payload) is not tuple or len(payload) != 5:
             raise ValueError("a plan record of another kind of file")
         record = PlanRecord(*payload)
+        if not lazy:
+            return record.full()
         record.head()  # the head now: a record that does not decode is a miss, not a failure later
         return record
     if kind == "T":

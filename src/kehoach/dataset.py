@@ -162,13 +162,19 @@ def cache_enabled(cache: bool | None = None) -> bool:
 
 
 def load_data(
-    root: Path, cache: bool | None = None, on_plan: Callable[[int, int], None] | None = None
+    root: Path,
+    cache: bool | None = None,
+    on_plan: Callable[[int, int], None] | None = None,
+    *,
+    lazy: bool = False,
 ) -> DataSet:
     """Registry, plans and progress of one data directory, with every problem met.
 
     With the cache (the default, see ``kehoach.cache``), unchanged files are not parsed again; the
     result is the same either way. ``on_plan(done, total)`` is called after each plan file, to show
-    progress when a large data set is read for the first time.
+    progress when a large data set is read for the first time. ``lazy``: a plan taken from the cache is
+    decoded part by part as it is asked for (its head, single tasks through the query index, the whole plan
+    on first use of ``LoadedPlan.plan``), for a question about a few tasks among many; else whole, now.
     """
     import gc
 
@@ -177,18 +183,21 @@ def load_data(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_data(root, cache, on_plan)
+        return _load_data(root, cache, on_plan, lazy)
     finally:
         if enabled:
             gc.enable()
 
 
-def _load_data(root: Path, cache: bool | None, on_plan: Callable[[int, int], None] | None) -> DataSet:
+def _load_data(
+    root: Path, cache: bool | None, on_plan: Callable[[int, int], None] | None, lazy: bool = False
+) -> DataSet:
     if not cache_enabled(cache):
         return _load(root, None, on_plan)
     from kehoach.cache import FileCache
 
     fc = FileCache(root)
+    fc.lazy = lazy
     try:
         return _load(root, fc, on_plan)
     finally:

@@ -232,6 +232,7 @@ class AppContext:
     fmt: str = "table"
     no_cache: bool = False  # --no-cache: read every YAML file again, write no cache
     incomplete: bool = False  # the data loaded with problems: the answer may lack part of it
+    lazy: bool = False  # a question about a few tasks (the query index): plans decoded as asked (load_data)
     _data: DataSet | None = field(default=None, repr=False)
 
     @property
@@ -266,7 +267,9 @@ class AppContext:
 
             line = ReadingLine(sys.stderr)
             try:
-                self._data = load_data(self.root, cache=False if self.no_cache else None, on_plan=line.step)
+                self._data = load_data(
+                    self.root, cache=False if self.no_cache else None, on_plan=line.step, lazy=self.lazy
+                )
             finally:
                 line.clear()
             import gc

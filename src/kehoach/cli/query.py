@@ -59,6 +59,7 @@ def due_cmd(
     if within is not None and until is not None:
         fail("chỉ dùng một trong --within hoặc --until")
     ctx = open_listing(fmt, output, force, data_dir=data_dir, today=today_)
+    ctx.lazy = True  # one agency's work: the query index decodes only its tasks
     ref = ctx.today
     end = until or ref + dt.timedelta(days=within if within is not None else 90)
     if end < ref:
@@ -133,6 +134,7 @@ def tasks_cmd(
     if due_from is not None and due_to is not None and due_from > due_to:
         fail("--due-from phải trước hoặc bằng --due-to")
     ctx = open_listing(fmt, output, force, data_dir=data_dir, today=today_)
+    ctx.lazy = agency is not None  # one agency's tasks: the query index decodes only those
     data = ctx.data
     plans = ctx.plans(plan)
     ag = ctx.agency(agency) if agency is not None else None
