@@ -47,7 +47,6 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from kehoach import __version__
 from kehoach.cli.errors import fail, guarded, localize_help
@@ -67,6 +66,7 @@ from kehoach.cli.options import (
     use,
 )
 from kehoach.cli.placeholders import vietnamese_placeholders
+from kehoach.clickapi import DeferredGroup, set_plain_values
 
 __all__ = [
     "AgencyOpt",
@@ -87,8 +87,13 @@ __all__ = [
 ]
 
 
-class KehoachGroup(TyperGroup):
-    """The root command; its ``main`` is the error boundary, for the console script and CliRunner alike."""
+class KehoachGroup(DeferredGroup):
+    """The root command; its ``main`` is the error boundary, for the console script and CliRunner alike.
+    Its commands are those registered on ``commands``, each built when it is looked up (``DeferredGroup``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.defer(commands, app)
 
     def main(  # type: ignore[override]
         self,
@@ -142,6 +147,7 @@ class KehoachGroup(TyperGroup):
 
 localize_help()
 vietnamese_placeholders()
+set_plain_values()  # no pydantic to read an option (typer 0.29 would import it for every command)
 
 app = typer.Typer(
     name="kehoach",
@@ -167,12 +173,16 @@ def _root(
         raise typer.Exit(0)
 
 
+# The commands of ``kehoach``: registered here rather than on ``app``, which would build them all at start-up.
+commands = typer.Typer()
+
+
 def _register() -> None:
     """Every command module, named here: a module missing is an import error, never a silent gap."""
     from kehoach.cli import cache, check, completion, encode, export, progress, query, report, show, site
 
     for module in (check, query, show, progress, report, cache, export, completion, encode, site):
-        module.register(app)
+        module.register(commands)
 
 
 _register()

@@ -10,7 +10,6 @@ import typer
 
 from kehoach.cli.errors import fail
 from kehoach.cli.options import DataOpt, choice, path, text, use
-from kehoach.files import refuse_existing
 
 import_app = typer.Typer(
     help="Nhập kế hoạch từ văn bản gốc thành bản nháp YAML để rà soát.", no_args_is_help=True, rich_markup_mode=None
@@ -75,6 +74,8 @@ def import_docx_cmd(
         fail(f"tệp ghi ra {str(output)!r} phải có đuôi .yaml")
     if output.stem != plan_id:
         fail(f"tên tệp {output.name!r} phải trùng mã kế hoạch: {plan_id}.yaml (kehoach check đòi hỏi điều đó)")
+    from kehoach.files import refuse_existing
+
     refuse_existing(output, force)
     # DocxImportError: exit code 1 at the boundary; the draft is read back before anything is written.
     result = import_docx(file, plan_id, data.registry)

@@ -26,7 +26,13 @@ from kehoach.cli.options import (
     use,
     year_option,
 )
-from kehoach.deadlines import KIND_LABELS
+
+
+def _kind(value: str) -> str:
+    """``--kind``: one of the kinds of deadline (``kehoach.deadlines`` is read only when ``--kind`` is given)."""
+    from kehoach.deadlines import KIND_LABELS
+
+    return choice(*KIND_LABELS)(value)
 
 agencies_app = typer.Typer(help="Sổ đăng ký cơ quan: tên, tên gọi khác, cơ quan kế nhiệm.", no_args_is_help=False)
 
@@ -108,7 +114,7 @@ def tasks_cmd(
         typer.Option(
             "--kind",
             help="Loại thời hạn: date, month, quarter, year, range, annual, semiannual, ongoing, plan, event.",
-            parser=choice(*KIND_LABELS),
+            parser=_kind,
             metavar="LOẠI",
             show_default=False,
         ),

@@ -15,7 +15,6 @@ import typer
 
 from kehoach.cli.errors import fail
 from kehoach.cli.options import DataOpt, TodayOpt, agency_option, date_option, path, text, use, year_option
-from kehoach.files import refuse_existing
 
 if TYPE_CHECKING:
     from kehoach.dataset import DataSet
@@ -103,6 +102,7 @@ def report_cmd(
 ) -> None:
     """Soạn dự thảo báo cáo năm, 6 tháng, sơ kết, tổng kết (.docx; thể thức Nghị định 30/2020/NĐ-CP, với cơ
     quan Đảng Hướng dẫn 36-HD/VPTW)."""
+    from kehoach.files import refuse_existing
     from kehoach.report import build_context, default_year, find_template
     from kehoach.report.context import period_not_ended
 
@@ -201,6 +201,7 @@ def _all_agencies(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from kehoach.files import refuse_existing
     from kehoach.report import build_context, default_filename, find_template, report_agencies
 
     folder = output or Path.cwd()
