@@ -1,0 +1,175 @@
+"""Start-up stays light: what a command imports before it needs it, and the two ways kehoach keeps typer light
+(option values read without pydantic, each command built when it is looked up) give what typer gives."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+import typer.main
+from typer.testing import CliRunner
+
+from kehoach.cli import app, commands
+from kehoach.clickapi import Command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Modules no command needs before it reads data: pydantic (typer 0.29 would import it to read an option,
+# with importlib.metadata for pydantic's plugins), the models, the deadline grammar, the file layer.
+NOT_AT_START = (
+    "pydantic",
+    "pydantic_core",
+    "annotated_types",
+    "importlib.metadata",
+    "email",
+    "kehoach.model",
+    "kehoach.deadlines",
+    "kehoach.agencies",
+    "kehoach.dataset",
+    "kehoach.loader",
+    "kehoach.files",
+    "kehoach.present",
+    "kehoach.output",
+    "tempfile",
+)
+A = "Sở Tài chính"
+LIGHT = [
+    ["--version"],
+    ["--help"],
+    ["due", "--help"],
+    ["tasks", "--help"],
+    ["progress", "set", "--help"],
+    ["due", "--agency", A, "--within", "abc"],  # a usage mistake: every option of `due` read, no data
+    ["due", "--agency", A, "--today", "15/13/2026", "--role", "lead", "--plan", "aec-2026"],
+    ["nosuchcommand"],
+]
+
+
+def _imported_after_each(argvs: list[list[str]], watch: tuple[str, ...]) -> list[tuple[str, int, list[str]]]:
+    """Runs each argv in turn in one fresh interpreter: (argv, exit code, watched modules imported so far)."""
+    code = (
+        "import sys\n"
+        "from kehoach.cli import main\n"
+        f"for argv in {argvs!r}:\n"
+        "    sys.argv = ['kehoach', *argv]\n"
+        "    try:\n        main()\n        rc = 0\n    except SystemExit as exc:\n        rc = exc.code\n"
+        f"    seen = sorted({{m.split('.')[0] if m.split('.')[0] in ('pydantic', 'email') else m for m in sys.modules}}"
+        f" & set({watch!r}))\n"
+        "    sys.stderr.write(f'@@ {rc} {seen!r}\\n')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    said = [line.split(" ", 2)[1:] for line in result.stderr.splitlines() if line.startswith("@@ ")]
+    assert len(said) == len(argvs), result.stderr[-2000:]
+    return [(" ".join(argv), int(rc), eval(seen)) for argv, (rc, seen) in zip(argvs, said, strict=True)]
+
+
+def test_options_help_and_usage_mistakes_import_no_pydantic_models_or_data_layer():
+    ran = _imported_after_each(LIGHT, NOT_AT_START)
+    assert [(argv, rc) for argv, rc, _ in ran] == [
+        ("--version", 0), ("--help", 0), ("due --help", 0), ("tasks --help", 0), ("progress set --help", 0),
+        (f"due --agency {A} --within abc", 2), (f"due --agency {A} --today 15/13/2026 --role lead --plan aec-2026", 2),
+        ("nosuchcommand", 2),
+    ]
+    assert [(argv, seen) for argv, _, seen in ran if seen] == []
+
+
+def test_the_watch_list_names_modules_a_data_command_does_import():
+    """The test above could not fail if these names were misspelt: a command that reads data imports them."""
+    ran = _imported_after_each([["check"], ["tasks", "--kind", "annual", "-f", "csv"]], NOT_AT_START)
+    assert [rc for _, rc, _ in ran] == [0, 0]
+    assert set(NOT_AT_START) - set(ran[-1][2]) <= {"kehoach.files", "tempfile"} | {"email"}
+
+
+# --- DeferredGroup: the commands typer would build, built one at a time --------------------------------------
+
+
+def _eager_app() -> typer.Typer:
+    """The same commands on a plain typer app, which builds them all with the group."""
+    eager = typer.Typer(
+        name="kehoach", help=app.info.help, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    eager.registered_callback = app.registered_callback
+    eager.registered_commands = list(commands.registered_commands)
+    eager.registered_groups = list(commands.registered_groups)
+    return eager
+
+
+def _paths(group, prefix=()):
+    for name in group.list_commands(typer.Context(group)):
+        cmd = group.get_command(typer.Context(group), name)
+        yield (*prefix, name)
+        if hasattr(cmd, "list_commands"):
+            yield from _paths(cmd, (*prefix, name))
+
+
+def test_deferred_commands_are_the_ones_typer_builds_in_its_order_with_the_same_help():
+    deferred, eager = typer.main.get_command(app), typer.main.get_command(_eager_app())
+    paths = list(_paths(deferred))
+    assert paths == list(_paths(eager)) and len(paths) >= 25
+    assert list(deferred.commands) == list(eager.commands)
+    runner = CliRunner()
+    for path in [(), *paths]:
+        for columns in ("80", "150"):
+            ours = runner.invoke(app, [*path, "--help"], env={"COLUMNS": columns})
+            theirs = runner.invoke(_eager_app(), [*path, "--help"], env={"COLUMNS": columns})
+            assert (ours.exit_code, ours.stdout) == (theirs.exit_code, theirs.stdout), path
+
+
+def test_looking_a_command_up_builds_that_command_only():
+    group = typer.main.get_command(app)
+    ctx = typer.Context(group)
+    assert not [n for n, c in group._entries.items() if isinstance(c, Command)]
+    due = group.get_command(ctx, "due")
+    assert isinstance(due, Command) and due.name == "due" and group.get_command(ctx, "due") is due
+    assert [n for n, c in group._entries.items() if isinstance(c, Command)] == ["due"]
+    assert group.get_command(ctx, "no-such-command") is None
+    assert "tasks" in group.list_commands(ctx) and len(group.list_commands(ctx)) == len(group._entries)
+    assert all(isinstance(c, Command) for c in group.commands.values())  # `commands` is all of them
+
+
+# --- set_plain_values: the values and messages typer's pydantic way gives ------------------------------------
+
+SAMPLES = [
+    "", " ", "abc", "0", "30", "-1", "36600", "36601", "2026", "1899", "2101", "15/01/2026", "15/1/2026",
+    "2026-01-15", "31/02/2026", "15/13/2026", "20260115", "table", "json", "csv", "xlsx", "lead", "any", "date",
+    "annual", "docx", "html", A, "74/QĐ-UBND", "aec-2026", "x\x1b[31my", "bash", "a/b.docx",
+]
+
+
+def _outcome(runtime, value, param, ctx):
+    try:
+        return ("ok", runtime.coerce(value, param=param, ctx=ctx))
+    except Exception as exc:  # noqa: BLE001 - the exception is what is compared
+        return ("error", type(exc).__name__, getattr(exc, "message", str(exc)))
+
+
+def _params():
+    for path in _paths(typer.main.get_command(app)):
+        cmd = typer.main.get_command(app)
+        for word in path:
+            cmd = cmd.get_command(typer.Context(cmd), word)
+        for param in cmd.get_params(typer.Context(cmd)):
+            yield " ".join(path), cmd, param
+
+
+def test_every_option_value_and_message_is_the_one_typers_pydantic_way_gives():
+    coercion = pytest.importorskip("typer._coercion")
+    if not hasattr(coercion, "build_runtime_param"):
+        pytest.skip("typer before 0.29 reads options without pydantic")
+    compared = 0
+    for where, cmd, param in _params():
+        ctx = typer.Context(cmd)
+        ours = param.get_runtime_param()
+        assert type(ours).__name__ == "PlainParam", (where, param.name)
+        theirs = coercion.build_runtime_param(param.type_descriptor)
+        values = [None, True, False] if param.type_descriptor.annotation is bool else [None, *SAMPLES]
+        if param.multiple:
+            values = [(), *[(v,) for v in SAMPLES], ("aec-2026", "74/QĐ-UBND"), ("aec-2026", "")]
+        for value in values:
+            assert _outcome(ours, value, param, ctx) == _outcome(theirs, value, param, ctx), (where, param.name, value)
+            compared += 1
+    assert compared > 1000
