@@ -85,7 +85,7 @@ class RecordLine:
     @property
     def text(self) -> str:
         """The record as a person reads it: "năm 2026: hoàn thành, hoàn thành 10/03/2026, … — kết quả (minh chứng)"."""
-        from kehoach.present import PROGRESS_WORDS
+        from kehoach.progress import STATUS_VN as PROGRESS_WORDS
 
         words = [f"năm {self.year}: {PROGRESS_WORDS.get(self.status, self.status)}"]
         if self.completed:

@@ -19,9 +19,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-# The words the data's own modules already say, one place each.
-from kehoach.catalog import LEVEL_VN as LEVEL_WORDS
-from kehoach.progress import STATUS_VN as PROGRESS_WORDS
+# The words the data's own modules already say (the levels of agencies in kehoach.catalog, the statuses of a
+# progress report in kehoach.progress) are imported by the specs that use them: a listing imports no more.
 
 NARROW = 120  # below this many columns, listings are drawn as blocks instead of a table
 BODY_LINES = 3  # the most lines a long text takes in a block
@@ -385,6 +384,8 @@ def plans_spec() -> Spec:
 
 
 def agencies_spec() -> Spec:
+    from kehoach.catalog import LEVEL_VN as LEVEL_WORDS
+
     return Spec(
         "agencies",
         (
@@ -480,6 +481,8 @@ def _class_text(row: dict[str, Any]) -> str:
 
 
 def progress_spec() -> Spec:
+    from kehoach.progress import STATUS_VN as PROGRESS_WORDS
+
     labels, _ = _status()
     return Spec(
         "progress show",

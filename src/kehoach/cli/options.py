@@ -314,10 +314,11 @@ class AppContext:
     def plans(self, ids: list[str] | None) -> list[str]:
         """The ids of the plans named: each by its id in any case or its document number ("74/QĐ-UBND");
         ``UnknownPlan`` lists the plans there are."""
+        if not ids:
+            return []
         from kehoach.detail import resolve_plan
 
-        return list(dict.fromkeys(resolve_plan(self.data, p).plan.id for p in ids or []))
-        return list(ids or [])
+        return list(dict.fromkeys(resolve_plan(self.data, p).plan.id for p in ids))
 
     def echo(self, line: str = "") -> None:
         sys.stdout.write(line + "\n")
