@@ -188,10 +188,39 @@ def _register() -> None:
 _register()
 
 
+_PLUGINS_OFF = ("__all__", "1", "true")  # the values of PYDANTIC_DISABLE_PLUGINS that turn every plugin off
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def no_pydantic_plugins() -> None:
+    """kehoach uses no pydantic plugin: skip pydantic's scan of every installed package's entry points
+    (~10 ms of each run). A user who names plugins in PYDANTIC_DISABLE_PLUGINS keeps that choice.
+    pydantic's plugin loader imports importlib.metadata (~15 ms more) even to answer "no plugin": while the
+    variable turns every plugin off, a stand-in gives that answer; should the variable change, it hands
+    over to pydantic's own loader."""
+    if os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__") not in _PLUGINS_OFF:
+        return
+    if _PLUGIN_LOADER in sys.modules:
+        return
+    import types
+
+    stand_in = types.ModuleType(_PLUGIN_LOADER)
+
+    def get_plugins() -> Any:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in _PLUGINS_OFF:
+            return ()
+        if sys.modules.get(_PLUGIN_LOADER) is stand_in:
+            del sys.modules[_PLUGIN_LOADER]
+        import importlib
+
+        return importlib.import_module(_PLUGIN_LOADER).get_plugins()
+
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
+    sys.modules[_PLUGIN_LOADER] = stand_in
+
+
 def main() -> None:
-    # kehoach uses no pydantic plugin: skip pydantic's scan of every installed package's entry points
-    # (~10 ms of each run). A user who names plugins in PYDANTIC_DISABLE_PLUGINS keeps that choice.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    no_pydantic_plugins()
     # Stopped by `kill` or `timeout`: unwind like Ctrl-C, so that a cache snapshot or a batch of reports
     # being written is removed or restored, then exit 143 as a process killed by SIGTERM would.
     import signal
