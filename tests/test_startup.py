@@ -122,6 +122,23 @@ def test_a_users_own_pydantic_plugin_setting_is_kept_and_pydantic_loads_its_plug
     assert out.splitlines() == ["logfire False", "True"]
 
 
+# Modules a listing's answer goes through, light on their own: the command line, the specs of the rows and their
+# writers, the one engine of responsibility.
+LIGHT_MODULES = ["kehoach.cli", "kehoach.present", "kehoach.listing", "kehoach.output", "kehoach.table",
+                 "kehoach.responsibility"]
+
+
+def test_the_command_line_the_listing_writers_and_responsibility_import_no_pydantic_or_models():
+    code = (
+        "import importlib, sys\n"
+        f"for name in {LIGHT_MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"    print(name, sorted(set(sys.modules) & {set(NOT_AT_START) - set(LIGHT_MODULES)!r}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.splitlines() == [f"{name} []" for name in LIGHT_MODULES]
+
+
 # --- DeferredGroup: the commands typer would build, built one at a time --------------------------------------
 
 

@@ -25,10 +25,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from kehoach.deadlines import Deadline
-from kehoach.model import Agency, Plan, Task
+if TYPE_CHECKING:  # types only: judging responsibility builds no model and parses no deadline
+    from kehoach.deadlines import Deadline
+    from kehoach.model import Agency, Plan, Task
 
 Role = Literal["lead", "support"]
 Reason = Literal["direct", "successor", "collective", "unassigned"]
