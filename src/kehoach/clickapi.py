@@ -8,12 +8,13 @@ alias ``typer.core._`` (the words of ``--help``).
 
 typer 0.29 also turns each option's text into its value through a pydantic ``TypeAdapter`` (typer's
 ``_TyperParameter.get_runtime_param``); ``set_plain_values`` does that in plain Python for the options
-kehoach declares, so that a command imports no pydantic it does not need. ``DeferredGroup`` builds a sub-command (typer
-reads its function's signature and types) when it is looked up, not every command at start-up.
+kehoach declares, so that a command imports no pydantic it does not need. ``DeferredGroup`` builds a
+sub-command (typer reads its function's signature and types) when it is looked up, not every command at
+start-up (``typer.main.get_command_from_info``, ``get_group_from_info``).
 
-Checked against typer 0.26.0 and 0.29.3 (``pyproject.toml`` asks ``typer>=0.26``). When typer moves
-any of these, this module is the only one to change; ``tests/test_cli_errors.py`` says whether it still
-holds.
+Checked against typer 0.29.0 and 0.29.3 (``pyproject.toml`` asks ``typer>=0.29``: ``set_placeholders``
+needs 0.29's ``TyperOption.display_type``). When typer moves any of these, this module is the only one to
+change; ``tests/test_cli_errors.py`` and ``tests/test_startup.py`` say whether it still holds.
 """
 
 from __future__ import annotations
