@@ -7,6 +7,7 @@ one of the keys here so that all of these meet.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -50,6 +51,8 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# The same names recur: every province's copy of a standard body, every task naming "các sở, ban, ngành".
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Case-insensitive matching key that keeps diacritics ("Sở Tài chính" == "SỞ TÀI CHÍNH")."""
     text = normalize(text).casefold()
@@ -66,6 +69,7 @@ def strip_diacritics(text: str) -> str:
     return bare.replace("đ", "d").replace("Đ", "D")
 
 
+@functools.lru_cache(maxsize=8192)
 def ascii_key(text: str) -> str:
     """Matching key without diacritics: "So Tai chinh" finds "Sở Tài chính"."""
     return strip_diacritics(fold(text))
