@@ -161,3 +161,40 @@ def test_without_the_cache_or_with_the_switch_no_list_is_made(home, data_copy, m
     assert run("due", "--agency", "Sở Tài chính", "--data", str(data_copy)).exit_code == 0
     assert len(_roles(home)) == 1
     assert cache_dir_for(data_copy) == _roles(home)[0].parent
+
+
+def test_damaged_task_bytes_read_lazily_give_the_file_again(home, data_copy, monkeypatch):
+    """A plan's tasks are verified one by one when decoded lazily: damage there is caught then, and the plan file
+    itself is read again — the answer is the one without the cache."""
+    want = _answers(data_copy, False, monkeypatch, names=AGENCIES[:2])
+    _answers(data_copy, True, monkeypatch, names=AGENCIES[:2])  # the snapshot and the lists
+    (snap,) = home.glob("*/snapshot.marshal")
+    raw = bytearray(snap.read_bytes())
+    for i in range(100, len(raw) - 200, 997):
+        raw[i] ^= 0x5A
+    snap.write_bytes(bytes(raw))
+    assert _answers(data_copy, True, monkeypatch, names=AGENCIES[:2]) == want
+    assert _answers(data_copy, True, monkeypatch, names=AGENCIES[:2], lazy=False) == want
+
+
+def test_a_task_whose_bytes_fail_their_checksum_is_never_decoded(data, tmp_path):
+    import hashlib
+
+    from kehoach.loader import LoadedPlan, Positions
+    from kehoach.modeltree import PlanRecord, TreeError, encode_plan
+
+    lp = data.plan("qd74-dai-hoi-xx")
+    head, where, (tasks, ends), ids, targets = encode_plan(lp.plan)
+    starts = [0, *ends][:-1]
+    sums = b"".join(hashlib.blake2b(tasks[a:b], digest_size=16).digest() for a, b in zip(starts, ends, strict=True))
+    assert PlanRecord(head, where, (tasks, ends), ids, targets, sums).task(3) == lp.plan.tasks[3]
+    bad = bytearray(tasks)
+    bad[ends[2] + 5] ^= 0xFF  # inside task 3
+    record = PlanRecord(head, where, (bytes(bad), ends), ids, targets, sums)
+    assert record.task(2) == lp.plan.tasks[2]
+    with pytest.raises(TreeError):
+        record.task(3)
+    # Through a loaded plan: the file itself is read again.
+    loaded = LoadedPlan(None, lp.path, Positions(), record=PlanRecord(head, where, (bytes(bad), ends), ids, targets,
+                                                                       sums))
+    assert loaded.task_at(3) == lp.plan.tasks[3] and loaded.loaded

@@ -386,6 +386,27 @@ class FileCache:
         blob = marshal.dumps((self.key, stamps, conf, order))
         return hashlib.blake2b(blob, digest_size=_SUM).digest()
 
+    def _side_record(self, spans: tuple[Any, ...], i: int) -> tuple[bytes, bool]:
+        """Record ``i`` beside a file's own (a plan's tasks), and whether its checksum was verified: read whole
+        and verified for a whole plan; for a question about a few tasks, read without hashing (each task is
+        verified against its own checksum before it is decoded)."""
+        if self.lazy:
+            return self._record_raw(spans[i]), False
+        return self._record_bytes(spans[i]), True
+
+    def _record_raw(self, span: Any) -> bytes:
+        """A record's bytes, not verified (the caller verifies each part it uses); its place checked as in
+        ``_record_bytes``."""
+        if type(span) is not tuple or len(span) != 3:
+            raise ValueError("not a record's place")
+        start, length, _digest = span
+        if not (type(start) is int and type(length) is int and 0 <= start <= start + length <= self._records_end):
+            raise ValueError("a record outside the records")
+        data = _read_at(self._snap, start, length)
+        if len(data) != length:
+            raise ValueError("truncated")
+        return data
+
     # -- reading ------------------------------------------------------------------------------
 
     def _name(self, path: Path) -> str:
@@ -412,7 +433,7 @@ class FileCache:
     def _hit(self, path: Path, stamp: Stamp | None, model: Any) -> tuple[Any, list[Problem], Positions] | None:
         name = self._name(path)
         entry = self.entries.pop(name, None)
-        if type(entry) is not tuple or len(entry) != 5 or stamp is None:
+        if type(entry) is not tuple or len(entry) != 6 or type(entry[5]) is not tuple or stamp is None:
             return None
         if entry[0] != stamp or entry[2] != model.__name__:
             return None
@@ -424,7 +445,7 @@ class FileCache:
                 self.restamped = True
         try:
             blob, deadlines = self._record(entry[4])
-            obj = _model_from(blob, model, self.lazy)
+            obj = _model_from(blob, model, self.lazy, lambda i: self._side_record(entry[5], i))
             problems = [_problem(row, str(path)) for row in entry[3]]
         except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
@@ -455,10 +476,22 @@ class FileCache:
         deadlines = _plan_deadlines(obj) if obj is not None and model.__name__ == "Plan" else None
         if deadlines is not None:
             self._deadlines(str(path), obj, deadlines)
+        side: tuple[Any, ...] = ()
+        if blob is not None and blob[0] == "L":
+            # The tasks' bytes go in a record of their own, each task with its own checksum: a question about a
+            # few tasks reads them without hashing the rest (``_side_record``, ``PlanRecord``).
+            head, where, (tasks, ends), ids, targets = blob[1]
+            tspan = self._append(tasks)
+            starts = [0, *ends][:-1]
+            sums = b"".join(
+                hashlib.blake2b(tasks[a:b], digest_size=_SUM).digest() for a, b in zip(starts, ends, strict=True)
+            )
+            blob = ("M", (head, where, ends, sums, ids, targets))
+            side = (tspan,) if tspan is not None else (None,)
         span = self._append(marshal.dumps((blob, deadlines)))
-        if span is not None:
+        if span is not None and None not in side:
             rows = [_problem_row(p, str(path)) for p in problems]
-            self.fresh[self._name(path)] = (stamp, racy, model.__name__, rows, span)
+            self.fresh[self._name(path)] = (stamp, racy, model.__name__, rows, span, side)
             # Positions go beside the cache now, and are read back when a message needs them.
             if self._store_positions(path, stamp, positions.where):
                 return obj, problems, self._lazy_positions(path, stamp)
@@ -562,10 +595,11 @@ class FileCache:
         entries = dict(self.fresh)
         try:
             for name, entry in self.kept.items():  # copied record by record from the snapshot read
+                side = tuple(self._append(self._record_bytes(s)) for s in entry[5])
                 span = self._append(self._record_bytes(entry[4]))
-                if span is None:
+                if span is None or None in side:
                     return False
-                entries[name] = (*entry[:4], span)
+                entries[name] = (*entry[:4], span, side)
             if self._new is None and self._append(b"") is None:
                 return False
             assert self._new is not None
@@ -626,19 +660,21 @@ def _model_record(obj: Any) -> Any:
         return ("J", _model_json(obj))
 
 
-def _model_from(blob: Any, model: Any, lazy: bool = False) -> Any:
+def _model_from(blob: Any, model: Any, lazy: bool = False, side: Any = None) -> Any:
     """The model a record keeps (None for a file that did not load); ``ValueError`` for a record not so made."""
     if blob is None:
         return None
     if type(blob) is not tuple or len(blob) != 2:
         raise ValueError("not a model record")
     kind, payload = blob
-    if kind == "L":
+    if kind == "M":
         from kehoach.modeltree import PlanRecord
 
-        if model.__name__ != "Plan" or type(payload) is not tuple or len(payload) != 5:
+        if model.__name__ != "Plan" or type(payload) is not tuple or len(payload) != 6 or side is None:
             raise ValueError("a plan record of another kind of file")
-        record = PlanRecord(*payload)
+        head, where, ends, sums, ids, targets = payload
+        tasks, verified = side(0)
+        record = PlanRecord(head, where, (tasks, ends), ids, targets, None if verified else sums)
         if not lazy:
             return record.full()
         record.head()  # the head now: a record that does not decode is a miss, not a failure later

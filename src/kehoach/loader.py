@@ -759,9 +759,25 @@ class LoadedPlan:
     def plan(self) -> Plan:
         """The whole plan (decoded now if it was not)."""
         if self._plan is None:
-            self._plan = self._record.full()
+            try:
+                self._plan = self._record.full()
+            except (ValueError, EOFError, TypeError, KeyError, AttributeError, RecursionError):
+                return self._read_again()
             self._record = None
             self._bound = self._scope is not None  # the record marked its names as it decoded them
+        return self._plan
+
+    def _read_again(self) -> Plan:
+        """The cache's bytes of this plan did not decode (damaged since they were read): the file itself is
+        read again, as when the cache is off."""
+        from kehoach.errors import DataError
+
+        lp, problems = load_plan_file(self.path, None)
+        if lp is None:
+            raise DataError(problems[0].message if problems else f"không đọc được {str(self.path)!r}")
+        self._plan, self._record, self._bound = lp.plan, None, False
+        if self._scope is not None:
+            self.bind(self._scope[0])
         return self._plan
 
     @property
@@ -782,10 +798,10 @@ class LoadedPlan:
 
     def task_by_id(self, task_id: str) -> Task | None:
         """The first task with this id, as a scan of ``Plan.tasks`` finds it; None when there is none."""
-        if self._plan is not None:
-            return next((t for t in self._plan.tasks if t.id == task_id), None)
-        i = self._record.index_of(task_id)
-        return None if i is None else self._record.task(i)
+        if self._plan is None:
+            i = self._record.index_of(task_id)
+            return None if i is None else self.task_at(i)
+        return next((t for t in self._plan.tasks if t.id == task_id), None)
 
     def task_id_at(self, i: int) -> str | None:
         """The id of task ``i`` when the plan's ids are unique and it is known without decoding the task."""
@@ -795,9 +811,13 @@ class LoadedPlan:
 
     def task_at(self, i: int) -> Task:
         """Task ``i`` in ``Plan.tasks`` order."""
-        if self._plan is not None:
-            return self._plan.tasks[i]
-        return self._record.task(i)  # type: ignore[no-any-return]
+        if self._plan is None:
+            try:
+                return self._record.task(i)  # type: ignore[no-any-return]
+            except (ValueError, EOFError, TypeError, KeyError, AttributeError, RecursionError):
+                self._read_again()
+        assert self._plan is not None
+        return self._plan.tasks[i]
 
     def bind(self, default: str | None) -> None:
         """Mark the names the plan writes with its jurisdiction (``kehoach.agencies.bind_plan``), now or, for a

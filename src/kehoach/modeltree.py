@@ -180,10 +180,10 @@ class NotLoaded(list):  # type: ignore[type-arg]
 NOT_LOADED = NotLoaded()
 
 
-def encode_plan(plan: Any) -> tuple[Any, list[int], list[bytes], list[str], bytes]:
+def encode_plan(plan: Any) -> tuple[Any, list[int], tuple[bytes, list[int]], list[str], bytes]:
     """A plan as its head (every section's tasks and the targets left out), the section of each task, each
-    task's own tree as marshal bytes (a task is decoded only when asked for), each task's id, and the targets'
-    trees as marshal bytes (decoded with the whole plan)."""
+    task's own tree as marshal bytes (a task is decoded only when asked for; all in one bytes object, with
+    where each ends), each task's id, and the targets' trees as marshal bytes (decoded with the whole plan)."""
     import marshal
 
     sections = []
@@ -197,7 +197,12 @@ def encode_plan(plan: Any) -> tuple[Any, list[int], list[bytes], list[str], byte
             ids.append(str(task.id))
         sections.append(_without(section, {"tasks": []}))
     targets = marshal.dumps([encode(t) for t in plan.targets])
-    return _without(plan, {"sections": sections, "targets": []}), where, blobs, ids, targets
+    ends: list[int] = []
+    size = 0
+    for b in blobs:
+        size += len(b)
+        ends.append(size)
+    return _without(plan, {"sections": sections, "targets": []}), where, (b"".join(blobs), ends), ids, targets
 
 
 def _without(obj: Any, trees: dict[str, Any]) -> Any:
@@ -220,28 +225,47 @@ class PlanRecord:
     """
 
     __slots__ = (
-        "_head_tree", "_where", "_blobs", "_ids", "_targets", "_unique", "_tasks", "_head", "bind_head", "bind_task"
+        "_head_tree", "_where", "_blobs", "_ends", "_ids", "_targets", "_sums", "_unique", "_tasks", "_head",
+        "bind_head", "bind_task",
     )
 
-    def __init__(self, head: Any, where: list[int], blobs: list[bytes], ids: list[str], targets: bytes) -> None:
-        parts: tuple[Any, ...] = (where, blobs, ids)
-        if any(p.__class__ is not list for p in parts) or not len(where) == len(blobs) == len(ids):
+    def __init__(
+        self,
+        head: Any,
+        where: list[int],
+        blobs: tuple[bytes, list[int]],
+        ids: list[str],
+        targets: bytes,
+        sums: bytes | None = None,
+    ) -> None:
+        parts: tuple[Any, ...] = (where, ids)
+        if any(p.__class__ is not list for p in parts) or blobs.__class__ is not tuple or len(blobs) != 2:
+            raise TreeError("a plan record not so made")
+        data, ends = blobs
+        if data.__class__ is not bytes or ends.__class__ is not list or not len(where) == len(ends) == len(ids):
+            raise TreeError("a plan record not so made")
+        if ends and (ends[-1] != len(data) or any(b < a for a, b in zip(ends, ends[1:], strict=False))):
             raise TreeError("a plan record not so made")
         if targets.__class__ is not bytes:
             raise TreeError("a plan record not so made")
         self._targets: bytes = targets
+        # Each task's checksum (BLAKE2b, 16 bytes) when its bytes were read without one over them all.
+        if sums is not None and (sums.__class__ is not bytes or len(sums) != 16 * len(ends)):
+            raise TreeError("a plan record not so made")
+        self._sums: bytes | None = sums
+        self._blobs: memoryview = memoryview(data)
+        self._ends: list[int] = ends
         self._ids: list[str] = ids
         self._unique: bool | None = None
         self._head_tree: Any = head
         self._where: list[int] = where
-        self._blobs: list[bytes] = blobs
         self._tasks: dict[int, Any] = {}
         self._head: Any = None
         self.bind_head: Any = None  # set by the data set: marks the head's names (and a whole plan's)
         self.bind_task: Any = None  # marks one task's names
 
     def __len__(self) -> int:
-        return len(self._blobs)
+        return len(self._ends)
 
     def unique_id_at(self, i: int) -> str | None:
         """Task ``i``'s id, when no other task of the plan has it (else None: the caller looks at the task)."""
@@ -293,7 +317,14 @@ class PlanRecord:
         if found is None:
             import marshal
 
-            found = decode(marshal.loads(self._blobs[i]))
+            start = self._ends[i - 1] if i > 0 else 0
+            part = self._blobs[start : self._ends[i]]
+            if self._sums is not None:
+                import hashlib
+
+                if hashlib.blake2b(part, digest_size=16).digest() != self._sums[16 * i : 16 * i + 16]:
+                    raise TreeError("bộ nhớ đệm hỏng: dữ liệu nhiệm vụ không khớp tổng kiểm")
+            found = decode(marshal.loads(part))
             if found.__class__.__name__ != "Task" or found.id != self._ids[i]:
                 raise TreeError("a task record holding something else")
             if self.bind_task is not None:
@@ -320,6 +351,6 @@ class PlanRecord:
         plan.__dict__["targets"] = targets
         for si, section in enumerate(plan.sections):
             section.__dict__["tasks"] = by_section.get(si) or EMPTY_LIST
-        self._blobs = []
+        self._blobs = memoryview(b"")
         return plan
 
