@@ -39,15 +39,21 @@ class TreeError(DataError, ValueError):
     file is read again, so it never reaches a user)."""
 
 
-# class name -> (class, field names, the shared set of all its fields, plain list fields, fields to decode)
-_SPECS: dict[str, tuple[type[BaseModel], tuple[str, ...], set[str], tuple[str, ...], tuple[str, ...]]] = {}
+# class name -> (class, field names, the shared set of all its fields, plain list fields, fields to decode,
+# the other fields)
+_Spec = tuple[type[BaseModel], tuple[str, ...], set[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+_SPECS: dict[str, _Spec] = {}
+# A short text read again and again (a deadline as written, an id, a unit, a name) is kept once, as pydantic's
+# own JSON reader keeps it: 100,000 tasks repeat a few thousand of them. Capped for a long-lived process.
+_SHORT: dict[str, str] = {}
+_SHORT_MAX = 64
 
 
 # given fields as the tree writes them -> the shared set (see kehoach.loader._FIELDS_SETS)
 _GIVEN: dict[Any, set[str]] = {}
 
 
-def _spec(name: str) -> tuple[type[BaseModel], tuple[str, ...], set[str], tuple[str, ...], tuple[str, ...]]:
+def _spec(name: str) -> _Spec:
     found = _SPECS.get(name)
     if found is not None:
         return found
@@ -65,7 +71,9 @@ def _spec(name: str) -> tuple[type[BaseModel], tuple[str, ...], set[str], tuple[
     # Fields holding models or dates are decoded; lists of plain values are kept as marshal made them (an
     # empty one becomes the shared empty list, as for a model read from YAML); plain values are themselves.
     deep = tuple(n for n, f in cls.model_fields.items() if n in holders or _mentions_date(f.annotation))
-    found = _SPECS[name] = (cls, tuple(cls.model_fields), full, tuple(n for n in plain if n not in deep), deep)
+    lists = tuple(n for n in plain if n not in deep)
+    others = tuple(n for n in cls.model_fields if n not in deep and n not in lists)
+    found = _SPECS[name] = (cls, tuple(cls.model_fields), full, lists, deep, others)
     return found
 
 
@@ -94,7 +102,7 @@ def encode(value: Any) -> Any:
     if cls is _date:
         return (value.toordinal(),)
     if isinstance(value, BaseModel):
-        spec_cls, names, full, _plain, _deep = _spec(cls.__name__)
+        spec_cls, names, full, _plain, _deep, _others = _spec(cls.__name__)
         if spec_cls is not cls:
             raise TreeError(cls.__name__)
         values = value.__dict__
@@ -127,10 +135,17 @@ def decode(tree: Any) -> Any:
         name = tree[0]
         if name.__class__ is not str:
             raise TreeError("a model without its class")
-        model_cls, names, full, plain, deep = _SPECS.get(name) or _spec(name)
+        model_cls, names, full, plain, deep, others = _SPECS.get(name) or _spec(name)
         if len(tree) != len(names) + 2:
             raise TreeError(f"{name}: {len(tree) - 2} values for {len(names)} fields")
         values = dict(zip(names, tree[2:], strict=True))
+        short = _SHORT
+        if len(short) > 500_000:
+            short.clear()
+        for n in others:
+            v = values[n]
+            if v.__class__ is str and len(v) <= _SHORT_MAX:
+                values[n] = short.setdefault(v, v)
         for n in plain:
             v = values[n]
             if v.__class__ is not list:
@@ -138,6 +153,8 @@ def decode(tree: Any) -> Any:
                     raise TreeError(f"{name}.{n}: not a list")
             elif not v:
                 values[n] = EMPTY_LIST
+            else:
+                v[:] = [short.setdefault(x, x) if x.__class__ is str and len(x) <= _SHORT_MAX else x for x in v]
         for n in deep:
             v = values[n]
             if v.__class__ not in _PLAIN:
@@ -208,7 +225,7 @@ def encode_plan(plan: Any) -> tuple[Any, list[int], tuple[bytes, list[int]], lis
 def _without(obj: Any, trees: dict[str, Any]) -> Any:
     """``encode(obj)`` with the fields named in ``trees`` given as those trees instead of encoded from the object."""
     cls = obj.__class__
-    spec_cls, names, full, _plain, _deep = _spec(cls.__name__)
+    spec_cls, names, full, _plain, _deep, _others = _spec(cls.__name__)
     if spec_cls is not cls or tuple(obj.__dict__) != names or obj.__pydantic_extra__ or obj.__pydantic_private__:
         raise TreeError(f"{cls.__name__}: fields not as declared")
     given = obj.__pydantic_fields_set__
