@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AGENCY ?= Sở Tài chính
 
-.PHONY: demo test test-fast test-extra-plan lint check bench fuzz readme clean install
+.PHONY: demo test test-fast test-extra-plan lint check bench fuzz parity readme clean install
 
 # A .venv left by another machine or another Python (its interpreter missing or broken) is made anew.
 $(STAMP): pyproject.toml
@@ -50,6 +50,15 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_deadlines.py tests/test_loader_hostile.py tests/test_fuzz.py tests/test_table.py \
 		tests/test_hostile_second.py::test_every_damaged_byte_of_a_snapshot_is_a_miss_never_a_crash
+
+# The query index and the models give the same answers: thousands of random due/tasks/status commands over the
+# bundled plans and over copies of them (tests/test_parity.py; make test asks a few dozen). PARITY_SEED repeats a run.
+PARITY_N        ?= 2000
+PARITY_CORPUS_N ?= 100
+PARITY_SEED     ?= $(KEHOACH_PARITY_SEED)
+parity: $(STAMP)
+	KEHOACH_PARITY_N=$(PARITY_N) KEHOACH_PARITY_CORPUS_N=$(PARITY_CORPUS_N) KEHOACH_PARITY_SEED=$(PARITY_SEED) \
+		$(BIN)/python -m pytest -n auto tests/test_parity.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache
