@@ -542,8 +542,8 @@ def seen_at_once(
         after = []
         for i, p in enumerate(probes):
             answers = {"index": asker(p, "index", data), "noindex": asker(p, "noindex", data)}
-            if i == 0:
-                answers["index again"] = asker(p, "index", data)  # the rebuilt cache, read warm
+            if i == 0 or uses_index(p):
+                answers["index again"] = asker(p, "index", data)  # the rebuilt cache and index, read warm
             after.append(answers["index"])
             problem = explain(p, data, answers, f"after change {step} ({change.__name__})")
             if problem:
