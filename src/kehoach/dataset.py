@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kehoach.agencies import CONFIG_FILE, CONFIG_KEYS, DataConfig, Registry
 from kehoach.deadlines import Deadline, DeadlineError, parse_deadline, plan_dates
@@ -55,9 +55,7 @@ class DataSet:
     # What the query index (``kehoach.qindex``) is keyed on: the registry, the configuration and every plan file as
     # the cache found them; None without the cache, or while one of them was just written (see FileCache.index_key).
     index_key: bytes | None = field(default=None, repr=False)
-    _roles: dict[str, list[tuple[int, int, int, str | None, int, str | None]]] = field(
-        default_factory=dict, repr=False
-    )
+    _roles: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict, repr=False)  # kehoach.qindex lists
 
     @property
     def progress(self) -> Progress:

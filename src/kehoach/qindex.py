@@ -31,9 +31,11 @@ if TYPE_CHECKING:
     from kehoach.dataset import DataSet
     from kehoach.model import Agency
 
-# (plan position, task position, lead reason or -1, lead "via", support reason or -1, support "via")
-Entry = tuple[int, int, int, str | None, int, str | None]
+# (plan position, task position, lead reason or -1, lead "via", support reason or -1, support "via",
+#  the deadline's due day as an ordinal or 0, what the deadline is: HAS | RECURRING | NEVER_OVERDUE)
+Entry = tuple[int, int, int, str | None, int, str | None, int, int]
 _NONE = -1
+HAS, RECURRING, NEVER_OVERDUE = 1, 2, 4
 _SUFFIX = ".roles"
 # The rules the lists follow live in these modules: a change in any of them makes every list anew.
 _SOURCES = ("qindex.py", "responsibility.py", "agencies.py")
@@ -71,7 +73,12 @@ def build(data: DataSet, agency: Agency) -> list[Entry]:
             support = _best(registry, task.support, agency, False, task, "support")
             if lead is None and support is None:
                 continue
-            out.append((pp, tp, *_code(lead), *_code(support)))
+            d = data.deadline(lp.plan, task)
+            flags = 0
+            if d is not None:
+                flags = HAS | (RECURRING if d.recurring else 0) | (NEVER_OVERDUE if d.never_overdue else 0)
+            due = d.due.toordinal() if d is not None and d.due is not None else 0
+            out.append((pp, tp, *_code(lead), *_code(support), due, flags))
     return out
 
 

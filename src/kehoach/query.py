@@ -110,10 +110,12 @@ def find_tasks(
     search: str | None = None,
     may_show: Callable[[Deadline | None], bool] | None = None,
     keep: Callable[[Plan, Deadline | None, Responsibility], bool] | None = None,
+    quick: Callable[[tuple[Any, ...]], bool] | None = None,
 ) -> list[TaskHit]:
     """Tasks matching every filter given. ``may_show`` drops a task by its deadline alone, before the
     costlier test of the agency's role; ``keep`` (with an agency) by its deadline and the agency's role in it,
-    before the task is decoded from the cache."""
+    before the task is decoded from the cache; ``quick`` (with the query index) by the index's entry alone,
+    for tasks ``may_show`` or ``keep`` would drop, before anything of the task is looked at."""
     wanted = set(plans)
     for pid in wanted:
         data.plan(pid)  # raises UnknownPlan with the list of known ids
@@ -124,7 +126,8 @@ def find_tasks(
         entries = agency_entries(data, agency)
         if entries is not None:
             found_hits = _find_indexed(
-                data, entries, wanted, agency, role, strict, due_from, due_to, cycle, kind, needle, may_show, keep
+                data, entries, wanted, agency, role, strict, due_from, due_to, cycle, kind, needle, may_show, keep,
+                quick,
             )
             if found_hits is not None:
                 return found_hits
@@ -176,6 +179,7 @@ def _find_indexed(
     needle: str | None,
     may_show: Callable[[Deadline | None], bool] | None,
     keep: Callable[[Plan, Deadline | None, Responsibility], bool] | None,
+    quick: Callable[[tuple[Any, ...]], bool] | None = None,
 ) -> list[TaskHit] | None:
     """``find_tasks`` over the tasks the query index lists for ``agency`` (``kehoach.qindex``): the same
     filters in the same order, the role read from the index instead of matched name by name. None when an
@@ -205,7 +209,7 @@ def _find_indexed(
                 window = windows.get(pp) if cycle and not skip else None
                 if window and not (plan.start_year <= window.year <= plan.end_year):
                     skip = True
-            if skip:
+            if skip or (quick is not None and not quick(entry)):
                 continue
             tp = entry[1]
             d = data.deadline_at(lp, tp)
@@ -330,8 +334,28 @@ def due(
             return True
         return d.recurring and not d.never_overdue and bool(d.occurrences(plan_dates(plan), today, until))
 
+    from kehoach.qindex import HAS, NEVER_OVERDUE, RECURRING
+
+    first_day, last_day, until_day = today.toordinal(), last.toordinal(), until.toordinal()
+    lead_roles = role in ("lead", "any") and not agency.replaced_by
+    named = (0,) if strict else (0, 1)
+
+    def quick(e: tuple[Any, ...]) -> bool:
+        # ``may_show`` and ``keep`` from what the index keeps of the deadline: False only where they say no.
+        due_day, flags = e[6], e[7]
+        if not flags & HAS:
+            return False
+        recurring = flags & RECURRING
+        if not recurring and (due_day == 0 or due_day > last_day):
+            return False
+        if lead_roles and e[2] in named:
+            return True  # perhaps the lead by name: its overdue item
+        if first_day <= due_day <= until_day:
+            return True
+        return bool(recurring) and not flags & NEVER_OVERDUE
+
     for hit in find_tasks(
-        data, plans=plans, agency=agency, role=role, strict=strict, may_show=may_show, keep=keep
+        data, plans=plans, agency=agency, role=role, strict=strict, may_show=may_show, keep=keep, quick=quick
     ):
         plan, task, d = hit.plan, hit.task, hit.deadline
         resp = hit.responsibility
