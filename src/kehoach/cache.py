@@ -214,15 +214,20 @@ def clear() -> int:
 def _tool_key() -> tuple[Any, ...]:
     from kehoach import __version__
 
+    return (FORMAT, __version__, sys.version_info[:2], *sources_key(_SOURCES))
+
+
+def sources_key(names: Iterable[str]) -> list[Any]:
+    """Size and modification time of each named module of the package: what a cached answer depends on."""
     here = Path(__file__).resolve().parent
-    parts: list[Any] = [FORMAT, __version__, sys.version_info[:2]]
-    for name in _SOURCES:
+    parts: list[Any] = []
+    for name in names:
         try:
             st = os.stat(here / name)
             parts.append((name, st.st_size, st.st_mtime_ns))
         except OSError:
             parts.append((name, None))
-    return tuple(parts)
+    return parts
 
 
 def _stamp(path: Path) -> Stamp | None:

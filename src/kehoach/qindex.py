@@ -23,7 +23,7 @@ import hashlib
 import marshal
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kehoach.responsibility import REASONS, Responsibility, _best
 
@@ -106,15 +106,10 @@ def role_in(entry: Entry, agency: Agency, role: str, strict: bool) -> Responsibi
 
 
 def _key(index_key: bytes, agency: Agency) -> bytes:
-    here = Path(__file__).resolve().parent
-    parts: list[Any] = [index_key, agency.id]
-    for name in _SOURCES:
-        try:
-            st = os.stat(here / name)
-            parts.append((name, st.st_size, st.st_mtime_ns))
-        except OSError:
-            parts.append((name, None))
-    return hashlib.blake2b(marshal.dumps(tuple(parts)), digest_size=16).digest()
+    from kehoach.cache import sources_key
+
+    parts = (index_key, agency.id, *sources_key(_SOURCES))
+    return hashlib.blake2b(marshal.dumps(parts), digest_size=16).digest()
 
 
 def _path(root: Path, agency: Agency) -> Path | None:

@@ -148,21 +148,33 @@ def find_tasks(
                 found = role_of(data.registry, task, agency, role, strict)
                 if not found or (keep is not None and not keep(plan, d, found)):
                     continue
-            if kind and (d is None or d.kind != kind):
-                continue
-            if due_from or due_to:
-                if d is None or d.due is None or d.recurring:
-                    continue
-                if due_from and d.due < due_from:
-                    continue
-                if due_to and d.due > due_to:
-                    continue
-            if window and not in_window(plan, d, window.start, window.end):
+            if not _by_deadline(plan, d, kind, due_from, due_to, window):
                 continue
             if needle and not _matches_search(task, needle):
                 continue
             hits.append(TaskHit(plan, task, d, found))
     return hits
+
+
+def _by_deadline(
+    plan: Plan,
+    d: Deadline | None,
+    kind: str | None,
+    due_from: dt.date | None,
+    due_to: dt.date | None,
+    window: ReportPeriod | None,
+) -> bool:
+    """The filters of ``find_tasks`` that look at the deadline alone: its kind, its due day, the cycle."""
+    if kind and (d is None or d.kind != kind):
+        return False
+    if due_from or due_to:
+        if d is None or d.due is None or d.recurring:
+            return False
+        if due_from and d.due < due_from:
+            return False
+        if due_to and d.due > due_to:
+            return False
+    return not window or in_window(plan, d, window.start, window.end)
 
 
 def _find_indexed(
@@ -218,16 +230,7 @@ def _find_indexed(
             found = role_in(entry, agency, role, strict)
             if not found or (keep is not None and not keep(plan, d, found)):
                 continue
-            if kind and (d is None or d.kind != kind):
-                continue
-            if due_from or due_to:
-                if d is None or d.due is None or d.recurring:
-                    continue
-                if due_from and d.due < due_from:
-                    continue
-                if due_to and d.due > due_to:
-                    continue
-            if window and not in_window(plan, d, window.start, window.end):
+            if not _by_deadline(plan, d, kind, due_from, due_to, window):
                 continue
             task = lp.task_at(tp)
             if needle and not _matches_search(task, needle):
