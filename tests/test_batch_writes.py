@@ -20,7 +20,6 @@ def _names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-@pytest.mark.slow
 def test_one_target_occupied_by_a_directory_writes_nothing(run, tmp_path: Path):
     """Finding 4: with one target path taken by a directory, 2 of 11 files were written, then an error."""
     from kehoach.report import default_filename, report_agencies

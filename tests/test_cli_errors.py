@@ -292,7 +292,6 @@ def test_a_reader_that_leaves_early_gets_exit_code_1_and_no_message(fmt: str, fi
     assert err == ""  # no message, no traceback, no "Exception ignored"
 
 
-@pytest.mark.slow
 def test_ascii_terminal_gets_plain_letters_not_a_crash():
     result = _kehoach("due", "--agency", A, *T, env={"PYTHONIOENCODING": "ascii"}, stdout=subprocess.PIPE)
     assert result.returncode == 0
@@ -305,7 +304,6 @@ def test_ascii_terminal_gets_plain_letters_not_a_crash():
     assert any("Kế hoạch" in (p["title"] or "") or "Quyết định" in str(p) for p in json.loads(json_out))
 
 
-@pytest.mark.slow
 def test_report_for_an_agency_with_a_300_character_name(cli, tmp_path: Path):
     import shutil
 
@@ -372,7 +370,6 @@ main()
 """
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("signame", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
 def test_stopped_while_reading_says_so_and_leaves_no_temporary_file(tmp_path: Path, signame: str, code: int):
     cache_dir = tmp_path / "cache"

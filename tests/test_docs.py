@@ -65,7 +65,6 @@ QUERY_COMMANDS = [
 ]
 
 
-@pytest.mark.slow
 def test_query_commands_do_not_import_docx_jinja2_or_openpyxl():
     """One fresh interpreter runs every query command in turn and says what each one imported."""
     code = (

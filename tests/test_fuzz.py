@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,7 +128,6 @@ def _assert_located(problems: list[Any], path: Path) -> None:
         assert p.line is not None or p.code in ("empty", "too-large", "io"), p
 
 
-@pytest.mark.slow
 @settings(max_examples=EXAMPLES["file"], **_SETTINGS)
 @given(doc=mutated(SEED), byte_edit=st.one_of(st.none(), st.tuples(st.integers(0, 20_000), st.binary(max_size=4))))
 def test_mutated_plan_file_gives_located_problems(tmp_path_factory: Any, doc: Any, byte_edit: Any) -> None:
@@ -145,7 +143,6 @@ def test_mutated_plan_file_gives_located_problems(tmp_path_factory: Any, doc: An
     _assert_located(problems, path)
 
 
-@pytest.mark.slow
 @settings(max_examples=EXAMPLES["pipeline"], **_SETTINGS)
 @given(plan=mutated(SEED), progress=mutated(SEED_PROGRESS), which=st.sampled_from(["plan", "progress", "both"]))
 def test_mutated_data_through_check_status_and_queries(tmp_path_factory: Any, plan: Any, progress: Any, which: str):

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +41,6 @@ def test_ci_workflow_in_the_docs_runs_check_with_github_annotations():
     assert all(line.startswith(("::error ", "::warning ")) for line in result.stdout.splitlines())
 
 
-@pytest.mark.slow
 def test_shell_completion_script_and_answers():
     script = _kehoach(["completion", "bash"])
     assert script.returncode == 0

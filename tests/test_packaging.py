@@ -30,7 +30,6 @@ def test_no_symlinks_in_the_package_source():
     assert links == []
 
 
-@pytest.mark.slow
 def test_wheel_holds_data_and_templates(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     plans = sorted(p.name for p in (ROOT / "data" / "plans").glob("*.yaml"))
@@ -46,7 +45,6 @@ def test_wheel_holds_data_and_templates(wheel: Path):
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
 
 
-@pytest.mark.slow
 def test_installed_wheel_answers_from_another_directory(wheel: Path, tmp_path: Path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

@@ -95,7 +95,6 @@ def _bold(paragraph, run) -> bool:  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------------------------------ layout
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2] or 'tong-hop'}")
 def test_report_is_a4_with_the_decree_margins(drafts, case) -> None:
     doc = Document(str(drafts[case]))
@@ -109,7 +108,6 @@ def test_report_is_a4_with_the_decree_margins(drafts, case) -> None:
         assert 30 <= s.top_margin.mm <= 35 and 15 <= s.bottom_margin.mm <= 20
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2] or 'tong-hop'}")
 def test_every_font_in_the_report_is_times_new_roman(drafts, case) -> None:
     with zipfile.ZipFile(drafts[case]) as z:
@@ -123,7 +121,6 @@ def test_every_font_in_the_report_is_times_new_roman(drafts, case) -> None:
     assert defaults and 'w:ascii="Times New Roman"' in defaults.group(0)
 
 
-@pytest.mark.slow
 def test_header_block_has_issuing_body_number_national_title_motto_and_date(drafts) -> None:
     doc = Document(str(drafts[("annual", 2026, "Sở Tài chính")]))
     header = doc.tables[0]
@@ -146,7 +143,6 @@ def test_header_block_has_issuing_body_number_national_title_motto_and_date(draf
     assert titles[1].startswith("Kết quả thực hiện Kế hoạch") and titles[1].endswith("năm 2026")
 
 
-@pytest.mark.slow
 def test_consolidated_report_comes_from_the_monitoring_agency_and_goes_upwards(drafts) -> None:
     doc = Document(str(drafts[("midterm", 2028, None)]))
     left = doc.tables[0].rows[0].cells[0]
@@ -157,7 +153,6 @@ def test_consolidated_report_comes_from_the_monitoring_agency_and_goes_upwards(d
     assert "Sơ kết giữa kỳ thực hiện Kế hoạch" in text and "giai đoạn 2026 - 2028" in text
 
 
-@pytest.mark.slow
 def test_recipients_are_bold_italic_12_and_listed_at_11(drafts) -> None:
     doc = Document(str(drafts[("annual", 2026, "Sở Tài chính")]))
     cell = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Nơi nhận:")).rows[0].cells[0]
@@ -169,7 +164,6 @@ def test_recipients_are_bold_italic_12_and_listed_at_11(drafts) -> None:
     assert {p.style.font.size.pt for p in items} == {11}
 
 
-@pytest.mark.slow
 def test_prose_only_a_person_can_write_is_a_highlighted_placeholder(drafts) -> None:
     doc = Document(str(drafts[("final", 2030, None)]))
     from docx.oxml.ns import qn
@@ -189,7 +183,6 @@ def test_prose_only_a_person_can_write_is_a_highlighted_placeholder(drafts) -> N
 # ------------------------------------------------------------------------------------------ content
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2] or 'tong-hop'}")
 def test_task_table_has_one_row_per_task_in_scope(data, drafts, case) -> None:
     kind, year, agency = case
@@ -210,7 +203,6 @@ def test_status_counts_add_up_to_the_tasks_in_scope(data) -> None:
     assert len(ctx["overdue"]) == overdue
 
 
-@pytest.mark.slow
 def test_chart_is_in_midterm_and_final_reports_only(drafts) -> None:
     annual = Document(str(drafts[("annual", 2026, None)]))
     assert len(annual.inline_shapes) == 0
@@ -289,7 +281,6 @@ def test_existing_report_is_not_overwritten_without_force(run, tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir()] == ["bc.docx"]  # no temporary file left behind
 
 
-@pytest.mark.slow
 def test_default_file_name_says_kind_year_plan_and_agency(run, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run("report", "annual", "--plan", "aec-2026", "--year", "2026", "--agency", "so tai chinh")
@@ -300,7 +291,6 @@ def test_default_file_name_says_kind_year_plan_and_agency(run, tmp_path: Path, m
     assert Path(result.stdout.strip()).name == "bao-cao-tong-ket-2030-aec-2026-tong-hop.docx"
 
 
-@pytest.mark.slow
 def test_all_agencies_writes_one_draft_per_lead_agency(run, tmp_path: Path) -> None:
     # The fixture plan, with one task more led by a collective ("Các sở, ban, ngành cấp tỉnh").
     data_dir = fixture_data(tmp_path / "data")
@@ -405,7 +395,6 @@ def test_templates_beside_the_data_directory_win_over_the_bundled_ones(data_copy
     assert find_template("annual", data_copy) == (local / "annual.docx").resolve()
 
 
-@pytest.mark.slow
 def test_pages_are_numbered_from_page_two(drafts) -> None:
     doc = Document(str(drafts[("annual", 2026, None)]))
     first = doc.sections[0]

@@ -84,7 +84,6 @@ def _cell_mm(cell) -> float:  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------------------------ order and flow
 
 
-@pytest.mark.slow
 def test_overdue_sentence_is_directly_before_its_table_and_kept_with_it(data, docs) -> None:
     ctx = build_context(data, *CASES["qd74-annual-tong-hop"], today=TODAY)
     assert ctx["overdue"], "the seed case must have overdue tasks"
@@ -103,7 +102,6 @@ def test_overdue_sentence_is_directly_before_its_table_and_kept_with_it(data, do
     assert after.startswith("Có ") and "chưa báo cáo" in after
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", list(CASES))
 def test_no_table_row_splits_across_pages(docs, name) -> None:
     doc = Document(str(docs[name]))
@@ -125,7 +123,6 @@ def test_no_table_row_splits_across_pages(docs, name) -> None:
 # ---------------------------------------------------------------------------------------- header
 
 
-@pytest.mark.slow
 def test_issuer_rule_is_a_third_to_a_half_of_the_line_above_and_the_motto_rule_matches_its_text(docs) -> None:
     for name in ("aec-annual-tong-hop", "qd1992-so-tai-chinh", "nq13-2024-ubnd", "aec-vcci"):
         header = Document(str(docs[name])).tables[0]
@@ -209,7 +206,6 @@ def test_a_very_long_name_is_filled_line_by_line_in_order(monkeypatch) -> None:
     assert " ".join(split_lines(short, 40, 13, True)) == short and calls > 0
 
 
-@pytest.mark.slow
 def test_vcci_branch_is_the_parent_line_then_the_bold_branch(docs) -> None:
     left = Document(str(docs["aec-vcci"])).tables[0].rows[0].cells[0]
     paras = [p for p in left.paragraphs if p.text.strip()]
@@ -221,7 +217,6 @@ def test_vcci_branch_is_the_parent_line_then_the_bold_branch(docs) -> None:
 # ----------------------------------------------------------------------------------------- Party
 
 
-@pytest.mark.slow
 def test_party_body_gets_the_party_format(docs) -> None:
     doc = Document(str(docs["nq13-2024-tinh-uy"]))
     header = doc.tables[0]
@@ -263,7 +258,6 @@ def test_party_body_without_a_party_template_is_refused_unless_asked(tmp_path, m
     assert find_template("annual", None, None, "party", allow_state=True) == tmp_path / "annual.docx"
 
 
-@pytest.mark.slow
 def test_each_template_states_the_rules_it_follows_and_the_report_does_not(docs) -> None:
     for f in sorted((ROOT / "templates").glob("*.docx")):
         text = "\n".join(p.text for p in Document(str(f)).paragraphs)
@@ -285,7 +279,6 @@ def _closing(doc) -> str:  # type: ignore[no-untyped-def]
     return next(p.text for p in doc.paragraphs if p.text.startswith("Trên đây là báo cáo"))
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -321,7 +314,6 @@ def test_successors_follow_the_report_date(data) -> None:
     assert build_context(data, "nq13-thanh-hoa", "annual", 2026, None, today=TODAY)["issuer"]["name"] == "Bộ Tài chính"
 
 
-@pytest.mark.slow
 def test_ministry_proposes_to_the_government_not_to_the_province(docs) -> None:
     # The prompt sits in a content control (w:sdt): its text is read from every w:t of the paragraph.
     paragraphs = Document(str(docs["nq13-2024-tong-hop"])).paragraphs
@@ -333,7 +325,6 @@ def test_ministry_proposes_to_the_government_not_to_the_province(docs) -> None:
 # --------------------------------------------------------------------------------------- guesses
 
 
-@pytest.mark.slow
 def test_guessed_symbols_and_titles_are_marked_and_stated_ones_are_not(docs) -> None:
     guessed = Document(str(docs["hoi-nhap-tong-hop"]))  # Sở Ngoại vụ: no abbr in the registry
     number = guessed.tables[0].rows[1].cells[0].paragraphs[0]
@@ -396,7 +387,6 @@ def test_half_year_report_needs_semiannual_dates(run, data_copy: Path, tmp_path:
     assert outside.exit_code == 2 and "ngoài kỳ báo cáo" in outside.stderr
 
 
-@pytest.mark.slow
 def test_portrait_section_ends_in_a_paragraph_too_low_to_make_a_blank_page(docs) -> None:
     doc = Document(str(docs["aec-midterm-tong-hop"]))
     ends = [p for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:sectPr")) is not None]
@@ -413,7 +403,6 @@ def test_portrait_section_ends_in_a_paragraph_too_low_to_make_a_blank_page(docs)
 # ----------------------------------------------------------------------------------------- prose
 
 
-@pytest.mark.slow
 def test_plan_without_a_number_is_cited_with_a_highlighted_blank(data, docs) -> None:
     doc = Document(str(docs["aec-annual-tong-hop"]))
     opening = next(p for p in doc.paragraphs if p.text.startswith("Thực hiện "))
@@ -427,7 +416,6 @@ def test_plan_without_a_number_is_cited_with_a_highlighted_blank(data, docs) -> 
     assert [r["check"] for r in numbered] == [False] and "số 74/QĐ-UBND" in numbered[0]["text"]
 
 
-@pytest.mark.slow
 def test_agency_report_speaks_of_its_own_results_not_of_missing_reports(docs) -> None:
     doc = Document(str(docs["qd1992-so-tai-chinh"]))
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
@@ -439,7 +427,6 @@ def test_agency_report_speaks_of_its_own_results_not_of_missing_reports(docs) ->
     assert "- Chưa có báo cáo, chưa đến hạn:" in consolidated
 
 
-@pytest.mark.slow
 def test_every_target_names_its_lead_or_says_none_is_named(docs) -> None:
     doc = Document(str(docs["qd74-annual-tong-hop"]))
     table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["STT", "Chỉ tiêu"])
@@ -451,7 +438,6 @@ def test_every_target_names_its_lead_or_says_none_is_named(docs) -> None:
 # ----------------------------------------------------------------------------------------- chart
 
 
-@pytest.mark.slow
 def test_chart_bars_have_alt_text_counts_in_words_and_a_colour_for_every_class(data, docs) -> None:
     from kehoach.chart import STATUS_COLOURS
     from kehoach.status import STATUS_ORDER

@@ -23,6 +23,8 @@ from site_helpers import HOSTILE, TODAY, make_hostile
 DATA = Path(__file__).resolve().parent.parent / "data"
 CHROMIUM = os.environ.get("KEHOACH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
+pytestmark = pytest.mark.slow  # a real browser: `make test-slow` (and CI), not `make test`
+
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright (pip install playwright) is not installed")
 if CHROMIUM is None:
     pytest.skip("no chromium binary (apt-get install chromium, or KEHOACH_CHROMIUM=/path)", allow_module_level=True)
