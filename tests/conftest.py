@@ -30,6 +30,28 @@ atexit.register(shutil.rmtree, _CACHE, True)
 os.environ.pop("COLUMNS", None)
 os.environ.pop("LINES", None)
 
+
+def _build_each_app_once() -> None:
+    """typer's CliRunner builds the click command from the app on every call (signature inspection, some 30 ms;
+    a thousand calls in the suite). The app does not change while the tests run: each is built once."""
+    import typer.testing
+
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:  # another typer: every call builds, as before
+        return
+    built: dict[int, tuple[object, object]] = {}
+
+    def once(app):  # type: ignore[no-untyped-def]
+        hit = built.get(id(app))
+        if hit is None or hit[0] is not app:
+            hit = built[id(app)] = (app, build(app))
+        return hit[1]
+
+    typer.testing._get_command = once
+
+
+_build_each_app_once()
+
 # `make test` runs the default profile; `make fuzz` the deep one, which is where depth comes from.
 settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile("deep", max_examples=20_000, deadline=None)
