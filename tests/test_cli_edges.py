@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import FIXTURE
 from kehoach.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,7 +207,9 @@ def test_a_missing_output_folder_is_refused_not_made(run, tmp_path: Path):
 
 
 def test_report_makes_its_one_folder_but_not_the_ones_above(run, tmp_path: Path):
-    args = ("report", "annual", "--plan", "aec-2026", "--year", "2026", "--today", "2026-11-21", "--all-agencies")
+    # The small fixture plan (three lead agencies): what is tested is the folder, not the drafts.
+    args = ("report", "annual", "--plan", "fx-2026", "--year", "2026", "--today", "2026-11-21", "--all-agencies",
+            "--data", str(FIXTURE))  # fmt: skip
     deep = run(*args, "-o", str(tmp_path / "a" / "b"))
     assert deep.exit_code == 1 and "chưa có" in deep.stderr and not (tmp_path / "a").exists()
     made = run(*args, "-o", str(tmp_path / "bao-cao"))

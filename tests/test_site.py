@@ -16,6 +16,8 @@ from site_helpers import HOSTILE, TODAY, make_hostile
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+# The small fixture data set, for the folder rules: what is tested there is the folder, not the pages.
+FIXTURE = ROOT / "tests" / "fixtures" / "data"
 
 
 def cli(*args: str):
@@ -130,15 +132,15 @@ def test_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
     out = tmp_path / "web"
     out.mkdir()
     (out / "notes.txt").write_text("mine", encoding="utf-8")
-    r = build(out)
+    r = build(out, data=FIXTURE)
     assert r.exit_code == 1
     assert "--force" in r.stderr
     assert tree(out) == {"notes.txt": b"mine"}
-    r = build(out, "--force")
+    r = build(out, "--force", data=FIXTURE)
     assert r.exit_code == 0, r.output
     assert not (out / "notes.txt").exists() and (out / "index.html").is_file()
     # Its own folder is rebuilt without --force.
-    assert build(out).exit_code == 0
+    assert build(out, data=FIXTURE).exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["web"]  # no temporary folder left beside it
 
 
@@ -153,13 +155,13 @@ def test_refuses_a_file_in_the_way(tmp_path: Path) -> None:
 def test_empty_folder_is_used(tmp_path: Path) -> None:
     out = tmp_path / "web"
     out.mkdir()
-    assert build(out).exit_code == 0
+    assert build(out, data=FIXTURE).exit_code == 0
     assert (out / "index.html").is_file()
 
 
 def test_title_option(tmp_path: Path) -> None:
     out = tmp_path / "web"
-    assert build(out, "--title", "Theo dõi <Sở> & kế hoạch").exit_code == 0
+    assert build(out, "--title", "Theo dõi <Sở> & kế hoạch", data=FIXTURE).exit_code == 0
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "<h1>Theo dõi &lt;Sở&gt; &amp; kế hoạch</h1>" in home
 
@@ -224,7 +226,7 @@ def test_hostile_template_is_refused(tmp_path: Path, source: str, said: str) -> 
 
 def test_broken_template_writes_nothing(tmp_path: Path) -> None:
     root = tmp_path / "tinh"
-    shutil.copytree(DATA, root / "data")
+    shutil.copytree(FIXTURE, root / "data")
     (root / "templates" / "site").mkdir(parents=True)
     (root / "templates" / "site" / "agency.html").write_text("{{ 1 / 0 }}", encoding="utf-8")
     out = tmp_path / "web"
@@ -243,7 +245,7 @@ def test_a_failed_build_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.
     from kehoach.site import build_site
 
     out = tmp_path / "web"
-    data = load_data(DATA)
+    data = load_data(FIXTURE)
     build_site(data, dt.date(2026, 11, 21), out)
     before = tree(out)
     written = 0
@@ -355,12 +357,12 @@ def test_force_refuses_a_folder_of_data_or_a_project(tmp_path: Path, held: str) 
     (out / held).mkdir() if held != "agencies.yaml" else (out / held).write_text("agencies: []\n", encoding="utf-8")
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     before = tree(out)
-    r = build(out, "--force")
+    r = build(out, "--force", data=FIXTURE)
     assert r.exit_code == 1 and held in r.stderr and "kể cả với --force" in r.stderr
     assert tree(out) == before and out.joinpath(held).exists()
     # A site's own folder is still rebuilt, whatever it holds.
     (out / MARKER).write_bytes(b"")
-    assert build(out).exit_code == 0
+    assert build(out, data=FIXTURE).exit_code == 0
     assert (out / "index.html").is_file()
 
 
