@@ -10,6 +10,7 @@ import its own layer and the layers below it. The parent packages Python runs on
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "kehoach"
@@ -160,6 +161,7 @@ def _imports(module: str, path: Path) -> list[tuple[str, int]]:
     return out
 
 
+@functools.cache  # parsed when a test asks, not when every pytest-xdist worker collects the module
 def _graph() -> dict[str, dict[str, int]]:
     graph: dict[str, dict[str, int]] = {}
     for module, path in MODULES.items():
@@ -168,9 +170,6 @@ def _graph() -> dict[str, dict[str, int]]:
             edges.setdefault(target, line)
         graph[module] = edges
     return graph
-
-
-GRAPH = _graph()
 
 
 def _rank(module: str) -> int:
@@ -188,7 +187,7 @@ def test_every_module_has_a_layer():
 
 def test_no_import_runs_back_up():
     upward = []
-    for module, edges in GRAPH.items():
+    for module, edges in _graph().items():
         for target, line in sorted(edges.items(), key=lambda e: e[1]):
             if module not in LAYER_OF or target not in LAYER_OF or (module, target) in KNOWN_EXCEPTIONS:
                 continue  # a module without a layer fails the test above
@@ -201,7 +200,7 @@ def test_no_import_runs_back_up():
 
 
 def test_no_import_cycle():
-    graph = {m: {t for t in edges if (m, t) not in KNOWN_EXCEPTIONS} for m, edges in GRAPH.items()}
+    graph = {m: {t for t in edges if (m, t) not in KNOWN_EXCEPTIONS} for m, edges in _graph().items()}
     # Tarjan's strongly connected components: any component of more than one module is a circle.
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -237,7 +236,7 @@ def test_no_import_cycle():
     for circle in circles:
         members = set(circle)
         lines = [
-            f"  {m} imports {t} (line {GRAPH[m][t]})" for m in circle for t in sorted(graph[m]) if t in members
+            f"  {m} imports {t} (line {_graph()[m][t]})" for m in circle for t in sorted(graph[m]) if t in members
         ]
         described.append(", ".join(circle) + ":\n" + "\n".join(lines))
     assert not circles, "import circles:\n" + "\n".join(described)
@@ -245,7 +244,7 @@ def test_no_import_cycle():
 
 def test_known_exceptions_are_still_needed():
     for (module, target), why in KNOWN_EXCEPTIONS.items():
-        assert target in GRAPH.get(module, {}), f"{module} no longer imports {target} ({why}): remove the exception"
+        assert target in _graph().get(module, {}), f"{module} no longer imports {target} ({why}): remove the exception"
         assert _rank(target) > _rank(module), f"{module} → {target} is allowed now ({why}): remove the exception"
 
 
