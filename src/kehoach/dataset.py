@@ -56,6 +56,20 @@ class DataSet:
     # the cache found them; None without the cache, or while one of them was just written (see FileCache.index_key).
     index_key: bytes | None = field(default=None, repr=False)
     _roles: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict, repr=False)  # kehoach.qindex lists
+    # The registry and the plans ``index_key`` describes: a copy given other plans or another registry
+    # (``dataclasses.replace``), or a list changed in place, is not answered from the index.
+    _indexed: tuple[Registry, tuple[LoadedPlan, ...]] | None = field(default=None, repr=False)
+
+    def index_fits(self) -> bool:
+        """Are the registry and the plans still those the query index was keyed on?"""
+        fit = self._indexed
+        return (
+            self.index_key is not None
+            and fit is not None
+            and fit[0] is self.registry
+            and len(fit[1]) == len(self.plans)
+            and all(a is b for a, b in zip(fit[1], self.plans, strict=True))
+        )
 
     @property
     def progress(self) -> Progress:
@@ -253,7 +267,7 @@ def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] 
     fc.commit()
     return DataSet(
         root, registry, plans, problems, positions, config=config, _deadlines=deadlines, _progress=progress,
-        index_key=index_key,
+        index_key=index_key, _indexed=(registry, tuple(plans)),
     )
 
 

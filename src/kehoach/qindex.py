@@ -47,7 +47,7 @@ def enabled() -> bool:
 
 def agency_entries(data: DataSet, agency: Agency) -> list[Entry] | None:
     """The tasks concerning ``agency``, in plan and task order; None when the index is not used this run."""
-    if data.index_key is None or not enabled():
+    if data.index_key is None or not enabled() or not data.index_fits():
         return None
     found = data._roles.get(agency.id)
     if found is not None:
