@@ -202,3 +202,38 @@ def test_the_plan_of_an_answer_from_lazy_data_is_a_whole_plan(home, awkward):
     # The library hands out Plan objects: their tasks must be readable (a caller counts or lists them).
     assert all(len(i.plan.tasks) > 0 for i in items)
     assert all(h.task in h.plan.tasks for h in hits)
+
+
+_PLAIN = _EMPTY.replace("id: empty", "id: plain").replace(
+    "    tasks: []",
+    "    tasks:\n      - id: I.1\n        content: Việc.\n        lead: [Sở Tài chính]\n        deadline: 30/04/2026",
+)
+
+
+def test_a_configuration_changed_while_data_is_read_is_not_stored_under_the_new_stamp(home, data_copy, monkeypatch):
+    # A plan without ``jurisdiction:`` takes the data folder's: its "Sở Tài chính" is Thanh Hóa's, then Nghệ An's.
+    (data_copy / "plans" / "plain.yaml").write_text(_PLAIN, "utf-8")
+    config = data_copy / "kehoach.yaml"
+    config.write_text("jurisdiction: thanh-hoa\n", "utf-8")
+    load_data(data_copy)  # the cache filled
+    from kehoach import dataset
+
+    real = dataset.load_config
+
+    def edited_meanwhile(root):  # type: ignore[no-untyped-def]
+        got = real(root)  # read as it was; then the user edits it before the run ends (a long cold read)
+        config.write_text("jurisdiction: nghe-an\n", "utf-8")
+        return got
+
+    monkeypatch.setattr(dataset, "load_config", edited_meanwhile)
+    during = load_data(data_copy)
+    ag = during.registry.resolve("Sở Tài chính tỉnh Thanh Hóa")
+    assert ("plain", "I.1") in [(h.plan.id, h.task.id) for h in find_tasks(during, agency=ag)]
+    monkeypatch.setattr(dataset, "load_config", real)
+    after = load_data(data_copy)
+    ag = after.registry.resolve("Sở Tài chính tỉnh Thanh Hóa")
+    got = [(h.plan.id, h.task.id) for h in find_tasks(after, agency=ag)]
+    monkeypatch.setenv("KEHOACH_NO_INDEX", "1")
+    want = [(h.plan.id, h.task.id) for h in find_tasks(after, agency=ag)]
+    assert ("plain", "I.1") not in want
+    assert got == want

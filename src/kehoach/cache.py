@@ -376,13 +376,20 @@ class FileCache:
             raise ValueError("truncated")
         return _verified(digest + data)
 
-    def index_key(self, config: Path, plans: list[Path]) -> bytes | None:
+    @staticmethod
+    def config_stamp(config: Path) -> Stamp | tuple[()] | None:
+        """The configuration's stamp, taken before it is read (``index_key``): () when there is none."""
+        return _stamp(config) if os.path.lexists(config) else ()
+
+    def index_key(self, config: Path, plans: list[Path], read_as: Any = None) -> bytes | None:
         """What answers drawn from the registry, the configuration and the plans depend on: the tool, each of
         those files as read this run (progress files left out: they change no one's role), and the plans in the
         order loaded. None when one of them is missing a stamp or was written too recently to be told apart
         from a rewrite in the same timestamp tick (the query index is then not used this run)."""
         stamps = sorted((n, s) for n, s in self.used.items() if not n.startswith("progress" + os.sep))
-        conf = _stamp(config) if os.path.lexists(config) else ()
+        conf = self.config_stamp(config)
+        if read_as is not None and conf != read_as:
+            return None  # the configuration changed after it was read: what was read may be neither version
         if conf is None or any(s is None or _racy(s) for _, s in stamps) or (conf and _racy(conf)):
             return None
         if self.misses and any(_stamp(self._path(n)) != s for n, s in stamps):

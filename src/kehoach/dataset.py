@@ -221,6 +221,7 @@ def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] 
     reg_path = root / "agencies.yaml"
     model: RegistryFile | None = None
     positions = Positions()
+    config_read_as = fc.config_stamp(root / CONFIG_FILE) if fc is not None else None
     config, probs = load_config(root)
     problems += probs
     if os.path.lexists(reg_path):  # a FIFO or directory is reported by the loader, not called missing
@@ -263,7 +264,7 @@ def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] 
 
     progress = load_progress(root, fc)
     deadlines = take_deadlines(fc, [lp.path for lp in plans])
-    index_key = fc.index_key(root / CONFIG_FILE, [lp.path for lp in plans])
+    index_key = fc.index_key(root / CONFIG_FILE, [lp.path for lp in plans], config_read_as)
     fc.commit()
     return DataSet(
         root, registry, plans, problems, positions, config=config, _deadlines=deadlines, _progress=progress,
