@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -237,3 +239,22 @@ def test_a_configuration_changed_while_data_is_read_is_not_stored_under_the_new_
     want = [(h.plan.id, h.task.id) for h in find_tasks(after, agency=ag)]
     assert ("plain", "I.1") not in want
     assert got == want
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_in_place_of_a_list_is_made_again_not_waited_on(home, data_copy):
+    data = load_data(data_copy)
+    ag = data.registry.resolve("Sở Y tế")
+    want = [i.as_dict() for i in due(data, ag, TODAY)]
+    (roles,) = home.glob("*/*.roles")
+    roles.unlink()
+    os.mkfifo(roles, 0o600)
+    signal.signal(signal.SIGALRM, lambda *a: pytest.fail("reading the list waited for a writer"))
+    signal.alarm(5)
+    try:
+        again = load_data(data_copy)
+        got = [i.as_dict() for i in due(again, again.registry.resolve("Sở Y tế"), TODAY)]
+    finally:
+        signal.alarm(0)
+    assert got == want
+    assert roles.is_file()  # made again, in the FIFO's place

@@ -166,7 +166,10 @@ def _open_own(path: Path) -> Any:
     """``path`` opened for reading if it is a regular file of the user's, not a link, writable by no one else."""
     import stat
 
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    # O_NONBLOCK: a FIFO put in the file's place is refused below instead of waiting for a writer (no effect on
+    # reading a regular file).
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or _foreign(st):
