@@ -530,13 +530,15 @@ class FileCache:
 
     def _lazy_positions(self, path: Path, stamp: Stamp) -> Positions:
         # Not a method of self: what the data set keeps must not keep the cache alive.
-        return _LazyPositions(functools.partial(_read_positions, self._pos_file(path), self.key, path, stamp))
+        # The positions file is named when a message needs it, not for every file read.
+        load = functools.partial(_read_named_positions, self.dir, self._name(path), self.key, path, stamp)
+        return _LazyPositions(load)
 
     def _pos_file(self, path: Path) -> Path:
         return self._pos_file_named(self._name(path))
 
     def _pos_file_named(self, name: str) -> Path:
-        return self.dir / (hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".pos")
+        return _pos_file_in(self.dir, name)
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -731,6 +733,16 @@ def _iso_date(value: Any) -> str:
 def _read_at(fh: Any, start: int, length: int) -> bytes:
     fh.seek(start)  # not os.pread, which Windows lacks
     return fh.read(length)  # type: ignore[no-any-return]
+
+
+def _pos_file_in(folder: Path, name: str) -> Path:
+    return folder / (hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".pos")
+
+
+def _read_named_positions(
+    folder: Path, name: str, key: tuple[Any, ...], path: Path, stamp: Stamp
+) -> dict[Any, tuple[int, int]]:
+    return _read_positions(_pos_file_in(folder, name), key, path, stamp)
 
 
 def _read_positions(pos_file: Path, key: tuple[Any, ...], path: Path, stamp: Stamp) -> dict[Any, tuple[int, int]]:
