@@ -325,6 +325,8 @@ class FileCache:
         self.hits = 0
         self.misses = 0
         self.lazy = False  # plans given undecoded (kehoach.modeltree.PlanRecord), else whole
+        # Parsed deadlines of each plan given undecoded, still encoded: path -> (plan id, task id -> encoded).
+        self.encoded: dict[str, tuple[str, dict[str, Any]]] = {}
 
     def _safe_folders(self) -> bool:
         """The cache root and this data directory's folder are the user's own (or not made yet); else the
@@ -465,7 +467,10 @@ class FileCache:
         except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
         if deadlines is not None and obj is not None:
-            self._deadlines(str(path), obj, deadlines)
+            if self.lazy and type(deadlines) is dict and not isinstance(obj, model):  # a plan not decoded yet
+                self.encoded[str(path)] = (obj.id, deadlines)  # each decoded when asked (DataSet.deadline_at)
+            else:
+                self._deadlines(str(path), obj, deadlines)
         self.kept[name] = entry
         return obj, problems, self._lazy_positions(path, stamp)
 
@@ -791,6 +796,18 @@ def _plan_deadlines(plan: Any) -> dict[str, Any] | None:
 # A pure memo: (deadline text, plan dates) -> encoded deadline or error; parse_deadline is a pure function of
 # both, so sharing it across data sets changes no answer. Capped above for a long-lived process.
 _PARSED: dict[tuple[str, Any], Any] = {}
+
+
+def take_encoded(fc: FileCache, paths: Iterable[Path]) -> dict[str, dict[str, Any]]:
+    """The still encoded deadlines of the plans at ``paths`` given undecoded, by plan id (the first plan's for a
+    repeated id, as ``take_deadlines``); the cache forgets them."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        got = fc.encoded.pop(str(path), None)
+        if got is not None:
+            out.setdefault(got[0], got[1])
+    fc.encoded = {}
+    return out
 
 
 def take_deadlines(fc: FileCache, paths: Iterable[Path]) -> dict[tuple[str, str], Any]:

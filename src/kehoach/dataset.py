@@ -56,6 +56,10 @@ class DataSet:
     # the cache found them; None without the cache, or while one of them was just written (see FileCache.index_key).
     index_key: bytes | None = field(default=None, repr=False)
     _roles: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict, repr=False)  # kehoach.qindex lists
+    # Deadlines the cache parsed for plans given undecoded (load_data(lazy=True)), still encoded: plan id ->
+    # task id -> encoded; each decoded on first use into ``_deadlines``.
+    _encoded: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    _decoded: dict[int, Any] = field(default_factory=dict, repr=False)  # id of an encoded value -> decoded
     # The registry and the plans ``index_key`` describes: a copy given other plans or another registry
     # (``dataclasses.replace``), or a list changed in place, is not answered from the index.
     _indexed: tuple[Registry, tuple[LoadedPlan, ...]] | None = field(default=None, repr=False)
@@ -149,16 +153,36 @@ class DataSet:
         """``deadline`` of task ``i`` of a loaded plan, without decoding the task when the cache parsed it."""
         tid = lp.task_id_at(i)
         if tid is not None:
-            got = self._deadlines.get((lp.head.id, tid))
+            got = self._deadlines.get((lp.head.id, tid)) or self._from_encoded(lp.head.id, tid)
             if got is not None:
                 return got if isinstance(got, Deadline) else None
         return self.deadline(lp.head, lp.task_at(i))
+
+    def _from_encoded(self, plan_id: str, task_id: str) -> Deadline | DeadlineError | None:
+        """The deadline the cache parsed for this task and kept encoded; None when it kept none."""
+        encoded = self._encoded.get(plan_id)
+        if not encoded or task_id not in encoded:
+            return None
+        value = encoded[task_id]
+        got = self._decoded.get(id(value))  # a deadline written alike in many tasks is one object
+        if got is None:
+            from kehoach.cache import decode
+
+            try:
+                got = decode(value)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                return None  # parsed again from the task
+            if not isinstance(got, Deadline | DeadlineError):
+                return None
+            self._decoded[id(value)] = got
+        self._deadlines[(plan_id, task_id)] = got
+        return got  # type: ignore[no-any-return]
 
     def deadline_or_error(self, plan: Plan, task: Task) -> Deadline | DeadlineError | None:
         if not task.deadline:
             return None
         key = (plan.id, task.id)
-        if key not in self._deadlines:
+        if key not in self._deadlines and self._from_encoded(plan.id, task.id) is None:
             try:
                 self._deadlines[key] = parse_deadline(task.deadline, plan_dates(plan))
             except DeadlineError as exc:
@@ -262,15 +286,17 @@ def _load(root: Path, fc: FileCache | None, on_plan: Callable[[int, int], None] 
     )
     if fc is None:
         return DataSet(root, registry, plans, problems, positions, config=config)
-    from kehoach.cache import take_deadlines
+    from kehoach.cache import take_deadlines, take_encoded
     from kehoach.progress import load_progress
 
     progress = load_progress(root, fc)
     deadlines = take_deadlines(fc, [lp.path for lp in plans])
+    encoded = take_encoded(fc, [lp.path for lp in plans])
     index_key = fc.index_key(root / CONFIG_FILE, [lp.path for lp in plans], config_read_as)
     fc.commit()
     return DataSet(
-        root, registry, plans, problems, positions, config=config, _deadlines=deadlines, _progress=progress,
+        root, registry, plans, problems, positions, config=config, _deadlines=deadlines, _encoded=encoded,
+        _progress=progress,
         index_key=index_key, _indexed=(registry, tuple(plans)),
     )
 
