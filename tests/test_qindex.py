@@ -128,7 +128,7 @@ def test_cache_clear_removes_the_lists(home, data_copy, monkeypatch, run):
 
 
 def test_a_plan_from_the_cache_is_decoded_task_by_task_and_whole_alike(home, data_copy, monkeypatch):
-    from kehoach.modeltree import NOT_LOADED
+    from kehoach.modeltree import NotLoaded
 
     load_data(data_copy)
     assert load_data(data_copy).plan("qd74-dai-hoi-xx").loaded  # whole unless asked otherwise
@@ -138,14 +138,18 @@ def test_a_plan_from_the_cache_is_decoded_task_by_task_and_whole_alike(home, dat
     assert not lp.loaded
     head = lp.head
     assert head.id == ref.id and head.reporting == ref.reporting and head.periods == ref.periods
-    assert head.sections[0].tasks is NOT_LOADED
-    with pytest.raises(RuntimeError):
-        head.tasks  # noqa: B018 - a head's tasks refuse to be read, never pass for none
+    assert type(head.sections[0].tasks) is NotLoaded and type(head.targets) is NotLoaded
+    with pytest.raises(TypeError):
+        head.sections[0].tasks.append(ref.tasks[0])  # refused, and decodes nothing
     third = lp.task_at(2)
     assert third == ref.tasks[2] and lp.task_by_id(ref.tasks[5].id) == ref.tasks[5]
     assert lp.task_by_id("không-có") is None
+    assert not lp.loaded
+    # Read, a head's lists decode the whole plan into the head itself: never taken for a plan without tasks.
+    assert head.tasks == ref.tasks and len(head.targets) == len(ref.targets) and head.tasks[2] is third
+    assert type(head.sections[0].tasks) is list
     whole = lp.plan
-    assert lp.loaded and whole == ref and whole.tasks[2] is third and lp.head is whole
+    assert lp.loaded and whole == ref and whole is head and whole.tasks[2] is third and lp.head is whole
     # The names a task writes carry the plan's jurisdiction whichever way the task was reached.
     assert [getattr(n, "jurisdiction", None) for n in third.lead] == [
         getattr(n, "jurisdiction", None) for n in plain.plan("qd74-dai-hoi-xx").plan.tasks[2].lead
@@ -198,3 +202,18 @@ def test_a_task_whose_bytes_fail_their_checksum_is_never_decoded(data, tmp_path)
     loaded = LoadedPlan(None, lp.path, Positions(), record=PlanRecord(head, where, (bytes(bad), ends), ids, targets,
                                                                        sums))
     assert loaded.task_at(3) == lp.plan.tasks[3] and loaded.loaded
+
+
+def test_due_from_the_index_decodes_no_plan_whole(home, data_copy, monkeypatch):
+    """The point of the index: an agency's work is answered from the plans' heads and the few tasks that give a
+    line; reading a head's task list would decode the whole plan (correct, but what the index avoids)."""
+    _answers(data_copy, True, monkeypatch, names=AGENCIES[:1])  # the snapshot and the agency's list
+    data = load_data(data_copy, lazy=True)
+    ag = data.registry.resolve(AGENCIES[0])
+    items = due(data, ag, TODAY)
+    tasks = find_tasks(data, agency=ag, role="lead")
+    assert items and tasks
+    whole = [lp.head.id for lp in data.plans if lp.loaded or lp._record._full is not None]
+    assert whole == []
+    decoded = sum(len(lp._record._tasks) for lp in data.plans)
+    assert 0 < decoded < sum(lp.task_count for lp in data.plans)

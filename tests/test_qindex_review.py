@@ -191,7 +191,6 @@ def test_a_plan_list_changed_in_place_is_not_answered_from_the_index(home, data_
     assert got == [(h.plan.id, h.task.id) for h in find_tasks(data, agency=ag)]
 
 
-@pytest.mark.xfail(strict=True, reason="a lazily loaded plan's head is handed out as TaskHit.plan/DueItem.plan")
 def test_the_plan_of_an_answer_from_lazy_data_is_a_whole_plan(home, awkward):
     cold = load_data(awkward)  # the cache filled
     ag = cold.registry.resolve("Sở Tài chính")

@@ -211,9 +211,8 @@ def load_data(
     progress when a large data set is read for the first time. ``lazy``: a plan taken from the cache is
     decoded part by part as it is asked for (its head, single tasks through the query index, the whole plan
     on first use of ``LoadedPlan.plan``), for a question about a few tasks among many; else whole, now.
-    With ``lazy``, the plan an answer carries (``TaskHit.plan``, ``DueItem.plan``) may be a plan's head: what
-    the plan says of itself, its task lists refusing to be read (``RuntimeError``) — ask
-    ``data.plan(plan_id).plan`` for the whole plan.
+    With ``lazy``, the plan an answer carries (``TaskHit.plan``, ``DueItem.plan``) may be a plan's head: its task
+    lists and targets decode the whole plan when first read.
     """
     import gc
 

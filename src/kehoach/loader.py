@@ -786,8 +786,8 @@ class LoadedPlan:
 
     @property
     def head(self) -> Plan:
-        """What the plan says of itself, without decoding its tasks when it was not decoded: its sections' task
-        lists refuse to be read (``kehoach.modeltree.NotLoaded``); ``task_at`` gives single tasks."""
+        """What the plan says of itself, without decoding its tasks when it was not decoded (its task lists and
+        targets decode the whole plan when read: ``kehoach.modeltree.NotLoaded``); ``task_at`` gives single tasks."""
         if self._plan is not None:
             return self._plan
         return self._record.head()  # type: ignore[no-any-return]

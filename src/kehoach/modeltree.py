@@ -182,19 +182,60 @@ def decode(tree: Any) -> Any:
 
 
 class NotLoaded(list):  # type: ignore[type-arg]
-    """The tasks of a section of a plan's head (``PlanRecord.head``): not decoded. Any use is a mistake of the
-    code asking (it must ask ``LoadedPlan.plan`` for the whole plan), so it fails loudly, never as no task."""
+    """A task list (or the targets) of a plan's head (``PlanRecord.head``), not decoded. Read, it decodes the whole
+    plan (``PlanRecord.full``, which puts the real lists in the head) and answers from the real list: a head is
+    never taken for a plan without tasks. It refuses to be changed, as the data read is. (C code reading the list's
+    own storage, such as pydantic's serializer, sees it empty: a head is for reading what a plan says of itself.)"""
 
-    __slots__ = ()
+    __slots__ = ("_load",)
+
+    def __init__(self, load: Any) -> None:
+        super().__init__()
+        self._load = load
 
     def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("nhiệm vụ của kế hoạch chưa được nạp (dùng LoadedPlan.plan)")
+        raise TypeError("danh sách của dữ liệu đã nạp, không sửa được")
 
-    __iter__ = __len__ = __getitem__ = __bool__ = __contains__ = __reversed__ = _refuse  # type: ignore[assignment]
-    append = extend = insert = remove = pop = clear = sort = reverse = index = count = copy = _refuse  # type: ignore[assignment]
+    def __iter__(self) -> Any:
+        return iter(self._load())
 
+    def __len__(self) -> int:
+        return len(self._load())
 
-NOT_LOADED = NotLoaded()
+    def __getitem__(self, key: Any) -> Any:
+        return self._load()[key]
+
+    def __bool__(self) -> bool:
+        return bool(self._load())
+
+    def __contains__(self, item: Any) -> bool:
+        return item in self._load()
+
+    def __reversed__(self) -> Any:
+        return reversed(self._load())
+
+    def __eq__(self, other: Any) -> bool:
+        return self._load() == other  # type: ignore[no-any-return]
+
+    def __ne__(self, other: Any) -> bool:
+        return self._load() != other  # type: ignore[no-any-return]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._load())
+
+    def index(self, *args: Any) -> int:  # type: ignore[override]
+        return self._load().index(*args)  # type: ignore[no-any-return]
+
+    def count(self, item: Any) -> int:
+        return self._load().count(item)  # type: ignore[no-any-return]
+
+    def copy(self) -> list[Any]:
+        return list(self._load())
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
 
 
 def encode_plan(plan: Any) -> tuple[Any, list[int], tuple[bytes, list[int]], list[str], bytes]:
@@ -242,7 +283,7 @@ class PlanRecord:
     """
 
     __slots__ = (
-        "_head_tree", "_where", "_blobs", "_ends", "_ids", "_targets", "_sums", "_unique", "_tasks", "_head",
+        "_head_tree", "_where", "_blobs", "_ends", "_ids", "_targets", "_sums", "_unique", "_tasks", "_head", "_full",
         "bind_head", "bind_task",
     )
 
@@ -278,6 +319,7 @@ class PlanRecord:
         self._where: list[int] = where
         self._tasks: dict[int, Any] = {}
         self._head: Any = None
+        self._full: Any = None
         self.bind_head: Any = None  # set by the data set: marks the head's names (and a whole plan's)
         self.bind_task: Any = None  # marks one task's names
 
@@ -313,14 +355,14 @@ class PlanRecord:
         plan = decode(self._head_tree)
         if plan.__class__.__name__ != "Plan" or any(not 0 <= si < len(plan.sections) for si in self._where):
             raise TreeError("a plan record holding something else")
-        for section in plan.sections:
-            section.__dict__["tasks"] = NOT_LOADED
-        plan.__dict__["targets"] = NOT_LOADED
+        for si, section in enumerate(plan.sections):
+            section.__dict__["tasks"] = NotLoaded(lambda si=si: self.full().sections[si].tasks)
+        plan.__dict__["targets"] = NotLoaded(lambda: self.full().targets)
         return plan
 
     def head(self) -> Any:
-        """The plan with its sections' tasks and its targets not decoded (``NOT_LOADED``): for what a plan says of
-        itself."""
+        """The plan with its sections' tasks and its targets not decoded (``NotLoaded``: read, they decode the whole
+        plan): for what a plan says of itself."""
         if self._head is None:
             plan = self._decode_head()
             if self.bind_head is not None:
@@ -353,6 +395,8 @@ class PlanRecord:
         """The whole plan, equal to the validated one: the head given its sections' tasks (so what was handed out
         as the head is the whole plan from now on); tasks already decoded are the same objects. The record lets
         go of the tasks' bytes."""
+        if self._full is not None:
+            return self._full
         by_section: dict[int, list[Any]] = {}
         for i, si in enumerate(self._where):
             by_section.setdefault(si, []).append(self.task(i))
@@ -369,5 +413,6 @@ class PlanRecord:
         for si, section in enumerate(plan.sections):
             section.__dict__["tasks"] = by_section.get(si) or EMPTY_LIST
         self._blobs = memoryview(b"")
+        self._full = plan
         return plan
 
