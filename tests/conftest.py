@@ -64,6 +64,19 @@ def data() -> DataSet:
 
 
 @pytest.fixture
+def settled_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache of its own, with the query index on, where a file written a moment ago counts as settled (else the
+    index stands aside for two seconds after a write, and a test would compare the scan with itself)."""
+    from kehoach import cache
+
+    monkeypatch.setenv("KEHOACH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("KEHOACH_NO_CACHE", raising=False)
+    monkeypatch.delenv("KEHOACH_NO_INDEX", raising=False)
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    return tmp_path / "cache"
+
+
+@pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled data, for tests that break or change files."""
     target = tmp_path / "data"

@@ -21,13 +21,8 @@ AGENCIES = ("Sở Tài chính", "Sở Công Thương", "Ban Quản lý Khu kinh 
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache of its own; files written a moment ago count as settled (else the index waits two seconds)."""
-    monkeypatch.setenv("KEHOACH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("KEHOACH_NO_CACHE", raising=False)
-    monkeypatch.delenv("KEHOACH_NO_INDEX", raising=False)
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    return tmp_path / "cache"
+def home(settled_cache: Path) -> Path:
+    return settled_cache
 
 
 def _answers(root: Path, index: bool, monkeypatch: pytest.MonkeyPatch, names=AGENCIES, lazy: bool = True) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kehoach import cache, qindex
+from kehoach import qindex
 from kehoach.dataset import load_data
 from kehoach.query import due, find_tasks
 
@@ -85,12 +85,8 @@ NAMES = ("Sở Tài chính", "Sở Nội vụ", "Sở Kế hoạch và Đầu t�
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("KEHOACH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("KEHOACH_NO_CACHE", raising=False)
-    monkeypatch.delenv("KEHOACH_NO_INDEX", raising=False)
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    return tmp_path / "cache"
+def home(settled_cache: Path) -> Path:
+    return settled_cache
 
 
 @pytest.fixture
