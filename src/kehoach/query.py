@@ -453,16 +453,9 @@ def _is(registry: Registry, name: str, agency: Agency) -> bool:
 
 def _next_report_day(plan: Plan, day: dt.date | None, today: dt.date, until: dt.date) -> tuple[int, dt.date] | None:
     """The first yearly report day in [today, until] while the plan runs."""
-    if day is None:
-        return None
-    for year in range(today.year, until.year + 1):
-        try:
-            when = day.replace(year=year)
-        except ValueError:  # 29/02
-            when = dt.date(year, 2, 28)
-        if today <= when <= until and plan.start <= when and year <= plan.end_year:
-            return year, when
-    return None
+    from kehoach.duties import report_days as yearly_report_days
+
+    return next(yearly_report_days(plan, day, today, until), None)
 
 
 def report_days(plan: Plan, day: DayMonth) -> list[dt.date]:

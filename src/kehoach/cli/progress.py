@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -151,7 +151,7 @@ def _set_report(
     replace: bool,
 ) -> None:
     from kehoach.progress import STATUS_VN
-    from kehoach.progress_write import ReportUpdate, apply_update, preview_update
+    from kehoach.progress_write import ReportUpdate
     from kehoach.query import consolidator_name
 
     if status is None:
@@ -174,14 +174,24 @@ def _set_report(
         evidence=evidence,
         reported_on=ctx.today,
     )
+    path = _write(ctx, data, upd, replace, f"{plan_id}/{kind} năm {upd.year} ({upd.agency})")
+    if path is not None:
+        ctx.echo(f"Đã ghi {plan_id}/{kind} năm {upd.year} ({upd.agency}): {STATUS_VN[status]} vào {path}")
+
+
+def _write(ctx: AppContext, data: Any, upd: Any, replace: bool, what: str) -> Path | None:
+    """Write one update (a report duty's or a target's); None, said, when it changes nothing. An overwritten value
+    is said on stderr, old → new."""
+    from kehoach.progress_write import apply_update, preview_update
+
     change = preview_update(data, upd, ctx.today, replace=replace)
     if change.kind == "unchanged":
-        ctx.echo(f"{plan_id}/{kind} năm {upd.year} ({upd.agency}): không có gì thay đổi, tệp để nguyên")
-        return
+        ctx.echo(f"{what}: không có gì thay đổi, tệp để nguyên")
+        return None
     path = apply_update(data, upd, ctx.today, replace=replace)
     if change.kind == "changed":
         say(f"đã ghi đè: {change.describe()}")
-    ctx.echo(f"Đã ghi {plan_id}/{kind} năm {upd.year} ({upd.agency}): {STATUS_VN[status]} vào {path}")
+    return path
 
 
 def _set_target(
@@ -198,7 +208,7 @@ def _set_target(
     replace: bool,
     status: str | None,
 ) -> None:
-    from kehoach.progress_write import TargetUpdate, apply_update, preview_update
+    from kehoach.progress_write import TargetUpdate
 
     if status is not None:
         fail(f"{plan_id}/{target_id} là chỉ tiêu: ghi --value, không ghi --status")
@@ -217,15 +227,10 @@ def _set_target(
         reported_by=ctx.agency(by, note=False).name if by is not None else None,
         reported_on=ctx.today,
     )
-    change = preview_update(data, upd, ctx.today, replace=replace)
-    if change.kind == "unchanged":
-        ctx.echo(f"{plan_id}/{target_id}: không có gì thay đổi, tệp để nguyên")
-        return
-    path = apply_update(data, upd, ctx.today, replace=replace)
-    if change.kind == "changed":
-        say(f"đã ghi đè: {change.describe()}")
-    kind = "ước tính" if estimate else "thực hiện"
-    ctx.echo(f"Đã ghi {plan_id}/{target_id}: {kind} {value} (năm {upd.year}) vào {path}")
+    path = _write(ctx, data, upd, replace, f"{plan_id}/{target_id}")
+    if path is not None:
+        kind = "ước tính" if estimate else "thực hiện"
+        ctx.echo(f"Đã ghi {plan_id}/{target_id}: {kind} {value} (năm {upd.year}) vào {path}")
 
 
 def _refuse_bundled(ctx: AppContext, data_dir: Path | None) -> None:
