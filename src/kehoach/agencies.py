@@ -603,7 +603,7 @@ def bind_head(plan: Plan, default: str | None = None) -> str | None:
     scope = plan.jurisdiction or default
     if scope is None:
         return None
-    w = _marker(scope)
+    w = _MARKERS.get(scope) or _marker(scope)
     if plan.monitor:
         object.__setattr__(plan, "monitor", w(plan.monitor))
     object.__setattr__(plan, "issuer", w(plan.issuer))
